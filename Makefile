@@ -1,0 +1,69 @@
+# libovllayers: top-level Makefile.
+#
+# One non-recursive make: each area keeps its rules in a fragment next to
+# its sources (lib/lib.mk, tools/tools.mk, tests/*/…mk, kernel/kernel.mk)
+# and this file includes them.  Everything built goes under build/.
+#
+#   make                  library, CLI
+#   make check            install deps, build, run every suite, summary line
+#   make demo             the checkpoint/restore story in the patched VM
+#   make kernel           the patched kernel (cached in build/kernel/)
+#   make install DESTDIR= PREFIX=
+#   make clean
+#
+# CFLAGS is the user's (packagers' flags survive); what the build needs is
+# added with override.  V=1 prints the full command lines.
+
+PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+DESTDIR ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+LDFLAGS ?=
+
+WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
+	-Wstrict-prototypes -Wpointer-arith -Wundef -Wvla -Wwrite-strings \
+	-fno-common
+override CFLAGS += -std=gnu11 $(WARNINGS) -Iinclude
+ifeq ($(WERROR),1)
+override CFLAGS += -Werror
+endif
+ifeq ($(SANITIZE),1)
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
+override LDFLAGS += -fsanitize=address,undefined
+endif
+
+B := build
+
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @printf '  %-7s %s\n' $(1) $(2)
+endif
+
+all:
+
+include lib/lib.mk
+include tools/tools.mk
+include tests/tests.mk
+include kernel/kernel.mk
+
+.PHONY: all deps check demo install clean
+
+# Debian packages every target may need; a no-op when all are present.
+deps:
+	$(Q)scripts/install-deps
+
+clean:
+	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/tests $(B)/results
+
+# build/kernel (the cached kernel) survives `make clean`; remove it by hand.
+distclean:
+	rm -rf $(B)

@@ -1,0 +1,1 @@
+# tests/host: rules come here

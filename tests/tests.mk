@@ -1,0 +1,21 @@
+# Test suites.  Each fragment adds its suite name to CHECK_SUITES and
+# defines check-<name>, which appends "<name> <passed> <failed>" to
+# $(RESULTS) (Check suites do it through tests/common/testrun.h).
+# `make check` runs them all with -k, so one red suite does not hide the
+# others, and ends with tests/summary's single "N passed, N failed" line.
+
+RESULTS := $(abspath $(B)/results/results.txt)
+CHECK_SUITES :=
+
+TEST_CFLAGS = $(CFLAGS) -Itests/common $(shell pkg-config --cflags check 2>/dev/null)
+TEST_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
+
+include tests/unit/unit.mk
+include tests/host/host.mk
+include tests/vm/vm.mk
+
+.PHONY: check
+check: deps
+	$(Q)rm -f $(RESULTS); mkdir -p $(dir $(RESULTS))
+	$(Q)$(MAKE) --no-print-directory -k $(addprefix check-,$(CHECK_SUITES)) || true
+	$(Q)tests/summary $(RESULTS) $(CHECK_SUITES)

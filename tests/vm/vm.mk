@@ -1,0 +1,1 @@
+# tests/vm: rules come here
