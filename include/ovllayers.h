@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libovllayers: where are the layers of an overlay, really?
+ *
+ * Overlayfs shows its layers in mountinfo only as the path strings given at
+ * mount time, and those go stale (checkpoint/restore yards, overmounts,
+ * renames, fds).  A patched kernel exposes the read-only xattr
+ * trusted.overlay.layers (user.overlay.layers on userxattr mounts) on the
+ * overlay root: for each layer {kind, index, st_dev hint, struct ovl_fb}
+ * where the ovl_fb carries the layer filesystem's uuid and the file handle
+ * of the layer root.  This library reads, decodes and encodes that value,
+ * derives it from mountinfo on kernels without it, and resolves each layer
+ * to a mount and a path through open_by_handle_at(2).
+ *
+ * Conventions: functions return 0 (or a count) on success and a negative
+ * errno on failure; errno is not part of the API.  Objects are opaque and
+ * created through out-pointers.  The errors each function can return are a
+ * fixed set listed in its man page; the library-wide meanings are:
+ *
+ *   -EINVAL          bad argument, or a malformed value (libovllayers(3))
+ *   -EPROTONOSUPPORT well-formed but unsupported: unknown format version,
+ *                    record kind or flag bits
+ *   -EMEDIUMTYPE     the path is not on an overlay
+ *   -ENODATA         the kernel does not export the layers xattr
+ *   -EPERM           no privilege to read it (CAP_SYS_ADMIN needed)
+ *   -ENOENT, -EACCES, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -ESRCH
+ *                    the path or the process could not be looked up
+ *   -ENOMEM          out of memory
+ *   -EIO             the kernel or /proc answered something unexpected
+ *
+ * No global mutable state: separate objects may be used from separate
+ * threads without locking.
+ */
+#ifndef OVLLAYERS_H
+#define OVLLAYERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The xattr names: the second one on overlays mounted with userxattr. */
+#define OVL_LAYERS_XATTR		"trusted.overlay.layers"
+#define OVL_LAYERS_XATTR_USER		"user.overlay.layers"
+/* The origin xattr of a copied-up file (a bare struct ovl_fb). */
+#define OVL_ORIGIN_XATTR		"trusted.overlay.origin"
+#define OVL_ORIGIN_XATTR_USER		"user.overlay.origin"
+
+#define OVL_LAYERS_VERSION		0	/* format version this library speaks */
+#define OVL_LAYERS_MAGIC		0xfc
+#define OVL_LAYERS_MAX_RECORDS		502	/* 500 layers + upper + work */
+#define OVL_LAYERS_FID_MAX		128	/* MAX_HANDLE_SZ */
+
+/* Record kinds, as on the wire.  ORIGIN is the library's own: the single
+ * record of a descriptor decoded from a trusted.overlay.origin value. */
+enum ovl_layer_kind {
+	OVL_LAYER_ORIGIN	= 0,
+	OVL_LAYER_UPPER		= 1,
+	OVL_LAYER_WORK		= 2,
+	OVL_LAYER_LOWER		= 3,
+	OVL_LAYER_DATA		= 4,	/* data-only lower layer */
+};
+
+/* Record flags, as on the wire. */
+#define OVL_LAYER_NOFH		0x01	/* fs cannot encode handles; uuid only */
+
+/* Where a descriptor came from. */
+enum ovl_layers_source {
+	OVL_LAYERS_SOURCE_XATTR		= 1,	/* the kernel's layers xattr */
+	OVL_LAYERS_SOURCE_MOUNTINFO	= 2,	/* derived from mount option
+						   path strings: trusts them */
+	OVL_LAYERS_SOURCE_BUFFER	= 3,	/* ovl_layers_decode() */
+	OVL_LAYERS_SOURCE_ORIGIN	= 4,	/* ovl_layers_decode_origin() */
+};
+
+/* ovl_layers_read() flags: which source to use.  Default: the xattr, and
+ * the mountinfo fallback only when the kernel does not export it. */
+#define OVL_LAYERS_READ_XATTR_ONLY	(1u << 0)
+#define OVL_LAYERS_READ_MOUNTINFO_ONLY	(1u << 1)
+
+/* One decoded record.  Pointers stay valid until ovl_layers_free(). */
+struct ovl_layer_record {
+	unsigned int kind;		/* enum ovl_layer_kind */
+	unsigned int flags;		/* OVL_LAYER_NOFH */
+	unsigned int index;		/* 0 upper/work, 1..n lower/data */
+	unsigned int dev_major;		/* st_dev hint, host-local */
+	unsigned int dev_minor;
+	unsigned int fh_flags;		/* struct ovl_fb flags */
+	int fh_type;			/* file_handle.handle_type */
+	unsigned char uuid[16];		/* the layer fs's uuid (may be zero) */
+	size_t fid_len;			/* 0 for NOFH */
+	const unsigned char *fid;	/* file_handle.f_handle bytes */
+	const void *fb;			/* the raw struct ovl_fb bytes */
+	size_t fb_len;
+};
+
+/* Where a layer is now.  Strings stay valid until the next resolve or
+ * ovl_layers_free(). */
+enum ovl_layer_status {
+	OVL_LAYER_UNRESOLVED	= 0,	/* ovl_layers_resolve() not called */
+	OVL_LAYER_OK		= 1,	/* path leads to the layer root */
+	OVL_LAYER_SHADOWED	= 2,	/* path covered by another mount; fd
+					   and mount id are still right */
+	OVL_LAYER_UNREACHABLE	= 3,	/* fs mounted, but no mount's root
+					   contains the layer root */
+	OVL_LAYER_NO_MOUNT	= 4,	/* no mount of that filesystem */
+	OVL_LAYER_STALE		= 5,	/* the handle no longer decodes */
+	OVL_LAYER_NO_HANDLE	= 6,	/* NOFH record: cannot be resolved */
+	OVL_LAYER_NO_PERMISSION	= 7,	/* open_by_handle_at(2) needs
+					   CAP_DAC_READ_SEARCH */
+	OVL_LAYER_AMBIGUOUS	= 8,	/* null uuid matched several fs */
+};
+
+struct ovl_layer_location {
+	int status;			/* enum ovl_layer_status */
+	int mnt_id;			/* mountinfo mount ID, -1 unknown */
+	uint64_t mnt_id_unique;		/* STATX_MNT_ID_UNIQUE, 0 unknown */
+	const char *mount_point;	/* in the resolving namespace */
+	const char *root;		/* the layer root inside that mount
+					   (relative to the mount's root) */
+	const char *path;		/* absolute path in that namespace */
+	int fd;				/* O_PATH fd (OVL_RESOLVE_FD), else -1;
+					   owned by the descriptor */
+};
+
+/* ovl_layers_resolve() flags */
+#define OVL_RESOLVE_FD		(1u << 0)	/* keep an O_PATH fd per layer */
+
+struct ovl_layers;
+
+/* Read the descriptor of the overlay that contains path (any path inside
+ * it; the mount root is found).  pid 0: the caller's view; otherwise path
+ * is taken in that process's root and mount namespace (/proc/PID/root,
+ * /proc/PID/mountinfo), as a dumper does. */
+int ovl_layers_read(pid_t pid, const char *path, unsigned int flags,
+		    struct ovl_layers **out);
+/* The same for an fd anywhere inside the overlay, in the caller's view. */
+int ovl_layers_read_fd(int fd, unsigned int flags, struct ovl_layers **out);
+
+/* Decode a layers xattr value / an origin xattr value.  Never reads past
+ * buf[len - 1]. */
+int ovl_layers_decode(const void *buf, size_t len, struct ovl_layers **out);
+int ovl_layers_decode_origin(const void *buf, size_t len,
+			     struct ovl_layers **out);
+/* Check a layers xattr value without decoding it: same return value as
+ * ovl_layers_decode(); on failure *offset (when not NULL) is the offset of
+ * the first bad byte and *reason (when not NULL) a static English phrase
+ * saying what is wrong with it, e.g. "record 3 runs past the end". */
+int ovl_layers_validate(const void *buf, size_t len, size_t *offset,
+			const char **reason);
+
+/* Encode back, byte-identical to what was decoded or read (the origin
+ * form for an origin descriptor).  Returns the length; with size 0 only
+ * the length; -ERANGE when size is too small. */
+ssize_t ovl_layers_encode(const struct ovl_layers *layers, void *buf,
+			  size_t size);
+
+void ovl_layers_free(struct ovl_layers *layers);
+
+int ovl_layers_source(const struct ovl_layers *layers);
+unsigned int ovl_layers_count(const struct ovl_layers *layers);
+int ovl_layers_record(const struct ovl_layers *layers, unsigned int i,
+		      struct ovl_layer_record *rec);
+
+/* Resolve every record to a mount and a path in the view of pid (0: the
+ * caller's).  Per-layer outcomes are statuses, not errors: returns 0 when
+ * the resolution ran (whatever the statuses), -errno when it could not
+ * (no /proc/PID, out of memory, ...).  Returns the number of records not
+ * OK through *unresolved when that is not NULL. */
+int ovl_layers_resolve(struct ovl_layers *layers, pid_t pid,
+		       unsigned int flags, unsigned int *unresolved);
+int ovl_layers_location(const struct ovl_layers *layers, unsigned int i,
+			struct ovl_layer_location *loc);
+
+/* Names for printing: "upper", "work", "lower", "data", "origin";
+ * "ok", "shadowed", "unreachable", "no-mount", "stale", "no-handle",
+ * "no-permission", "ambiguous", "unresolved"; "xattr", "mountinfo",
+ * "buffer", "origin".  NULL for an unknown value. */
+const char *ovl_layer_kind_name(int kind);
+const char *ovl_layer_status_name(int status);
+const char *ovl_layers_source_name(int source);
+
+/* A human-readable message for any error this library returns, including
+ * its own meanings of -EMEDIUMTYPE, -ENODATA, -EPROTONOSUPPORT. */
+const char *ovl_layers_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OVLLAYERS_H */
