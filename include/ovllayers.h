@@ -152,6 +152,13 @@ int ovl_layers_decode_origin(const void *buf, size_t len,
 int ovl_layers_validate(const void *buf, size_t len, size_t *offset,
 			const char **reason);
 
+/* Decode a value saved as text or bytes: raw bytes, what getfattr(1)
+ * prints ("0x" hex, "0s" base64, or the whole name=value line, comments
+ * and the "# file:" header allowed), or bare hex.  Chooses the origin
+ * decoder when the getfattr line names an origin xattr.  Same errors as
+ * ovl_layers_decode(). */
+int ovl_layers_load(const void *buf, size_t len, struct ovl_layers **out);
+
 /* Encode back, byte-identical to what was decoded or read (the origin
  * form for an origin descriptor).  Returns the length; with size 0 only
  * the length; -ERANGE when size is too small. */
