@@ -50,12 +50,17 @@ endif
 
 all:
 
+# Fragments add their install rules' names here.
+INSTALL_TARGETS :=
+
 include lib/lib.mk
 include tools/tools.mk
 include tests/tests.mk
 include kernel/kernel.mk
 
-.PHONY: all deps check demo install clean
+.PHONY: all deps check demo install clean distclean
+
+install: $(INSTALL_TARGETS)
 
 # Debian packages every target may need; a no-op when all are present.
 deps:
