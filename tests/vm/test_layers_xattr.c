@@ -1,0 +1,803 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The kernel side of trusted.overlay.layers, on real mounts in the VM
+ * (tests/vm/vm-run boots build/kernel/bzImage with the patched overlay.ko).
+ *
+ * The value is decoded here with a small parser written from
+ * ../shared/spec/layers-xattr.md, on purpose independent of lib/, so that
+ * the kernel and the library are each checked against the spec, not
+ * against each other.  Every test runs in a forked child in its own mount
+ * namespace, under a fresh directory in /tmp.
+ *
+ *   test_layers_xattr            the suite on the patched module ("vm")
+ *   test_layers_xattr unpatched  the contrast on overlay-unpatched.ko
+ *                                ("vm-unpatched"): no such xattr
+ */
+#define _GNU_SOURCE
+#include <check.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <grp.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "testrun.h"
+
+#ifndef FS_IOC_GETFSUUID
+struct fsuuid2 {
+	uint8_t len;
+	uint8_t uuid[16];
+};
+#define FS_IOC_GETFSUUID _IOR(0x15, 0, struct fsuuid2)
+#endif
+
+#define XATTR "trusted.overlay.layers"
+#define XATTR_USER "user.overlay.layers"
+#define FID_MAX 128
+
+/* ---- the spec, decoded independently -------------------------------- */
+
+struct rec {
+	unsigned int kind, flags, index, major, minor;
+	unsigned int fb_len, fb_flags, fb_type;
+	unsigned char uuid[16];
+	unsigned int fid_len;
+	unsigned char fid[FID_MAX];
+};
+
+static unsigned int le16(const unsigned char *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+static unsigned int le32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (unsigned int)p[3] << 24;
+}
+
+/* Decode per spec; fail the test on anything malformed. */
+static int parse(const unsigned char *v, size_t len, struct rec *recs,
+		 int max)
+{
+	size_t off = 4;
+	int count, i;
+
+	ck_assert_uint_ge(len, 4);
+	ck_assert_uint_eq(v[0], 0);
+	ck_assert_uint_eq(v[1], 0xfc);
+	count = le16(v + 2);
+	ck_assert_int_le(count, max);
+	for (i = 0; i < count; i++) {
+		struct rec *r = &recs[i];
+		const unsigned char *p = v + off;
+
+		ck_assert_uint_le(off + 12 + 21, len);
+		r->kind = p[0];
+		r->flags = p[1];
+		r->index = le16(p + 2);
+		r->major = le32(p + 4);
+		r->minor = le32(p + 8);
+		p += 12;
+		ck_assert_uint_eq(p[0], 0);	/* fb version */
+		ck_assert_uint_eq(p[1], 0xfb);	/* fb magic */
+		r->fb_len = p[2];
+		r->fb_flags = p[3];
+		r->fb_type = p[4];
+		memcpy(r->uuid, p + 5, 16);
+		ck_assert_uint_ge(r->fb_len, 21);
+		r->fid_len = r->fb_len - 21;
+		ck_assert_uint_le(r->fid_len, FID_MAX);
+		ck_assert_uint_le(off + 12 + r->fb_len, len);
+		memcpy(r->fid, p + 21, r->fid_len);
+		ck_assert_uint_ge(r->kind, 1);
+		ck_assert_uint_le(r->kind, 4);
+		ck_assert_uint_eq(r->flags & ~1u, 0);
+		if (r->flags & 1) {
+			ck_assert_uint_eq(r->fb_len, 21);
+			ck_assert_uint_eq(r->fb_type, 0);
+		}
+		off += 12 + r->fb_len;
+	}
+	ck_assert_uint_eq(off, len);	/* no trailing bytes */
+	return count;
+}
+
+/* ---- helpers -------------------------------------------------------- */
+
+static char base[64];
+
+static void run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void run(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	ck_assert_msg(st == 0, "'%s' failed (%d)", cmd, st);
+}
+
+static const char *P(const char *rel)
+{
+	static char bufs[8][256];
+	static int n;
+	char *b = bufs[n++ % 8];
+
+	ck_assert(strlen(rel) < 128);
+	snprintf(b, sizeof(bufs[0]), "%s/%.128s", base, rel);
+	return b;
+}
+
+static void mkdirs(const char *path)
+{
+	char tmp[PATH_MAX], *s;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (s = tmp + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		mkdir(tmp, 0755);
+		*s = '/';
+	}
+	ck_assert_msg(!mkdir(tmp, 0755) || errno == EEXIST, "mkdir %s: %m",
+		      tmp);
+}
+
+static void mount_tmpfs(const char *rel)
+{
+	mkdirs(P(rel));
+	ck_assert_msg(!mount("tmpfs", P(rel), "tmpfs", 0, "mode=0755"),
+		      "mount tmpfs %s: %m", P(rel));
+}
+
+/* A private mount namespace and a fresh directory for each test. */
+static void setup(void)
+{
+	ck_assert_msg(!unshare(CLONE_NEWNS), "unshare: %m");
+	ck_assert(!mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	snprintf(base, sizeof(base), "/tmp/ovt.XXXXXX");
+	ck_assert(mkdtemp(base));
+	ck_assert(!mount("tmpfs", base, "tmpfs", 0, "mode=0755"));
+}
+
+static void mount_overlay(const char *target, const char *opts)
+{
+	mkdirs(target);
+	ck_assert_msg(!mount("overlay", target, "overlay", 0, opts),
+		      "mount overlay %s -o %s: %m", target, opts);
+}
+
+static ssize_t get_value(const char *path, const char *name,
+			 unsigned char *buf, size_t size)
+{
+	ssize_t n = getxattr(path, name, buf, size);
+
+	ck_assert_msg(n > 0, "getxattr %s %s: %m", path, name);
+	return n;
+}
+
+/* Check one record against the directory it claims to describe. */
+static void check_layer(const struct rec *r, const char *dir)
+{
+	struct {
+		struct file_handle fh;
+		unsigned char bytes[FID_MAX];
+	} h;
+	struct fsuuid2 u = { .len = 16 };
+	unsigned char zero[16] = { 0 };
+	struct stat st, st2;
+	int mnt_id, fd, byh;
+
+	ck_assert_msg(!stat(dir, &st), "stat %s: %m", dir);
+	ck_assert_uint_eq(r->major, major(st.st_dev));
+	ck_assert_uint_eq(r->minor, minor(st.st_dev));
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	if (ioctl(fd, FS_IOC_GETFSUUID, &u) == 0) {
+		ck_assert_uint_eq(u.len, 16);
+		ck_assert_msg(!memcmp(r->uuid, u.uuid, 16), "uuid of %s", dir);
+	} else {
+		ck_assert_int_eq(errno, ENOTTY);	/* fs has no uuid */
+		ck_assert(!memcmp(r->uuid, zero, 16));
+	}
+
+	if (r->flags & 1) {
+		close(fd);
+		return;
+	}
+	h.fh.handle_bytes = FID_MAX;
+	ck_assert_msg(!name_to_handle_at(AT_FDCWD, dir, &h.fh, &mnt_id, 0),
+		      "name_to_handle_at %s: %m", dir);
+	ck_assert_int_eq(r->fb_type, h.fh.handle_type);
+	ck_assert_uint_eq(r->fid_len, h.fh.handle_bytes);
+	ck_assert(!memcmp(r->fid, h.fh.f_handle, r->fid_len));
+
+	/* The handle from the record opens that very directory. */
+	h.fh.handle_bytes = r->fid_len;
+	h.fh.handle_type = r->fb_type;
+	memcpy(h.fh.f_handle, r->fid, r->fid_len);
+	byh = open_by_handle_at(fd, &h.fh, O_RDONLY | O_DIRECTORY);
+	ck_assert_msg(byh >= 0, "open_by_handle_at %s: %m", dir);
+	ck_assert(!fstat(byh, &st2));
+	ck_assert_uint_eq(st.st_dev, st2.st_dev);
+	ck_assert_uint_eq(st.st_ino, st2.st_ino);
+	close(byh);
+	close(fd);
+}
+
+static void check_kinds(const struct rec *r, int count, const char *kinds,
+			const unsigned int *indexes)
+{
+	ck_assert_int_eq(count, (int)strlen(kinds));
+	for (int i = 0; i < count; i++) {
+		ck_assert_uint_eq(r[i].kind, (unsigned int)(kinds[i] - '0'));
+		ck_assert_uint_eq(r[i].index, indexes[i]);
+		/* PATH_UPPER on upper and work only */
+		ck_assert_uint_eq(!!(r[i].fb_flags & 0x04), r[i].kind <= 2);
+	}
+}
+
+/* upper + work on one tmpfs, two lowers on two more: the basic case */
+static void basic_overlay(void)
+{
+	mount_tmpfs("a");
+	mount_tmpfs("b");
+	mount_tmpfs("c");
+	mkdirs(P("a/l1"));
+	mkdirs(P("b/l2"));
+	mkdirs(P("c/u"));
+	mkdirs(P("c/w"));
+	char opts[PATH_MAX * 4];
+
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
+		 P("a/l1"), P("b/l2"), P("c/u"), P("c/w"));
+	mount_overlay(P("m"), opts);
+}
+
+static struct rec recs[502];
+static unsigned char val[65536];
+
+/* 1. */
+START_TEST(t_tmpfs_upper_two_lowers)
+{
+	static const unsigned int idx[] = { 0, 0, 1, 2 };
+	ssize_t n;
+	int count;
+
+	basic_overlay();
+	n = get_value(P("m"), XATTR, val, sizeof(val));
+	count = parse(val, n, recs, 502);
+	check_kinds(recs, count, "1233", idx);
+	check_layer(&recs[0], P("c/u"));
+	check_layer(&recs[1], P("c/w"));
+	check_layer(&recs[2], P("a/l1"));
+	check_layer(&recs[3], P("b/l2"));
+	/* tmpfs: FILEID_INO32_GEN with a 64-bit inode, 12 bytes */
+	ck_assert_uint_eq(recs[2].fb_type, 1);
+	ck_assert_uint_eq(recs[2].fid_len, 12);
+	/* distinct tmpfs instances have distinct uuids */
+	ck_assert(memcmp(recs[2].uuid, recs[3].uuid, 16));
+	/* only the root answers */
+	mkdirs(P("m/sub"));
+	ck_assert_int_lt(getxattr(P("m/sub"), XATTR, val, sizeof(val)), 0);
+	ck_assert_int_eq(errno, ENODATA);
+}
+END_TEST
+
+/* 2. getfattr prints the same bytes */
+START_TEST(t_getfattr_hex)
+{
+	char cmd[PATH_MAX + 128], line[200000], hex[140000];
+	ssize_t n;
+	FILE *f;
+	char *eq;
+
+	basic_overlay();
+	n = get_value(P("m"), XATTR, val, sizeof(val));
+	for (ssize_t i = 0; i < n; i++)
+		sprintf(hex + 2 * i, "%02x", val[i]);
+	snprintf(cmd, sizeof(cmd),
+		 "getfattr --absolute-names -n %s -e hex %s", XATTR, P("m"));
+	f = popen(cmd, "r");
+	ck_assert(f);
+	eq = NULL;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, XATTR "=0x", strlen(XATTR) + 3)) {
+			eq = line + strlen(XATTR) + 3;
+			break;
+		}
+	ck_assert_int_eq(pclose(f), 0);
+	ck_assert_msg(eq, "getfattr printed no %s line", XATTR);
+	eq[strcspn(eq, "\n")] = '\0';
+	ck_assert_str_eq(eq, hex);
+}
+END_TEST
+
+/* 3. lower-only: no upper or work record */
+START_TEST(t_lower_only)
+{
+	static const unsigned int idx[] = { 1, 2 };
+	char opts[PATH_MAX * 2];
+	int count;
+
+	mount_tmpfs("a");
+	mount_tmpfs("b");
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("a"), P("b"));
+	mount_overlay(P("m"), opts);
+	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)),
+		      recs, 502);
+	check_kinds(recs, count, "33", idx);
+	check_layer(&recs[0], P("a"));
+	check_layer(&recs[1], P("b"));
+}
+END_TEST
+
+static void data_layer_dirs(void)
+{
+	mount_tmpfs("t");
+	mkdirs(P("t/l1"));
+	mkdirs(P("t/l2"));
+	mkdirs(P("t/d1"));
+	mkdirs(P("t/d2"));
+}
+
+static void check_data_layers(void)
+{
+	static const unsigned int idx[] = { 1, 2, 3, 4 };
+	int count;
+
+	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)),
+		      recs, 502);
+	check_kinds(recs, count, "3344", idx);
+	check_layer(&recs[0], P("t/l1"));
+	check_layer(&recs[1], P("t/l2"));
+	check_layer(&recs[2], P("t/d1"));
+	check_layer(&recs[3], P("t/d2"));
+}
+
+/* 4a. data-only layers with the legacy "::" syntax */
+START_TEST(t_data_layers_legacy)
+{
+	char opts[PATH_MAX * 4];
+
+	data_layer_dirs();
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s::%s::%s,metacopy=on",
+		 P("t/l1"), P("t/l2"), P("t/d1"), P("t/d2"));
+	mount_overlay(P("m"), opts);
+	check_data_layers();
+}
+END_TEST
+
+static int fs_open_overlay(void)
+{
+	int fd = fsopen("overlay", FSOPEN_CLOEXEC);
+
+	ck_assert_msg(fd >= 0, "fsopen: %m");
+	return fd;
+}
+
+static void fs_set(int fd, const char *key, const char *value)
+{
+	ck_assert_msg(!fsconfig(fd, value ? FSCONFIG_SET_STRING :
+				FSCONFIG_SET_FLAG, key, value, 0),
+		      "fsconfig %s=%s: %m", key, value ? value : "");
+}
+
+static void fs_mount_at(int fd, const char *target)
+{
+	int mfd;
+
+	ck_assert_msg(!fsconfig(fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0),
+		      "fsconfig create: %m");
+	mfd = fsmount(fd, FSMOUNT_CLOEXEC, 0);
+	ck_assert_msg(mfd >= 0, "fsmount: %m");
+	mkdirs(target);
+	ck_assert_msg(!move_mount(mfd, "", AT_FDCWD, target,
+				  MOVE_MOUNT_F_EMPTY_PATH), "move_mount: %m");
+	close(mfd);
+	close(fd);
+}
+
+/* 4b. data-only layers with fsconfig lowerdir+ / datadir+ */
+START_TEST(t_data_layers_fsconfig)
+{
+	int fd;
+
+	data_layer_dirs();
+	fd = fs_open_overlay();
+	fs_set(fd, "lowerdir+", P("t/l1"));
+	fs_set(fd, "lowerdir+", P("t/l2"));
+	fs_set(fd, "datadir+", P("t/d1"));
+	fs_set(fd, "datadir+", P("t/d2"));
+	fs_set(fd, "metacopy", "on");
+	fs_mount_at(fd, P("m"));
+	check_data_layers();
+}
+END_TEST
+
+/* 5. ext4 and xfs on loop devices (fixed uuids) and tmpfs */
+START_TEST(t_ext4_xfs_tmpfs)
+{
+	static const unsigned char ext4_uuid[16] = {
+		0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x33, 0x33,
+		0x44, 0x44, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55 };
+	static const unsigned char xfs_uuid[16] = {
+		0x66, 0x66, 0x66, 0x66, 0x77, 0x77, 0x88, 0x88,
+		0x99, 0x99, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa, 0xaa };
+	static const unsigned int idx[] = { 0, 0, 1, 2 };
+	char opts[PATH_MAX * 4];
+	int count;
+
+	run("truncate -s 64M %s && mkfs.ext4 -q -F -U 11111111-2222-3333-4444-555555555555 %s",
+	    P("ext4.img"), P("ext4.img"));
+	run("truncate -s 320M %s && mkfs.xfs -q -f -m uuid=66666666-7777-8888-9999-aaaaaaaaaaaa %s",
+	    P("xfs.img"), P("xfs.img"));
+	mkdirs(P("e"));
+	mkdirs(P("x"));
+	run("mount -o loop %s %s", P("ext4.img"), P("e"));
+	run("mount -o loop %s %s", P("xfs.img"), P("x"));
+	mount_tmpfs("t");
+	mkdirs(P("e/lower"));
+	mkdirs(P("x/lower"));
+	mkdirs(P("t/u"));
+	mkdirs(P("t/w"));
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
+		 P("e/lower"), P("x/lower"), P("t/u"), P("t/w"));
+	mount_overlay(P("m"), opts);
+	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)),
+		      recs, 502);
+	check_kinds(recs, count, "1233", idx);
+	check_layer(&recs[0], P("t/u"));
+	check_layer(&recs[1], P("t/w"));
+	check_layer(&recs[2], P("e/lower"));
+	check_layer(&recs[3], P("x/lower"));
+	ck_assert(!memcmp(recs[2].uuid, ext4_uuid, 16));
+	ck_assert(!memcmp(recs[3].uuid, xfs_uuid, 16));
+	/* ext4 directory handle: FILEID_INO32_GEN, 8 bytes */
+	ck_assert_uint_eq(recs[2].fb_type, 1);
+	ck_assert_uint_eq(recs[2].fid_len, 8);
+	run("umount %s && umount %s && umount %s", P("m"), P("e"), P("x"));
+}
+END_TEST
+
+/* 6. 500 lower layers through lowerdir+ */
+START_TEST(t_500_layers)
+{
+	char dir[64];
+	ssize_t n;
+	int fd, count, i;
+
+	mount_tmpfs("t");
+	fd = fs_open_overlay();
+	for (i = 0; i < 500; i++) {
+		snprintf(dir, sizeof(dir), "t/%d", i);
+		mkdirs(P(dir));
+		fs_set(fd, "lowerdir+", P(dir));
+	}
+	fs_mount_at(fd, P("m"));
+	n = get_value(P("m"), XATTR, val, sizeof(val));
+	count = parse(val, n, recs, 502);
+	ck_assert_int_eq(count, 500);
+	for (i = 0; i < 500; i++) {
+		ck_assert_uint_eq(recs[i].kind, 3);
+		ck_assert_uint_eq(recs[i].index, (unsigned int)i + 1);
+	}
+	check_layer(&recs[0], P("t/0"));
+	check_layer(&recs[499], P("t/499"));
+	/* 4 + 500 * (12 + 21 + 12) on tmpfs */
+	ck_assert_int_eq(n, 4 + 500 * 45);
+	printf("vm: 500 tmpfs lower layers: value is %zd bytes\n", n);
+	fflush(stdout);
+}
+END_TEST
+
+static int capset_none(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	return syscall(SYS_capset, &hdr, data);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		_exit(20);
+	close(fd);
+}
+
+/* Child of t_userxattr: runs as uid 1000, maps itself to root in a new
+ * user namespace, mounts a userxattr overlay, reads the value, then drops
+ * its capabilities and reads again.  Exit code says what failed. */
+static int userns_child(void)
+{
+	unsigned char v[4096];
+	char opts[PATH_MAX * 4];
+	ssize_t n;
+
+	if (setgroups(0, NULL) || setresgid(1000, 1000, 1000) ||
+	    setresuid(1000, 1000, 1000))
+		return 10;
+	/* a uid change made us non-dumpable: /proc/self would be root's */
+	if (prctl(PR_SET_DUMPABLE, 1))
+		return 10;
+	/* trusted.* of a root-mounted overlay: no privilege, no data */
+	if (getxattr(P("m"), XATTR, v, sizeof(v)) >= 0 || errno != ENODATA)
+		return 11;
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		return 12;
+	write_file("/proc/self/setgroups", "deny");
+	write_file("/proc/self/uid_map", "0 1000 1");
+	write_file("/proc/self/gid_map", "0 1000 1");
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=%s,upperdir=%s,workdir=%s,userxattr",
+		 P("t/l"), P("t/u"), P("t/w"));
+	if (mount("overlay", P("n"), "overlay", 0, opts))
+		return 13;
+	n = getxattr(P("n"), XATTR_USER, v, sizeof(v));
+	if (n < 4 || v[1] != 0xfc || le16(v + 2) != 3)
+		return 14;
+	/* the trusted name is not the layers xattr on a userxattr mount */
+	if (getxattr(P("n"), XATTR, v, sizeof(v)) >= 0)
+		return 15;
+	if (capset_none())
+		return 16;
+	if (getxattr(P("n"), XATTR_USER, v, sizeof(v)) >= 0 ||
+	    errno != ENODATA)
+		return 17;
+	return 0;
+}
+
+/* 7. userxattr overlay in a user namespace; unprivileged readers */
+START_TEST(t_userxattr_userns)
+{
+	pid_t pid;
+	int st;
+
+	basic_overlay();
+	mount_tmpfs("t");
+	mkdirs(P("t/l"));
+	mkdirs(P("t/u"));
+	mkdirs(P("t/w"));
+	mkdirs(P("n"));
+	run("chown 1000:1000 %s %s %s %s %s", P("t/l"), P("t/u"), P("t/w"),
+	    P("n"), P("t"));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid)
+		_exit(userns_child());
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "user namespace child failed at step %d",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+END_TEST
+
+/* 8a. nested overlay without nfs_export: a NOFH record */
+START_TEST(t_nested_nofh)
+{
+	char opts[PATH_MAX * 4];
+	int count;
+
+	mount_tmpfs("t");
+	mkdirs(P("t/il"));
+	mkdirs(P("t/iu"));
+	mkdirs(P("t/iw"));
+	mkdirs(P("t/l2"));
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
+		 P("t/il"), P("t/iu"), P("t/iw"));
+	mount_overlay(P("inner"), opts);
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("inner"), P("t/l2"));
+	mount_overlay(P("m"), opts);
+	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)),
+		      recs, 502);
+	ck_assert_int_eq(count, 2);
+	ck_assert_uint_eq(recs[0].flags, 1);
+	ck_assert_uint_eq(recs[0].fb_len, 21);
+	ck_assert_uint_eq(recs[0].fb_type, 0);
+	check_layer(&recs[0], P("inner"));
+	ck_assert_uint_eq(recs[1].flags, 0);
+	check_layer(&recs[1], P("t/l2"));
+}
+END_TEST
+
+/* 8b. nested overlay with nfs_export=on: a real handle */
+START_TEST(t_nested_nfs_export)
+{
+	char opts[PATH_MAX * 4];
+	int count;
+
+	mount_tmpfs("t");
+	mkdirs(P("t/il"));
+	mkdirs(P("t/iu"));
+	mkdirs(P("t/iw"));
+	mkdirs(P("t/l2"));
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=%s,upperdir=%s,workdir=%s,index=on,nfs_export=on",
+		 P("t/il"), P("t/iu"), P("t/iw"));
+	mount_overlay(P("inner"), opts);
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("inner"), P("t/l2"));
+	mount_overlay(P("m"), opts);
+	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)),
+		      recs, 502);
+	ck_assert_int_eq(count, 2);
+	ck_assert_uint_eq(recs[0].flags, 0);
+	ck_assert_uint_gt(recs[0].fid_len, 0);
+	check_layer(&recs[0], P("inner"));
+}
+END_TEST
+
+/* 9. squashfs: no uuid, a real handle */
+START_TEST(t_squashfs)
+{
+	static const unsigned char zero[16] = { 0 };
+	char opts[PATH_MAX * 2];
+	int count;
+
+	mkdirs(P("src/dir"));
+	run("echo hello > %s", P("src/dir/file"));
+	run("mksquashfs %s %s -quiet -no-progress >/dev/null",
+	    P("src"), P("sq.img"));
+	mkdirs(P("sq"));
+	run("mount -o loop,ro %s %s", P("sq.img"), P("sq"));
+	mkdirs(P("l2"));
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("sq/dir"), P("l2"));
+	mount_overlay(P("m"), opts);
+	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)),
+		      recs, 502);
+	ck_assert_int_eq(count, 2);
+	ck_assert(!memcmp(recs[0].uuid, zero, 16));
+	ck_assert_uint_eq(recs[0].flags, 0);
+	ck_assert_uint_gt(recs[0].fid_len, 0);
+	check_layer(&recs[0], P("sq/dir"));
+	run("umount %s && umount %s", P("m"), P("sq"));
+}
+END_TEST
+
+/* 10. read-only on the root; the name still works on other inodes */
+START_TEST(t_set_remove)
+{
+	char got[16];
+
+	basic_overlay();
+	ck_assert_int_eq(setxattr(P("m"), XATTR, "x", 1, 0), -1);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_int_eq(removexattr(P("m"), XATTR), -1);
+	ck_assert_int_eq(errno, EPERM);
+	/* nothing stored on the upper dir, in either spelling */
+	ck_assert_int_lt(getxattr(P("c/u"), XATTR, got, sizeof(got)), 0);
+	ck_assert_int_lt(getxattr(P("c/u"), "trusted.overlay.overlay.layers",
+				  got, sizeof(got)), 0);
+
+	run("echo data > %s", P("m/file"));
+	ck_assert_int_eq(setxattr(P("m/file"), XATTR, "abc", 3, 0), 0);
+	ck_assert_int_eq(getxattr(P("m/file"), XATTR, got, sizeof(got)), 3);
+	ck_assert(!memcmp(got, "abc", 3));
+	/* stored escaped on the upper file, as since 6.7 */
+	ck_assert_int_eq(getxattr(P("c/u/file"),
+				  "trusted.overlay.overlay.layers", got,
+				  sizeof(got)), 3);
+	ck_assert_int_eq(removexattr(P("m/file"), XATTR), 0);
+}
+END_TEST
+
+/* 11. not listed; size query; ERANGE */
+START_TEST(t_list_and_size)
+{
+	char list[4096];
+	ssize_t len, n;
+
+	basic_overlay();
+	/* an escaped copy on the upper root stays hidden too */
+	ck_assert(!setxattr(P("c/u"), "trusted.overlay.overlay.layers", "y",
+			    1, 0));
+	ck_assert(!setxattr(P("c/u"), "user.visible", "z", 1, 0));
+	n = listxattr(P("m"), list, sizeof(list));
+	ck_assert_int_gt(n, 0);
+	for (char *s = list; s < list + n; s += strlen(s) + 1)
+		ck_assert_msg(strcmp(s, XATTR), "%s is listed", XATTR);
+	ck_assert(memmem(list, n, "user.visible", 13));
+
+	len = getxattr(P("m"), XATTR, NULL, 0);
+	ck_assert_int_gt(len, 4);
+	ck_assert_int_eq(getxattr(P("m"), XATTR, val, sizeof(val)), len);
+	ck_assert_int_eq(getxattr(P("m"), XATTR, val, len - 1), -1);
+	ck_assert_int_eq(errno, ERANGE);
+}
+END_TEST
+
+/* 12. uuid=off and uuid=null still carry the layer fs's uuid */
+START_TEST(t_uuid_modes)
+{
+	static const char *const modes[] = { "off", "null" };
+	char opts[PATH_MAX * 4], target[32];
+
+	mount_tmpfs("t");
+	mkdirs(P("t/l"));
+	for (int m = 0; m < 2; m++) {
+		char u[16], w[16];
+		int count;
+
+		snprintf(u, sizeof(u), "t/u%d", m);
+		snprintf(w, sizeof(w), "t/w%d", m);
+		mkdirs(P(u));
+		mkdirs(P(w));
+		snprintf(target, sizeof(target), "m%d", m);
+		snprintf(opts, sizeof(opts),
+			 "lowerdir=%s,upperdir=%s,workdir=%s,uuid=%s",
+			 P("t/l"), P(u), P(w), modes[m]);
+		mount_overlay(P(target), opts);
+		count = parse(val, get_value(P(target), XATTR, val,
+					     sizeof(val)), recs, 502);
+		ck_assert_int_eq(count, 3);
+		for (int i = 0; i < count; i++)
+			check_layer(&recs[i], P(i == 0 ? u : i == 1 ? w :
+						"t/l"));
+	}
+}
+END_TEST
+
+/* Contrast on overlay-unpatched.ko: the kernel has no such xattr. */
+START_TEST(t_unpatched_has_no_layers_xattr)
+{
+	basic_overlay();
+	ck_assert_int_eq(getxattr(P("m"), XATTR, val, sizeof(val)), -1);
+	ck_assert_int_eq(errno, ENODATA);
+	/* and it is an ordinary name there: setting it on the root works */
+	ck_assert_int_eq(setxattr(P("m"), XATTR, "x", 1, 0), 0);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+	int unpatched = argc > 1 && !strcmp(argv[1], "unpatched");
+	Suite *s = suite_create(unpatched ? "vm-unpatched" : "vm");
+	TCase *tc = tcase_create("layers");
+
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_set_timeout(tc, 60);
+	if (unpatched) {
+		tcase_add_test(tc, t_unpatched_has_no_layers_xattr);
+	} else {
+		tcase_add_test(tc, t_tmpfs_upper_two_lowers);
+		tcase_add_test(tc, t_getfattr_hex);
+		tcase_add_test(tc, t_lower_only);
+		tcase_add_test(tc, t_data_layers_legacy);
+		tcase_add_test(tc, t_data_layers_fsconfig);
+		tcase_add_test(tc, t_ext4_xfs_tmpfs);
+		tcase_add_test(tc, t_500_layers);
+		tcase_add_test(tc, t_userxattr_userns);
+		tcase_add_test(tc, t_nested_nofh);
+		tcase_add_test(tc, t_nested_nfs_export);
+		tcase_add_test(tc, t_squashfs);
+		tcase_add_test(tc, t_set_remove);
+		tcase_add_test(tc, t_list_and_size);
+		tcase_add_test(tc, t_uuid_modes);
+	}
+	suite_add_tcase(s, tc);
+	return ovt_run(s, unpatched ? "vm-unpatched" : "vm");
+}
