@@ -29,7 +29,7 @@ LDFLAGS ?=
 WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wpointer-arith -Wundef -Wvla -Wwrite-strings \
 	-fno-common
-override CFLAGS += -std=gnu11 $(WARNINGS) -Iinclude
+override CFLAGS += -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Iinclude
 ifeq ($(WERROR),1)
 override CFLAGS += -Werror
 endif

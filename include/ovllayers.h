@@ -168,6 +168,10 @@ ssize_t ovl_layers_encode(const struct ovl_layers *layers, void *buf,
 void ovl_layers_free(struct ovl_layers *layers);
 
 int ovl_layers_source(const struct ovl_layers *layers);
+/* The overlay's mount options other than the layer paths (redirect_dir,
+ * index, metacopy, uuid, userxattr, ...), comma separated, as mountinfo
+ * shows them, for a descriptor read from an overlay; NULL otherwise. */
+const char *ovl_layers_options(const struct ovl_layers *layers);
 unsigned int ovl_layers_count(const struct ovl_layers *layers);
 int ovl_layers_record(const struct ovl_layers *layers, unsigned int i,
 		      struct ovl_layer_record *rec);
@@ -181,6 +185,19 @@ int ovl_layers_resolve(struct ovl_layers *layers, pid_t pid,
 		       unsigned int flags, unsigned int *unresolved);
 int ovl_layers_location(const struct ovl_layers *layers, unsigned int i,
 			struct ovl_layer_location *loc);
+
+/* Mount a new overlay at target from a resolved descriptor (checkpoint/
+ * restore): every layer must be OK (named by its path) or SHADOWED with an
+ * fd (named through /proc/self/fd/N: resolve with OVL_RESOLVE_FD); else
+ * nothing is mounted and -ENOENT is returned with the record's number in
+ * *failed.  options are the overlay's other options (ovl_layers_options()
+ * of the saved overlay, plus the caller's), comma separated; they must not
+ * name layers (-EINVAL).  Uses the new mount API (fsopen "overlay",
+ * lowerdir+ / datadir+ one layer at a time), so 500 layers fit.  flags: 0.
+ * Other errors come from fsconfig(2)/fsmount(2)/move_mount(2). */
+int ovl_layers_mount(const struct ovl_layers *layers, const char *options,
+		     const char *target, unsigned int flags,
+		     unsigned int *failed);
 
 /* Names for printing: "upper", "work", "lower", "data", "origin";
  * "ok", "shadowed", "unreachable", "no-mount", "stale", "no-handle",

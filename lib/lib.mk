@@ -1,1 +1,54 @@
-# lib: rules come here
+# libovllayers: shared (SONAME libovllayers.so.0) and static library.
+# Symbols are hidden by default; OVL_EXPORT marks the exported ones and
+# lib/libovllayers.map versions them.
+
+LIB_VERSION := 0.1.0
+LIB_SONAME  := libovllayers.so.0
+LIB_SO      := $(B)/lib/libovllayers.so.$(LIB_VERSION)
+LIB_A       := $(B)/lib/libovllayers.a
+LIB_SRCS    := $(wildcard lib/*.c)
+LIB_OBJS    := $(patsubst lib/%.c,$(B)/obj/lib/%.o,$(LIB_SRCS))
+LIB_MAP     := lib/libovllayers.map
+
+MOUNT_CFLAGS := $(shell pkg-config --cflags mount 2>/dev/null)
+MOUNT_LIBS   := $(shell pkg-config --libs mount 2>/dev/null || echo -lmount)
+
+all: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.so
+
+$(B)/obj/lib/%.o: lib/%.c lib/internal.h include/ovllayers.h
+	$(call quiet,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -fPIC -fvisibility=hidden $(MOUNT_CFLAGS) -c -o $@ $<
+
+$(LIB_SO): $(LIB_OBJS) $(LIB_MAP)
+	$(call quiet,LD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,$(LIB_SONAME) \
+		-Wl,--version-script,$(LIB_MAP) -Wl,-z,defs \
+		-o $@ $(LIB_OBJS) $(MOUNT_LIBS)
+
+$(B)/lib/libovllayers.so: $(LIB_SO)
+	$(Q)ln -sf libovllayers.so.$(LIB_VERSION) $(B)/lib/$(LIB_SONAME)
+	$(Q)ln -sf $(LIB_SONAME) $@
+
+$(LIB_A): $(LIB_OBJS)
+	$(call quiet,AR,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+INSTALL_TARGETS += install-lib
+.PHONY: install-lib
+install-lib: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.pc
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man3
+	install -m 644 $(LIB_SO) $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	ln -sf libovllayers.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libovllayers.so
+	install -m 644 include/ovllayers.h $(DESTDIR)$(INCDIR)/
+	install -m 644 $(B)/lib/libovllayers.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	cp -P man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
+
+$(B)/lib/libovllayers.pc: pkgconfig/libovllayers.pc.in
+	$(Q)mkdir -p $(dir $@)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@

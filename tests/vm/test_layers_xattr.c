@@ -13,7 +13,6 @@
  *   test_layers_xattr unpatched  the contrast on overlay-unpatched.ko
  *                                ("vm-unpatched"): no such xattr
  */
-#define _GNU_SOURCE
 #include <check.h>
 #include <ctype.h>
 #include <errno.h>

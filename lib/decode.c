@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The layers xattr value (../shared/spec/layers-xattr.md, version 0) and
+ * the origin xattr value: validation, decoding, encoding, accessors.
+ *
+ * One validator walks the bytes; decoding keeps a private copy of the
+ * value and points the records into it, so encoding gives back the very
+ * bytes that were decoded or read.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static unsigned int get_le16(const unsigned char *p)
+{
+	return p[0] | p[1] << 8;
+}
+
+static unsigned int get_le32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (unsigned int)p[3] << 24;
+}
+
+struct verdict {
+	size_t offset;
+	const char *reason;
+};
+
+static int bad(struct verdict *v, int err, size_t offset, const char *reason)
+{
+	v->offset = offset;
+	v->reason = reason;
+	return err;
+}
+
+/* A struct ovl_fb of fb_len bytes available at p. */
+static int check_fb(const unsigned char *p, size_t avail, size_t at,
+		    struct verdict *v)
+{
+	if (avail < OVL_FB_HDR_LEN)
+		return bad(v, -EINVAL, at, "file handle header runs past the end");
+	if (p[1] != OVL_FB_MAGIC)
+		return bad(v, -EINVAL, at + 1, "file handle magic is not 0xfb");
+	if (p[0] != OVL_FB_VERSION)
+		return bad(v, -EPROTONOSUPPORT, at,
+			   "unsupported file handle version");
+	if (p[2] < OVL_FB_HDR_LEN)
+		return bad(v, -EINVAL, at + 2,
+			   "file handle length is shorter than its header");
+	if (p[2] - OVL_FB_HDR_LEN > OVL_LAYERS_FID_MAX)
+		return bad(v, -EINVAL, at + 2,
+			   "file handle is longer than 128 bytes");
+	if (p[2] > avail)
+		return bad(v, -EINVAL, at + 2, "file handle runs past the end");
+	if (p[3] & ~OVL_FB_FLAGS_KNOWN)
+		return bad(v, -EPROTONOSUPPORT, at + 3,
+			   "unknown file handle flags");
+	return 0;
+}
+
+static int check_layers(const unsigned char *p, size_t len, unsigned int *count,
+			struct verdict *v)
+{
+	size_t off = OVL_HDR_LEN;
+	unsigned int i, n;
+	int err;
+
+	if (len < OVL_HDR_LEN)
+		return bad(v, -EINVAL, len, "value is shorter than its 4-byte header");
+	if (p[1] != OVL_LAYERS_MAGIC)
+		return bad(v, -EINVAL, 1, "header magic is not 0xfc");
+	if (p[0] != OVL_LAYERS_VERSION)
+		return bad(v, -EPROTONOSUPPORT, 0, "unsupported format version");
+	n = get_le16(p + 2);
+	if (n > OVL_LAYERS_MAX_RECORDS)
+		return bad(v, -EINVAL, 2, "more than 502 records");
+	for (i = 0; i < n; i++) {
+		const unsigned char *r = p + off;
+
+		if (len - off < OVL_REC_LEN)
+			return bad(v, -EINVAL, off, "record runs past the end");
+		if (r[0] < OVL_LAYER_UPPER || r[0] > OVL_LAYER_DATA)
+			return bad(v, -EPROTONOSUPPORT, off, "unknown record kind");
+		if (r[1] & ~OVL_LAYER_NOFH)
+			return bad(v, -EPROTONOSUPPORT, off + 1,
+				   "unknown record flags");
+		err = check_fb(r + OVL_REC_LEN, len - off - OVL_REC_LEN,
+			       off + OVL_REC_LEN, v);
+		if (err)
+			return err;
+		if ((r[1] & OVL_LAYER_NOFH) &&
+		    (r[OVL_REC_LEN + 2] != OVL_FB_HDR_LEN || r[OVL_REC_LEN + 4]))
+			return bad(v, -EINVAL, off + OVL_REC_LEN + 2,
+				   "NOFH record carries a file handle");
+		off += OVL_REC_LEN + r[OVL_REC_LEN + 2];
+	}
+	if (off != len)
+		return bad(v, -EINVAL, off, "trailing bytes after the last record");
+	*count = n;
+	return 0;
+}
+
+static int check_origin(const unsigned char *p, size_t len, struct verdict *v)
+{
+	int err = check_fb(p, len, 0, v);
+
+	if (err)
+		return err;
+	if (p[2] != len)
+		return bad(v, -EINVAL, p[2], "trailing bytes after the file handle");
+	return 0;
+}
+
+OVL_EXPORT
+int ovl_layers_validate(const void *buf, size_t len, size_t *offset,
+			const char **reason)
+{
+	struct verdict v = { 0, NULL };
+	unsigned int count;
+	int err;
+
+	if (!buf && len)
+		return -EINVAL;
+	err = check_layers(buf, len, &count, &v);
+	if (err) {
+		if (offset)
+			*offset = v.offset;
+		if (reason)
+			*reason = v.reason;
+	}
+	return err;
+}
+
+static void fill_record(struct ovl_layer_record *rec, const unsigned char *r,
+			const unsigned char *fb)
+{
+	memset(rec, 0, sizeof(*rec));
+	if (r) {
+		rec->kind = r[0];
+		rec->flags = r[1];
+		rec->index = get_le16(r + 2);
+		rec->dev_major = get_le32(r + 4);
+		rec->dev_minor = get_le32(r + 8);
+	} else {
+		rec->kind = OVL_LAYER_ORIGIN;
+	}
+	rec->fb = fb;
+	rec->fb_len = fb[2];
+	rec->fh_flags = fb[3];
+	rec->fh_type = fb[4];
+	memcpy(rec->uuid, fb + 5, sizeof(rec->uuid));
+	rec->fid_len = fb[2] - OVL_FB_HDR_LEN;
+	rec->fid = fb + OVL_FB_HDR_LEN;
+}
+
+/*
+ * Take ownership of raw (a malloc'd value that already passed validation
+ * for its kind) and build the descriptor around it.
+ */
+int ovl_layers_new_from_raw(unsigned char *raw, size_t len, int source,
+			    bool origin, struct ovl_layers **out)
+{
+	struct ovl_layers *l;
+	unsigned int i, count = origin ? 1 : get_le16(raw + 2);
+	size_t off = OVL_HDR_LEN;
+
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		goto nomem;
+	l->recs = calloc(count ? count : 1, sizeof(*l->recs));
+	l->locs = calloc(count ? count : 1, sizeof(*l->locs));
+	if (!l->recs || !l->locs)
+		goto nomem;
+	l->source = source;
+	l->count = count;
+	l->raw = raw;
+	l->raw_len = len;
+	if (origin) {
+		fill_record(&l->recs[0], NULL, raw);
+	} else {
+		for (i = 0; i < count; i++) {
+			fill_record(&l->recs[i], raw + off,
+				    raw + off + OVL_REC_LEN);
+			off += OVL_REC_LEN + l->recs[i].fb_len;
+		}
+	}
+	for (i = 0; i < count; i++) {
+		l->locs[i].fd = -1;
+		l->locs[i].mnt_id = -1;
+	}
+	*out = l;
+	return 0;
+nomem:
+	if (l) {
+		free(l->recs);
+		free(l->locs);
+		free(l);
+	}
+	free(raw);
+	return -ENOMEM;
+}
+
+static int decode(const void *buf, size_t len, bool origin,
+		  struct ovl_layers **out)
+{
+	struct verdict v;
+	unsigned int count;
+	unsigned char *raw;
+	int err;
+
+	if (!out || (!buf && len))
+		return -EINVAL;
+	err = origin ? check_origin(buf, len, &v) :
+		       check_layers(buf, len, &count, &v);
+	if (err)
+		return err;
+	raw = malloc(len);
+	if (!raw)
+		return -ENOMEM;
+	memcpy(raw, buf, len);
+	return ovl_layers_new_from_raw(raw, len, origin ?
+				       OVL_LAYERS_SOURCE_ORIGIN :
+				       OVL_LAYERS_SOURCE_BUFFER, origin, out);
+}
+
+OVL_EXPORT
+int ovl_layers_decode(const void *buf, size_t len, struct ovl_layers **out)
+{
+	return decode(buf, len, false, out);
+}
+
+OVL_EXPORT
+int ovl_layers_decode_origin(const void *buf, size_t len,
+			     struct ovl_layers **out)
+{
+	return decode(buf, len, true, out);
+}
+
+OVL_EXPORT
+ssize_t ovl_layers_encode(const struct ovl_layers *layers, void *buf,
+			  size_t size)
+{
+	if (!layers || (!buf && size))
+		return -EINVAL;
+	if (!size)
+		return layers->raw_len;
+	if (size < layers->raw_len)
+		return -ERANGE;
+	memcpy(buf, layers->raw, layers->raw_len);
+	return layers->raw_len;
+}
+
+static void clear_loc(struct ovl_loc *loc)
+{
+	if (loc->fd >= 0)
+		close(loc->fd);
+	free(loc->mount_point);
+	free(loc->root);
+	free(loc->path);
+	memset(loc, 0, sizeof(*loc));
+	loc->fd = -1;
+	loc->mnt_id = -1;
+}
+
+void ovl_layers_clear_locations(struct ovl_layers *l)
+{
+	for (unsigned int i = 0; i < l->count; i++)
+		clear_loc(&l->locs[i]);
+}
+
+OVL_EXPORT
+void ovl_layers_free(struct ovl_layers *layers)
+{
+	if (!layers)
+		return;
+	ovl_layers_clear_locations(layers);
+	free(layers->locs);
+	free(layers->recs);
+	free(layers->raw);
+	free(layers->mount_options);
+	free(layers);
+}
+
+OVL_EXPORT
+int ovl_layers_source(const struct ovl_layers *layers)
+{
+	return layers ? layers->source : -EINVAL;
+}
+
+OVL_EXPORT
+unsigned int ovl_layers_count(const struct ovl_layers *layers)
+{
+	return layers ? layers->count : 0;
+}
+
+OVL_EXPORT
+int ovl_layers_record(const struct ovl_layers *layers, unsigned int i,
+		      struct ovl_layer_record *rec)
+{
+	if (!layers || !rec || i >= layers->count)
+		return -EINVAL;
+	*rec = layers->recs[i];
+	return 0;
+}
+
+OVL_EXPORT
+int ovl_layers_location(const struct ovl_layers *layers, unsigned int i,
+			struct ovl_layer_location *loc)
+{
+	const struct ovl_loc *l;
+
+	if (!layers || !loc || i >= layers->count)
+		return -EINVAL;
+	l = &layers->locs[i];
+	loc->status = l->status;
+	loc->mnt_id = l->mnt_id;
+	loc->mnt_id_unique = l->mnt_id_unique;
+	loc->mount_point = l->mount_point;
+	loc->root = l->root;
+	loc->path = l->path;
+	loc->fd = l->fd;
+	return 0;
+}
+
+OVL_EXPORT
+const char *ovl_layers_options(const struct ovl_layers *layers)
+{
+	return layers ? layers->mount_options : NULL;
+}
+
+OVL_EXPORT
+const char *ovl_layer_kind_name(int kind)
+{
+	static const char *const names[] = {
+		[OVL_LAYER_ORIGIN] = "origin",
+		[OVL_LAYER_UPPER] = "upper",
+		[OVL_LAYER_WORK] = "work",
+		[OVL_LAYER_LOWER] = "lower",
+		[OVL_LAYER_DATA] = "data",
+	};
+
+	if (kind < 0 || kind >= (int)(sizeof(names) / sizeof(names[0])))
+		return NULL;
+	return names[kind];
+}
+
+OVL_EXPORT
+const char *ovl_layer_status_name(int status)
+{
+	static const char *const names[] = {
+		[OVL_LAYER_UNRESOLVED] = "unresolved",
+		[OVL_LAYER_OK] = "ok",
+		[OVL_LAYER_SHADOWED] = "shadowed",
+		[OVL_LAYER_UNREACHABLE] = "unreachable",
+		[OVL_LAYER_NO_MOUNT] = "no-mount",
+		[OVL_LAYER_STALE] = "stale",
+		[OVL_LAYER_NO_HANDLE] = "no-handle",
+		[OVL_LAYER_NO_PERMISSION] = "no-permission",
+		[OVL_LAYER_AMBIGUOUS] = "ambiguous",
+	};
+
+	if (status < 0 || status >= (int)(sizeof(names) / sizeof(names[0])))
+		return NULL;
+	return names[status];
+}
+
+OVL_EXPORT
+const char *ovl_layers_source_name(int source)
+{
+	switch (source) {
+	case OVL_LAYERS_SOURCE_XATTR:
+		return "xattr";
+	case OVL_LAYERS_SOURCE_MOUNTINFO:
+		return "mountinfo";
+	case OVL_LAYERS_SOURCE_BUFFER:
+		return "buffer";
+	case OVL_LAYERS_SOURCE_ORIGIN:
+		return "origin";
+	}
+	return NULL;
+}
+
+OVL_EXPORT
+const char *ovl_layers_strerror(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case 0:
+		return "Success";
+	case EINVAL:
+		return "Invalid argument or malformed descriptor";
+	case EPROTONOSUPPORT:
+		return "Unsupported descriptor version, kind or flags";
+	case EMEDIUMTYPE:
+		return "Not an overlay";
+	case ENODATA:
+		return "The kernel does not export the overlay layers xattr";
+	case EPERM:
+		return "No privilege to read the layers xattr (needs CAP_SYS_ADMIN)";
+	case ENOENT:
+		return "No such file or directory, or a layer is not resolved";
+	case EACCES:
+		return "Permission denied";
+	case ENOTDIR:
+		return "Not a directory";
+	case ELOOP:
+		return "Too many levels of symbolic links";
+	case ENAMETOOLONG:
+		return "File name too long";
+	case ESRCH:
+		return "No such process";
+	case ENOMEM:
+		return "Out of memory";
+	case ERANGE:
+		return "Buffer too small";
+	case EIO:
+		return "Unexpected answer from the kernel or /proc";
+	}
+	return "Unknown error";
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Load a descriptor saved as bytes or as text.  Accepted:
+ *   - the raw value (starts 00 fc) or a raw origin value (starts 00 fb);
+ *   - what getfattr(1) prints: "# file: ..." comments, blank lines and one
+ *     "name=value" line, the value as 0x<hex> or 0s<base64>; the name
+ *     decides between a layers and an origin value;
+ *   - a bare value: 0x<hex>, 0s<base64> or plain hex.
+ * Anything else, or more than one value, is -EINVAL.  It never reads
+ * past buf + len (it is a fuzz target).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int b64val(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+static int from_hex(const char *s, size_t n, unsigned char *out, size_t *len)
+{
+	if (n % 2)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i += 2) {
+		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out[i / 2] = hi << 4 | lo;
+	}
+	*len = n / 2;
+	return 0;
+}
+
+static int from_base64(const char *s, size_t n, unsigned char *out,
+		       size_t *len)
+{
+	unsigned int acc = 0, bits = 0;
+	size_t o = 0, i, pad = 0;
+
+	if (n % 4)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		int v;
+
+		if (s[i] == '=') {
+			/* only at the end, at most two */
+			if (i < n - 2 || (i == n - 2 && s[n - 1] != '='))
+				return -EINVAL;
+			pad++;
+			continue;
+		}
+		v = b64val(s[i]);
+		if (v < 0)
+			return -EINVAL;
+		acc = (acc << 6) | v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (acc >> bits) & 0xff;
+		}
+	}
+	if (pad > 2)
+		return -EINVAL;
+	*len = o;
+	return 0;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Decode one value string (without the name). */
+static int decode_text(const char *v, size_t n, bool origin,
+		       struct ovl_layers **out)
+{
+	unsigned char *bytes;
+	size_t len = 0;
+	int err;
+
+	bytes = malloc(n / 2 + 1);
+	if (!bytes)
+		return -ENOMEM;
+	if (n >= 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
+		err = from_hex(v + 2, n - 2, bytes, &len);
+	else if (n >= 2 && v[0] == '0' && (v[1] == 's' || v[1] == 'S'))
+		err = from_base64(v + 2, n - 2, bytes, &len);
+	else
+		err = from_hex(v, n, bytes, &len);
+	if (!err)
+		err = origin ? ovl_layers_decode_origin(bytes, len, out) :
+			       ovl_layers_decode(bytes, len, out);
+	free(bytes);
+	return err;
+}
+
+OVL_EXPORT
+int ovl_layers_load(const void *buf, size_t len, struct ovl_layers **out)
+{
+	const char *s = buf, *end, *value = NULL;
+	size_t value_len = 0;
+	bool origin = false;
+
+	if (!out || (!buf && len))
+		return -EINVAL;
+	if (len >= 2 && s[0] == 0 && (unsigned char)s[1] == OVL_LAYERS_MAGIC)
+		return ovl_layers_decode(buf, len, out);
+	if (len >= 2 && s[0] == 0 && (unsigned char)s[1] == OVL_FB_MAGIC)
+		return ovl_layers_decode_origin(buf, len, out);
+	if (memchr(buf, '\0', len))
+		return -EINVAL;
+
+	end = s + len;
+	while (s < end) {
+		const char *eol = memchr(s, '\n', end - s);
+		const char *line = s, *le = eol ? eol : end, *eq;
+
+		s = eol ? eol + 1 : end;
+		while (line < le && is_space(*line))
+			line++;
+		while (le > line && is_space(le[-1]))
+			le--;
+		if (line == le || *line == '#')
+			continue;
+		if (value)
+			return -EINVAL;	/* one value only */
+		eq = memchr(line, '=', le - line);
+		if (eq) {
+			static const char suffix[] = ".overlay.origin";
+			size_t nlen = eq - line, slen = sizeof(suffix) - 1;
+
+			origin = nlen >= slen &&
+				 !memcmp(eq - slen, suffix, slen);
+			line = eq + 1;
+		}
+		if (line < le && *line == '"')
+			return -EINVAL;	/* getfattr -e text: not binary-safe */
+		value = line;
+		value_len = le - line;
+	}
+	if (!value || !value_len)
+		return -EINVAL;
+	return decode_text(value, value_len, origin, out);
+}

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Mount tables (through libmount) and the fallback for kernels without
+ * the layers xattr: the same descriptor, derived from the layer path
+ * strings of the overlay's mount options.  It trusts those strings, which
+ * is exactly what can be stale; the descriptor is marked
+ * OVL_LAYERS_SOURCE_MOUNTINFO so callers can tell.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libmount.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef FS_IOC_GETFSUUID
+struct fsuuid2 {
+	uint8_t len;
+	uint8_t uuid[16];
+};
+#define FS_IOC_GETFSUUID _IOR(0x15, 0, struct fsuuid2)
+#endif
+
+/* btrfs answers FS_IOC_GETFSUUID with ENOTTY; its fsid is the s_uuid. */
+#define OVL_BTRFS_MAGIC 0x9123683e
+struct ovl_btrfs_fs_info {
+	uint64_t max_id;
+	uint64_t num_devices;
+	uint8_t fsid[16];
+	uint8_t rest[1024 - 32];
+};
+#define OVL_BTRFS_IOC_FS_INFO _IOR(0x94, 31, struct ovl_btrfs_fs_info)
+
+int ovl_proc_path(pid_t pid, const char *path, char *buf, size_t size)
+{
+	int n;
+
+	if (pid)
+		n = snprintf(buf, size, "/proc/%d/root%s%s", (int)pid,
+			     path[0] == '/' ? "" : "/", path);
+	else
+		n = snprintf(buf, size, "%s", path);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+int ovl_mountinfo_load(pid_t pid, struct libmnt_table **out)
+{
+	char file[64];
+	struct libmnt_table *tb;
+
+	if (pid)
+		snprintf(file, sizeof(file), "/proc/%d/mountinfo", (int)pid);
+	else
+		snprintf(file, sizeof(file), "/proc/self/mountinfo");
+	if (access(file, R_OK))
+		return errno == ENOENT ? -ESRCH : -errno;
+	tb = mnt_new_table_from_file(file);
+	if (!tb)
+		return -EIO;
+	*out = tb;
+	return 0;
+}
+
+/* libmount before 2.40 has no mnt_table_find_id() */
+struct libmnt_fs *ovl_mountinfo_find_id(struct libmnt_table *tb, int id)
+{
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs, *found = NULL;
+
+	while (it && mnt_table_next_fs(tb, it, &fs) == 0)
+		if (mnt_fs_get_id(fs) == id) {
+			found = fs;
+			break;
+		}
+	mnt_free_iter(it);
+	return found;
+}
+
+int ovl_fs_uuid(int fd, unsigned char uuid[16])
+{
+	struct fsuuid2 u = { .len = 16 };
+	struct statfs sfs;
+
+	memset(uuid, 0, 16);
+	if (ioctl(fd, FS_IOC_GETFSUUID, &u) == 0) {
+		if (u.len > 16)
+			return -EIO;
+		memcpy(uuid, u.uuid, u.len);
+		return 0;
+	}
+	if (errno != ENOTTY && errno != EINVAL && errno != EOPNOTSUPP)
+		return -errno;
+	if (fstatfs(fd, &sfs) == 0 && sfs.f_type == OVL_BTRFS_MAGIC) {
+		struct ovl_btrfs_fs_info info;
+
+		memset(&info, 0, sizeof(info));
+		if (ioctl(fd, OVL_BTRFS_IOC_FS_INFO, &info))
+			return -errno;
+		memcpy(uuid, info.fsid, 16);
+	}
+	/* no uuid: the spec's all-zero uuid */
+	return 0;
+}
+
+int ovl_buf_put(struct ovl_buf *b, const void *p, size_t n)
+{
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 512;
+		unsigned char *d;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		d = realloc(b->data, cap);
+		if (!d)
+			return -ENOMEM;
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	return 0;
+}
+
+/* Append the record of one layer directory, as the kernel would. */
+static int put_layer(struct ovl_buf *b, pid_t pid, const char *dir,
+		     unsigned int kind, unsigned int index)
+{
+	struct {
+		struct file_handle fh;
+		unsigned char bytes[OVL_LAYERS_FID_MAX];
+	} h;
+	unsigned char rec[OVL_REC_LEN + OVL_FB_HDR_LEN];
+	char path[4096];
+	struct stat st;
+	int fd, mnt_id, err;
+	unsigned int fid_len = 0;
+
+	if (dir[0] != '/')
+		return -EINVAL;	/* relative: depends on the mounter's cwd */
+	err = ovl_proc_path(pid, dir, path, sizeof(path));
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	memset(rec, 0, sizeof(rec));
+	if (fstat(fd, &st)) {
+		err = -errno;
+		goto out;
+	}
+	rec[0] = kind;
+	rec[2] = index & 0xff;
+	rec[3] = index >> 8;
+	for (int i = 0; i < 4; i++) {
+		rec[4 + i] = major(st.st_dev) >> (8 * i);
+		rec[8 + i] = minor(st.st_dev) >> (8 * i);
+	}
+	err = ovl_fs_uuid(fd, rec + OVL_REC_LEN + 5);
+	if (err)
+		goto out;
+	h.fh.handle_bytes = OVL_LAYERS_FID_MAX;
+	if (name_to_handle_at(fd, "", &h.fh, &mnt_id, AT_EMPTY_PATH) == 0) {
+		fid_len = h.fh.handle_bytes;
+		rec[OVL_REC_LEN + 4] = h.fh.handle_type;
+	} else if (errno == EOPNOTSUPP) {
+		rec[1] = OVL_LAYER_NOFH;
+	} else {
+		err = -errno;
+		goto out;
+	}
+	rec[OVL_REC_LEN + 0] = OVL_FB_VERSION;
+	rec[OVL_REC_LEN + 1] = OVL_FB_MAGIC;
+	rec[OVL_REC_LEN + 2] = OVL_FB_HDR_LEN + fid_len;
+	rec[OVL_REC_LEN + 3] = (kind == OVL_LAYER_UPPER ||
+				kind == OVL_LAYER_WORK) ?
+			       OVL_FB_FLAG_PATH_UPPER : 0;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	rec[OVL_REC_LEN + 3] |= 0x01;	/* OVL_FH_FLAG_CPU_ENDIAN */
+#endif
+	err = ovl_buf_put(b, rec, sizeof(rec));
+	if (!err)
+		err = ovl_buf_put(b, h.fh.f_handle, fid_len);
+out:
+	close(fd);
+	return err;
+}
+
+/*
+ * Undo overlayfs's own escaping of one layer path taken out of a lowerdir
+ * list: a backslash quotes the next character (':' ',' '\').  libmount
+ * already undid mountinfo's octal escapes.
+ */
+static void unescape_layer(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++) {
+		if (*s == '\\' && s[1])
+			s++;
+		*d++ = *s;
+	}
+	*d = '\0';
+}
+
+struct layer_list {
+	char *upper, *work;
+	char **lower;		/* lower then data, in order */
+	unsigned int *kind;
+	unsigned int n, cap;
+};
+
+static int list_add(struct layer_list *l, const char *path, size_t len,
+		    unsigned int kind)
+{
+	char *copy;
+
+	if (l->n == l->cap) {
+		unsigned int cap = l->cap ? l->cap * 2 : 8;
+		char **lower = realloc(l->lower, cap * sizeof(*lower));
+		unsigned int *k;
+
+		if (!lower)
+			return -ENOMEM;
+		l->lower = lower;
+		k = realloc(l->kind, cap * sizeof(*k));
+		if (!k)
+			return -ENOMEM;
+		l->kind = k;
+		l->cap = cap;
+	}
+	copy = strndup(path, len);
+	if (!copy)
+		return -ENOMEM;
+	unescape_layer(copy);
+	l->lower[l->n] = copy;
+	l->kind[l->n++] = kind;
+	return 0;
+}
+
+/* lowerdir=a:b::d1::d2 — "::" starts the data-only layers. */
+static int split_lowerdir(struct layer_list *l, const char *v, size_t len)
+{
+	unsigned int kind = OVL_LAYER_LOWER;
+	size_t start = 0, i;
+	int err;
+
+	for (i = 0; i <= len; i++) {
+		if (i < len && v[i] == '\\' && i + 1 < len) {
+			i++;
+			continue;
+		}
+		if (i < len && v[i] != ':')
+			continue;
+		if (i > start) {
+			err = list_add(l, v + start, i - start, kind);
+			if (err)
+				return err;
+		}
+		if (i + 1 < len && v[i + 1] == ':') {
+			kind = OVL_LAYER_DATA;
+			i++;
+		}
+		start = i + 1;
+	}
+	return 0;
+}
+
+static void list_free(struct layer_list *l)
+{
+	for (unsigned int i = 0; i < l->n; i++)
+		free(l->lower[i]);
+	free(l->lower);
+	free(l->kind);
+	free(l->upper);
+	free(l->work);
+}
+
+static int parse_options(const char *opts, struct layer_list *l)
+{
+	char *name, *value;
+	size_t nsz, vsz;
+	char *str = (char *)opts;
+	int err;
+
+	while (!mnt_optstr_next_option(&str, &name, &nsz, &value, &vsz)) {
+		char **one = NULL;
+
+		if (!value)
+			continue;
+		if (nsz == 8 && !strncmp(name, "lowerdir", 8)) {
+			err = split_lowerdir(l, value, vsz);
+		} else if (nsz == 9 && !strncmp(name, "lowerdir+", 9)) {
+			err = list_add(l, value, vsz, OVL_LAYER_LOWER);
+		} else if (nsz == 8 && !strncmp(name, "datadir+", 8)) {
+			err = list_add(l, value, vsz, OVL_LAYER_DATA);
+		} else if (nsz == 8 && !strncmp(name, "upperdir", 8)) {
+			one = &l->upper;
+		} else if (nsz == 7 && !strncmp(name, "workdir", 7)) {
+			one = &l->work;
+		} else {
+			continue;
+		}
+		if (one) {
+			free(*one);
+			*one = strndup(value, vsz);
+			if (!*one)
+				return -ENOMEM;
+			unescape_layer(*one);
+			err = 0;
+		}
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int ovl_layers_from_mountinfo(pid_t pid, struct libmnt_fs *fs,
+			      struct ovl_layers **out)
+{
+	const char *opts = mnt_fs_get_fs_options(fs);
+	struct layer_list l = { 0 };
+	struct ovl_buf b = { 0 };
+	unsigned char hdr[OVL_HDR_LEN] = { 0, OVL_LAYERS_MAGIC, 0, 0 };
+	unsigned int count, i, index = 0;
+	int err;
+
+	if (!opts)
+		return -EIO;
+	err = parse_options(opts, &l);
+	if (err)
+		goto out;
+	err = -EINVAL;
+	if (!l.n || !l.upper != !l.work)
+		goto out;
+	count = l.n + (l.upper ? 2 : 0);
+	if (count > OVL_LAYERS_MAX_RECORDS)
+		goto out;
+	hdr[2] = count & 0xff;
+	hdr[3] = count >> 8;
+	err = ovl_buf_put(&b, hdr, sizeof(hdr));
+	if (!err && l.upper)
+		err = put_layer(&b, pid, l.upper, OVL_LAYER_UPPER, 0);
+	if (!err && l.upper)
+		err = put_layer(&b, pid, l.work, OVL_LAYER_WORK, 0);
+	/* lower layers first, then data-only ones, each in mount order */
+	for (int pass = 0; pass < 2 && !err; pass++)
+		for (i = 0; i < l.n && !err; i++) {
+			unsigned int kind = pass ? OVL_LAYER_DATA :
+					    OVL_LAYER_LOWER;
+
+			if (l.kind[i] != kind)
+				continue;
+			err = put_layer(&b, pid, l.lower[i], kind, ++index);
+		}
+	if (!err) {
+		err = ovl_layers_new_from_raw(b.data, b.len,
+					      OVL_LAYERS_SOURCE_MOUNTINFO,
+					      false, out);
+		b.data = NULL;
+	}
+out:
+	free(b.data);
+	list_free(&l);
+	return err;
+}
+
+/*
+ * The overlay's options other than the layer paths, as a checkpoint must
+ * keep them to mount it again (redirect_dir, index, metacopy, uuid, ...).
+ */
+char *ovl_overlay_other_options(const char *options)
+{
+	static const char *const drop[] = {
+		"lowerdir", "lowerdir+", "datadir+", "upperdir", "workdir",
+	};
+	char *out = strdup(options ? options : "");
+	char *str;
+	char *name, *value;
+	size_t nsz, vsz;
+
+	if (!out)
+		return NULL;
+	str = out;
+	while (!mnt_optstr_next_option(&str, &name, &nsz, &value, &vsz)) {
+		for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++) {
+			if (strlen(drop[i]) != nsz ||
+			    strncmp(name, drop[i], nsz))
+				continue;
+			/* remove it and start over from the remainder */
+			char *begin = name, *end = value ? value + vsz :
+							   name + nsz;
+
+			if (*end == ',')
+				end++;
+			else if (begin > out && begin[-1] == ',')
+				begin--;
+			memmove(begin, end, strlen(end) + 1);
+			str = begin;
+			break;
+		}
+	}
+	return out;
+}
