@@ -152,12 +152,20 @@ int ovl_layers_decode_origin(const void *buf, size_t len,
 int ovl_layers_validate(const void *buf, size_t len, size_t *offset,
 			const char **reason);
 
-/* Decode a value saved as text or bytes: raw bytes, what getfattr(1)
- * prints ("0x" hex, "0s" base64, or the whole name=value line, comments
- * and the "# file:" header allowed), or bare hex.  Chooses the origin
- * decoder when the getfattr line names an origin xattr.  Same errors as
- * ovl_layers_decode(). */
-int ovl_layers_load(const void *buf, size_t len, struct ovl_layers **out);
+/* Load a descriptor saved as bytes or text: raw bytes; what getfattr(1)
+ * prints ("0x" hex or "0s" base64, alone or as the whole name=value line,
+ * comments and the "# file:" header allowed; an origin xattr name selects
+ * the origin decoder); bare hex; or a checkpoint record written by
+ * ovl_layers_save_record(), which also restores ovl_layers_options().
+ * Same errors as ovl_layers_decode(); on failure *offset and *reason
+ * (each optional) say where and what: the offset is into the decoded value
+ * for a malformed descriptor, into buf for malformed text. */
+int ovl_layers_load(const void *buf, size_t len, struct ovl_layers **out,
+		    size_t *offset, const char **reason);
+/* A checkpoint record of the descriptor and its ovl_layers_options(): a
+ * small versioned JSON object (libovllayers(3) documents it), malloc'd
+ * into *json, NUL-terminated; free() it.  -EINVAL for an origin. */
+int ovl_layers_save_record(const struct ovl_layers *layers, char **json);
 
 /* Encode back, byte-identical to what was decoded or read (the origin
  * form for an origin descriptor).  Returns the length; with size 0 only

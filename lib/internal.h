@@ -68,6 +68,16 @@ char *ovl_overlay_other_options(const char *options);
 void ovl_layers_clear_locations(struct ovl_layers *l);
 int ovl_fs_uuid(int fd, unsigned char uuid[16]);
 
+/* load.c, record.c */
+struct ovl_load_error {
+	size_t offset;
+	const char *reason;
+};
+int ovl_load_value(const char *v, size_t n, bool origin,
+		   struct ovl_layers **out, struct ovl_load_error *why);
+int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
+		    struct ovl_load_error *why);
+
 /* path helpers */
 int ovl_proc_path(pid_t pid, const char *path, char *buf, size_t size);
 

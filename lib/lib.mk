@@ -10,8 +10,8 @@ LIB_SRCS    := $(wildcard lib/*.c)
 LIB_OBJS    := $(patsubst lib/%.c,$(B)/obj/lib/%.o,$(LIB_SRCS))
 LIB_MAP     := lib/libovllayers.map
 
-MOUNT_CFLAGS := $(shell pkg-config --cflags mount 2>/dev/null)
-MOUNT_LIBS   := $(shell pkg-config --libs mount 2>/dev/null || echo -lmount)
+MOUNT_CFLAGS := $(shell pkg-config --cflags mount json-c 2>/dev/null)
+MOUNT_LIBS   := $(shell pkg-config --libs mount json-c 2>/dev/null || echo -lmount -ljson-c)
 
 all: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.so
 

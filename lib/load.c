@@ -6,6 +6,7 @@
  *     "name=value" line, the value as 0x<hex> or 0s<base64>; the name
  *     decides between a layers and an origin value;
  *   - a bare value: 0x<hex>, 0s<base64> or plain hex.
+ *   - a checkpoint record (JSON, see record.c).
  * Anything else, or more than one value, is -EINVAL.  It never reads
  * past buf + len (it is a fuzz target).
  */
@@ -95,9 +96,23 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* Decode bytes as a layers or an origin value, saying where it is bad. */
+static int decode_bytes(const unsigned char *bytes, size_t len, bool origin,
+			struct ovl_layers **out, struct ovl_load_error *why)
+{
+	int err = origin ? ovl_layers_decode_origin(bytes, len, out) :
+			   ovl_layers_decode(bytes, len, out);
+
+	if ((err == -EINVAL || err == -EPROTONOSUPPORT) && !origin)
+		ovl_layers_validate(bytes, len, &why->offset, &why->reason);
+	else if (err == -EINVAL || err == -EPROTONOSUPPORT)
+		why->reason = "malformed origin value";
+	return err;
+}
+
 /* Decode one value string (without the name). */
-static int decode_text(const char *v, size_t n, bool origin,
-		       struct ovl_layers **out)
+int ovl_load_value(const char *v, size_t n, bool origin,
+		   struct ovl_layers **out, struct ovl_load_error *why)
 {
 	unsigned char *bytes;
 	size_t len = 0;
@@ -112,28 +127,34 @@ static int decode_text(const char *v, size_t n, bool origin,
 		err = from_base64(v + 2, n - 2, bytes, &len);
 	else
 		err = from_hex(v, n, bytes, &len);
-	if (!err)
-		err = origin ? ovl_layers_decode_origin(bytes, len, out) :
-			       ovl_layers_decode(bytes, len, out);
+	if (err)
+		why->reason = "value is not valid hex (0x...) or base64 (0s...)";
+	else
+		err = decode_bytes(bytes, len, origin, out, why);
 	free(bytes);
 	return err;
 }
 
-OVL_EXPORT
-int ovl_layers_load(const void *buf, size_t len, struct ovl_layers **out)
+static int load(const char *s, size_t len, struct ovl_layers **out,
+		struct ovl_load_error *why)
 {
-	const char *s = buf, *end, *value = NULL;
+	const char *end, *value = NULL, *first;
 	size_t value_len = 0;
 	bool origin = false;
 
-	if (!out || (!buf && len))
-		return -EINVAL;
+	why->offset = 0;
+	why->reason = NULL;
 	if (len >= 2 && s[0] == 0 && (unsigned char)s[1] == OVL_LAYERS_MAGIC)
-		return ovl_layers_decode(buf, len, out);
+		return decode_bytes((const unsigned char *)s, len, false, out, why);
 	if (len >= 2 && s[0] == 0 && (unsigned char)s[1] == OVL_FB_MAGIC)
-		return ovl_layers_decode_origin(buf, len, out);
-	if (memchr(buf, '\0', len))
+		return decode_bytes((const unsigned char *)s, len, true, out, why);
+	why->reason = "neither a descriptor nor text that holds one";
+	if (memchr(s, '\0', len))
 		return -EINVAL;
+	for (first = s; first < s + len && is_space(*first); first++)
+		;
+	if (first < s + len && *first == '{')
+		return ovl_record_load(s, len, out, why);
 
 	end = s + len;
 	while (s < end) {
@@ -147,8 +168,11 @@ int ovl_layers_load(const void *buf, size_t len, struct ovl_layers **out)
 			le--;
 		if (line == le || *line == '#')
 			continue;
-		if (value)
-			return -EINVAL;	/* one value only */
+		if (value) {
+			why->offset = line - (const char *)s;
+			why->reason = "more than one value";
+			return -EINVAL;
+		}
 		eq = memchr(line, '=', le - line);
 		if (eq) {
 			static const char suffix[] = ".overlay.origin";
@@ -158,12 +182,34 @@ int ovl_layers_load(const void *buf, size_t len, struct ovl_layers **out)
 				 !memcmp(eq - slen, suffix, slen);
 			line = eq + 1;
 		}
-		if (line < le && *line == '"')
-			return -EINVAL;	/* getfattr -e text: not binary-safe */
+		if (line < le && *line == '"') {
+			why->offset = line - (const char *)s;
+			why->reason = "getfattr -e text output is not binary-safe: use -e hex";
+			return -EINVAL;
+		}
 		value = line;
 		value_len = le - line;
 	}
-	if (!value || !value_len)
+	if (!value || !value_len) {
+		why->reason = "no value found";
 		return -EINVAL;
-	return decode_text(value, value_len, origin, out);
+	}
+	return ovl_load_value(value, value_len, origin, out, why);
+}
+
+OVL_EXPORT
+int ovl_layers_load(const void *buf, size_t len, struct ovl_layers **out,
+		    size_t *offset, const char **reason)
+{
+	struct ovl_load_error why = { 0, NULL };
+	int err;
+
+	if (!out || (!buf && len))
+		return -EINVAL;
+	err = load(buf, len, out, &why);
+	if (err && offset)
+		*offset = why.offset;
+	if (err && reason)
+		*reason = why.reason ? why.reason : ovl_layers_strerror(err);
+	return err;
 }

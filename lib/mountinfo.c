@@ -378,8 +378,10 @@ out:
  */
 char *ovl_overlay_other_options(const char *options)
 {
+	/* the layers come from the descriptor; "rw" is the default */
 	static const char *const drop[] = {
 		"lowerdir", "lowerdir+", "datadir+", "upperdir", "workdir",
+		"rw",
 	};
 	char *out = strdup(options ? options : "");
 	char *str;

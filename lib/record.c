@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The checkpoint record of one overlay: what a checkpoint must keep to
+ * mount the overlay again elsewhere.  A small JSON object (json-c):
+ *
+ *   {
+ *     "format": "libovllayers-checkpoint",
+ *     "version": 1,
+ *     "source": "xattr",              where the descriptor came from
+ *     "options": "redirect_dir=on",   the overlay's other mount options
+ *     "descriptor": "00fc0400..."     the layers xattr value, hex
+ *   }
+ *
+ * Unknown members are ignored (a newer writer may add some); a record
+ * whose "version" is newer than this library's is refused with
+ * -EPROTONOSUPPORT, a missing or malformed member is -EINVAL.  The layer
+ * paths are deliberately absent: they are what goes stale.
+ */
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define RECORD_FORMAT	"libovllayers-checkpoint"
+#define RECORD_VERSION	1
+
+OVL_EXPORT
+int ovl_layers_save_record(const struct ovl_layers *layers, char **json)
+{
+	struct json_object *o;
+	const char *text;
+	char *hex;
+	int err = -ENOMEM;
+
+	if (!layers || !json || layers->source == OVL_LAYERS_SOURCE_ORIGIN)
+		return -EINVAL;
+	hex = malloc(layers->raw_len * 2 + 1);
+	o = json_object_new_object();
+	if (!hex || !o)
+		goto out;
+	for (size_t i = 0; i < layers->raw_len; i++) {
+		static const char digits[] = "0123456789abcdef";
+
+		hex[2 * i] = digits[layers->raw[i] >> 4];
+		hex[2 * i + 1] = digits[layers->raw[i] & 15];
+	}
+	hex[layers->raw_len * 2] = '\0';
+	if (json_object_object_add(o, "format", json_object_new_string(RECORD_FORMAT)) ||
+	    json_object_object_add(o, "version", json_object_new_int(RECORD_VERSION)) ||
+	    json_object_object_add(o, "source", json_object_new_string(
+			ovl_layers_source_name(layers->source))) ||
+	    json_object_object_add(o, "options", json_object_new_string(
+			layers->mount_options ? layers->mount_options : "")) ||
+	    json_object_object_add(o, "descriptor", json_object_new_string(hex)))
+		goto out;
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						 JSON_C_TO_STRING_NOSLASHESCAPE);
+	*json = text ? malloc(strlen(text) + 2) : NULL;
+	if (*json) {
+		strcpy(*json, text);
+		strcat(*json, "\n");
+		err = 0;
+	}
+out:
+	json_object_put(o);
+	free(hex);
+	return err;
+}
+
+static const char *member(struct json_object *o, const char *name)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, name, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
+		    struct ovl_load_error *why)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o = NULL, *v;
+	const char *format, *options, *hex;
+	int err = -EINVAL;
+
+	why->offset = 0;
+	why->reason = "not a libovllayers checkpoint record";
+	if (!tok)
+		return -ENOMEM;
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_is_type(o, json_type_object)) {
+		why->offset = json_tokener_get_parse_end(tok);
+		why->reason = "record is not a JSON object";
+		goto out;
+	}
+	format = member(o, "format");
+	if (!format || strcmp(format, RECORD_FORMAT))
+		goto out;
+	if (!json_object_object_get_ex(o, "version", &v) ||
+	    !json_object_is_type(v, json_type_int)) {
+		why->reason = "record has no version";
+		goto out;
+	}
+	if (json_object_get_int64(v) > RECORD_VERSION ||
+	    json_object_get_int64(v) < 1) {
+		why->reason = "record version is not supported (newer than this library?)";
+		err = -EPROTONOSUPPORT;
+		goto out;
+	}
+	options = member(o, "options");
+	hex = member(o, "descriptor");
+	if (!options || !hex) {
+		why->reason = "record lacks options or descriptor";
+		goto out;
+	}
+	err = ovl_load_value(hex, strlen(hex), false, out, why);
+	if (!err) {
+		(*out)->mount_options = strdup(options);
+		if (!(*out)->mount_options) {
+			ovl_layers_free(*out);
+			*out = NULL;
+			err = -ENOMEM;
+		}
+	}
+out:
+	json_object_put(o);
+	json_tokener_free(tok);
+	return err;
+}

@@ -1,0 +1,770 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * ovl-layers: where are the layers of an overlay, really?  What findmnt is
+ * to mounts, this is to overlay layers.  See ovl-layers(1).
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <libmount.h>
+#include <libsmartcols.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "ovllayers.h"
+
+#define EXIT_UNRESOLVED	2	/* some layer's status is not "ok" */
+
+enum column {
+	COL_OVERLAY, COL_INDEX, COL_KIND, COL_UUID, COL_DEV, COL_FHTYPE,
+	COL_HANDLE, COL_MNTID, COL_MNTID_UNIQUE, COL_MOUNT, COL_ROOT, COL_PATH,
+	COL_STATUS, COL_SOURCE, NCOLS
+};
+
+struct colinfo {
+	const char *name;
+	double whint;
+	int flags;
+	int json;
+	const char *help;
+};
+
+static const struct colinfo infos[NCOLS] = {
+	[COL_OVERLAY] = { "OVERLAY", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+			  "the overlay mount point (or the loaded file)" },
+	[COL_INDEX] = { "INDEX", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			"layer index: 0 upper and work, 1..n lower and data" },
+	[COL_KIND] = { "KIND", 5, 0, SCOLS_JSON_STRING,
+		       "upper, work, lower, data (data-only lower) or origin" },
+	[COL_UUID] = { "UUID", 36, 0, SCOLS_JSON_STRING,
+		       "uuid of the layer's filesystem" },
+	[COL_DEV] = { "DEV", 6, 0, SCOLS_JSON_STRING,
+		      "st_dev hint, major:minor" },
+	[COL_FHTYPE] = { "FHTYPE", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			 "file handle type" },
+	[COL_HANDLE] = { "HANDLE", 0.1, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+			 "file handle bytes, hex" },
+	[COL_MNTID] = { "MNTID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			"mount ID the layer was found through" },
+	[COL_MNTID_UNIQUE] = { "MNTID-UNIQUE", 10, SCOLS_FL_RIGHT,
+			       SCOLS_JSON_NUMBER,
+			       "64-bit unique mount ID (0: kernel lacks it)" },
+	[COL_MOUNT] = { "MOUNT", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+			"that mount's mount point" },
+	[COL_ROOT] = { "ROOT", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+		       "the layer root inside that mount" },
+	[COL_PATH] = { "PATH", 0.3, 0, SCOLS_JSON_STRING,
+		       "the layer root's path now" },
+	[COL_STATUS] = { "STATUS", 10, 0, SCOLS_JSON_STRING,
+			 "ok, shadowed, unreachable, no-mount, stale, no-handle, no-permission, ambiguous, unresolved" },
+	[COL_SOURCE] = { "SOURCE", 9, 0, SCOLS_JSON_STRING,
+			 "where the descriptor came from: xattr, mountinfo, buffer, origin" },
+};
+
+static const int default_cols[] = {
+	COL_OVERLAY, COL_KIND, COL_INDEX, COL_DEV, COL_UUID, COL_STATUS,
+	COL_PATH,
+};
+
+struct ctl {
+	int cols[NCOLS * 2];
+	size_t ncols;
+	bool json, raw, noheadings, no_resolve;
+	unsigned int read_flags;
+	pid_t pid;
+	const char *save, *record, *load, *origin;
+	bool warned;
+	int status;	/* exit status so far */
+};
+
+static void __attribute__((noreturn)) usage(void)
+{
+	printf("Usage:\n"
+	       " ovl-layers [options] [PATH...]\n"
+	       " ovl-layers [options] --load FILE\n"
+	       " ovl-layers [options] --origin FILE\n"
+	       " ovl-layers mount --load FILE [-O OPTIONS] TARGET\n"
+	       "\nShow where the layers of overlay mounts are, from the kernel's\n"
+	       "trusted.overlay.layers xattr (or, without it, mountinfo).\n"
+	       "\nOptions:\n"
+	       " -J, --json               JSON output\n"
+	       " -r, --raw                raw output\n"
+	       " -n, --noheadings         no headings\n"
+	       " -o, --output COLS        the columns to show\n"
+	       "     --output-all         all columns\n"
+	       " -H, --list-columns       list the columns\n"
+	       "     --source WHERE       auto (default), xattr or mountinfo\n"
+	       "     --no-resolve         decode only, do not look for the layers\n"
+	       " -N, --task PID           resolve in PID's mount namespace\n"
+	       "     --save FILE          write the descriptor bytes (- stdout)\n"
+	       "     --record FILE        write a checkpoint record (- stdout)\n"
+	       "     --load FILE          read a saved descriptor (- stdin)\n"
+	       "     --origin FILE        the lower file a copied-up FILE came from\n"
+	       " -O, --options OPTS       (mount) extra overlay mount options\n"
+	       " -h, --help               this help\n"
+	       " -V, --version            version\n"
+	       "\nExit status: 0 every layer ok, 1 error, 2 some layer not ok.\n"
+	       "See ovl-layers(1).\n");
+	exit(EXIT_SUCCESS);
+}
+
+static void __attribute__((noreturn)) errtryhelp(void)
+{
+	fprintf(stderr, "Try 'ovl-layers --help' for more information.\n");
+	exit(EXIT_FAILURE);
+}
+
+static int column_by_name(const char *name, size_t len)
+{
+	for (int i = 0; i < NCOLS; i++)
+		if (strlen(infos[i].name) == len &&
+		    !strncasecmp(infos[i].name, name, len))
+			return i;
+	warnx("unknown column: %.*s", (int)len, name);
+	return -1;
+}
+
+static void parse_columns(struct ctl *ctl, const char *list)
+{
+	const char *p = list;
+
+	/* "+COLS" adds to the defaults, as in findmnt */
+	if (*p == '+')
+		p++;
+	else
+		ctl->ncols = 0;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int col = len ? column_by_name(p, len) : -1;
+
+		if (col < 0)
+			errtryhelp();
+		if (ctl->ncols < sizeof(ctl->cols) / sizeof(ctl->cols[0]))
+			ctl->cols[ctl->ncols++] = col;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+}
+
+static void hex(char *out, const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+	out[2 * n] = '\0';
+}
+
+static void uuid_str(char *out, const unsigned char *u)
+{
+	sprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		"%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+		u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		err(EXIT_FAILURE, "out of memory");
+	va_end(ap);
+	if (scols_line_refer_data(ln, i, s))
+		err(EXIT_FAILURE, "out of memory");
+}
+
+static void add_lines(struct ctl *ctl, struct libscols_table *tb,
+		      const char *label, const struct ovl_layers *l)
+{
+	for (unsigned int r = 0; r < ovl_layers_count(l); r++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		struct ovl_layer_record rec;
+		struct ovl_layer_location loc;
+		char buf[2 * OVL_LAYERS_FID_MAX + 1];
+
+		if (!ln)
+			err(EXIT_FAILURE, "out of memory");
+		ovl_layers_record(l, r, &rec);
+		ovl_layers_location(l, r, &loc);
+		for (size_t i = 0; i < ctl->ncols; i++) {
+			switch (ctl->cols[i]) {
+			case COL_OVERLAY:
+				set(ln, i, "%s", label);
+				break;
+			case COL_INDEX:
+				set(ln, i, "%u", rec.index);
+				break;
+			case COL_KIND:
+				set(ln, i, "%s", ovl_layer_kind_name(rec.kind));
+				break;
+			case COL_UUID:
+				uuid_str(buf, rec.uuid);
+				set(ln, i, "%s", buf);
+				break;
+			case COL_DEV:
+				if (rec.kind != OVL_LAYER_ORIGIN)
+					set(ln, i, "%u:%u", rec.dev_major,
+					    rec.dev_minor);
+				break;
+			case COL_FHTYPE:
+				set(ln, i, "%d", rec.fh_type);
+				break;
+			case COL_HANDLE:
+				hex(buf, rec.fid, rec.fid_len);
+				set(ln, i, "%s", buf);
+				break;
+			case COL_MNTID:
+				if (loc.mnt_id >= 0)
+					set(ln, i, "%d", loc.mnt_id);
+				break;
+			case COL_MNTID_UNIQUE:
+				if (loc.mount_point)
+					set(ln, i, "%llu", (unsigned long long)
+					    loc.mnt_id_unique);
+				break;
+			case COL_MOUNT:
+				if (loc.mount_point)
+					set(ln, i, "%s", loc.mount_point);
+				break;
+			case COL_ROOT:
+				if (loc.root)
+					set(ln, i, "%s", loc.root);
+				break;
+			case COL_PATH:
+				if (loc.path)
+					set(ln, i, "%s", loc.path);
+				break;
+			case COL_STATUS:
+				set(ln, i, "%s", ovl_layer_status_name(loc.status));
+				break;
+			case COL_SOURCE:
+				set(ln, i, "%s", ovl_layers_source_name(
+					    ovl_layers_source(l)));
+				break;
+			}
+		}
+		if (!ctl->no_resolve && loc.status != OVL_LAYER_OK &&
+		    ctl->status == EXIT_SUCCESS)
+			ctl->status = EXIT_UNRESOLVED;
+	}
+}
+
+static void fail(struct ctl *ctl, const char *what, int e)
+{
+	switch (-e) {
+	case EMEDIUMTYPE:
+		warnx("%s: not an overlay", what);
+		break;
+	case EPERM:
+		warnx("%s: no privilege to read the layers xattr (needs CAP_SYS_ADMIN)",
+		      what);
+		break;
+	case ENODATA:
+		warnx("%s: the kernel does not export the overlay layers xattr",
+		      what);
+		break;
+	default:
+		warnx("%s: %s", what, ovl_layers_strerror(e));
+	}
+	ctl->status = EXIT_FAILURE;
+}
+
+static void warn_fallback(struct ctl *ctl, const struct ovl_layers *l)
+{
+	if (ctl->warned || ovl_layers_source(l) != OVL_LAYERS_SOURCE_MOUNTINFO)
+		return;
+	warnx("warning: the kernel does not export trusted.overlay.layers; "
+	      "layers were derived from the mountinfo path strings, which may be stale");
+	ctl->warned = true;
+}
+
+static void *read_file(const char *name, size_t *len)
+{
+	FILE *f = strcmp(name, "-") ? fopen(name, "rb") : stdin;
+	size_t cap = 65536, n = 0;
+	char *buf;
+
+	if (!f)
+		return NULL;
+	buf = malloc(cap);
+	while (buf) {
+		size_t got = fread(buf + n, 1, cap - n, f);
+
+		n += got;
+		if (n < cap) {
+			if (ferror(f)) {
+				free(buf);
+				buf = NULL;
+			}
+			break;
+		}
+		if (cap >= (64u << 20)) {	/* no descriptor is this big */
+			free(buf);
+			buf = NULL;
+			errno = EFBIG;
+			break;
+		}
+		cap *= 2;
+		char *nbuf = realloc(buf, cap);
+
+		if (!nbuf)
+			free(buf);
+		buf = nbuf;
+	}
+	if (f != stdin)
+		fclose(f);
+	*len = n;
+	return buf;
+}
+
+static int write_file(const char *name, const void *data, size_t len)
+{
+	FILE *f = strcmp(name, "-") ? fopen(name, "wb") : stdout;
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fwrite(data, 1, len, f) == len;
+	if (f == stdout)
+		ok = !fflush(f) && ok;
+	else
+		ok = !fclose(f) && ok;
+	return ok ? 0 : -1;
+}
+
+static struct ovl_layers *load_file(struct ctl *ctl, const char *name)
+{
+	struct ovl_layers *l = NULL;
+	const char *reason = NULL;
+	size_t len, off = 0;
+	void *buf = read_file(name, &len);
+	int e;
+
+	if (!buf) {
+		warn("%s", name);
+		ctl->status = EXIT_FAILURE;
+		return NULL;
+	}
+	e = ovl_layers_load(buf, len, &l, &off, &reason);
+	free(buf);
+	if (e == -EINVAL || e == -EPROTONOSUPPORT) {
+		warnx("%s: %s descriptor at byte %zu: %s", name,
+		      e == -EINVAL ? "malformed" : "unsupported", off, reason);
+		ctl->status = EXIT_FAILURE;
+		return NULL;
+	}
+	if (e) {
+		fail(ctl, name, e);
+		return NULL;
+	}
+	return l;
+}
+
+/* The copied-up file's origin xattr: where it came from. */
+static struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
+{
+	static const char *const names[] = { OVL_ORIGIN_XATTR,
+					     OVL_ORIGIN_XATTR_USER };
+	unsigned char buf[256];
+	struct ovl_layers *l = NULL;
+	ssize_t n = -1;
+	char upper[PATH_MAX];
+	int e;
+
+	/* The origin lives on the upper file, not on the overlay file:
+	 * through the overlay it would be escaped.  Find the upper path. */
+	e = ovl_layers_read(ctl->pid, file, ctl->read_flags, &l);
+	if (!e) {
+		e = ovl_layers_resolve(l, ctl->pid, 0, NULL);
+		if (!e) {
+			struct ovl_layer_location loc;
+			struct ovl_layer_record rec;
+			char *rel;
+			struct libmnt_table *tb;
+
+			ovl_layers_record(l, 0, &rec);
+			ovl_layers_location(l, 0, &loc);
+			e = -ENOENT;
+			if (rec.kind == OVL_LAYER_UPPER && loc.path) {
+				/* file relative to its overlay's mount point */
+				char abs[PATH_MAX];
+				struct libmnt_fs *fs;
+
+				tb = mnt_new_table_from_file("/proc/self/mountinfo");
+				fs = NULL;
+				if (tb && realpath(file, abs))
+					fs = mnt_table_find_mountpoint(tb, abs, MNT_ITER_BACKWARD);
+				if (fs) {
+					const char *t = mnt_fs_get_target(fs);
+
+					rel = abs + (strcmp(t, "/") ? strlen(t) : 0);
+					snprintf(upper, sizeof(upper), "%s%s",
+						 loc.path, rel);
+					e = 0;
+				}
+				mnt_unref_table(tb);
+			}
+		}
+		ovl_layers_free(l);
+		l = NULL;
+	} else if (e == -EMEDIUMTYPE) {
+		/* not on an overlay: the upper file itself */
+		snprintf(upper, sizeof(upper), "%s", file);
+		e = 0;
+	}
+	if (e) {
+		fail(ctl, file, e);
+		return NULL;
+	}
+	for (size_t i = 0; i < 2 && n < 0; i++)
+		n = getxattr(upper, names[i], buf, sizeof(buf));
+	if (n < 0) {
+		if (errno == ENODATA)
+			warnx("%s: has no origin (not copied up, or created in the upper layer)",
+			      file);
+		else
+			warn("%s: %s", file, upper);
+		ctl->status = EXIT_FAILURE;
+		return NULL;
+	}
+	e = ovl_layers_decode_origin(buf, n, &l);
+	if (e) {
+		fail(ctl, file, e);
+		return NULL;
+	}
+	return l;
+}
+
+static int cmd_mount(int argc, char **argv);
+
+static struct libscols_table *new_table(struct ctl *ctl)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (!tb)
+		err(EXIT_FAILURE, "out of memory");
+	scols_table_enable_json(tb, ctl->json);
+	scols_table_set_name(tb, "layers");
+	scols_table_enable_raw(tb, ctl->raw);
+	scols_table_enable_noheadings(tb, ctl->noheadings);
+	for (size_t i = 0; i < ctl->ncols; i++) {
+		const struct colinfo *ci = &infos[ctl->cols[i]];
+		struct libscols_column *cl;
+
+		cl = scols_table_new_column(tb, ci->name, ci->whint, ci->flags);
+		if (!cl)
+			err(EXIT_FAILURE, "out of memory");
+		if (ctl->json)
+			scols_column_set_json_type(cl, ci->json);
+	}
+	return tb;
+}
+
+/* Resolve, print lines, save if asked. */
+static void handle(struct ctl *ctl, struct libscols_table *tb,
+		   const char *label, struct ovl_layers *l)
+{
+	int e;
+
+	warn_fallback(ctl, l);
+	if (!ctl->no_resolve) {
+		e = ovl_layers_resolve(l, ctl->pid, 0, NULL);
+		if (e) {
+			fail(ctl, label, e);
+			return;
+		}
+	}
+	add_lines(ctl, tb, label, l);
+	if (ctl->save) {
+		ssize_t n = ovl_layers_encode(l, NULL, 0);
+		void *buf = n > 0 ? malloc(n) : NULL;
+
+		if (!buf || ovl_layers_encode(l, buf, n) != n ||
+		    write_file(ctl->save, buf, n)) {
+			warn("%s", ctl->save);
+			ctl->status = EXIT_FAILURE;
+		}
+		free(buf);
+	}
+	if (ctl->record) {
+		char *json = NULL;
+
+		e = ovl_layers_save_record(l, &json);
+		if (e)
+			fail(ctl, ctl->record, e);
+		else if (write_file(ctl->record, json, strlen(json))) {
+			warn("%s", ctl->record);
+			ctl->status = EXIT_FAILURE;
+		}
+		free(json);
+	}
+}
+
+/* Every overlay mount of the namespace, like findmnt -t overlay. */
+static int all_overlays(struct ctl *ctl, char ***paths)
+{
+	char file[64];
+	struct libmnt_table *t;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs;
+	int n = 0;
+
+	if (ctl->pid)
+		snprintf(file, sizeof(file), "/proc/%d/mountinfo", (int)ctl->pid);
+	else
+		snprintf(file, sizeof(file), "/proc/self/mountinfo");
+	t = mnt_new_table_from_file(file);
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	*paths = NULL;
+	if (!t || !it)
+		err(EXIT_FAILURE, "%s", file);
+	while (mnt_table_next_fs(t, it, &fs) == 0) {
+		if (!mnt_fs_match_fstype(fs, "overlay"))
+			continue;
+		*paths = realloc(*paths, (n + 1) * sizeof(**paths));
+		if (!*paths || !((*paths)[n] = strdup(mnt_fs_get_target(fs))))
+			err(EXIT_FAILURE, "out of memory");
+		n++;
+	}
+	mnt_free_iter(it);
+	mnt_unref_table(t);
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	enum { OPT_OUTPUT_ALL = 256, OPT_SOURCE, OPT_NO_RESOLVE, OPT_SAVE,
+	       OPT_RECORD, OPT_LOAD, OPT_ORIGIN };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ "noheadings", no_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
+		{ "list-columns", no_argument, NULL, 'H' },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "no-resolve", no_argument, NULL, OPT_NO_RESOLVE },
+		{ "task", required_argument, NULL, 'N' },
+		{ "save", required_argument, NULL, OPT_SAVE },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "load", required_argument, NULL, OPT_LOAD },
+		{ "origin", required_argument, NULL, OPT_ORIGIN },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl ctl = { .status = EXIT_SUCCESS };
+	struct libscols_table *tb;
+	bool list_columns = false;
+	char **paths = NULL;
+	int c, npaths, own_paths = 0;
+
+	if (argc > 1 && !strcmp(argv[1], "mount"))
+		return cmd_mount(argc - 1, argv + 1);
+
+	memcpy(ctl.cols, default_cols, sizeof(default_cols));
+	ctl.ncols = sizeof(default_cols) / sizeof(default_cols[0]);
+	while ((c = getopt_long(argc, argv, "Jrno:HN:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			ctl.json = true;
+			break;
+		case 'r':
+			ctl.raw = true;
+			break;
+		case 'n':
+			ctl.noheadings = true;
+			break;
+		case 'o':
+			parse_columns(&ctl, optarg);
+			break;
+		case OPT_OUTPUT_ALL:
+			for (ctl.ncols = 0; ctl.ncols < NCOLS; ctl.ncols++)
+				ctl.cols[ctl.ncols] = ctl.ncols;
+			break;
+		case 'H':
+			list_columns = true;
+			break;
+		case OPT_SOURCE:
+			if (!strcmp(optarg, "auto"))
+				ctl.read_flags = 0;
+			else if (!strcmp(optarg, "xattr"))
+				ctl.read_flags = OVL_LAYERS_READ_XATTR_ONLY;
+			else if (!strcmp(optarg, "mountinfo"))
+				ctl.read_flags = OVL_LAYERS_READ_MOUNTINFO_ONLY;
+			else {
+				warnx("unknown --source: %s", optarg);
+				errtryhelp();
+			}
+			break;
+		case OPT_NO_RESOLVE:
+			ctl.no_resolve = true;
+			break;
+		case 'N': {
+			char *end;
+			long pid = strtol(optarg, &end, 10);
+
+			if (*end || pid <= 0 || pid > INT_MAX) {
+				warnx("invalid PID: %s", optarg);
+				errtryhelp();
+			}
+			ctl.pid = pid;
+			break;
+		}
+		case OPT_SAVE:
+			ctl.save = optarg;
+			break;
+		case OPT_RECORD:
+			ctl.record = optarg;
+			break;
+		case OPT_LOAD:
+			ctl.load = optarg;
+			break;
+		case OPT_ORIGIN:
+			ctl.origin = optarg;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			printf("ovl-layers from libovllayers %s\n", VERSION);
+			return EXIT_SUCCESS;
+		default:
+			errtryhelp();
+		}
+	}
+
+	if (list_columns) {
+		for (int i = 0; i < NCOLS; i++)
+			printf("%14s  %s\n", infos[i].name, infos[i].help);
+		return EXIT_SUCCESS;
+	}
+	npaths = argc - optind;
+	if ((ctl.load || ctl.origin) && npaths) {
+		warnx("--load and --origin take no PATH");
+		errtryhelp();
+	}
+	if (ctl.load && ctl.origin) {
+		warnx("--load and --origin are exclusive");
+		errtryhelp();
+	}
+	if (!ctl.load && !ctl.origin) {
+		if (npaths) {
+			paths = argv + optind;
+		} else {
+			npaths = all_overlays(&ctl, &paths);
+			own_paths = 1;
+		}
+	}
+	if ((ctl.save || ctl.record) && (ctl.load || ctl.origin ? 1 : npaths) != 1) {
+		warnx("--save and --record take exactly one overlay");
+		errtryhelp();
+	}
+
+	tb = new_table(&ctl);
+	if (ctl.load || ctl.origin) {
+		const char *name = ctl.load ? ctl.load : ctl.origin;
+		struct ovl_layers *l = ctl.load ? load_file(&ctl, name) :
+						  origin_of(&ctl, name);
+
+		if (l)
+			handle(&ctl, tb, name, l);
+		ovl_layers_free(l);
+	}
+	for (int i = 0; i < npaths && !ctl.load && !ctl.origin; i++) {
+		struct ovl_layers *l = NULL;
+		int e = ovl_layers_read(ctl.pid, paths[i], ctl.read_flags, &l);
+
+		if (e)
+			fail(&ctl, paths[i], e);
+		else
+			handle(&ctl, tb, paths[i], l);
+		ovl_layers_free(l);
+	}
+	if (scols_table_get_nlines(tb) || ctl.json)
+		scols_print_table(tb);
+	scols_unref_table(tb);
+	if (own_paths) {
+		for (int i = 0; i < npaths; i++)
+			free(paths[i]);
+		free(paths);
+	}
+	return ctl.status;
+}
+
+/*
+ * ovl-layers mount --load FILE [-O OPTS] TARGET: re-create an overlay from
+ * a saved descriptor or checkpoint record, naming each layer by where it
+ * is now.
+ */
+static int cmd_mount(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "load", required_argument, NULL, 'l' },
+		{ "options", required_argument, NULL, 'O' },
+		{ "task", required_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl ctl = { .status = EXIT_SUCCESS };
+	const char *extra = NULL, *file = NULL;
+	struct ovl_layers *l;
+	char *opts;
+	unsigned int failed = 0;
+	int c, e;
+
+	while ((c = getopt_long(argc, argv, "l:O:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			file = optarg;
+			break;
+		case 'O':
+			extra = optarg;
+			break;
+		case 'h':
+			usage();
+		default:
+			errtryhelp();
+		}
+	}
+	if (!file || argc - optind != 1) {
+		warnx("mount needs --load FILE and one TARGET");
+		errtryhelp();
+	}
+	l = load_file(&ctl, file);
+	if (!l)
+		return EXIT_FAILURE;
+	e = ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, NULL);
+	if (e)
+		errx(EXIT_FAILURE, "%s: %s", file, ovl_layers_strerror(e));
+	if (asprintf(&opts, "%s%s%s", ovl_layers_options(l) ?
+		     ovl_layers_options(l) : "",
+		     extra && ovl_layers_options(l) && *ovl_layers_options(l) ?
+		     "," : "", extra ? extra : "") < 0)
+		err(EXIT_FAILURE, "out of memory");
+	e = ovl_layers_mount(l, opts, argv[optind], 0, &failed);
+	if (e == -ENOENT && failed < ovl_layers_count(l)) {
+		struct ovl_layer_record rec;
+		struct ovl_layer_location loc;
+
+		ovl_layers_record(l, failed, &rec);
+		ovl_layers_location(l, failed, &loc);
+		errx(EXIT_FAILURE, "%s: %s layer %u is %s: nothing mounted",
+		     argv[optind], ovl_layer_kind_name(rec.kind), rec.index,
+		     ovl_layer_status_name(loc.status));
+	}
+	if (e)
+		errx(EXIT_FAILURE, "%s: mount failed: %s", argv[optind],
+		     strerror(-e));
+	free(opts);
+	ovl_layers_free(l);
+	return EXIT_SUCCESS;
+}
