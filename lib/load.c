@@ -144,9 +144,12 @@ static int load(const char *s, size_t len, struct ovl_layers **out,
 
 	why->offset = 0;
 	why->reason = NULL;
-	if (len >= 2 && s[0] == 0 && (unsigned char)s[1] == OVL_LAYERS_MAGIC)
+	/* raw: a version byte (not text) and a magic (never in text) */
+	if (len >= 2 && (unsigned char)s[0] < 0x20 &&
+	    (unsigned char)s[1] == OVL_LAYERS_MAGIC)
 		return decode_bytes((const unsigned char *)s, len, false, out, why);
-	if (len >= 2 && s[0] == 0 && (unsigned char)s[1] == OVL_FB_MAGIC)
+	if (len >= 2 && (unsigned char)s[0] < 0x20 &&
+	    (unsigned char)s[1] == OVL_FB_MAGIC)
 		return decode_bytes((const unsigned char *)s, len, true, out, why);
 	why->reason = "neither a descriptor nor text that holds one";
 	if (memchr(s, '\0', len))

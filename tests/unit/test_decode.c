@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Unit tests of the format code (no privilege, no mounts): decode,
+ * validate, encode, load, records, names.  Values are built here from the
+ * spec's layout, byte by byte.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ovllayers.h"
+#include "testrun.h"
+
+struct val {
+	unsigned char b[70000];
+	size_t n;
+};
+
+static void put(struct val *v, const void *p, size_t n)
+{
+	memcpy(v->b + v->n, p, n);
+	v->n += n;
+}
+
+static void header(struct val *v, unsigned int count)
+{
+	unsigned char h[4] = { 0, 0xfc, count & 0xff, count >> 8 };
+
+	v->n = 0;
+	put(v, h, 4);
+}
+
+/* One record: kind, flags, index, dev 8:1, fb with fid_len bytes 0xA0.. */
+static void record(struct val *v, unsigned int kind, unsigned int flags,
+		   unsigned int index, unsigned int fid_len)
+{
+	unsigned char r[12 + 21 + 128] = {
+		kind, flags, index & 0xff, index >> 8,
+		8, 0, 0, 0, 1, 0, 0, 0,
+		0, 0xfb, 21 + fid_len, kind <= 2 ? 0x04 : 0, fid_len ? 1 : 0,
+	};
+
+	for (int i = 0; i < 16; i++)
+		r[17 + i] = 0x10 + i;	/* uuid */
+	for (unsigned int i = 0; i < fid_len; i++)
+		r[33 + i] = 0xa0 + i;
+	put(v, r, 33 + fid_len);
+}
+
+/* upper, work, two lowers, a data layer: the spec's shape */
+static void sample(struct val *v)
+{
+	header(v, 5);
+	record(v, 1, 0, 0, 8);
+	record(v, 2, 0, 0, 8);
+	record(v, 3, 0, 1, 12);
+	record(v, 3, 0, 2, 12);
+	record(v, 4, 0, 3, 12);
+}
+
+static struct val cur;
+
+START_TEST(t_round_trip)
+{
+	struct ovl_layers *l = NULL;
+	unsigned char out[1024];
+	struct ovl_layer_record rec;
+
+	sample(&cur);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
+	ck_assert_uint_eq(ovl_layers_count(l), 5);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_BUFFER);
+	ck_assert_int_eq(ovl_layers_encode(l, NULL, 0), (ssize_t)cur.n);
+	ck_assert_int_eq(ovl_layers_encode(l, out, cur.n - 1), -ERANGE);
+	ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)), (ssize_t)cur.n);
+	ck_assert(!memcmp(out, cur.b, cur.n));
+
+	ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
+	ck_assert_uint_eq(rec.kind, OVL_LAYER_UPPER);
+	ck_assert_uint_eq(rec.fh_flags, 0x04);
+	ck_assert_uint_eq(rec.fid_len, 8);
+	ck_assert_uint_eq(rec.dev_major, 8);
+	ck_assert_uint_eq(rec.dev_minor, 1);
+	ck_assert_uint_eq(rec.uuid[0], 0x10);
+	ck_assert_uint_eq(rec.fid[7], 0xa7);
+	ck_assert_uint_eq(rec.fb_len, 29);
+	ck_assert_int_eq(ovl_layers_record(l, 4, &rec), 0);
+	ck_assert_uint_eq(rec.kind, OVL_LAYER_DATA);
+	ck_assert_uint_eq(rec.index, 3);
+	ck_assert_int_eq(rec.fh_type, 1);
+	ck_assert_int_eq(ovl_layers_record(l, 5, &rec), -EINVAL);
+	ck_assert_ptr_null(ovl_layers_options(l));
+	ovl_layers_free(l);
+}
+END_TEST
+
+START_TEST(t_empty_and_nofh)
+{
+	struct ovl_layers *l = NULL;
+	struct ovl_layer_record rec;
+
+	header(&cur, 0);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
+	ck_assert_uint_eq(ovl_layers_count(l), 0);
+	ovl_layers_free(l);
+
+	header(&cur, 1);
+	record(&cur, 3, 1, 1, 0);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
+	ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
+	ck_assert_uint_eq(rec.flags, OVL_LAYER_NOFH);
+	ck_assert_uint_eq(rec.fid_len, 0);
+	ovl_layers_free(l);
+}
+END_TEST
+
+START_TEST(t_500_records)
+{
+	struct ovl_layers *l = NULL;
+	struct ovl_layer_record rec;
+
+	header(&cur, 502);
+	record(&cur, 1, 0, 0, 12);
+	record(&cur, 2, 0, 0, 12);
+	for (unsigned int i = 1; i <= 500; i++)
+		record(&cur, 3, 0, i, 12);
+	ck_assert_uint_eq(cur.n, 4 + 502 * 45);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
+	ck_assert_uint_eq(ovl_layers_count(l), 502);
+	ck_assert_int_eq(ovl_layers_record(l, 501, &rec), 0);
+	ck_assert_uint_eq(rec.index, 500);
+	ovl_layers_free(l);
+}
+END_TEST
+
+/* The malformed and unsupported cases, each with its error and offset. */
+struct bad_case {
+	const char *what;
+	void (*make)(struct val *v);
+	int err;
+	size_t offset;
+};
+
+static void m_empty(struct val *v) { v->n = 0; }
+static void m_short_header(struct val *v) { header(v, 0); v->n = 3; }
+static void m_magic(struct val *v) { sample(v); v->b[1] = 0xfb; }
+static void m_version(struct val *v) { sample(v); v->b[0] = 1; }
+static void m_count_too_big(struct val *v) { header(v, 503); }
+static void m_count_more(struct val *v) { sample(v); v->b[2] = 6; }
+static void m_count_fewer(struct val *v) { sample(v); v->b[2] = 4; }
+static void m_record_cut(struct val *v) { header(v, 1); v->b[4] = 3; v->n = 10; }
+static void m_fb_cut(struct val *v) { header(v, 1); record(v, 3, 0, 1, 12); v->n = 4 + 12 + 10; }
+static void m_kind_zero(struct val *v) { sample(v); v->b[4] = 0; }
+static void m_kind_five(struct val *v) { sample(v); v->b[4] = 5; }
+static void m_flags(struct val *v) { sample(v); v->b[5] = 0x02; }
+static void m_fb_magic(struct val *v) { sample(v); v->b[4 + 13] = 0xfc; }
+static void m_fb_version(struct val *v) { sample(v); v->b[4 + 12] = 1; }
+static void m_fb_len_short(struct val *v) { sample(v); v->b[4 + 14] = 20; }
+static void m_fid_too_long(struct val *v)
+{
+	header(v, 1);
+	record(v, 3, 0, 1, 128);
+	v->b[4 + 14] = 21 + 129;
+	v->b[v->n++] = 0;
+}
+static void m_fb_past_end(struct val *v) { sample(v); v->n -= 1; }
+static void m_trailing(struct val *v) { sample(v); v->b[v->n++] = 0; }
+static void m_nofh_with_fid(struct val *v) { header(v, 1); record(v, 3, 1, 1, 8); }
+static void m_nofh_type(struct val *v) { header(v, 1); record(v, 3, 1, 1, 0); v->b[4 + 16] = 1; }
+static void m_fb_flags(struct val *v) { sample(v); v->b[4 + 15] = 0x08; }
+static void m_last_fb_len(struct val *v) { sample(v); v->b[v->n - 12 - 21 + 2] = 34; }
+
+static const struct bad_case bad_cases[] = {
+	{ "empty", m_empty, -EINVAL, 0 },
+	{ "short header", m_short_header, -EINVAL, 3 },
+	{ "wrong magic", m_magic, -EINVAL, 1 },
+	{ "unknown version", m_version, -EPROTONOSUPPORT, 0 },
+	{ "count > 502", m_count_too_big, -EINVAL, 2 },
+	{ "count says more than there is", m_count_more, -EINVAL, 4 + 2 * 41 + 3 * 45 },
+	{ "count says fewer: trailing record", m_count_fewer, -EINVAL, 4 + 2 * 41 + 2 * 45 },
+	{ "record header cut", m_record_cut, -EINVAL, 4 },
+	{ "fb header cut", m_fb_cut, -EINVAL, 16 },
+	{ "kind 0", m_kind_zero, -EPROTONOSUPPORT, 4 },
+	{ "kind 5", m_kind_five, -EPROTONOSUPPORT, 4 },
+	{ "unknown record flag", m_flags, -EPROTONOSUPPORT, 5 },
+	{ "fb magic", m_fb_magic, -EINVAL, 17 },
+	{ "fb version", m_fb_version, -EPROTONOSUPPORT, 16 },
+	{ "fb.len < 21", m_fb_len_short, -EINVAL, 18 },
+	{ "fid > 128 bytes", m_fid_too_long, -EINVAL, 18 },
+	{ "fb runs past the end", m_fb_past_end, -EINVAL, 4 + 2 * 41 + 2 * 45 + 14 },
+	{ "trailing byte", m_trailing, -EINVAL, 4 + 2 * 41 + 3 * 45 },
+	{ "NOFH with a fid", m_nofh_with_fid, -EINVAL, 18 },
+	{ "NOFH with a type", m_nofh_type, -EINVAL, 18 },
+	{ "unknown fb flag", m_fb_flags, -EPROTONOSUPPORT, 19 },
+	{ "last fb.len one too long", m_last_fb_len, -EINVAL, 4 + 2 * 41 + 2 * 45 + 14 },
+};
+
+START_TEST(t_malformed)
+{
+	const struct bad_case *c = &bad_cases[_i];
+	struct ovl_layers *l = (void *)1;
+	const char *reason = NULL;
+	size_t off = 12345;
+	unsigned char *copy;
+
+	memset(&cur, 0, sizeof(cur));
+	c->make(&cur);
+	/* an exact-size heap copy, so a read past the end is caught by
+	 * valgrind and ASan */
+	copy = malloc(cur.n ? cur.n : 1);
+	memcpy(copy, cur.b, cur.n);
+	ck_assert_msg(ovl_layers_validate(copy, cur.n, &off, &reason) == c->err,
+		      "%s: got %d", c->what,
+		      ovl_layers_validate(copy, cur.n, NULL, NULL));
+	ck_assert_msg(off == c->offset, "%s: offset %zu, want %zu", c->what,
+		      off, c->offset);
+	ck_assert_ptr_nonnull(reason);
+	ck_assert_int_eq(ovl_layers_decode(copy, cur.n, &l), c->err);
+	ck_assert_ptr_eq(l, (void *)1);	/* untouched on failure */
+	ck_assert_int_eq(ovl_layers_load(copy, cur.n, &l, NULL, NULL),
+			 cur.n >= 2 && copy[1] == 0xfc ? c->err : -EINVAL);
+	/* the same bytes as getfattr hex: the same verdict */
+	if (cur.n >= 2 && copy[1] == 0xfc) {
+		char *hex = malloc(2 * cur.n + 3);
+
+		strcpy(hex, "0x");
+		for (size_t i = 0; i < cur.n; i++)
+			sprintf(hex + 2 + 2 * i, "%02x", copy[i]);
+		ck_assert_int_eq(ovl_layers_load(hex, strlen(hex), &l, &off,
+						 NULL), c->err);
+		ck_assert_uint_eq(off, c->offset);
+		free(hex);
+	}
+	free(copy);
+}
+END_TEST
+
+START_TEST(t_bad_arguments)
+{
+	struct ovl_layers *l;
+
+	ck_assert_int_eq(ovl_layers_decode(NULL, 4, &l), -EINVAL);
+	sample(&cur);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_encode(NULL, NULL, 0), -EINVAL);
+	ck_assert_uint_eq(ovl_layers_count(NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(NULL, 0, 0, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(0, NULL, 0, &l), -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(0, "/proc", OVL_LAYERS_READ_XATTR_ONLY |
+					 OVL_LAYERS_READ_MOUNTINFO_ONLY, &l),
+			 -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(0, "/proc", 0, &l), -EMEDIUMTYPE);
+	ck_assert_int_eq(ovl_layers_read(0, "/nonexistent/x", 0, &l), -ENOENT);
+	ovl_layers_free(NULL);
+}
+END_TEST
+
+static void origin(struct val *o, unsigned int fid_len)
+{
+	unsigned char fb[21 + 128] = { 0, 0xfb, 21 + fid_len, 0, 1 };
+
+	memset(fb + 5, 0x33, 16);
+	memset(fb + 21, 0x44, fid_len);
+	o->n = 0;
+	put(o, fb, 21 + fid_len);
+}
+
+START_TEST(t_origin)
+{
+	struct ovl_layers *l = NULL;
+	struct ovl_layer_record rec;
+	unsigned char out[256];
+
+	origin(&cur, 8);
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_ORIGIN);
+	ck_assert_uint_eq(ovl_layers_count(l), 1);
+	ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
+	ck_assert_uint_eq(rec.kind, OVL_LAYER_ORIGIN);
+	ck_assert_uint_eq(rec.fid_len, 8);
+	ck_assert_uint_eq(rec.uuid[15], 0x33);
+	ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)), 29);
+	ck_assert(!memcmp(out, cur.b, 29));
+	char *json = NULL;
+
+	ck_assert_int_eq(ovl_layers_save_record(l, &json), -EINVAL);
+	ovl_layers_free(l);
+
+	/* the raw value through load picks the origin decoder */
+	ck_assert_int_eq(ovl_layers_load(cur.b, cur.n, &l, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_ORIGIN);
+	ovl_layers_free(l);
+
+	/* malformed origins */
+	cur.b[2] = 30;	/* len past the end */
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l), -EINVAL);
+	cur.b[2] = 28;	/* trailing byte */
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l), -EINVAL);
+	cur.b[2] = 29;
+	cur.b[1] = 0xfa;
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l), -EINVAL);
+	cur.b[1] = 0xfb;
+	cur.b[0] = 1;
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l), -EPROTONOSUPPORT);
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, 20, &l), -EINVAL);
+}
+END_TEST
+
+static char *to_hex(const unsigned char *p, size_t n)
+{
+	char *s = malloc(2 * n + 1);
+
+	for (size_t i = 0; i < n; i++)
+		sprintf(s + 2 * i, "%02x", p[i]);
+	return s;
+}
+
+/* What getfattr prints, in its three forms, and bare hex. */
+START_TEST(t_load_text)
+{
+	struct ovl_layers *l = NULL;
+	char text[4096], *hex;
+	unsigned char out[1024];
+	const char *reason;
+	size_t off;
+
+	sample(&cur);
+	hex = to_hex(cur.b, cur.n);
+	snprintf(text, sizeof(text), "# file: mnt/ovl\n"
+		 "trusted.overlay.layers=0x%s\n\n", hex);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)), (ssize_t)cur.n);
+	ck_assert(!memcmp(out, cur.b, cur.n));
+	ovl_layers_free(l);
+
+	snprintf(text, sizeof(text), "0x%s", hex);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
+	ovl_layers_free(l);
+	ck_assert_int_eq(ovl_layers_load(hex, strlen(hex), &l, NULL, NULL), 0);
+	ovl_layers_free(l);
+
+	/* base64 of the 4-byte empty value: 00 fc 00 00 */
+	snprintf(text, sizeof(text), "trusted.overlay.layers=0sAPwAAA==\n");
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
+	ck_assert_uint_eq(ovl_layers_count(l), 0);
+	ovl_layers_free(l);
+
+	/* an origin line selects the origin decoder */
+	snprintf(text, sizeof(text),
+		 "trusted.overlay.origin=0x00fb1d0001%032x%016x\n", 0, 7);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_ORIGIN);
+	ovl_layers_free(l);
+
+	/* bad text: odd hex, bad base64, two values, getfattr -e text */
+	ck_assert_int_eq(ovl_layers_load("0x00f", 5, &l, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_load("0sA*==", 6, &l, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_load("0sA=AA", 6, &l, NULL, NULL), -EINVAL);
+	snprintf(text, sizeof(text), "0x%s\n0x%s\n", hex, hex);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, &off, &reason),
+			 -EINVAL);
+	ck_assert_str_eq(reason, "more than one value");
+	ck_assert_int_eq(ovl_layers_load("a=\"x\"", 5, &l, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_load("", 0, &l, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_load("# only\n", 7, &l, NULL, NULL), -EINVAL);
+	/* a malformed value says where, in the decoded bytes */
+	ck_assert_int_eq(ovl_layers_load("0x00fc0100", 10, &l, &off, &reason),
+			 -EINVAL);
+	ck_assert_uint_eq(off, 4);
+	ck_assert_str_eq(reason, "record runs past the end");
+	free(hex);
+}
+END_TEST
+
+START_TEST(t_record_json)
+{
+	struct ovl_layers *l = NULL, *back = NULL;
+	unsigned char out[1024];
+	char *json = NULL;
+	const char *reason;
+	static const char newer[] =
+		"{\"format\":\"libovllayers-checkpoint\",\"version\":2,"
+		"\"options\":\"\",\"descriptor\":\"00fc0000\"}";
+	static const char other[] = "{\"format\":\"something\",\"version\":1}";
+
+	sample(&cur);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
+	ck_assert_int_eq(ovl_layers_save_record(l, &json), 0);
+	ck_assert_ptr_nonnull(strstr(json, "\"version\":1"));
+	ck_assert_int_eq(ovl_layers_load(json, strlen(json), &back, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_encode(back, out, sizeof(out)), (ssize_t)cur.n);
+	ck_assert(!memcmp(out, cur.b, cur.n));
+	ck_assert_str_eq(ovl_layers_options(back), "");
+	free(json);
+	ovl_layers_free(back);
+	ovl_layers_free(l);
+
+	ck_assert_int_eq(ovl_layers_load(newer, strlen(newer), &l, NULL,
+					 &reason), -EPROTONOSUPPORT);
+	ck_assert_ptr_nonnull(strstr(reason, "version"));
+	ck_assert_int_eq(ovl_layers_load(other, strlen(other), &l, NULL, NULL),
+			 -EINVAL);
+	ck_assert_int_eq(ovl_layers_load("{\"format\":", 10, &l, NULL, NULL),
+			 -EINVAL);
+}
+END_TEST
+
+START_TEST(t_names)
+{
+	ck_assert_str_eq(ovl_layer_kind_name(OVL_LAYER_UPPER), "upper");
+	ck_assert_str_eq(ovl_layer_kind_name(OVL_LAYER_DATA), "data");
+	ck_assert_ptr_null(ovl_layer_kind_name(5));
+	ck_assert_ptr_null(ovl_layer_kind_name(-1));
+	ck_assert_str_eq(ovl_layer_status_name(OVL_LAYER_SHADOWED), "shadowed");
+	ck_assert_str_eq(ovl_layer_status_name(OVL_LAYER_NO_MOUNT), "no-mount");
+	ck_assert_ptr_null(ovl_layer_status_name(9));
+	ck_assert_str_eq(ovl_layers_source_name(OVL_LAYERS_SOURCE_MOUNTINFO),
+			 "mountinfo");
+	ck_assert_ptr_null(ovl_layers_source_name(0));
+	ck_assert_str_eq(ovl_layers_strerror(-EMEDIUMTYPE), "Not an overlay");
+	ck_assert_ptr_nonnull(strstr(ovl_layers_strerror(-ENODATA), "xattr"));
+	ck_assert_str_eq(ovl_layers_strerror(-12345), "Unknown error");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("unit");
+	TCase *tc = tcase_create("format");
+
+	tcase_add_test(tc, t_round_trip);
+	tcase_add_test(tc, t_empty_and_nofh);
+	tcase_add_test(tc, t_500_records);
+	tcase_add_loop_test(tc, t_malformed, 0,
+			    sizeof(bad_cases) / sizeof(bad_cases[0]));
+	tcase_add_test(tc, t_bad_arguments);
+	tcase_add_test(tc, t_origin);
+	tcase_add_test(tc, t_load_text);
+	tcase_add_test(tc, t_record_json);
+	tcase_add_test(tc, t_names);
+	suite_add_tcase(s, tc);
+	return ovt_run(s, "unit");
+}
