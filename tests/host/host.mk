@@ -1,1 +1,15 @@
-# tests/host: rules come here
+# Host tests: the library on real mounts of the host kernel (root), in a
+# private mount namespace per test.  The host kernel has no layers xattr:
+# this exercises the mountinfo fallback and the resolver.
+
+HOST_TEST := $(B)/tests/host/test_host
+
+$(HOST_TEST): tests/host/test_host.c tests/common/testrun.h $(B)/lib/libovllayers.so
+	$(call quiet,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(LDFLAGS) $(TEST_LIB_LINK) $(TEST_LIBS)
+
+CHECK_SUITES += host
+.PHONY: check-host
+check-host: $(HOST_TEST)
+	$(Q)OVT_RESULTS=$(RESULTS) $(HOST_TEST)

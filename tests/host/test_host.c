@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The library on real mounts of the host kernel (root needed).  The host
+ * kernel has no layers xattr, so this is where the mountinfo fallback and
+ * the resolver meet the awkward cases: bind mounts of subtrees, covered
+ * paths, deleted, renamed and moved layers, unmounted filesystems, other
+ * mount namespaces, no privilege.  Every test runs in a forked child in a
+ * private mount namespace, on fresh tmpfs/ext4 mounts; nothing leaks.
+ *
+ * The expected descriptor is computed here independently (stat,
+ * name_to_handle_at, FS_IOC_GETFSUUID) and compared byte for byte.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ovllayers.h"
+#include "testrun.h"
+
+#ifndef FS_IOC_GETFSUUID
+struct fsuuid2 {
+	__u8 len;
+	__u8 uuid[16];
+};
+#define FS_IOC_GETFSUUID _IOR(0x15, 0, struct fsuuid2)
+#endif
+
+static char base[64];
+
+static const char *P(const char *rel)
+{
+	static char bufs[8][256];
+	static int n;
+	char *b = bufs[n++ % 8];
+
+	ck_assert(strlen(rel) < 128);
+	snprintf(b, sizeof(bufs[0]), "%s/%.128s", base, rel);
+	return b;
+}
+
+static void run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void run(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	ck_assert_msg(st == 0, "'%s' failed (%d)", cmd, st);
+}
+
+static void setup(void)
+{
+	ck_assert_msg(!unshare(CLONE_NEWNS), "unshare: %m");
+	ck_assert(!mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	snprintf(base, sizeof(base), "/tmp/ovh.XXXXXX");
+	ck_assert(mkdtemp(base));
+	ck_assert(!mount("tmpfs", base, "tmpfs", 0, "mode=0755"));
+}
+
+static void mkdirs(const char *rel)
+{
+	char tmp[256], *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", P(rel));
+	for (p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0755);
+			*p = '/';
+		}
+	ck_assert_msg(!mkdir(tmp, 0755) || errno == EEXIST, "mkdir %s: %m", tmp);
+}
+
+static void mount_tmpfs(const char *rel)
+{
+	mkdirs(rel);
+	ck_assert(!mount("tmpfs", P(rel), "tmpfs", 0, NULL));
+}
+
+/* lower t1/l1 and t2/l2 (two tmpfs), upper and work on t1 */
+static void std_overlay(void)
+{
+	char opts[1024];
+
+	mount_tmpfs("t1");
+	mount_tmpfs("t2");
+	mkdirs("t1/l1");
+	mkdirs("t2/l2");
+	mkdirs("t1/u");
+	mkdirs("t1/w");
+	mkdirs("m");
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
+		 P("t1/l1"), P("t2/l2"), P("t1/u"), P("t1/w"));
+	ck_assert_msg(!mount("overlay", P("m"), "overlay", 0, opts),
+		      "mount overlay: %m");
+}
+
+/* The record the kernel would write for dir, computed independently. */
+static size_t expect_record(unsigned char *out, const char *dir,
+			    unsigned int kind, unsigned int index)
+{
+	struct {
+		struct file_handle fh;
+		unsigned char b[128];
+	} h = { .fh.handle_bytes = 128 };
+	struct fsuuid2 u = { .len = 16 };
+	struct stat st;
+	int fd, mnt;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(!fstat(fd, &st));
+	memset(out, 0, 33);
+	if (ioctl(fd, FS_IOC_GETFSUUID, &u) == 0)
+		memcpy(out + 17, u.uuid, 16);
+	ck_assert(!name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH));
+	close(fd);
+	out[0] = kind;
+	out[2] = index;
+	out[4] = major(st.st_dev);
+	out[8] = minor(st.st_dev);
+	out[12] = 0;
+	out[13] = 0xfb;
+	out[14] = 21 + h.fh.handle_bytes;
+	out[15] = kind <= 2 ? 0x04 : 0;
+	out[16] = h.fh.handle_type;
+	memcpy(out + 33, h.fh.f_handle, h.fh.handle_bytes);
+	return 33 + h.fh.handle_bytes;
+}
+
+static struct ovl_layers *read_ok(const char *path)
+{
+	struct ovl_layers *l = NULL;
+	int e = ovl_layers_read(0, path, 0, &l);
+
+	ck_assert_msg(e == 0, "read %s: %s", path, ovl_layers_strerror(e));
+	return l;
+}
+
+static void check_loc(struct ovl_layers *l, unsigned int i, int status,
+		      const char *path)
+{
+	struct ovl_layer_location loc;
+
+	ck_assert_int_eq(ovl_layers_location(l, i, &loc), 0);
+	ck_assert_msg(loc.status == status, "layer %u: %s, want %s", i,
+		      ovl_layer_status_name(loc.status),
+		      ovl_layer_status_name(status));
+	if (path)
+		ck_assert_str_eq(loc.path, path);
+}
+
+/* the mountinfo fallback equals the independently computed value */
+START_TEST(t_fallback_tmpfs)
+{
+	unsigned char want[1024], got[1024];
+	size_t n = 4;
+	struct ovl_layers *l;
+
+	std_overlay();
+	want[0] = 0; want[1] = 0xfc; want[2] = 4; want[3] = 0;
+	n += expect_record(want + n, P("t1/u"), 1, 0);
+	n += expect_record(want + n, P("t1/w"), 2, 0);
+	n += expect_record(want + n, P("t1/l1"), 3, 1);
+	n += expect_record(want + n, P("t2/l2"), 3, 2);
+	l = read_ok(P("m"));
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_int_eq(ovl_layers_encode(l, got, sizeof(got)), (ssize_t)n);
+	ck_assert(!memcmp(got, want, n));
+	ck_assert_str_eq(ovl_layers_options(l), "uuid=on");
+	/* any path inside the overlay finds the same descriptor */
+	run("mkdir %s", P("m/sub"));
+	ovl_layers_free(l);
+	l = read_ok(P("m/sub"));
+	ck_assert_int_eq(ovl_layers_encode(l, got, sizeof(got)), (ssize_t)n);
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 0, OVL_LAYER_OK, P("t1/u"));
+	check_loc(l, 1, OVL_LAYER_OK, P("t1/w"));
+	check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
+	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
+	ovl_layers_free(l);
+}
+END_TEST
+
+START_TEST(t_fallback_ext4_data_layers_escapes)
+{
+	unsigned char want[2048], got[2048];
+	struct ovl_layers *l;
+	struct ovl_layer_location loc;
+	char opts[1024];
+	size_t n = 4;
+
+	mkdirs("e");
+	run("truncate -s 32M %s && mkfs.ext4 -q -F %s && mount -o loop %s %s",
+	    P("e.img"), P("e.img"), P("e.img"), P("e"));
+	mount_tmpfs("t");
+	mkdirs("e/low er");	/* a space: mountinfo escapes it */
+	mkdirs("t/a:b");	/* a colon: overlayfs escapes it */
+	mkdirs("t/d1");
+	mkdirs("m");
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s::%s,metacopy=on",
+		 P("e/low er"), P("t/a\\:b"), P("t/d1"));
+	ck_assert_msg(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts),
+		      "mount: %m");
+	want[0] = 0; want[1] = 0xfc; want[2] = 3; want[3] = 0;
+	n += expect_record(want + n, P("e/low er"), 3, 1);
+	n += expect_record(want + n, P("t/a:b"), 3, 2);
+	n += expect_record(want + n, P("t/d1"), 4, 3);
+	l = read_ok(P("m"));
+	ck_assert_int_eq(ovl_layers_encode(l, got, sizeof(got)), (ssize_t)n);
+	ck_assert(!memcmp(got, want, n));
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 0, OVL_LAYER_OK, P("e/low er"));
+	check_loc(l, 1, OVL_LAYER_OK, P("t/a:b"));
+	check_loc(l, 2, OVL_LAYER_OK, P("t/d1"));
+	ck_assert_int_eq(ovl_layers_location(l, 0, &loc), 0);
+	ck_assert_str_eq(loc.mount_point, P("e"));
+	ck_assert_str_eq(loc.root, "/low er");
+	ovl_layers_free(l);
+	run("umount %s %s", P("m"), P("e"));
+}
+END_TEST
+
+/* Read a descriptor, then take the overlay away so the layers can be
+ * moved around before resolving the saved descriptor. */
+static struct ovl_layers *saved_std(void)
+{
+	struct ovl_layers *l;
+
+	std_overlay();
+	l = read_ok(P("m"));
+	ck_assert(!umount(P("m")));
+	return l;
+}
+
+/* Handles decode per superblock: a bind mount of another subtree must not
+ * be taken for the layer's mount. */
+START_TEST(t_bind_mount_of_subtree)
+{
+	struct ovl_layers *l = saved_std();
+	struct ovl_layer_location loc;
+
+	mkdirs("t2/other");
+	mkdirs("bind-other");
+	mkdirs("bind-l2");
+	/* first in mountinfo order: a subtree that does not hold l2 */
+	run("mount --bind %s %s && mount --bind %s %s && umount %s",
+	    P("t2/other"), P("bind-other"), P("t2/l2"), P("bind-l2"),
+	    P("t2"));
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 3, OVL_LAYER_OK, P("bind-l2"));
+	ck_assert_int_eq(ovl_layers_location(l, 3, &loc), 0);
+	ck_assert_str_eq(loc.mount_point, P("bind-l2"));
+	ck_assert_str_eq(loc.root, "/");
+
+	/* only the wrong subtree left: found nowhere, and never a wrong path */
+	run("umount %s", P("bind-l2"));
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 3, OVL_LAYER_UNREACHABLE, NULL);
+	ovl_layers_free(l);
+}
+END_TEST
+
+START_TEST(t_overmounted_layer)
+{
+	struct ovl_layers *l = saved_std();
+	struct ovl_layer_location loc;
+	struct stat want, got;
+	unsigned int bad = 0;
+
+	ck_assert(!stat(P("t1/l1"), &want));
+	mount_tmpfs("t1/l1");	/* covers the layer path */
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, &bad), 0);
+	ck_assert_uint_eq(bad, 1);
+	check_loc(l, 2, OVL_LAYER_SHADOWED, P("t1/l1"));
+	ck_assert_int_eq(ovl_layers_location(l, 2, &loc), 0);
+	ck_assert_int_ge(loc.fd, 0);
+	ck_assert(!fstat(loc.fd, &got));
+	ck_assert_uint_eq(got.st_ino, want.st_ino);
+	ck_assert_uint_eq(got.st_dev, want.st_dev);
+	ck_assert_int_gt(loc.mnt_id, 0);
+	ovl_layers_free(l);
+}
+END_TEST
+
+START_TEST(t_deleted_layer)
+{
+	struct ovl_layers *l = saved_std();
+
+	ck_assert(!rmdir(P("t2/l2")));
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 3, OVL_LAYER_STALE, NULL);
+	check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
+	ovl_layers_free(l);
+}
+END_TEST
+
+START_TEST(t_unmounted_fs)
+{
+	struct ovl_layers *l = saved_std();
+	unsigned int bad;
+
+	ck_assert(!umount(P("t2")));
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, &bad), 0);
+	ck_assert_uint_eq(bad, 1);
+	check_loc(l, 3, OVL_LAYER_NO_MOUNT, NULL);
+	ovl_layers_free(l);
+}
+END_TEST
+
+START_TEST(t_renamed_layer)
+{
+	struct ovl_layers *l = saved_std();
+
+	ck_assert(!rename(P("t1/l1"), P("t1/renamed")));
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 2, OVL_LAYER_OK, P("t1/renamed"));
+	ovl_layers_free(l);
+}
+END_TEST
+
+/* The checkpoint/restore shape: the layer fs shows up under a yard, then
+ * is moved to where it belongs. */
+START_TEST(t_yard_then_move)
+{
+	struct ovl_layers *l = saved_std();
+
+	mkdirs("yard/9-0000000000/var");
+	run("mount --move %s %s", P("t2"), P("yard/9-0000000000/var"));
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 3, OVL_LAYER_OK, P("yard/9-0000000000/var/l2"));
+	mkdirs("final");
+	run("mount --move %s %s", P("yard/9-0000000000/var"), P("final"));
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 3, OVL_LAYER_OK, P("final/l2"));
+	ovl_layers_free(l);
+}
+END_TEST
+
+START_TEST(t_relative_lowerdir)
+{
+	struct ovl_layers *l = NULL;
+
+	mkdirs("a");
+	mkdirs("b");
+	mkdirs("m");
+	ck_assert(!chdir(base));
+	ck_assert(!mount("overlay", P("m"), "overlay", 0, "lowerdir=a:b"));
+	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), -EINVAL);
+	ck_assert_ptr_null(l);
+}
+END_TEST
+
+/* The namespace of another process, through /proc/PID. */
+START_TEST(t_other_namespace)
+{
+	int ready[2], done[2];
+	struct ovl_layers *l = NULL;
+	struct ovl_layer_location loc;
+	char c;
+	pid_t pid;
+
+	mount_tmpfs("shared");
+	mkdirs("shared/l1");
+	mkdirs("shared/l2");
+	ck_assert(!pipe(ready) && !pipe(done));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		char opts[512];
+
+		if (unshare(CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			_exit(1);
+		/* the layers move in its namespace only */
+		if (mkdir(P("theirs"), 0755) ||
+		    mount(P("shared"), P("theirs"), NULL, MS_MOVE, NULL))
+			_exit(2);
+		snprintf(opts, sizeof(opts), "lowerdir=%s:%s",
+			 P("theirs/l1"), P("theirs/l2"));
+		if (mkdir(P("m2"), 0755) ||
+		    mount("overlay", P("m2"), "overlay", 0, opts))
+			_exit(3);
+		if (write(ready[1], "x", 1) != 1 || read(done[0], &c, 1) != 1)
+			_exit(4);
+		_exit(0);
+	}
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	ck_assert_int_eq(ovl_layers_read(pid, P("m2"), 0, &l), 0);
+	ck_assert_int_eq(ovl_layers_count(l), 2);
+	ck_assert_int_eq(ovl_layers_resolve(l, pid, OVL_RESOLVE_FD, NULL), 0);
+	check_loc(l, 0, OVL_LAYER_OK, P("theirs/l1"));
+	ck_assert_int_eq(ovl_layers_location(l, 1, &loc), 0);
+	ck_assert_str_eq(loc.mount_point, P("theirs"));
+	ck_assert_int_ge(loc.fd, 0);
+	/* in our own namespace the same layers are elsewhere */
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 0, OVL_LAYER_OK, P("shared/l1"));
+	ovl_layers_free(l);
+	ck_assert_int_eq(write(done[1], "x", 1), 1);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ck_assert_int_eq(ovl_layers_read(pid, P("m2"), 0, &l), -ESRCH);
+}
+END_TEST
+
+START_TEST(t_errors)
+{
+	struct ovl_layers *l = NULL;
+
+	mount_tmpfs("t");
+	ck_assert_int_eq(ovl_layers_read(0, P("t"), 0, &l), -EMEDIUMTYPE);
+	ck_assert_int_eq(ovl_layers_read(0, P("nothing"), 0, &l), -ENOENT);
+	std_overlay();
+	/* this kernel has no layers xattr: said so, not guessed around */
+	ck_assert_int_eq(ovl_layers_read(0, P("m"), OVL_LAYERS_READ_XATTR_ONLY,
+					 &l), -ENODATA);
+	ck_assert_int_eq(ovl_layers_read(0, P("m"),
+					 OVL_LAYERS_READ_MOUNTINFO_ONLY, &l), 0);
+	ovl_layers_free(l);
+	ck_assert_int_eq(ovl_layers_read(99999999, "/", 0, &l), -ESRCH);
+}
+END_TEST
+
+/* Without CAP_SYS_ADMIN: reading the xattr is -EPERM (the kernel would say
+ * ENODATA); without CAP_DAC_READ_SEARCH handles do not open. */
+START_TEST(t_no_privilege)
+{
+	struct ovl_layers *l = NULL;
+	pid_t pid;
+	int st;
+
+	std_overlay();
+	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		struct ovl_layers *mine = NULL;
+		struct ovl_layer_location loc;
+
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(10);
+		if (ovl_layers_read(0, P("m"), OVL_LAYERS_READ_XATTR_ONLY,
+				    &mine) != -EPERM)
+			_exit(11);
+		if (ovl_layers_resolve(l, 0, 0, NULL))
+			_exit(12);
+		if (ovl_layers_location(l, 0, &loc) ||
+		    loc.status != OVL_LAYER_NO_PERMISSION)
+			_exit(13);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && !WEXITSTATUS(st), "child step %d",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	ovl_layers_free(l);
+}
+END_TEST
+
+/* Mount the overlay again from its descriptor, after the layers moved. */
+START_TEST(t_mount_from_descriptor)
+{
+	struct ovl_layers *l;
+	unsigned int failed = 99;
+	char *json = NULL;
+	struct ovl_layers *back = NULL;
+
+	std_overlay();
+	run("echo hello > %s", P("m/file"));
+	l = read_ok(P("m"));
+	ck_assert_int_eq(ovl_layers_save_record(l, &json), 0);
+	ovl_layers_free(l);
+	run("umount %s", P("m"));
+	mkdirs("elsewhere");
+	run("mount --move %s %s", P("t2"), P("elsewhere"));
+	mount_tmpfs("t1/l1");	/* covered: must go through the fd */
+
+	ck_assert_int_eq(ovl_layers_load(json, strlen(json), &back, NULL,
+					 NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(back, 0, OVL_RESOLVE_FD, NULL), 0);
+	check_loc(back, 2, OVL_LAYER_SHADOWED, NULL);
+	check_loc(back, 3, OVL_LAYER_OK, P("elsewhere/l2"));
+	mkdirs("again");
+	ck_assert_int_eq(ovl_layers_mount(back, ovl_layers_options(back),
+					  P("again"), 0, &failed), 0);
+	run("grep -qx hello %s", P("again/file"));
+	run("echo more > %s && grep -qx more %s", P("again/new"), P("t1/u/new"));
+	run("umount %s", P("again"));
+
+	/* a layer that cannot be found: nothing is mounted */
+	ck_assert_int_eq(ovl_layers_resolve(back, 0, 0, NULL), 0); /* fds */
+	run("umount %s", P("elsewhere"));
+	ck_assert_int_eq(ovl_layers_resolve(back, 0, OVL_RESOLVE_FD, NULL), 0);
+	ck_assert_int_eq(ovl_layers_mount(back, NULL, P("again"), 0, &failed),
+			 -ENOENT);
+	ck_assert_uint_eq(failed, 3);
+	ck_assert_int_eq(ovl_layers_mount(back, "lowerdir=/x", P("again"), 0,
+					  &failed), -ENOENT);
+	ovl_layers_free(back);
+	free(json);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("host");
+	TCase *tc = tcase_create("mounts");
+
+	if (geteuid() != 0) {
+		printf("host: SKIP: needs root (real mounts in a private mount namespace)\n");
+		return 77;
+	}
+	tcase_add_checked_fixture(tc, setup, NULL);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, t_fallback_tmpfs);
+	tcase_add_test(tc, t_fallback_ext4_data_layers_escapes);
+	tcase_add_test(tc, t_bind_mount_of_subtree);
+	tcase_add_test(tc, t_overmounted_layer);
+	tcase_add_test(tc, t_deleted_layer);
+	tcase_add_test(tc, t_unmounted_fs);
+	tcase_add_test(tc, t_renamed_layer);
+	tcase_add_test(tc, t_yard_then_move);
+	tcase_add_test(tc, t_relative_lowerdir);
+	tcase_add_test(tc, t_other_namespace);
+	tcase_add_test(tc, t_errors);
+	tcase_add_test(tc, t_no_privilege);
+	tcase_add_test(tc, t_mount_from_descriptor);
+	suite_add_tcase(s, tc);
+	return ovt_run(s, "host");
+}
