@@ -280,7 +280,9 @@ static void fail(struct ctl *ctl, const char *what, int e)
 
 static void warn_fallback(struct ctl *ctl, const struct ovl_layers *l)
 {
-	if (ctl->warned || ovl_layers_source(l) != OVL_LAYERS_SOURCE_MOUNTINFO)
+	/* asked for explicitly with --source mountinfo: no surprise to warn of */
+	if (ctl->warned || ctl->read_flags ||
+	    ovl_layers_source(l) != OVL_LAYERS_SOURCE_MOUNTINFO)
 		return;
 	warnx("warning: the kernel does not export trusted.overlay.layers; "
 	      "layers were derived from the mountinfo path strings, which may be stale");

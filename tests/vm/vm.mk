@@ -18,3 +18,15 @@ check-vm: kernel $(VM_TEST)
 
 check-vm-unpatched: kernel $(VM_TEST)
 	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) --unpatched -- $(abspath $(VM_TEST)) unpatched
+
+# The library against the kernel's value (issue: library, vm tier).
+LIBVM_TEST := $(B)/tests/vm/test_lib_vm
+$(LIBVM_TEST): tests/vm/test_lib_vm.c tests/common/testrun.h $(B)/lib/libovllayers.so
+	$(call quiet,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(LDFLAGS) $(TEST_LIB_LINK) $(TEST_LIBS)
+
+CHECK_SUITES += libvm
+.PHONY: check-libvm
+check-libvm: kernel $(LIBVM_TEST)
+	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) -- $(abspath $(LIBVM_TEST))
