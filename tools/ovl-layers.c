@@ -685,6 +685,15 @@ int main(int argc, char **argv)
 		struct ovl_layers *l = NULL;
 		int e = ovl_layers_read(ctl.pid, paths[i], ctl.read_flags, &l);
 
+		/* the overlay was found, a layer path of its options was not */
+		if (e == -ENOENT && ctl.read_flags != OVL_LAYERS_READ_XATTR_ONLY &&
+		    ovl_layers_read(ctl.pid, paths[i], OVL_LAYERS_READ_XATTR_ONLY,
+				    &l) == -ENODATA) {
+			warnx("%s: a layer path in mountinfo does not exist: the path strings are stale and the kernel has no layers xattr",
+			      paths[i]);
+			ctl.status = EXIT_FAILURE;
+			continue;
+		}
 		if (e)
 			fail(&ctl, paths[i], e);
 		else
