@@ -13,6 +13,7 @@ TEST_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 include tests/unit/unit.mk
 include tests/host/host.mk
 include tests/cli/cli.mk
+include tests/cr/cr.mk
 include tests/vm/vm.mk
 
 .PHONY: check
