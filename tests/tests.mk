@@ -14,6 +14,7 @@ include tests/unit/unit.mk
 include tests/host/host.mk
 include tests/cli/cli.mk
 include tests/cr/cr.mk
+include tests/abi/abi.mk
 include tests/vm/vm.mk
 
 .PHONY: check
