@@ -118,7 +118,7 @@ int ovl_load_value(const char *v, size_t n, bool origin,
 	size_t len = 0;
 	int err;
 
-	bytes = malloc(n / 2 + 1);
+	bytes = malloc(n + 1);	/* hex gives n/2 bytes, base64 3n/4 */
 	if (!bytes)
 		return -ENOMEM;
 	if (n >= 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))

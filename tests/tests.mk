@@ -15,6 +15,8 @@ include tests/host/host.mk
 include tests/cli/cli.mk
 include tests/cr/cr.mk
 include tests/abi/abi.mk
+include tests/fuzz/fuzz.mk
+include tests/asan.mk
 include tests/vm/vm.mk
 
 .PHONY: check

@@ -3,10 +3,18 @@
 CHECK_SUITES += cli
 .PHONY: check-cli
 check-cli: $(CLI)
-	$(Q)OVT_RESULTS=$(RESULTS) tests/cli/run
+	$(Q)OVL_LAYERS=$(abspath $(CLI)) OVT_RESULTS=$(RESULTS) tests/cli/run
 
 # The same tool on the patched kernel, in the VM.
 CHECK_SUITES += cli-vm
 .PHONY: check-cli-vm
 check-cli-vm: kernel $(CLI)
 	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) -- tests/cli/vm.sh
+
+# The CLI tests again, every run of the tool under valgrind (memcheck,
+# leaks): any report changes stderr or the exit code, and a test fails.
+CHECK_SUITES += cli-valgrind
+.PHONY: check-cli-valgrind
+check-cli-valgrind: $(CLI)
+	$(Q)OVL_LAYERS="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite $(abspath $(CLI))" \
+		OVT_SUITE=cli-valgrind OVT_RESULTS=$(RESULTS) tests/cli/run

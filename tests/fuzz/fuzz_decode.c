@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libFuzzer target: the layers value decoder and validator.  Whatever the
+ * bytes: no crash, no read past the buffer (ASan), validate and decode
+ * agree, a decoded value encodes back to the same bytes, and every record
+ * stays inside the value.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ovllayers.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ovl_layers *l = NULL;
+	const char *reason = NULL;
+	size_t off = 0;
+	int v = ovl_layers_validate(data, size, &off, &reason);
+	int d = ovl_layers_decode(data, size, &l);
+
+	if (v != d)
+		abort();
+	if (v) {
+		if (!reason || off > size)
+			abort();
+	} else {
+		unsigned char *out = malloc(size ? size : 1);
+
+		if (!out || ovl_layers_encode(l, out, size) != (ssize_t)size ||
+		    memcmp(out, data, size))
+			abort();
+		free(out);
+		for (unsigned int i = 0; i < ovl_layers_count(l); i++) {
+			struct ovl_layer_record rec;
+
+			if (ovl_layers_record(l, i, &rec) ||
+			    (const uint8_t *)rec.fb < (const uint8_t *)0 ||
+			    rec.fid_len > OVL_LAYERS_FID_MAX ||
+			    rec.fb_len != rec.fid_len + 21)
+				abort();
+		}
+		ovl_layers_free(l);
+	}
+	/* the same bytes as an origin value */
+	if (!ovl_layers_decode_origin(data, size, &l))
+		ovl_layers_free(l);
+	return 0;
+}
