@@ -18,4 +18,4 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) lib/internal.h include/ovllaye
 CHECK_SUITES += fuzz
 .PHONY: fuzz check-fuzz
 fuzz check-fuzz: $(FUZZ_BINS)
-	$(Q)tests/fuzz/run $(FUZZ_TIME) $(FUZZ_BINS)
+	$(Q)OVT_RESULTS=$(RESULTS) tests/fuzz/run $(FUZZ_TIME) $(FUZZ_BINS)
