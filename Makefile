@@ -57,6 +57,7 @@ include lib/lib.mk
 include tools/tools.mk
 include tests/tests.mk
 include kernel/kernel.mk
+include bench/bench.mk
 
 .PHONY: all deps check demo install clean distclean
 

@@ -41,6 +41,10 @@ struct mount_ent {
 	bool whole;		/* root is "/" */
 	unsigned int order;	/* mountinfo order, for a stable sort */
 	struct libmnt_fs *fs;
+	int root_fd;		/* opened once, on first use; -1 unusable */
+	bool opened;
+	struct stat root_st;
+	uint64_t unique_id;
 };
 
 struct sb_ent {
@@ -107,6 +111,7 @@ static int resolver_init(struct resolver *r, pid_t pid, unsigned int flags)
 			.whole = root && !strcmp(root, "/"),
 			.order = r->nents,
 			.fs = fs,
+			.root_fd = -1,
 		};
 		r->nents++;
 	}
@@ -129,6 +134,9 @@ static int resolver_init(struct resolver *r, pid_t pid, unsigned int flags)
 
 static void resolver_fini(struct resolver *r)
 {
+	for (size_t i = 0; i < r->nents; i++)
+		if (r->ents[i].root_fd >= 0)
+			close(r->ents[i].root_fd);
 	free(r->ents);
 	free(r->sbs);
 	mnt_unref_table(r->tb);
@@ -151,14 +159,22 @@ static struct sb_ent *find_sb(struct resolver *r, dev_t dev)
 	return NULL;
 }
 
-/* Open a mount's root through its mount point; NULL if covered. */
-static int open_mount_root(struct resolver *r, const struct mount_ent *e,
-			   struct stat *st)
+static uint64_t unique_mount_id(int fd);
+
+/*
+ * The root of a mount, opened through its mount point once per resolution
+ * and kept: -1 when it cannot be (covered by another filesystem, autofs,
+ * no access).
+ */
+static int mount_root(struct resolver *r, struct mount_ent *e)
 {
 	const char *type = mnt_fs_get_fstype(e->fs);
 	char path[4096];
 	int fd;
 
+	if (e->opened)
+		return e->root_fd;
+	e->opened = true;
 	/* probing must not trigger automounts */
 	if (type && !strcmp(type, "autofs"))
 		return -1;
@@ -167,10 +183,12 @@ static int open_mount_root(struct resolver *r, const struct mount_ent *e,
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, st) || st->st_dev != e->dev) {
+	if (fstat(fd, &e->root_st) || e->root_st.st_dev != e->dev) {
 		close(fd);
 		return -1;
 	}
+	e->unique_id = unique_mount_id(fd);
+	e->root_fd = fd;
 	return fd;
 }
 
@@ -180,14 +198,12 @@ static int probe_uuid(struct resolver *r, struct sb_ent *sb)
 		return sb->probed;
 	sb->probed = -1;
 	for (size_t i = sb->first; i < sb->first + sb->n; i++) {
-		struct stat st;
-		int fd = open_mount_root(r, &r->ents[i], &st);
+		int fd = mount_root(r, &r->ents[i]);
 
 		if (fd < 0)
 			continue;
 		if (!ovl_fs_uuid(fd, sb->uuid))
 			sb->probed = 1;
-		close(fd);
 		break;
 	}
 	return sb->probed;
@@ -301,7 +317,7 @@ static int located(struct resolver *r, const struct mount_ent *e, int fd,
 	if (!loc->mount_point || !loc->root)
 		return -ENOMEM;	/* loc is cleared by the caller */
 	loc->mnt_id = mnt_fs_get_id(e->fs);
-	loc->mnt_id_unique = unique_mount_id(fd);
+	loc->mnt_id_unique = e->unique_id;
 	if (!(r->flags & OVL_RESOLVE_FD)) {
 		close(fd);
 		loc->fd = -1;
@@ -327,26 +343,22 @@ static int try_sb(struct resolver *r, const struct sb_ent *sb,
 	memcpy(h.fh.f_handle, rec->fid, rec->fid_len);
 
 	for (size_t i = sb->first; i < sb->first + sb->n; i++) {
-		const struct mount_ent *e = &r->ents[i];
-		struct stat root;
+		struct mount_ent *e = &r->ents[i];
 		int mfd, fd;
 
-		mfd = open_mount_root(r, e, &root);
+		mfd = mount_root(r, e);
 		if (mfd < 0)
 			continue;
 		fd = open_by_handle_at(mfd, &h.fh, O_PATH | O_CLOEXEC);
 		if (fd < 0) {
-			int err = errno;
-
-			close(mfd);
-			if (err == ESTALE || err == ENOENT)
+			if (errno == ESTALE || errno == ENOENT)
 				return OVL_LAYER_STALE;	/* per superblock */
-			if (err == EPERM)
+			if (errno == EPERM)
 				return OVL_LAYER_NO_PERMISSION;
 			continue;
 		}
-		close(mfd);
-		if (is_dir(fd) && !below(fd, &root)) {
+		/* every directory of the fs is below a whole-fs mount's root */
+		if (!e->whole && is_dir(fd) && !below(fd, &e->root_st)) {
 			close(fd);	/* outside this bind mount's subtree */
 			continue;
 		}
