@@ -17,6 +17,7 @@ include tests/cr/cr.mk
 include tests/abi/abi.mk
 include tests/fuzz/fuzz.mk
 include tests/asan.mk
+include tests/criu/criu.mk
 include tests/vm/vm.mk
 
 .PHONY: check

@@ -1,0 +1,16 @@
+# Debian's stock 6.12 cloud kernel with the series' overlay.ko built
+# against its headers (tests/criu/stock-kernel): the distribution kernel
+# users run, and the one where a real criu runs.  The "stock" suite runs
+# the library's VM tests and the checkpoint/restore scenario there.
+
+.PHONY: stock-kernel check-stock
+stock-kernel: kernel
+	$(Q)tests/criu/stock-kernel
+
+CHECK_SUITES += stock
+check-stock: stock-kernel $(LIBVM_TEST) $(CLI)
+	$(Q)rm -f $(B)/stock/results.txt
+	$(Q)OVT_RESULTS=$(abspath $(B)/stock/results.txt) $(VM_RUN) --stock -- $(abspath $(LIBVM_TEST)) || true
+	$(Q)OVT_RESULTS=$(abspath $(B)/stock/results.txt) $(VM_RUN) --stock -- tests/cr/scenario.sh || true
+	$(Q)awk '{ p += $$2; f += $$3; n++ } END { if (n != 2) f++; print "stock", p, f }' \
+		$(B)/stock/results.txt >> $(RESULTS) 2>/dev/null || echo "stock 0 1" >> $(RESULTS)
