@@ -4,7 +4,7 @@
 
 HOST_TEST := $(B)/tests/host/test_host
 
-$(HOST_TEST): tests/host/test_host.c tests/common/testrun.h $(B)/lib/libovllayers.so
+$(HOST_TEST): tests/host/test_host.c tests/common/testrun.h tests/common/fixture.h $(B)/lib/libovllayers.so
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(LDFLAGS) $(TEST_LIB_LINK) $(TEST_LIBS)

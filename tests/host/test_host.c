@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "ovllayers.h"
+#include "fixture.h"
 #include "testrun.h"
 
 #ifndef FS_IOC_GETFSUUID
@@ -42,54 +43,14 @@ struct fsuuid2 {
 #define FS_IOC_GETFSUUID _IOR(0x15, 0, struct fsuuid2)
 #endif
 
-static char base[64];
-
-static const char *P(const char *rel)
-{
-	static char bufs[8][256];
-	static int n;
-	char *b = bufs[n++ % 8];
-
-	ck_assert(strlen(rel) < 128);
-	snprintf(b, sizeof(bufs[0]), "%s/%.128s", base, rel);
-	return b;
-}
-
-static void run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void run(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	ck_assert_msg(st == 0, "'%s' failed (%d)", cmd, st);
-}
-
 static void setup(void)
 {
-	ck_assert_msg(!unshare(CLONE_NEWNS), "unshare: %m");
-	ck_assert(!mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-	snprintf(base, sizeof(base), "/tmp/ovh.XXXXXX");
-	ck_assert(mkdtemp(base));
-	ck_assert(!mount("tmpfs", base, "tmpfs", 0, "mode=0755"));
+	ovt_private_tmp("ovh");
 }
 
 static void mkdirs(const char *rel)
 {
-	char tmp[256], *p;
-
-	snprintf(tmp, sizeof(tmp), "%s", P(rel));
-	for (p = tmp + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(tmp, 0755);
-			*p = '/';
-		}
-	ck_assert_msg(!mkdir(tmp, 0755) || errno == EEXIST, "mkdir %s: %m", tmp);
+	mkdir_p(P(rel));
 }
 
 static void mount_tmpfs(const char *rel)

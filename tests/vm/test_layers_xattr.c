@@ -36,6 +36,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
+#include "fixture.h"
 #include "testrun.h"
 
 #ifndef FS_IOC_GETFSUUID
@@ -119,52 +120,9 @@ static int parse(const unsigned char *v, size_t len, struct rec *recs,
 
 /* ---- helpers -------------------------------------------------------- */
 
-static char base[64];
-
-static void run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void run(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	ck_assert_msg(st == 0, "'%s' failed (%d)", cmd, st);
-}
-
-static const char *P(const char *rel)
-{
-	static char bufs[8][256];
-	static int n;
-	char *b = bufs[n++ % 8];
-
-	ck_assert(strlen(rel) < 128);
-	snprintf(b, sizeof(bufs[0]), "%s/%.128s", base, rel);
-	return b;
-}
-
-static void mkdirs(const char *path)
-{
-	char tmp[PATH_MAX], *s;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (s = tmp + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		mkdir(tmp, 0755);
-		*s = '/';
-	}
-	ck_assert_msg(!mkdir(tmp, 0755) || errno == EEXIST, "mkdir %s: %m",
-		      tmp);
-}
-
 static void mount_tmpfs(const char *rel)
 {
-	mkdirs(P(rel));
+	mkdir_p(P(rel));
 	ck_assert_msg(!mount("tmpfs", P(rel), "tmpfs", 0, "mode=0755"),
 		      "mount tmpfs %s: %m", P(rel));
 }
@@ -172,16 +130,12 @@ static void mount_tmpfs(const char *rel)
 /* A private mount namespace and a fresh directory for each test. */
 static void setup(void)
 {
-	ck_assert_msg(!unshare(CLONE_NEWNS), "unshare: %m");
-	ck_assert(!mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-	snprintf(base, sizeof(base), "/tmp/ovt.XXXXXX");
-	ck_assert(mkdtemp(base));
-	ck_assert(!mount("tmpfs", base, "tmpfs", 0, "mode=0755"));
+	ovt_private_tmp("ovt");
 }
 
 static void mount_overlay(const char *target, const char *opts)
 {
-	mkdirs(target);
+	mkdir_p(target);
 	ck_assert_msg(!mount("overlay", target, "overlay", 0, opts),
 		      "mount overlay %s -o %s: %m", target, opts);
 }
@@ -263,10 +217,10 @@ static void basic_overlay(void)
 	mount_tmpfs("a");
 	mount_tmpfs("b");
 	mount_tmpfs("c");
-	mkdirs(P("a/l1"));
-	mkdirs(P("b/l2"));
-	mkdirs(P("c/u"));
-	mkdirs(P("c/w"));
+	mkdir_p(P("a/l1"));
+	mkdir_p(P("b/l2"));
+	mkdir_p(P("c/u"));
+	mkdir_p(P("c/w"));
 	char opts[PATH_MAX * 4];
 
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
@@ -298,7 +252,7 @@ START_TEST(t_tmpfs_upper_two_lowers)
 	/* distinct tmpfs instances have distinct uuids */
 	ck_assert(memcmp(recs[2].uuid, recs[3].uuid, 16));
 	/* only the root answers */
-	mkdirs(P("m/sub"));
+	mkdir_p(P("m/sub"));
 	ck_assert_int_lt(getxattr(P("m/sub"), XATTR, val, sizeof(val)), 0);
 	ck_assert_int_eq(errno, ENODATA);
 }
@@ -355,10 +309,10 @@ END_TEST
 static void data_layer_dirs(void)
 {
 	mount_tmpfs("t");
-	mkdirs(P("t/l1"));
-	mkdirs(P("t/l2"));
-	mkdirs(P("t/d1"));
-	mkdirs(P("t/d2"));
+	mkdir_p(P("t/l1"));
+	mkdir_p(P("t/l2"));
+	mkdir_p(P("t/d1"));
+	mkdir_p(P("t/d2"));
 }
 
 static void check_data_layers(void)
@@ -411,7 +365,7 @@ static void fs_mount_at(int fd, const char *target)
 		      "fsconfig create: %m");
 	mfd = fsmount(fd, FSMOUNT_CLOEXEC, 0);
 	ck_assert_msg(mfd >= 0, "fsmount: %m");
-	mkdirs(target);
+	mkdir_p(target);
 	ck_assert_msg(!move_mount(mfd, "", AT_FDCWD, target,
 				  MOVE_MOUNT_F_EMPTY_PATH), "move_mount: %m");
 	close(mfd);
@@ -452,15 +406,15 @@ START_TEST(t_ext4_xfs_tmpfs)
 	    P("ext4.img"), P("ext4.img"));
 	run("truncate -s 320M %s && mkfs.xfs -q -f -m uuid=66666666-7777-8888-9999-aaaaaaaaaaaa %s",
 	    P("xfs.img"), P("xfs.img"));
-	mkdirs(P("e"));
-	mkdirs(P("x"));
+	mkdir_p(P("e"));
+	mkdir_p(P("x"));
 	run("mount -o loop %s %s", P("ext4.img"), P("e"));
 	run("mount -o loop %s %s", P("xfs.img"), P("x"));
 	mount_tmpfs("t");
-	mkdirs(P("e/lower"));
-	mkdirs(P("x/lower"));
-	mkdirs(P("t/u"));
-	mkdirs(P("t/w"));
+	mkdir_p(P("e/lower"));
+	mkdir_p(P("x/lower"));
+	mkdir_p(P("t/u"));
+	mkdir_p(P("t/w"));
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
 		 P("e/lower"), P("x/lower"), P("t/u"), P("t/w"));
 	mount_overlay(P("m"), opts);
@@ -491,7 +445,7 @@ START_TEST(t_500_layers)
 	fd = fs_open_overlay();
 	for (i = 0; i < 500; i++) {
 		snprintf(dir, sizeof(dir), "t/%d", i);
-		mkdirs(P(dir));
+		mkdir_p(P(dir));
 		fs_set(fd, "lowerdir+", P(dir));
 	}
 	fs_mount_at(fd, P("m"));
@@ -579,10 +533,10 @@ START_TEST(t_userxattr_userns)
 
 	basic_overlay();
 	mount_tmpfs("t");
-	mkdirs(P("t/l"));
-	mkdirs(P("t/u"));
-	mkdirs(P("t/w"));
-	mkdirs(P("n"));
+	mkdir_p(P("t/l"));
+	mkdir_p(P("t/u"));
+	mkdir_p(P("t/w"));
+	mkdir_p(P("n"));
 	run("chown 1000:1000 %s %s %s %s %s", P("t/l"), P("t/u"), P("t/w"),
 	    P("n"), P("t"));
 	pid = fork();
@@ -596,24 +550,30 @@ START_TEST(t_userxattr_userns)
 }
 END_TEST
 
-/* 8a. nested overlay without nfs_export: a NOFH record */
-START_TEST(t_nested_nofh)
+/* An overlay at "inner" (with extra options), and "m" with it as a lower. */
+static int nested(const char *extra)
 {
 	char opts[PATH_MAX * 4];
-	int count;
 
 	mount_tmpfs("t");
-	mkdirs(P("t/il"));
-	mkdirs(P("t/iu"));
-	mkdirs(P("t/iw"));
-	mkdirs(P("t/l2"));
-	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
-		 P("t/il"), P("t/iu"), P("t/iw"));
+	mkdir_p(P("t/il"));
+	mkdir_p(P("t/iu"));
+	mkdir_p(P("t/iw"));
+	mkdir_p(P("t/l2"));
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s%s",
+		 P("t/il"), P("t/iu"), P("t/iw"), extra);
 	mount_overlay(P("inner"), opts);
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("inner"), P("t/l2"));
 	mount_overlay(P("m"), opts);
-	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)),
-		      recs, 502);
+	return parse(val, get_value(P("m"), XATTR, val, sizeof(val)), recs,
+		     502);
+}
+
+/* 8a. nested overlay without nfs_export: a NOFH record */
+START_TEST(t_nested_nofh)
+{
+	int count = nested("");
+
 	ck_assert_int_eq(count, 2);
 	ck_assert_uint_eq(recs[0].flags, 1);
 	ck_assert_uint_eq(recs[0].fb_len, 21);
@@ -627,22 +587,8 @@ END_TEST
 /* 8b. nested overlay with nfs_export=on: a real handle */
 START_TEST(t_nested_nfs_export)
 {
-	char opts[PATH_MAX * 4];
-	int count;
+	int count = nested(",index=on,nfs_export=on");
 
-	mount_tmpfs("t");
-	mkdirs(P("t/il"));
-	mkdirs(P("t/iu"));
-	mkdirs(P("t/iw"));
-	mkdirs(P("t/l2"));
-	snprintf(opts, sizeof(opts),
-		 "lowerdir=%s,upperdir=%s,workdir=%s,index=on,nfs_export=on",
-		 P("t/il"), P("t/iu"), P("t/iw"));
-	mount_overlay(P("inner"), opts);
-	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("inner"), P("t/l2"));
-	mount_overlay(P("m"), opts);
-	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)),
-		      recs, 502);
 	ck_assert_int_eq(count, 2);
 	ck_assert_uint_eq(recs[0].flags, 0);
 	ck_assert_uint_gt(recs[0].fid_len, 0);
@@ -657,13 +603,13 @@ START_TEST(t_squashfs)
 	char opts[PATH_MAX * 2];
 	int count;
 
-	mkdirs(P("src/dir"));
+	mkdir_p(P("src/dir"));
 	run("echo hello > %s", P("src/dir/file"));
 	run("mksquashfs %s %s -quiet -no-progress >/dev/null",
 	    P("src"), P("sq.img"));
-	mkdirs(P("sq"));
+	mkdir_p(P("sq"));
 	run("mount -o loop,ro %s %s", P("sq.img"), P("sq"));
-	mkdirs(P("l2"));
+	mkdir_p(P("l2"));
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("sq/dir"), P("l2"));
 	mount_overlay(P("m"), opts);
 	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)),
@@ -736,15 +682,15 @@ START_TEST(t_uuid_modes)
 	char opts[PATH_MAX * 4], target[32];
 
 	mount_tmpfs("t");
-	mkdirs(P("t/l"));
+	mkdir_p(P("t/l"));
 	for (int m = 0; m < 2; m++) {
 		char u[16], w[16];
 		int count;
 
 		snprintf(u, sizeof(u), "t/u%d", m);
 		snprintf(w, sizeof(w), "t/w%d", m);
-		mkdirs(P(u));
-		mkdirs(P(w));
+		mkdir_p(P(u));
+		mkdir_p(P(w));
 		snprintf(target, sizeof(target), "m%d", m);
 		snprintf(opts, sizeof(opts),
 			 "lowerdir=%s,upperdir=%s,workdir=%s,uuid=%s",

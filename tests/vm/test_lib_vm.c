@@ -18,42 +18,12 @@
 #include <unistd.h>
 
 #include "ovllayers.h"
+#include "fixture.h"
 #include "testrun.h"
-
-static char base[64];
-
-static const char *P(const char *rel)
-{
-	static char bufs[8][256];
-	static int n;
-	char *b = bufs[n++ % 8];
-
-	ck_assert(strlen(rel) < 128);
-	snprintf(b, sizeof(bufs[0]), "%s/%.128s", base, rel);
-	return b;
-}
-
-static void run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void run(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	ck_assert_msg(st == 0, "'%s' failed (%d)", cmd, st);
-}
 
 static void setup(void)
 {
-	ck_assert(!unshare(CLONE_NEWNS));
-	ck_assert(!mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-	snprintf(base, sizeof(base), "/tmp/ovl.XXXXXX");
-	ck_assert(mkdtemp(base));
-	ck_assert(!mount("tmpfs", base, "tmpfs", 0, NULL));
+	ovt_private_tmp("ovl");
 }
 
 /* xattr and fallback agree byte for byte, and every layer resolves ok */

@@ -5,7 +5,7 @@
 VM_RUN := tests/vm/vm-run
 VM_TEST := $(B)/tests/vm/test_layers_xattr
 
-$(VM_TEST): tests/vm/test_layers_xattr.c tests/common/testrun.h
+$(VM_TEST): tests/vm/test_layers_xattr.c tests/common/testrun.h tests/common/fixture.h
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(LDFLAGS) $(TEST_LIBS)
@@ -21,7 +21,7 @@ check-vm-unpatched: kernel $(VM_TEST)
 
 # The library against the kernel's value (issue: library, vm tier).
 LIBVM_TEST := $(B)/tests/vm/test_lib_vm
-$(LIBVM_TEST): tests/vm/test_lib_vm.c tests/common/testrun.h $(B)/lib/libovllayers.so
+$(LIBVM_TEST): tests/vm/test_lib_vm.c tests/common/testrun.h tests/common/fixture.h $(B)/lib/libovllayers.so
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(LDFLAGS) $(TEST_LIB_LINK) $(TEST_LIBS)
