@@ -30,3 +30,9 @@ CHECK_SUITES += libvm
 .PHONY: check-libvm
 check-libvm: kernel $(LIBVM_TEST)
 	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) -- $(abspath $(LIBVM_TEST))
+
+# The 6.12 tree's own overlayfs selftests, with and without the series.
+CHECK_SUITES += selftests
+.PHONY: check-selftests
+check-selftests: kernel
+	$(Q)OVT_RESULTS=$(RESULTS) tests/vm/selftests
