@@ -253,7 +253,7 @@ ssize_t ovl_layers_encode(const struct ovl_layers *layers, void *buf,
 	return layers->raw_len;
 }
 
-static void clear_loc(struct ovl_loc *loc)
+void ovl_loc_clear(struct ovl_loc *loc)
 {
 	if (loc->fd >= 0)
 		close(loc->fd);
@@ -268,7 +268,7 @@ static void clear_loc(struct ovl_loc *loc)
 void ovl_layers_clear_locations(struct ovl_layers *l)
 {
 	for (unsigned int i = 0; i < l->count; i++)
-		clear_loc(&l->locs[i]);
+		ovl_loc_clear(&l->locs[i]);
 }
 
 OVL_EXPORT

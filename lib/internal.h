@@ -61,11 +61,15 @@ struct libmnt_table;
 struct libmnt_fs;
 int ovl_mountinfo_load(pid_t pid, struct libmnt_table **out);
 struct libmnt_fs *ovl_mountinfo_find_id(struct libmnt_table *tb, int id);
-int ovl_layers_from_mountinfo(pid_t pid, struct libmnt_fs *fs,
+/* raw: the overlay's super options as mountinfo spells them (escaped) */
+int ovl_mountinfo_super_options(pid_t pid, int id, char **raw);
+int ovl_layers_from_mountinfo(pid_t pid, const char *raw,
 			      struct ovl_layers **out);
-char *ovl_overlay_other_options(const char *options);
+char *ovl_overlay_other_options(const char *raw);
+bool ovl_options_have(const char *raw, const char *name);
 
 void ovl_layers_clear_locations(struct ovl_layers *l);
+void ovl_loc_clear(struct ovl_loc *loc);
 int ovl_fs_uuid(int fd, unsigned char uuid[16]);
 
 /* load.c, record.c */

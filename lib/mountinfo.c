@@ -194,17 +194,128 @@ out:
 }
 
 /*
- * Undo overlayfs's own escaping of one layer path taken out of a lowerdir
- * list: a backslash quotes the next character (':' ',' '\').  libmount
- * already undid mountinfo's octal escapes.
+ * mountinfo's octal escapes (\040 for a space, \054 for a comma, \134 for
+ * a backslash ...), undone in place.  The kernel escapes every backslash,
+ * so a backslash not followed by three octal digits is taken literally.
+ */
+static void unmangle(char *s)
+{
+	char *d = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+				      (s[3] - '0'));
+			s += 3;
+		} else {
+			*d++ = *s;
+		}
+	}
+	*d = '\0';
+}
+
+/*
+ * The super options of mount id, as /proc/PID/mountinfo spells them
+ * (escapes kept).  libmount hands them out unescaped, and then a comma in
+ * a layer path ("\054") cannot be told from the option separator.
+ */
+int ovl_mountinfo_super_options(pid_t pid, int id, char **out)
+{
+	char file[64], *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+	int err = -ENOENT;
+
+	if (pid)
+		snprintf(file, sizeof(file), "/proc/%d/mountinfo", (int)pid);
+	else
+		snprintf(file, sizeof(file), "/proc/self/mountinfo");
+	f = fopen(file, "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *end, *p;
+		long got = strtol(line, &end, 10);
+
+		if (end == line || *end != ' ' || got != id)
+			continue;
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		/* ... optional fields - fstype source super-options */
+		p = strstr(line, " - ");
+		if (p)
+			p = strchr(p + 3, ' ');
+		if (p)
+			p = strchr(p + 1, ' ');
+		err = -EIO;
+		if (p) {
+			*out = strdup(p + 1);
+			err = *out ? 0 : -ENOMEM;
+		}
+		break;
+	}
+	free(line);
+	fclose(f);
+	return err;
+}
+
+/*
+ * The next option of a raw super option string: *name and *value (NULL
+ * when there is none) unescaped in one malloc'd string, *name to free.
+ * Returns 1, 0 at the end, or -ENOMEM.
+ */
+static int next_option(const char **str, char **name, char **value)
+{
+	const char *s = *str, *e;
+	char *eq;
+
+	while (*s == ',')
+		s++;
+	*str = s;
+	if (!*s)
+		return 0;
+	e = strchrnul(s, ',');
+	*name = strndup(s, e - s);
+	if (!*name)
+		return -ENOMEM;
+	*str = e;
+	eq = strchr(*name, '=');
+	if (eq)
+		*eq++ = '\0';
+	unmangle(*name);
+	if (eq)
+		unmangle(eq);
+	*value = eq;
+	return 1;
+}
+
+bool ovl_options_have(const char *raw, const char *name)
+{
+	const char *s = raw ? raw : "";
+	char *opt, *value;
+	bool found = false;
+
+	while (!found && next_option(&s, &opt, &value) > 0) {
+		found = !strcmp(opt, name);
+		free(opt);
+	}
+	return found;
+}
+
+/*
+ * Undo overlayfs's own escaping of a lowerdir list element, upperdir or
+ * workdir (ovl_unescape()): a backslash quotes the next character.
+ * lowerdir+ and datadir+ values are taken as they are by the kernel.
  */
 static void unescape_layer(char *s)
 {
 	char *d = s;
 
 	for (; *s; s++) {
-		if (*s == '\\' && s[1])
-			s++;
+		if (*s == '\\' && !*++s)
+			break;
 		*d++ = *s;
 	}
 	*d = '\0';
@@ -218,7 +329,7 @@ struct layer_list {
 };
 
 static int list_add(struct layer_list *l, const char *path, size_t len,
-		    unsigned int kind)
+		    unsigned int kind, bool escaped)
 {
 	char *copy;
 
@@ -239,7 +350,8 @@ static int list_add(struct layer_list *l, const char *path, size_t len,
 	copy = strndup(path, len);
 	if (!copy)
 		return -ENOMEM;
-	unescape_layer(copy);
+	if (escaped)
+		unescape_layer(copy);
 	l->lower[l->n] = copy;
 	l->kind[l->n++] = kind;
 	return 0;
@@ -260,7 +372,7 @@ static int split_lowerdir(struct layer_list *l, const char *v, size_t len)
 		if (i < len && v[i] != ':')
 			continue;
 		if (i > start) {
-			err = list_add(l, v + start, i - start, kind);
+			err = list_add(l, v + start, i - start, kind, true);
 			if (err)
 				return err;
 		}
@@ -283,49 +395,47 @@ static void list_free(struct layer_list *l)
 	free(l->work);
 }
 
-static int parse_options(const char *opts, struct layer_list *l)
+static int parse_options(const char *raw, struct layer_list *l)
 {
 	char *name, *value;
-	size_t nsz, vsz;
-	char *str = (char *)opts;
 	int err;
 
-	while (!mnt_optstr_next_option(&str, &name, &nsz, &value, &vsz)) {
+	while ((err = next_option(&raw, &name, &value)) > 0) {
 		char **one = NULL;
 
+		err = 0;
 		if (!value)
-			continue;
-		if (nsz == 8 && !strncmp(name, "lowerdir", 8)) {
-			err = split_lowerdir(l, value, vsz);
-		} else if (nsz == 9 && !strncmp(name, "lowerdir+", 9)) {
-			err = list_add(l, value, vsz, OVL_LAYER_LOWER);
-		} else if (nsz == 8 && !strncmp(name, "datadir+", 8)) {
-			err = list_add(l, value, vsz, OVL_LAYER_DATA);
-		} else if (nsz == 8 && !strncmp(name, "upperdir", 8)) {
+			;	/* a flag */
+		else if (!strcmp(name, "lowerdir"))
+			err = split_lowerdir(l, value, strlen(value));
+		else if (!strcmp(name, "lowerdir+"))
+			err = list_add(l, value, strlen(value),
+				       OVL_LAYER_LOWER, false);
+		else if (!strcmp(name, "datadir+"))
+			err = list_add(l, value, strlen(value),
+				       OVL_LAYER_DATA, false);
+		else if (!strcmp(name, "upperdir"))
 			one = &l->upper;
-		} else if (nsz == 7 && !strncmp(name, "workdir", 7)) {
+		else if (!strcmp(name, "workdir"))
 			one = &l->work;
-		} else {
-			continue;
-		}
 		if (one) {
 			free(*one);
-			*one = strndup(value, vsz);
-			if (!*one)
-				return -ENOMEM;
-			unescape_layer(*one);
-			err = 0;
+			*one = strdup(value);
+			if (*one)
+				unescape_layer(*one);
+			else
+				err = -ENOMEM;
 		}
+		free(name);
 		if (err)
-			return err;
+			break;
 	}
-	return 0;
+	return err;
 }
 
-int ovl_layers_from_mountinfo(pid_t pid, struct libmnt_fs *fs,
+int ovl_layers_from_mountinfo(pid_t pid, const char *opts,
 			      struct ovl_layers **out)
 {
-	const char *opts = mnt_fs_get_fs_options(fs);
 	struct layer_list l = { 0 };
 	struct ovl_buf b = { 0 };
 	unsigned char hdr[OVL_HDR_LEN] = { 0, OVL_LAYERS_MAGIC, 0, 0 };
@@ -374,40 +484,48 @@ out:
 
 /*
  * The overlay's options other than the layer paths, as a checkpoint must
- * keep them to mount it again (redirect_dir, index, metacopy, uuid, ...).
+ * keep them to mount it again (redirect_dir, index, metacopy, uuid, ...),
+ * unescaped.
  */
-char *ovl_overlay_other_options(const char *options)
+char *ovl_overlay_other_options(const char *raw)
 {
 	/* the layers come from the descriptor; "rw" is the default */
 	static const char *const drop[] = {
 		"lowerdir", "lowerdir+", "datadir+", "upperdir", "workdir",
 		"rw",
 	};
-	char *out = strdup(options ? options : "");
-	char *str;
+	struct ovl_buf b = { 0 };
+	const char *s = raw ? raw : "";
 	char *name, *value;
-	size_t nsz, vsz;
+	int err;
 
-	if (!out)
-		return NULL;
-	str = out;
-	while (!mnt_optstr_next_option(&str, &name, &nsz, &value, &vsz)) {
-		for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++) {
-			if (strlen(drop[i]) != nsz ||
-			    strncmp(name, drop[i], nsz))
-				continue;
-			/* remove it and start over from the remainder */
-			char *begin = name, *end = value ? value + vsz :
-							   name + nsz;
+	while ((err = next_option(&s, &name, &value)) > 0) {
+		size_t i;
 
-			if (*end == ',')
-				end++;
-			else if (begin > out && begin[-1] == ',')
-				begin--;
-			memmove(begin, end, strlen(end) + 1);
-			str = begin;
-			break;
+		err = 0;
+
+		for (i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
+			if (!strcmp(name, drop[i]))
+				break;
+		if (i == sizeof(drop) / sizeof(drop[0])) {
+			if (b.len)
+				err = ovl_buf_put(&b, ",", 1);
+			if (!err)
+				err = ovl_buf_put(&b, name, strlen(name));
+			if (!err && value)
+				err = ovl_buf_put(&b, "=", 1);
+			if (!err && value)
+				err = ovl_buf_put(&b, value, strlen(value));
 		}
+		free(name);
+		if (err)
+			break;
 	}
-	return out;
+	if (!err)
+		err = ovl_buf_put(&b, "", 1);
+	if (err) {
+		free(b.data);
+		return NULL;
+	}
+	return (char *)b.data;
 }

@@ -118,6 +118,7 @@ static int read_at(pid_t pid, int fd, unsigned int flags,
 	struct statfs sfs;
 	struct ovl_layers *l = NULL;
 	unsigned char *val = NULL;
+	char *opts = NULL;
 	size_t len = 0;
 	int id, err, root = -1;
 	bool userxattr;
@@ -139,8 +140,10 @@ static int read_at(pid_t pid, int fd, unsigned int flags,
 		err = -EIO;
 		goto out;
 	}
-	userxattr = !mnt_optstr_get_option(mnt_fs_get_fs_options(fs),
-					   "userxattr", NULL, NULL);
+	err = ovl_mountinfo_super_options(pid, id, &opts);
+	if (err)
+		goto out;
+	userxattr = ovl_options_have(opts, "userxattr");
 
 	err = -ENODATA;
 	if (!(flags & OVL_LAYERS_READ_MOUNTINFO_ONLY)) {
@@ -161,11 +164,10 @@ static int read_at(pid_t pid, int fd, unsigned int flags,
 		else
 			free(val);
 	} else if (err == -ENODATA && !(flags & OVL_LAYERS_READ_XATTR_ONLY)) {
-		err = ovl_layers_from_mountinfo(pid, fs, &l);
+		err = ovl_layers_from_mountinfo(pid, opts, &l);
 	}
 	if (!err) {
-		l->mount_options =
-			ovl_overlay_other_options(mnt_fs_get_fs_options(fs));
+		l->mount_options = ovl_overlay_other_options(opts);
 		if (!l->mount_options) {
 			ovl_layers_free(l);
 			err = -ENOMEM;
@@ -176,6 +178,7 @@ static int read_at(pid_t pid, int fd, unsigned int flags,
 out:
 	if (root >= 0)
 		close(root);
+	free(opts);
 	mnt_unref_table(tb);
 	return err;
 }

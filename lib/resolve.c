@@ -44,6 +44,7 @@ struct mount_ent {
 	int root_fd;		/* opened once, on first use; -1 unusable */
 	bool opened;
 	struct stat root_st;
+	char *root_path;	/* the kernel's path of root_fd, our view */
 	uint64_t unique_id;
 };
 
@@ -134,9 +135,11 @@ static int resolver_init(struct resolver *r, pid_t pid, unsigned int flags)
 
 static void resolver_fini(struct resolver *r)
 {
-	for (size_t i = 0; i < r->nents; i++)
+	for (size_t i = 0; i < r->nents; i++) {
 		if (r->ents[i].root_fd >= 0)
 			close(r->ents[i].root_fd);
+		free(r->ents[i].root_path);
+	}
 	free(r->ents);
 	free(r->sbs);
 	mnt_unref_table(r->tb);
@@ -160,6 +163,7 @@ static struct sb_ent *find_sb(struct resolver *r, dev_t dev)
 }
 
 static uint64_t unique_mount_id(int fd);
+static char *fd_path(int fd);
 
 /*
  * The root of a mount, opened through its mount point once per resolution
@@ -188,6 +192,7 @@ static int mount_root(struct resolver *r, struct mount_ent *e)
 		return -1;
 	}
 	e->unique_id = unique_mount_id(fd);
+	e->root_path = fd_path(fd);
 	e->root_fd = fd;
 	return fd;
 }
@@ -271,10 +276,29 @@ static uint64_t unique_mount_id(int fd)
 }
 
 /*
+ * The part of a kernel path (our view) below the mount root's kernel path:
+ * "" for the root itself, "/a/b" below it; NULL when it is not below.
+ */
+static const char *below_root(const char *kpath, const char *root_path)
+{
+	size_t n;
+
+	if (!root_path)
+		return NULL;
+	n = strcmp(root_path, "/") ? strlen(root_path) : 0;
+	if (strncmp(kpath, root_path, n) || (kpath[n] && kpath[n] != '/'))
+		return NULL;
+	return kpath + n;
+}
+
+/*
  * Fill loc from an fd opened through mount e, known to be below its root
- * when it is a directory.  Takes the fd.  A non-directory (an origin) has
- * no ".." to walk, so its path must lead to it or the mount is not the
- * right one (UNREACHABLE: the caller tries the next).
+ * when it is a directory.  Takes the fd.  The kernel shows the fd's path
+ * in our view; in the resolving process's view (its mountinfo, its root)
+ * the path is the mount point it sees plus the part below the mount's
+ * root.  A non-directory (an origin) has no ".." to walk, so its path must
+ * lead to it or the mount is not the right one (UNREACHABLE: the caller
+ * tries the next).
  */
 static int located(struct resolver *r, const struct mount_ent *e, int fd,
 		   struct ovl_loc *loc)
@@ -282,40 +306,49 @@ static int located(struct resolver *r, const struct mount_ent *e, int fd,
 	const char *target = mnt_fs_get_target(e->fs);
 	char full[4096];
 	struct stat want, got;
-	size_t tlen = strlen(target);
-	char *path = fd_path(fd);
+	char *kpath = fd_path(fd);
+	const char *rel;
+	int n;
 
-	if (!path || fstat(fd, &want)) {
-		free(path);
-		close(fd);
-		return path ? -errno : -ENOMEM;
-	}
-	if (strstr(path, " (deleted)")) {
-		free(path);
-		close(fd);
-		return OVL_LAYER_STALE;
-	}
-	loc->status = OVL_LAYER_SHADOWED;
-	if (!ovl_proc_path(r->pid, path, full, sizeof(full)) &&
-	    !stat(full, &got) && got.st_dev == want.st_dev &&
-	    got.st_ino == want.st_ino)
-		loc->status = OVL_LAYER_OK;
-	else if (!S_ISDIR(want.st_mode)) {
-		free(path);
+	if (!kpath || fstat(fd, &want)) {
+		/* cannot be named (or stat'ed): not through this mount */
+		free(kpath);
 		close(fd);
 		return OVL_LAYER_UNREACHABLE;
 	}
-	loc->path = path;
-	loc->mount_point = strdup(target);
+	if (strstr(kpath, " (deleted)")) {
+		free(kpath);
+		close(fd);
+		return OVL_LAYER_STALE;
+	}
+	rel = below_root(kpath, e->root_path);
+	if (!rel) {
+		/* not below the root it was opened through: wrong mount */
+		free(kpath);
+		close(fd);
+		return OVL_LAYER_UNREACHABLE;
+	}
+	loc->root = strdup(*rel ? rel : "/");
+	n = asprintf(&loc->path, "%s%s", strcmp(target, "/") ? target : "",
+		     *rel ? rel : strcmp(target, "/") ? "" : "/");
+	free(kpath);
+	if (n < 0) {
+		loc->path = NULL;
+		close(fd);
+		return -ENOMEM;
+	}
 	loc->fd = fd;
-	if (!strcmp(target, "/"))
-		loc->root = strdup(path);
-	else if (!strncmp(path, target, tlen) && (!path[tlen] || path[tlen] == '/'))
-		loc->root = strdup(path[tlen] ? path + tlen : "/");
-	else
-		loc->root = strdup(path);
+	loc->mount_point = strdup(target);
 	if (!loc->mount_point || !loc->root)
 		return -ENOMEM;	/* loc is cleared by the caller */
+
+	loc->status = OVL_LAYER_SHADOWED;
+	if (!ovl_proc_path(r->pid, loc->path, full, sizeof(full)) &&
+	    !stat(full, &got) && got.st_dev == want.st_dev &&
+	    got.st_ino == want.st_ino)
+		loc->status = OVL_LAYER_OK;
+	else if (!S_ISDIR(want.st_mode))
+		return OVL_LAYER_UNREACHABLE;	/* try_sb() clears loc */
 	loc->mnt_id = mnt_fs_get_id(e->fs);
 	loc->mnt_id_unique = e->unique_id;
 	if (!(r->flags & OVL_RESOLVE_FD)) {
@@ -365,6 +398,7 @@ static int try_sb(struct resolver *r, const struct sb_ent *sb,
 		status = located(r, e, fd, loc);
 		if (status != OVL_LAYER_UNREACHABLE)
 			return status;
+		ovl_loc_clear(loc);
 	}
 	return status;
 }
