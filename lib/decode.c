@@ -61,11 +61,64 @@ static int check_fb(const unsigned char *p, size_t avail, size_t at,
 	return 0;
 }
 
+/*
+ * Record order and indexes (spec "Record order"): upper and work first,
+ * both index 0, then lower layers, then data-only layers, numbered 1..n
+ * without gaps.  An overlay has at least one lower layer, so a value with
+ * records has one; an empty value (count 0) is well formed.
+ */
+enum order { O_START, O_UPPER, O_WORK, O_LOWER, O_DATA };
+
+static int check_order(const unsigned char *r, size_t off, unsigned int i,
+		       enum order *state, unsigned int *next_index,
+		       struct verdict *v)
+{
+	unsigned int index = get_le16(r + 2);
+
+	switch (r[0]) {
+	case OVL_LAYER_UPPER:
+		if (i)
+			return bad(v, -EINVAL, off, "upper record is not the first");
+		*state = O_UPPER;
+		break;
+	case OVL_LAYER_WORK:
+		if (*state != O_UPPER)
+			return bad(v, -EINVAL, off,
+				   "work record does not follow the upper record");
+		*state = O_WORK;
+		break;
+	case OVL_LAYER_LOWER:
+		if (*state == O_UPPER)
+			return bad(v, -EINVAL, off,
+				   "upper record without a work record");
+		if (*state == O_DATA)
+			return bad(v, -EINVAL, off,
+				   "lower record after a data-only record");
+		*state = O_LOWER;
+		break;
+	case OVL_LAYER_DATA:
+		if (*state != O_LOWER && *state != O_DATA)
+			return bad(v, -EINVAL, off,
+				   "data-only record before any lower record");
+		*state = O_DATA;
+		break;
+	}
+	if (r[0] == OVL_LAYER_UPPER || r[0] == OVL_LAYER_WORK) {
+		if (index)
+			return bad(v, -EINVAL, off + 2,
+				   "upper or work record with a nonzero index");
+	} else if (index != (*next_index)++) {
+		return bad(v, -EINVAL, off + 2, "layer index out of sequence");
+	}
+	return 0;
+}
+
 static int check_layers(const unsigned char *p, size_t len, unsigned int *count,
 			struct verdict *v)
 {
 	size_t off = OVL_HDR_LEN;
-	unsigned int i, n;
+	unsigned int i, n, next_index = 1;
+	enum order state = O_START;
 	int err;
 
 	if (len < OVL_HDR_LEN)
@@ -95,10 +148,15 @@ static int check_layers(const unsigned char *p, size_t len, unsigned int *count,
 		    (r[OVL_REC_LEN + 2] != OVL_FB_HDR_LEN || r[OVL_REC_LEN + 4]))
 			return bad(v, -EINVAL, off + OVL_REC_LEN + 2,
 				   "NOFH record carries a file handle");
+		err = check_order(r, off, i, &state, &next_index, v);
+		if (err)
+			return err;
 		off += OVL_REC_LEN + r[OVL_REC_LEN + 2];
 	}
 	if (off != len)
 		return bad(v, -EINVAL, off, "trailing bytes after the last record");
+	if (n && state != O_LOWER && state != O_DATA)
+		return bad(v, -EINVAL, off, "no lower layer record");
 	*count = n;
 	return 0;
 }

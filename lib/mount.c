@@ -86,6 +86,33 @@ static int apply_options(int fsfd, const char *options)
 	return err;
 }
 
+/*
+ * The kernel unescapes upperdir and workdir (a backslash quotes the next
+ * character) but takes lowerdir+ and datadir+ as they are.
+ */
+static int set_layer(int fsfd, unsigned int kind, const char *path)
+{
+	char *esc = NULL, *d;
+	int err = 0;
+
+	if (kind == OVL_LAYER_UPPER || kind == OVL_LAYER_WORK) {
+		esc = malloc(2 * strlen(path) + 1);
+		if (!esc)
+			return -ENOMEM;
+		for (d = esc; *path; path++) {
+			if (*path == '\\')
+				*d++ = '\\';
+			*d++ = *path;
+		}
+		*d = '\0';
+		path = esc;
+	}
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, layer_key(kind), path, 0))
+		err = -errno;
+	free(esc);
+	return err;
+}
+
 OVL_EXPORT
 int ovl_layers_mount(const struct ovl_layers *layers, const char *options,
 		     const char *target, unsigned int flags,
@@ -137,9 +164,8 @@ int ovl_layers_mount(const struct ovl_layers *layers, const char *options,
 				 loc.fd);
 			path = fdpath;
 		}
-		if (fsconfig(fsfd, FSCONFIG_SET_STRING, layer_key(rec.kind),
-			     path, 0)) {
-			err = -errno;
+		err = set_layer(fsfd, rec.kind, path);
+		if (err) {
 			close(fsfd);
 			goto fail_at;
 		}

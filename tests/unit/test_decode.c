@@ -170,6 +170,35 @@ static void m_nofh_with_fid(struct val *v) { header(v, 1); record(v, 3, 1, 1, 8)
 static void m_nofh_type(struct val *v) { header(v, 1); record(v, 3, 1, 1, 0); v->b[4 + 16] = 1; }
 static void m_fb_flags(struct val *v) { sample(v); v->b[4 + 15] = 0x08; }
 static void m_last_fb_len(struct val *v) { sample(v); v->b[v->n - 12 - 21 + 2] = 34; }
+/* record order and indexes; in sample() the records start at 4 (upper),
+ * 45 (work), 86 and 131 (lower 1 and 2), 176 (data 3) */
+static void m_upper_index(struct val *v) { sample(v); v->b[4 + 2] = 1; }
+static void m_work_index(struct val *v) { sample(v); v->b[45 + 3] = 1; }
+static void m_upper_no_work(struct val *v) { sample(v); v->b[45] = 3; }
+static void m_work_first(struct val *v) { sample(v); v->b[4] = 2; }
+static void m_upper_second(struct val *v) { sample(v); v->b[45] = 1; }
+static void m_index_gap(struct val *v) { sample(v); v->b[131 + 2] = 3; }
+static void m_index_zero(struct val *v) { sample(v); v->b[86 + 2] = 0; }
+static void m_index_repeat(struct val *v) { sample(v); v->b[131 + 2] = 1; }
+static void m_lower_after_data(struct val *v)
+{
+	header(v, 3);
+	record(v, 3, 0, 1, 12);
+	record(v, 4, 0, 2, 12);
+	record(v, 3, 0, 3, 12);
+}
+static void m_data_first(struct val *v)
+{
+	header(v, 2);
+	record(v, 4, 0, 1, 12);
+	record(v, 3, 0, 2, 12);
+}
+static void m_no_lower(struct val *v)
+{
+	header(v, 2);
+	record(v, 1, 0, 0, 8);
+	record(v, 2, 0, 0, 8);
+}
 
 static const struct bad_case bad_cases[] = {
 	{ "empty", m_empty, -EINVAL, 0 },
@@ -194,6 +223,17 @@ static const struct bad_case bad_cases[] = {
 	{ "NOFH with a type", m_nofh_type, -EINVAL, 18 },
 	{ "unknown fb flag", m_fb_flags, -EPROTONOSUPPORT, 19 },
 	{ "last fb.len one too long", m_last_fb_len, -EINVAL, 4 + 2 * 41 + 2 * 45 + 14 },
+	{ "upper index 1", m_upper_index, -EINVAL, 6 },
+	{ "work index 256", m_work_index, -EINVAL, 47 },
+	{ "upper without work", m_upper_no_work, -EINVAL, 45 },
+	{ "work first", m_work_first, -EINVAL, 4 },
+	{ "upper second", m_upper_second, -EINVAL, 45 },
+	{ "lower index gap", m_index_gap, -EINVAL, 133 },
+	{ "lower index 0", m_index_zero, -EINVAL, 88 },
+	{ "lower index repeated", m_index_repeat, -EINVAL, 133 },
+	{ "lower after data", m_lower_after_data, -EINVAL, 4 + 2 * 45 },
+	{ "data before any lower", m_data_first, -EINVAL, 4 },
+	{ "upper and work, no lower", m_no_lower, -EINVAL, 4 + 2 * 41 },
 };
 
 START_TEST(t_malformed)
