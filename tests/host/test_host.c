@@ -17,6 +17,7 @@
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -98,9 +99,12 @@ static size_t expect_record(unsigned char *out, const char *dir,
 	ck_assert(!name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH));
 	close(fd);
 	out[0] = kind;
-	out[2] = index;
-	out[4] = major(st.st_dev);
-	out[8] = minor(st.st_dev);
+	out[2] = index & 0xff;
+	out[3] = index >> 8;
+	for (int i = 0; i < 4; i++) {
+		out[4 + i] = major(st.st_dev) >> (8 * i);
+		out[8 + i] = minor(st.st_dev) >> (8 * i);
+	}
 	out[12] = 0;
 	out[13] = 0xfb;
 	out[14] = 21 + h.fh.handle_bytes;
@@ -200,6 +204,176 @@ START_TEST(t_fallback_ext4_data_layers_escapes)
 	ck_assert_str_eq(loc.root, "/low er");
 	ovl_layers_free(l);
 	run("umount %s %s", P("m"), P("e"));
+}
+END_TEST
+
+/* Layer paths with the characters mountinfo and overlayfs escape: through
+ * mount(2)'s lowerdir list and upperdir/workdir (overlayfs unescapes a
+ * backslash there) and through the new mount API's lowerdir+/datadir+
+ * (taken as they are).  mountinfo shows a comma as \054, which libmount's
+ * unescaped option string cannot tell from the separator. */
+static const char *const odd[] = { "a,b", "c\\d", "e:f", "g h", "i=j" };
+
+static void odd_dirs(void)
+{
+	mount_tmpfs("t");
+	for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		char rel[32];
+
+		snprintf(rel, sizeof(rel), "t/%s", odd[i]);
+		mkdirs(rel);
+	}
+	mkdirs("t/u,\\1");
+	mkdirs("t/w\\,2");
+	mkdirs("m");
+}
+
+/* base/t/name with overlayfs's escapes (backslash before \ : ,) */
+static void escaped(char *out, size_t size, const char *name)
+{
+	size_t n = (size_t)snprintf(out, size, "%s/t/", base);
+
+	for (; *name && n + 2 < size; name++) {
+		if (*name == '\\' || *name == ':' || *name == ',')
+			out[n++] = '\\';
+		out[n++] = *name;
+	}
+	out[n] = '\0';
+}
+
+static size_t odd_expected(unsigned char *want, bool upper)
+{
+	size_t n = 4;
+	unsigned int idx = 0;
+	char p[256];
+
+	want[0] = 0; want[1] = 0xfc; want[2] = 5 + (upper ? 2 : 0); want[3] = 0;
+	if (upper) {
+		n += expect_record(want + n, P("t/u,\\1"), 1, 0);
+		n += expect_record(want + n, P("t/w\\,2"), 2, 0);
+	}
+	for (size_t i = 0; i < 5; i++) {
+		snprintf(p, sizeof(p), "%s/t/%s", base, odd[i]);
+		n += expect_record(want + n, p, i < 4 ? 3 : 4, ++idx);
+	}
+	return n;
+}
+
+START_TEST(t_fallback_escapes_mount2)
+{
+	unsigned char want[2048], got[2048];
+	char opts[2048], l[5][256], u[256], w[256];
+	struct ovl_layers *lay;
+	size_t n;
+
+	odd_dirs();
+	for (int i = 0; i < 5; i++)
+		escaped(l[i], sizeof(l[i]), odd[i]);
+	escaped(u, sizeof(u), "u,\\1");
+	escaped(w, sizeof(w), "w\\,2");
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=%s:%s:%s:%s::%s,upperdir=%s,workdir=%s,index=off",
+		 l[0], l[1], l[2], l[3], l[4], u, w);
+	ck_assert_msg(!mount("overlay", P("m"), "overlay", 0, opts),
+		      "mount %s: %m", opts);
+	n = odd_expected(want, true);
+	lay = read_ok(P("m"));
+	ck_assert_int_eq(ovl_layers_encode(lay, got, sizeof(got)), (ssize_t)n);
+	ck_assert(!memcmp(got, want, n));
+	ck_assert_ptr_null(strchr(ovl_layers_options(lay), '/'));
+	ck_assert_int_eq(ovl_layers_resolve(lay, 0, 0, NULL), 0);
+	check_loc(lay, 0, OVL_LAYER_OK, P("t/u,\\1"));
+	check_loc(lay, 1, OVL_LAYER_OK, P("t/w\\,2"));
+	check_loc(lay, 2, OVL_LAYER_OK, P("t/a,b"));
+	check_loc(lay, 3, OVL_LAYER_OK, P("t/c\\d"));
+	check_loc(lay, 6, OVL_LAYER_OK, P("t/i=j"));
+
+	/* mounted again from the descriptor (upperdir with a backslash):
+	 * the new overlay's fallback gives the same bytes */
+	ck_assert(!umount(P("m")));
+	ck_assert_int_eq(ovl_layers_mount(lay, ovl_layers_options(lay), P("m"),
+					  0, NULL), 0);
+	ovl_layers_free(lay);
+	lay = read_ok(P("m"));
+	ck_assert_int_eq(ovl_layers_encode(lay, got, sizeof(got)), (ssize_t)n);
+	ck_assert(!memcmp(got, want, n));
+	ovl_layers_free(lay);
+}
+END_TEST
+
+START_TEST(t_fallback_escapes_new_api)
+{
+	unsigned char want[2048], got[2048];
+	struct ovl_layers *lay;
+	char p[256];
+	int fs, mnt;
+	size_t n;
+
+	odd_dirs();
+	fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	ck_assert_int_ge(fs, 0);
+	for (int i = 0; i < 5; i++) {
+		snprintf(p, sizeof(p), "%s/t/%s", base, odd[i]);
+		ck_assert_msg(!fsconfig(fs, FSCONFIG_SET_STRING,
+					i < 4 ? "lowerdir+" : "datadir+", p, 0),
+			      "fsconfig %s: %m", p);
+	}
+	ck_assert(!fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0));
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+	ck_assert_int_ge(mnt, 0);
+	ck_assert(!move_mount(mnt, "", AT_FDCWD, P("m"), MOVE_MOUNT_F_EMPTY_PATH));
+	close(mnt);
+	close(fs);
+	n = odd_expected(want, false);
+	lay = read_ok(P("m"));
+	ck_assert_int_eq(ovl_layers_encode(lay, got, sizeof(got)), (ssize_t)n);
+	ck_assert(!memcmp(got, want, n));
+	ck_assert_int_eq(ovl_layers_resolve(lay, 0, 0, NULL), 0);
+	check_loc(lay, 1, OVL_LAYER_OK, P("t/c\\d"));
+	check_loc(lay, 4, OVL_LAYER_OK, P("t/i=j"));
+	ovl_layers_free(lay);
+}
+END_TEST
+
+/* A process in our namespace but chrooted: paths are in its view (and
+ * the layer strings are its own, as it mounted the overlay there). */
+START_TEST(t_chrooted_process)
+{
+	int ready[2], done[2];
+	struct ovl_layers *l = NULL;
+	struct ovl_layer_location loc;
+	char c;
+	pid_t pid;
+
+	std_overlay();
+	mkdirs("t1/u2");
+	mkdirs("t1/w2");
+	ck_assert(!pipe(ready) && !pipe(done));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		if (chroot(base) || chdir("/") || mkdir("/m2", 0755) ||
+		    mount("overlay", "/m2", "overlay", 0,
+			  "lowerdir=/t1/l1:/t2/l2,upperdir=/t1/u2,workdir=/t1/w2"))
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1 || read(done[0], &c, 1) != 1)
+			_exit(2);
+		_exit(0);
+	}
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	ck_assert_int_eq(ovl_layers_read(pid, "/m2", 0, &l), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, pid, 0, NULL), 0);
+	check_loc(l, 0, OVL_LAYER_OK, "/t1/u2");
+	check_loc(l, 3, OVL_LAYER_OK, "/t2/l2");
+	ck_assert_int_eq(ovl_layers_location(l, 3, &loc), 0);
+	ck_assert_str_eq(loc.mount_point, "/t2");
+	ck_assert_str_eq(loc.root, "/l2");
+	/* and in ours */
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
+	ovl_layers_free(l);
+	ck_assert_int_eq(write(done[1], "x", 1), 1);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
 }
 END_TEST
 
@@ -496,6 +670,9 @@ int main(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, t_fallback_tmpfs);
 	tcase_add_test(tc, t_fallback_ext4_data_layers_escapes);
+	tcase_add_test(tc, t_fallback_escapes_mount2);
+	tcase_add_test(tc, t_fallback_escapes_new_api);
+	tcase_add_test(tc, t_chrooted_process);
 	tcase_add_test(tc, t_bind_mount_of_subtree);
 	tcase_add_test(tc, t_overmounted_layer);
 	tcase_add_test(tc, t_deleted_layer);
