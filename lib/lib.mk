@@ -48,7 +48,13 @@ install-lib: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.pc
 	install -m 644 $(B)/lib/libovllayers.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	cp -P man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
 
-$(B)/lib/libovllayers.pc: pkgconfig/libovllayers.pc.in
+# Regenerated whenever the directories it names change, so that a
+# `make install PREFIX=/usr` after a plain `make install` is not stale.
+$(B)/lib/libovllayers.pc: pkgconfig/libovllayers.pc.in FORCE
 	$(Q)mkdir -p $(dir $@)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
+		-e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+
+.PHONY: FORCE
+FORCE:
