@@ -137,6 +137,14 @@ struct ovl_layers;
  * /proc/PID/mountinfo), as a dumper does. */
 int ovl_layers_read(pid_t pid, const char *path, unsigned int flags,
 		    struct ovl_layers **out);
+/* ovl_layers_read() that also says why it failed: on failure *reason
+ * (when not NULL) is a static English phrase, e.g. "a layer path in the
+ * mount options is relative: it depended on the mounter's working
+ * directory" (-EINVAL) or "a layer path in the mount options does not
+ * exist: the path strings are stale" (-ENOENT, as opposed to path itself
+ * not existing); NULL on success.  For an fd, pass "/proc/self/fd/N". */
+int ovl_layers_read_reason(pid_t pid, const char *path, unsigned int flags,
+			   struct ovl_layers **out, const char **reason);
 /* The same for an fd anywhere inside the overlay, in the caller's view. */
 int ovl_layers_read_fd(int fd, unsigned int flags, struct ovl_layers **out);
 

@@ -64,7 +64,7 @@ struct libmnt_fs *ovl_mountinfo_find_id(struct libmnt_table *tb, int id);
 /* raw: the overlay's super options as mountinfo spells them (escaped) */
 int ovl_mountinfo_super_options(pid_t pid, int id, char **raw);
 int ovl_layers_from_mountinfo(pid_t pid, const char *raw,
-			      struct ovl_layers **out);
+			      struct ovl_layers **out, const char **why);
 char *ovl_overlay_other_options(const char *raw);
 bool ovl_options_have(const char *raw, const char *name);
 

@@ -131,7 +131,7 @@ int ovl_buf_put(struct ovl_buf *b, const void *p, size_t n)
 
 /* Append the record of one layer directory, as the kernel would. */
 static int put_layer(struct ovl_buf *b, pid_t pid, const char *dir,
-		     unsigned int kind, unsigned int index)
+		     unsigned int kind, unsigned int index, const char **why)
 {
 	struct {
 		struct file_handle fh;
@@ -143,14 +143,25 @@ static int put_layer(struct ovl_buf *b, pid_t pid, const char *dir,
 	int fd, mnt_id, err;
 	unsigned int fid_len = 0;
 
-	if (dir[0] != '/')
-		return -EINVAL;	/* relative: depends on the mounter's cwd */
+	if (dir[0] != '/') {
+		*why = "a layer path in the mount options is relative: it "
+		       "depended on the mounter's working directory";
+		return -EINVAL;
+	}
 	err = ovl_proc_path(pid, dir, path, sizeof(path));
-	if (err)
+	if (err) {
+		*why = "a layer path in the mount options is too long";
 		return err;
+	}
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		err = -errno;
+		*why = err == -ENOENT ?
+		       "a layer path in the mount options does not exist: "
+		       "the path strings are stale" :
+		       "a layer path in the mount options cannot be opened";
+		return err;
+	}
 	memset(rec, 0, sizeof(rec));
 	if (fstat(fd, &st)) {
 		err = -errno;
@@ -170,10 +181,12 @@ static int put_layer(struct ovl_buf *b, pid_t pid, const char *dir,
 	if (name_to_handle_at(fd, "", &h.fh, &mnt_id, AT_EMPTY_PATH) == 0) {
 		fid_len = h.fh.handle_bytes;
 		rec[OVL_REC_LEN + 4] = h.fh.handle_type;
-	} else if (errno == EOPNOTSUPP) {
+	} else if (errno == EOPNOTSUPP || errno == EOVERFLOW) {
+		/* the kernel records NOFH for any handle it cannot encode */
 		rec[1] = OVL_LAYER_NOFH;
 	} else {
 		err = -errno;
+		*why = "cannot encode the file handle of a layer root";
 		goto out;
 	}
 	rec[OVL_REC_LEN + 0] = OVL_FB_VERSION;
@@ -434,7 +447,7 @@ static int parse_options(const char *raw, struct layer_list *l)
 }
 
 int ovl_layers_from_mountinfo(pid_t pid, const char *opts,
-			      struct ovl_layers **out)
+			      struct ovl_layers **out, const char **why)
 {
 	struct layer_list l = { 0 };
 	struct ovl_buf b = { 0 };
@@ -448,18 +461,25 @@ int ovl_layers_from_mountinfo(pid_t pid, const char *opts,
 	if (err)
 		goto out;
 	err = -EINVAL;
-	if (!l.n || !l.upper != !l.work)
+	*why = "the mount options name no lower layer";
+	if (!l.n)
 		goto out;
+	*why = "the mount options name an upper layer without a work "
+	       "directory, or the reverse";
+	if (!l.upper != !l.work)
+		goto out;
+	*why = "the mount options name more than 500 layers";
 	count = l.n + (l.upper ? 2 : 0);
 	if (count > OVL_LAYERS_MAX_RECORDS)
 		goto out;
+	*why = NULL;
 	hdr[2] = count & 0xff;
 	hdr[3] = count >> 8;
 	err = ovl_buf_put(&b, hdr, sizeof(hdr));
 	if (!err && l.upper)
-		err = put_layer(&b, pid, l.upper, OVL_LAYER_UPPER, 0);
+		err = put_layer(&b, pid, l.upper, OVL_LAYER_UPPER, 0, why);
 	if (!err && l.upper)
-		err = put_layer(&b, pid, l.work, OVL_LAYER_WORK, 0);
+		err = put_layer(&b, pid, l.work, OVL_LAYER_WORK, 0, why);
 	/* lower layers first, then data-only ones, each in mount order */
 	for (int pass = 0; pass < 2 && !err; pass++)
 		for (i = 0; i < l.n && !err; i++) {
@@ -468,7 +488,8 @@ int ovl_layers_from_mountinfo(pid_t pid, const char *opts,
 
 			if (l.kind[i] != kind)
 				continue;
-			err = put_layer(&b, pid, l.lower[i], kind, ++index);
+			err = put_layer(&b, pid, l.lower[i], kind, ++index,
+					why);
 		}
 	if (!err) {
 		err = ovl_layers_new_from_raw(b.data, b.len,

@@ -111,7 +111,7 @@ static int read_xattr(int fd, const char *name, unsigned char **val,
 }
 
 static int read_at(pid_t pid, int fd, unsigned int flags,
-		   struct ovl_layers **out)
+		   struct ovl_layers **out, const char **why)
 {
 	struct libmnt_table *tb = NULL;
 	struct libmnt_fs *fs;
@@ -123,26 +123,36 @@ static int read_at(pid_t pid, int fd, unsigned int flags,
 	int id, err, root = -1;
 	bool userxattr;
 
-	if ((flags & OVL_LAYERS_READ_XATTR_ONLY) &&
-	    (flags & OVL_LAYERS_READ_MOUNTINFO_ONLY))
+	if (flags & ~(OVL_LAYERS_READ_XATTR_ONLY |
+		      OVL_LAYERS_READ_MOUNTINFO_ONLY) ||
+	    ((flags & OVL_LAYERS_READ_XATTR_ONLY) &&
+	     (flags & OVL_LAYERS_READ_MOUNTINFO_ONLY))) {
+		*why = "unknown or contradictory flags";
 		return -EINVAL;
+	}
 	if (fstatfs(fd, &sfs))
 		return -errno;
-	if (sfs.f_type != OVERLAYFS_MAGIC)
+	if (sfs.f_type != OVERLAYFS_MAGIC) {
+		*why = "not on an overlay";
 		return -EMEDIUMTYPE;
+	}
 	err = mount_id_of(fd, &id);
 	if (!err)
 		err = ovl_mountinfo_load(pid, &tb);
-	if (err)
+	if (err) {
+		*why = "cannot read mountinfo";
 		return err;
+	}
 	fs = ovl_mountinfo_find_id(tb, id);
-	if (!fs) {
+	err = -EIO;
+	if (fs)
+		err = ovl_mountinfo_super_options(pid, id, &opts);
+	if (err) {
+		*why = "the overlay's mount is not in mountinfo (another "
+		       "namespace?)";
 		err = -EIO;
 		goto out;
 	}
-	err = ovl_mountinfo_super_options(pid, id, &opts);
-	if (err)
-		goto out;
 	userxattr = ovl_options_have(opts, "userxattr");
 
 	err = -ENODATA;
@@ -154,9 +164,15 @@ static int read_at(pid_t pid, int fd, unsigned int flags,
 		/* without CAP_SYS_ADMIN the kernel hides it as ENODATA */
 		if (err == -ENODATA && !have_sys_admin())
 			err = -EPERM;
+		*why = err == -EPERM ? "no privilege to read the layers xattr "
+				       "(CAP_SYS_ADMIN)" :
+		       err == -ENODATA ? "the kernel does not export the "
+					 "layers xattr" :
+		       root < 0 ? "cannot open the overlay's root" :
+		       "cannot read the layers xattr";
 	}
 	if (!err) {
-		err = ovl_layers_validate(val, len, NULL, NULL);
+		err = ovl_layers_validate(val, len, NULL, why);
 		if (!err)
 			err = ovl_layers_new_from_raw(val, len,
 						      OVL_LAYERS_SOURCE_XATTR,
@@ -164,7 +180,8 @@ static int read_at(pid_t pid, int fd, unsigned int flags,
 		else
 			free(val);
 	} else if (err == -ENODATA && !(flags & OVL_LAYERS_READ_XATTR_ONLY)) {
-		err = ovl_layers_from_mountinfo(pid, opts, &l);
+		*why = NULL;
+		err = ovl_layers_from_mountinfo(pid, opts, &l, why);
 	}
 	if (!err) {
 		l->mount_options = ovl_overlay_other_options(opts);
@@ -173,6 +190,7 @@ static int read_at(pid_t pid, int fd, unsigned int flags,
 			err = -ENOMEM;
 		} else {
 			*out = l;
+			*why = NULL;
 		}
 	}
 out:
@@ -186,31 +204,52 @@ out:
 OVL_EXPORT
 int ovl_layers_read_fd(int fd, unsigned int flags, struct ovl_layers **out)
 {
+	const char *why;
+
 	if (fd < 0 || !out)
 		return -EINVAL;
-	return read_at(0, fd, flags, out);
+	return read_at(0, fd, flags, out, &why);
+}
+
+OVL_EXPORT
+int ovl_layers_read_reason(pid_t pid, const char *path, unsigned int flags,
+			   struct ovl_layers **out, const char **reason)
+{
+	const char *why = NULL;
+	char full[4096];
+	int fd, err;
+
+	if (!path || !out || pid < 0) {
+		why = "bad argument";
+		err = -EINVAL;
+		goto out;
+	}
+	err = ovl_proc_path(pid, path, full, sizeof(full));
+	if (err) {
+		why = "the path is too long";
+		goto out;
+	}
+	fd = open(full, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		why = "cannot look up the path";
+		if (pid && kill(pid, 0) && errno == ESRCH) {
+			err = -ESRCH;
+			why = "no such process";
+		}
+		goto out;
+	}
+	err = read_at(pid, fd, flags, out, &why);
+	close(fd);
+out:
+	if (reason)
+		*reason = err ? (why ? why : ovl_layers_strerror(err)) : NULL;
+	return err;
 }
 
 OVL_EXPORT
 int ovl_layers_read(pid_t pid, const char *path, unsigned int flags,
 		    struct ovl_layers **out)
 {
-	char full[4096];
-	int fd, err;
-
-	if (!path || !out || pid < 0)
-		return -EINVAL;
-	err = ovl_proc_path(pid, path, full, sizeof(full));
-	if (err)
-		return err;
-	fd = open(full, O_PATH | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		if (pid && kill(pid, 0) && errno == ESRCH)
-			err = -ESRCH;
-		return err;
-	}
-	err = read_at(pid, fd, flags, out);
-	close(fd);
-	return err;
+	return ovl_layers_read_reason(pid, path, flags, out, NULL);
 }

@@ -496,6 +496,7 @@ END_TEST
 START_TEST(t_relative_lowerdir)
 {
 	struct ovl_layers *l = NULL;
+	const char *why = NULL;
 
 	mkdirs("a");
 	mkdirs("b");
@@ -503,6 +504,10 @@ START_TEST(t_relative_lowerdir)
 	ck_assert(!chdir(base));
 	ck_assert(!mount("overlay", P("m"), "overlay", 0, "lowerdir=a:b"));
 	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), -EINVAL);
+	ck_assert_ptr_null(l);
+	ck_assert_int_eq(ovl_layers_read_reason(0, P("m"), 0, &l, &why),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "relative"));
 	ck_assert_ptr_null(l);
 }
 END_TEST
@@ -562,6 +567,9 @@ END_TEST
 START_TEST(t_errors)
 {
 	struct ovl_layers *l = NULL;
+	const char *why = NULL;
+	char fdpath[64];
+	int fd;
 
 	mount_tmpfs("t");
 	ck_assert_int_eq(ovl_layers_read(0, P("t"), 0, &l), -EMEDIUMTYPE);
@@ -573,7 +581,36 @@ START_TEST(t_errors)
 	ck_assert_int_eq(ovl_layers_read(0, P("m"),
 					 OVL_LAYERS_READ_MOUNTINFO_ONLY, &l), 0);
 	ovl_layers_free(l);
+	l = NULL;
 	ck_assert_int_eq(ovl_layers_read(99999999, "/", 0, &l), -ESRCH);
+	ck_assert_int_eq(ovl_layers_read(0, P("m"), 4, &l), -EINVAL);
+
+	/* the reasons: ENODATA, ENOENT of a stale layer path vs of the path */
+	ck_assert_int_eq(ovl_layers_read_reason(0, P("m"),
+						OVL_LAYERS_READ_XATTR_ONLY,
+						&l, &why), -ENODATA);
+	ck_assert_str_eq(why, "the kernel does not export the layers xattr");
+	ck_assert_int_eq(ovl_layers_read_reason(0, P("t"), 0, &l, &why),
+			 -EMEDIUMTYPE);
+	ck_assert_int_eq(ovl_layers_read_reason(0, P("nothing"), 0, &l, &why),
+			 -ENOENT);
+	ck_assert_str_eq(why, "cannot look up the path");
+	ck_assert(!rename(P("t2/l2"), P("t2/gone")));
+	ck_assert_int_eq(ovl_layers_read_reason(0, P("m"), 0, &l, &why),
+			 -ENOENT);
+	ck_assert_ptr_nonnull(strstr(why, "stale"));
+	ck_assert_ptr_null(l);
+	/* through an fd */
+	fd = open(P("m"), O_PATH);
+	ck_assert_int_ge(fd, 0);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	ck_assert_int_eq(ovl_layers_read_reason(0, fdpath, 0, &l, &why),
+			 -ENOENT);
+	ck_assert(!rename(P("t2/gone"), P("t2/l2")));
+	ck_assert_int_eq(ovl_layers_read_reason(0, fdpath, 0, &l, &why), 0);
+	ck_assert_ptr_null(why);
+	ovl_layers_free(l);
+	close(fd);
 }
 END_TEST
 
