@@ -15,6 +15,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
+#include <sys/wait.h>
+#include <grp.h>
 #include <unistd.h>
 
 #include "ovllayers.h"
@@ -133,6 +135,148 @@ START_TEST(t_origin)
 }
 END_TEST
 
+/* Layer paths with what mountinfo and overlayfs escape: the fallback still
+ * equals the kernel's bytes. */
+START_TEST(t_odd_paths)
+{
+	char opts[2048];
+
+	run("mkdir -p '%s/a,b' '%s/c\\d' '%s/e:f' '%s/g h' '%s/u\\1' "
+	    "'%s/w,2' %s/m", base, base, base, base, base, base, base);
+	snprintf(opts, sizeof(opts),
+		 "lowerdir=%s/a\\,b:%s/c\\\\d:%s/e\\:f::%s/g h,"
+		 "upperdir=%s/u\\\\1,workdir=%s/w\\,2,metacopy=on",
+		 base, base, base, base, base, base);
+	ck_assert_msg(!mount("overlay", P("m"), "overlay", 0, opts),
+		      "mount %s: %m", opts);
+	check_both(P("m"), 6);
+}
+END_TEST
+
+/* Without CAP_SYS_ADMIN the kernel answers ENODATA for the trusted name;
+ * the library says EPERM, not "this kernel has no xattr". */
+START_TEST(t_no_privilege)
+{
+	char opts[1024];
+	pid_t pid;
+	int st;
+
+	run("mkdir -p %s/l1 %s/l2 %s/m", base, base, base);
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("l1"), P("l2"));
+	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		struct ovl_layers *l = NULL;
+		char v[16];
+
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(10);
+		if (getxattr(P("m"), OVL_LAYERS_XATTR, v, sizeof(v)) >= 0 ||
+		    errno != ENODATA)
+			_exit(11);
+		if (ovl_layers_read(0, P("m"), OVL_LAYERS_READ_XATTR_ONLY,
+				    &l) != -EPERM)
+			_exit(12);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && !WEXITSTATUS(st), "child step %d",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+END_TEST
+
+/* An overlay mounted with userxattr in a user namespace: the value is
+ * user.overlay.layers, and the library reads that name. */
+START_TEST(t_userxattr)
+{
+	pid_t pid;
+	int st;
+
+	run("mkdir -p %s/t", base);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		struct ovl_layers *x = NULL, *m = NULL;
+		unsigned char a[4096], b[4096];
+		char opts[1024];
+		ssize_t na, nb;
+		int fd;
+
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+			_exit(10);
+		fd = open("/proc/self/setgroups", O_WRONLY);
+		if (fd < 0 || write(fd, "deny", 4) != 4 || close(fd))
+			_exit(11);
+		fd = open("/proc/self/uid_map", O_WRONLY);
+		if (fd < 0 || write(fd, "0 0 1", 5) != 5 || close(fd))
+			_exit(12);
+		fd = open("/proc/self/gid_map", O_WRONLY);
+		if (fd < 0 || write(fd, "0 0 1", 5) != 5 || close(fd))
+			_exit(13);
+		if (mount("tmpfs", P("t"), "tmpfs", 0, NULL) ||
+		    mkdir(P("t/l"), 0755) || mkdir(P("t/u"), 0755) ||
+		    mkdir(P("t/w"), 0755) || mkdir(P("t/m"), 0755))
+			_exit(14);
+		snprintf(opts, sizeof(opts),
+			 "lowerdir=%s,upperdir=%s,workdir=%s,userxattr",
+			 P("t/l"), P("t/u"), P("t/w"));
+		if (mount("overlay", P("t/m"), "overlay", 0, opts))
+			_exit(15);
+		if (ovl_layers_read(0, P("t/m"), OVL_LAYERS_READ_XATTR_ONLY,
+				    &x) ||
+		    ovl_layers_source(x) != OVL_LAYERS_SOURCE_XATTR)
+			_exit(16);
+		if (ovl_layers_read(0, P("t/m"),
+				    OVL_LAYERS_READ_MOUNTINFO_ONLY, &m))
+			_exit(17);
+		na = ovl_layers_encode(x, a, sizeof(a));
+		nb = ovl_layers_encode(m, b, sizeof(b));
+		if (na <= 0 || na != nb || memcmp(a, b, na))
+			_exit(18);
+		if (getxattr(P("t/m"), OVL_LAYERS_XATTR_USER, b, sizeof(b)) != na)
+			_exit(19);
+		ovl_layers_free(x);
+		ovl_layers_free(m);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && !WEXITSTATUS(st), "child step %d",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+END_TEST
+
+/* The kernel value resolves through a bind mount of the layer's subtree
+ * once the whole-fs mount is gone, and a covered layer is shadowed. */
+START_TEST(t_resolve_kernel_value)
+{
+	struct ovl_layers *x = NULL;
+	struct ovl_layer_location loc;
+	char opts[1024];
+
+	run("mkdir -p %s/t1 %s/t2 %s/m %s/bind && mount -t tmpfs t %s/t1 && "
+	    "mount -t tmpfs t %s/t2 && mkdir -p %s/t1/l1 %s/t2/l2 %s/t2/x",
+	    base, base, base, base, base, base, base, base, base);
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("t1/l1"), P("t2/l2"));
+	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
+	ck_assert_int_eq(ovl_layers_read(0, P("m"), OVL_LAYERS_READ_XATTR_ONLY,
+					 &x), 0);
+	run("mkdir -p %s/bx && mount --bind %s/t2/x %s/bx && "
+	    "mount --bind %s/t2/l2 %s/bind && umount -l %s/t2 && "
+	    "mount -t tmpfs cover %s/t1/l1",
+	    base, base, base, base, base, base, base);
+	ck_assert_int_eq(ovl_layers_resolve(x, 0, OVL_RESOLVE_FD, NULL), 0);
+	ck_assert_int_eq(ovl_layers_location(x, 1, &loc), 0);
+	ck_assert_int_eq(loc.status, OVL_LAYER_OK);
+	ck_assert_str_eq(loc.path, P("bind"));
+	ck_assert_int_eq(ovl_layers_location(x, 0, &loc), 0);
+	ck_assert_int_eq(loc.status, OVL_LAYER_SHADOWED);
+	ck_assert_int_ge(loc.fd, 0);
+	ovl_layers_free(x);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("libvm");
@@ -144,6 +288,10 @@ int main(void)
 	tcase_add_test(tc, t_data_layers);
 	tcase_add_test(tc, t_500_layers);
 	tcase_add_test(tc, t_origin);
+	tcase_add_test(tc, t_odd_paths);
+	tcase_add_test(tc, t_no_privilege);
+	tcase_add_test(tc, t_userxattr);
+	tcase_add_test(tc, t_resolve_kernel_value);
 	suite_add_tcase(s, tc);
 	return ovt_run(s, "libvm");
 }
