@@ -5,8 +5,9 @@
  * The mount table is read once.  Mounts are sorted by device, whole-fs
  * mounts (root "/") first, so each record finds the mounts of its
  * filesystem by binary search; the uuid of each superblock is probed at
- * most once, and only when the st_dev hint does not settle it.  There is
- * no step that grows as layers x mounts.
+ * most once, and all of them (then sorted by uuid) only when a st_dev
+ * hint does not settle it.  There is no step that grows as layers x
+ * mounts.
  *
  * A handle decodes per superblock, not per mount: through a bind mount of
  * a subtree, open_by_handle_at(2) succeeds even when the directory is
@@ -64,6 +65,9 @@ struct resolver {
 	size_t nents;
 	struct sb_ent *sbs;
 	size_t nsbs;
+	struct sb_ent **by_uuid;	/* probed superblocks by uuid, built */
+	size_t nby_uuid;		/* on the first miss of a st_dev hint */
+	bool indexed;
 };
 
 static int cmp_ent(const void *a, const void *b)
@@ -142,6 +146,7 @@ static void resolver_fini(struct resolver *r)
 	}
 	free(r->ents);
 	free(r->sbs);
+	free(r->by_uuid);
 	mnt_unref_table(r->tb);
 }
 
@@ -410,12 +415,59 @@ static bool uuid_is_null(const unsigned char *u)
 	return !memcmp(u, zero, 16);
 }
 
+static int cmp_uuid(const void *a, const void *b)
+{
+	const struct sb_ent *x = *(struct sb_ent *const *)a;
+	const struct sb_ent *y = *(struct sb_ent *const *)b;
+	int c = memcmp(x->uuid, y->uuid, 16);
+
+	if (c)
+		return c;
+	return x->dev < y->dev ? -1 : x->dev > y->dev;
+}
+
+/* Every superblock's uuid, probed once, sorted for binary search. */
+static int index_uuids(struct resolver *r)
+{
+	if (r->indexed)
+		return 0;
+	r->by_uuid = calloc(r->nsbs ? r->nsbs : 1, sizeof(*r->by_uuid));
+	if (!r->by_uuid)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->nsbs; i++)
+		if (probe_uuid(r, &r->sbs[i]) == 1)
+			r->by_uuid[r->nby_uuid++] = &r->sbs[i];
+	qsort(r->by_uuid, r->nby_uuid, sizeof(*r->by_uuid), cmp_uuid);
+	r->indexed = true;
+	return 0;
+}
+
+/* The superblocks with this uuid: by_uuid[*first .. *first + return) */
+static size_t find_uuid(const struct resolver *r, const unsigned char *uuid,
+			size_t *first)
+{
+	size_t lo = 0, hi = r->nby_uuid, n = 0;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (memcmp(r->by_uuid[mid]->uuid, uuid, 16) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	while (lo + n < r->nby_uuid && !memcmp(r->by_uuid[lo + n]->uuid, uuid, 16))
+		n++;
+	return n;
+}
+
 static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 		       struct ovl_loc *loc)
 {
-	struct sb_ent *hint = NULL, *match = NULL;
-	size_t matches = 0;
-	int status;
+	struct sb_ent *hint = NULL;
+	size_t first, matches;
+	int status, err;
 
 	if (rec->flags & OVL_LAYER_NOFH)
 		return OVL_LAYER_NO_HANDLE;
@@ -424,32 +476,24 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	if (rec->kind != OVL_LAYER_ORIGIN)
 		hint = find_sb(r, makedev(rec->dev_major, rec->dev_minor));
 	if (hint && probe_uuid(r, hint) == 1 &&
-	    !memcmp(hint->uuid, rec->uuid, 16)) {
-		match = hint;
-		matches = 1;
-	} else {
-		for (size_t i = 0; i < r->nsbs; i++) {
-			if (probe_uuid(r, &r->sbs[i]) != 1 ||
-			    memcmp(r->sbs[i].uuid, rec->uuid, 16))
-				continue;
-			if (!match)
-				match = &r->sbs[i];
-			matches++;
-		}
-	}
-	if (!match)
+	    !memcmp(hint->uuid, rec->uuid, 16))
+		return try_sb(r, hint, rec, loc);
+
+	err = index_uuids(r);
+	if (err)
+		return err;
+	matches = find_uuid(r, rec->uuid, &first);
+	if (!matches)
 		return OVL_LAYER_NO_MOUNT;
 	if (matches > 1 && uuid_is_null(rec->uuid))
 		return OVL_LAYER_AMBIGUOUS;
-	status = try_sb(r, match, rec, loc);
-	/* a shared non-null uuid (cloned fs): try the others too */
-	for (size_t i = 0; matches > 1 && i < r->nsbs &&
-	     status != OVL_LAYER_OK && status != OVL_LAYER_SHADOWED &&
-	     status >= 0; i++) {
-		if (&r->sbs[i] == match || r->sbs[i].probed != 1 ||
-		    memcmp(r->sbs[i].uuid, rec->uuid, 16))
-			continue;
-		status = try_sb(r, &r->sbs[i], rec, loc);
+	/* a shared non-null uuid (cloned fs): try each */
+	status = OVL_LAYER_UNREACHABLE;
+	for (size_t i = first; i < first + matches; i++) {
+		status = try_sb(r, r->by_uuid[i], rec, loc);
+		if (status < 0 || status == OVL_LAYER_OK ||
+		    status == OVL_LAYER_SHADOWED)
+			break;
 	}
 	return status;
 }

@@ -377,6 +377,42 @@ START_TEST(t_chrooted_process)
 }
 END_TEST
 
+/* The layer fs comes back on another device (another loop device): the
+ * st_dev hint now names a different filesystem, the uuid finds it. */
+START_TEST(t_remounted_other_device)
+{
+	struct ovl_layers *l;
+	struct ovl_layer_record rec;
+	struct stat st;
+	char opts[512];
+
+	mkdirs("e");
+	mkdirs("f");
+	mkdirs("e2");
+	mkdirs("m");
+	run("truncate -s 32M %s %s && mkfs.ext4 -q -F %s && mkfs.ext4 -q -F %s"
+	    " && mount -o loop %s %s && mkdir %s/l %s/l2",
+	    P("e.img"), P("f.img"), P("e.img"), P("f.img"), P("e.img"), P("e"),
+	    P("e"), P("e"));
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("e/l"), P("e/l2"));
+	ck_assert(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts));
+	l = read_ok(P("m"));
+	run("umount %s %s", P("m"), P("e"));
+	/* the freed loop device goes to another fs, e.img to a new one */
+	run("mount -o loop %s %s && mount -o loop %s %s", P("f.img"), P("f"),
+	    P("e.img"), P("e2"));
+	ck_assert(!stat(P("f"), &st));
+	ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
+	ck_assert_msg(makedev(rec.dev_major, rec.dev_minor) == st.st_dev,
+		      "the loop device was not reused; test setup");
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 0, OVL_LAYER_OK, P("e2/l"));
+	check_loc(l, 1, OVL_LAYER_OK, P("e2/l2"));
+	ovl_layers_free(l);
+	run("umount %s %s", P("f"), P("e2"));
+}
+END_TEST
+
 /* Read a descriptor, then take the overlay away so the layers can be
  * moved around before resolving the saved descriptor. */
 static struct ovl_layers *saved_std(void)
@@ -710,6 +746,7 @@ int main(void)
 	tcase_add_test(tc, t_fallback_escapes_mount2);
 	tcase_add_test(tc, t_fallback_escapes_new_api);
 	tcase_add_test(tc, t_chrooted_process);
+	tcase_add_test(tc, t_remounted_other_device);
 	tcase_add_test(tc, t_bind_mount_of_subtree);
 	tcase_add_test(tc, t_overmounted_layer);
 	tcase_add_test(tc, t_deleted_layer);
