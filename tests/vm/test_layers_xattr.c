@@ -149,6 +149,13 @@ static ssize_t get_value(const char *path, const char *name,
 	return n;
 }
 
+static int uuid_is_zero(const unsigned char *u)
+{
+	static const unsigned char zero[16];
+
+	return !memcmp(u, zero, 16);
+}
+
 /* Check one record against the directory it claims to describe. */
 static void check_layer(const struct rec *r, const char *dir)
 {
@@ -578,6 +585,8 @@ START_TEST(t_nested_nofh)
 	ck_assert_uint_eq(recs[0].flags, 1);
 	ck_assert_uint_eq(recs[0].fb_len, 21);
 	ck_assert_uint_eq(recs[0].fb_type, 0);
+	/* the inner overlay has a uuid (uuid=on by default): it is there */
+	ck_assert_msg(!uuid_is_zero(recs[0].uuid), "NOFH record without uuid");
 	check_layer(&recs[0], P("inner"));
 	ck_assert_uint_eq(recs[1].flags, 0);
 	check_layer(&recs[1], P("t/l2"));
@@ -699,9 +708,14 @@ START_TEST(t_uuid_modes)
 		count = parse(val, get_value(P(target), XATTR, val,
 					     sizeof(val)), recs, 502);
 		ck_assert_int_eq(count, 3);
-		for (int i = 0; i < count; i++)
+		for (int i = 0; i < count; i++) {
+			/* tmpfs has a random uuid: never zeroed */
+			ck_assert_msg(!uuid_is_zero(recs[i].uuid),
+				      "uuid=%s: record %d has a null uuid",
+				      modes[m], i);
 			check_layer(&recs[i], P(i == 0 ? u : i == 1 ? w :
 						"t/l"));
+		}
 	}
 }
 END_TEST
