@@ -138,7 +138,7 @@ int ovl_load_value(const char *v, size_t n, bool origin,
 static int load(const char *s, size_t len, struct ovl_layers **out,
 		struct ovl_load_error *why)
 {
-	const char *end, *value = NULL, *first;
+	const char *start = s, *end, *value = NULL, *first;
 	size_t value_len = 0;
 	bool origin = false;
 
@@ -172,7 +172,7 @@ static int load(const char *s, size_t len, struct ovl_layers **out,
 		if (line == le || *line == '#')
 			continue;
 		if (value) {
-			why->offset = line - (const char *)s;
+			why->offset = line - start;
 			why->reason = "more than one value";
 			return -EINVAL;
 		}
@@ -186,7 +186,7 @@ static int load(const char *s, size_t len, struct ovl_layers **out,
 			line = eq + 1;
 		}
 		if (line < le && *line == '"') {
-			why->offset = line - (const char *)s;
+			why->offset = line - start;
 			why->reason = "getfattr -e text output is not binary-safe: use -e hex";
 			return -EINVAL;
 		}

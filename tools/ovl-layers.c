@@ -721,7 +721,6 @@ static int cmd_mount(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "load", required_argument, NULL, 'l' },
 		{ "options", required_argument, NULL, 'O' },
-		{ "task", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -401,6 +401,7 @@ START_TEST(t_load_text)
 	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, &off, &reason),
 			 -EINVAL);
 	ck_assert_str_eq(reason, "more than one value");
+	ck_assert_uint_eq(off, strlen(hex) + 3);	/* the second line */
 	ck_assert_int_eq(ovl_layers_load("a=\"x\"", 5, &l, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(ovl_layers_load("", 0, &l, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(ovl_layers_load("# only\n", 7, &l, NULL, NULL), -EINVAL);
