@@ -10,6 +10,9 @@ CHECK_SUITES :=
 TEST_CFLAGS = $(CFLAGS) -Itests/common $(shell pkg-config --cflags check 2>/dev/null)
 TEST_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 
+# vm.mk first: it defines VM_RUN and the VM test binaries other fragments
+# name as prerequisites (expanded when the rule is read).
+include tests/vm/vm.mk
 include tests/unit/unit.mk
 include tests/host/host.mk
 include tests/cli/cli.mk
@@ -18,7 +21,6 @@ include tests/abi/abi.mk
 include tests/fuzz/fuzz.mk
 include tests/asan.mk
 include tests/criu/criu.mk
-include tests/vm/vm.mk
 
 .PHONY: check
 check: deps
