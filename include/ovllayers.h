@@ -26,6 +26,8 @@
  *   -ENOENT, -EACCES, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -ESRCH
  *                    the path or the process could not be looked up
  *   -ENOMEM          out of memory
+ *   -ESTALE          a layer directory is not the one the descriptor
+ *                    names (ovl_layers_place())
  *   -EIO             the kernel or /proc answered something unexpected
  *
  * No global mutable state: separate objects may be used from separate
@@ -201,6 +203,21 @@ int ovl_layers_resolve(struct ovl_layers *layers, pid_t pid,
 		       unsigned int flags, unsigned int *unresolved);
 int ovl_layers_location(const struct ovl_layers *layers, unsigned int i,
 			struct ovl_layer_location *loc);
+
+/* Set where record i is now, for a restorer that re-created or re-mounted
+ * the layer filesystems itself and knows where each layer went (CRIU's
+ * mount yard, say); ovl_layers_mount() then uses that path.  path must be
+ * a directory.  If the filesystem there has the record's (non-null) uuid,
+ * it was re-mounted, not re-created, and path must be the very directory
+ * the record's handle names: -ESTALE otherwise.  On a filesystem with
+ * another uuid (a new tmpfs filled from an archive) the handles are new
+ * and identity cannot be checked.  Returns 1 when the handle confirmed
+ * path, 0 when nothing could confirm it, a negative errno on failure
+ * (-EINVAL for a bad argument or an origin record; the errors of
+ * open(2) for path).  The location becomes OK, with path and the mount
+ * ID; flags: 0. */
+int ovl_layers_place(struct ovl_layers *layers, unsigned int i,
+		     const char *path, unsigned int flags);
 
 /* Mount a new overlay at target from a resolved descriptor (checkpoint/
  * restore): every layer must be OK (named by its path) or SHADOWED with an

@@ -473,6 +473,8 @@ const char *ovl_layers_strerror(int err)
 		return "Out of memory";
 	case ERANGE:
 		return "Buffer too small";
+	case ESTALE:
+		return "A layer directory is not the one the descriptor names";
 	case EIO:
 		return "Unexpected answer from the kernel or /proc";
 	}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "ovllayers.h"
@@ -67,6 +68,13 @@ int ovl_layers_from_mountinfo(pid_t pid, const char *raw,
 			      struct ovl_layers **out, const char **why);
 char *ovl_overlay_other_options(const char *raw);
 bool ovl_options_have(const char *raw, const char *name);
+
+static inline bool ovl_uuid_is_null(const unsigned char *u)
+{
+	static const unsigned char zero[16];
+
+	return !memcmp(u, zero, 16);
+}
 
 void ovl_layers_clear_locations(struct ovl_layers *l);
 void ovl_loc_clear(struct ovl_loc *loc);

@@ -2,10 +2,13 @@
 /*
  * Re-create an overlay from its layer descriptor.
  *
- * The layers are named by where they are *now* (the resolution), never by
- * the path strings saved at checkpoint time: a layer whose status is ok is
- * given by its path, a shadowed one through /proc/self/fd/N of its O_PATH
- * fd (the path leads to whatever covers it).  The new mount API takes one
+ * The layers are named by where they are *now*, never by the path strings
+ * saved at checkpoint time: where the resolution found them, or where the
+ * restorer put them (ovl_layers_place(): a checkpoint/restore tool that
+ * re-created the layer filesystems knows where each one is, and the
+ * descriptor checks it wherever the filesystem kept its identity).  A
+ * layer whose status is ok is given by its path, a shadowed one through
+ * /proc/self/fd/N of its O_PATH fd (the path leads to whatever covers it).  The new mount API takes one
  * layer per fsconfig() call (lowerdir+, datadir+), so 500 layers fit where
  * mount(2)'s one-page option string would not.
  */
@@ -15,9 +18,83 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
+
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
+
+/* Does the handle of the directory fd equal the record's? */
+static int same_handle(int fd, const struct ovl_layer_record *rec)
+{
+	struct {
+		struct file_handle fh;
+		unsigned char bytes[OVL_LAYERS_FID_MAX];
+	} h = { .fh.handle_bytes = OVL_LAYERS_FID_MAX };
+	int mnt;
+
+	if (name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH))
+		return -errno;
+	return h.fh.handle_type == rec->fh_type &&
+	       h.fh.handle_bytes == rec->fid_len &&
+	       !memcmp(h.fh.f_handle, rec->fid, rec->fid_len);
+}
+
+OVL_EXPORT
+int ovl_layers_place(struct ovl_layers *layers, unsigned int i,
+		     const char *path, unsigned int flags)
+{
+	const struct ovl_layer_record *rec;
+	struct ovl_loc *loc;
+	unsigned char uuid[16];
+	struct statx stx;
+	char *copy = NULL;
+	int fd, err, verified = 0;
+
+	if (!layers || !path || flags || i >= layers->count)
+		return -EINVAL;
+	rec = &layers->recs[i];
+	if (rec->kind == OVL_LAYER_ORIGIN)
+		return -EINVAL;
+	/* O_RDONLY, not O_PATH: FS_IOC_GETFSUUID needs a real open */
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = ovl_fs_uuid(fd, uuid);
+	/*
+	 * The same filesystem (same non-null uuid: re-mounted, not
+	 * re-created) must give the same directory.  Another uuid is a new
+	 * filesystem, a tmpfs filled from an archive say: its handles are
+	 * new, so only the restorer's bookkeeping says which directory it is.
+	 */
+	if (!err && !ovl_uuid_is_null(rec->uuid) && !memcmp(uuid, rec->uuid, 16) &&
+	    !(rec->flags & OVL_LAYER_NOFH)) {
+		err = same_handle(fd, rec);
+		if (err == 1) {
+			verified = 1;
+			err = 0;
+		} else if (err == 0) {
+			err = -ESTALE;	/* another directory of that fs */
+		}
+	}
+	if (!err && !(copy = strdup(path)))
+		err = -ENOMEM;
+	if (err)
+		goto out;
+	loc = &layers->locs[i];
+	ovl_loc_clear(loc);
+	loc->path = copy;
+	loc->status = OVL_LAYER_OK;
+	if (!statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) &&
+	    (stx.stx_mask & STATX_MNT_ID))
+		loc->mnt_id = (int)stx.stx_mnt_id;
+out:
+	close(fd);
+	return err ? err : verified;
+}
 
 /* The fsconfig() key for a record, NULL for a kind that is not a layer. */
 static const char *layer_key(unsigned int kind)

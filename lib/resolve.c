@@ -408,13 +408,6 @@ static int try_sb(struct resolver *r, const struct sb_ent *sb,
 	return status;
 }
 
-static bool uuid_is_null(const unsigned char *u)
-{
-	static const unsigned char zero[16];
-
-	return !memcmp(u, zero, 16);
-}
-
 static int cmp_uuid(const void *a, const void *b)
 {
 	const struct sb_ent *x = *(struct sb_ent *const *)a;
@@ -485,7 +478,7 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	matches = find_uuid(r, rec->uuid, &first);
 	if (!matches)
 		return OVL_LAYER_NO_MOUNT;
-	if (matches > 1 && uuid_is_null(rec->uuid))
+	if (matches > 1 && ovl_uuid_is_null(rec->uuid))
 		return OVL_LAYER_AMBIGUOUS;
 	/* a shared non-null uuid (cloned fs): try each */
 	status = OVL_LAYER_UNREACHABLE;

@@ -730,6 +730,70 @@ START_TEST(t_mount_from_descriptor)
 }
 END_TEST
 
+/* A restorer that re-mounted or re-created the layer filesystems says
+ * where each layer went: the handle checks it where the fs kept its
+ * identity (ext4 mounted again), nothing can on a new tmpfs. */
+START_TEST(t_place_restored_layers)
+{
+	struct ovl_layers *l;
+	struct ovl_layer_location loc;
+	unsigned int failed = 99;
+	char opts[1024];
+
+	mkdirs("e");
+	run("truncate -s 32M %s && mkfs.ext4 -q -F %s && mount -o loop %s %s",
+	    P("e.img"), P("e.img"), P("e.img"), P("e"));
+	mount_tmpfs("t");
+	mkdirs("e/l1");
+	mkdirs("e/decoy");
+	mkdirs("t/u");
+	mkdirs("t/w");
+	mkdirs("m");
+	run("echo from-ext4 > %s", P("e/l1/a"));
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
+		 P("e/l1"), P("t/u"), P("t/w"));
+	ck_assert_msg(!mount("overlay", P("m"), "overlay", 0, opts), "mount: %m");
+	l = read_ok(P("m"));
+	ck_assert_uint_eq(ovl_layers_count(l), 3);	/* upper, work, l1 */
+	run("umount %s %s", P("m"), P("e"));
+
+	/* "restore": the ext4 image mounted again elsewhere, the tmpfs
+	 * re-created from a copy */
+	mkdirs("yard/e");
+	run("mount -o loop %s %s", P("e.img"), P("yard/e"));
+	mount_tmpfs("yard/t");
+	mkdirs("yard/t/u");
+	mkdirs("yard/t/w");
+	run("cp -a %s/. %s", P("t/u"), P("yard/t/u"));
+
+	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/decoy"), 0), -ESTALE);
+	check_loc(l, 2, OVL_LAYER_UNRESOLVED, NULL);	/* left as it was */
+	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/l1"), 0), 1);
+	ck_assert_int_eq(ovl_layers_place(l, 0, P("yard/t/u"), 0), 0);
+	ck_assert_int_eq(ovl_layers_place(l, 1, P("yard/t/w"), 0), 0);
+	check_loc(l, 2, OVL_LAYER_OK, P("yard/e/l1"));
+	ck_assert_int_eq(ovl_layers_location(l, 2, &loc), 0);
+	ck_assert_int_gt(loc.mnt_id, 0);
+	ck_assert_int_eq(loc.fd, -1);
+
+	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/l1/a"), 0), -ENOTDIR);
+	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/none"), 0), -ENOENT);
+	ck_assert_int_eq(ovl_layers_place(l, 3, P("yard/e/l1"), 0), -EINVAL);
+	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/l1"), 1), -EINVAL);
+	ck_assert_int_eq(ovl_layers_place(NULL, 0, P("yard/e/l1"), 0), -EINVAL);
+	ck_assert_int_eq(ovl_layers_place(l, 0, NULL, 0), -EINVAL);
+	check_loc(l, 2, OVL_LAYER_OK, P("yard/e/l1"));
+
+	mkdirs("again");
+	ck_assert_int_eq(ovl_layers_mount(l, ovl_layers_options(l), P("again"),
+					  0, &failed), 0);
+	run("grep -qx from-ext4 %s", P("again/a"));
+	run("echo new > %s && grep -qx new %s", P("again/n"), P("yard/t/u/n"));
+	run("umount %s %s", P("again"), P("yard/e"));
+	ovl_layers_free(l);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("host");
@@ -758,6 +822,7 @@ int main(void)
 	tcase_add_test(tc, t_errors);
 	tcase_add_test(tc, t_no_privilege);
 	tcase_add_test(tc, t_mount_from_descriptor);
+	tcase_add_test(tc, t_place_restored_layers);
 	suite_add_tcase(s, tc);
 	return ovt_run(s, "host");
 }
