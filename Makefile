@@ -55,6 +55,7 @@ INSTALL_TARGETS :=
 
 include lib/lib.mk
 include tools/tools.mk
+include criu/criu.mk
 include tests/tests.mk
 include kernel/kernel.mk
 include bench/bench.mk

@@ -14,3 +14,15 @@ check-stock: stock-kernel $(LIBVM_TEST) $(CLI)
 	$(Q)OVT_RESULTS=$(abspath $(B)/stock/results.txt) $(VM_RUN) --stock -- tests/cr/scenario.sh || true
 	$(Q)awk '{ p += $$2; f += $$3; n++ } END { if (n != 2) f++; print "stock", p, f }' \
 		$(B)/stock/results.txt >> $(RESULTS) 2>/dev/null || echo "stock 0 1" >> $(RESULTS)
+
+# Real CRIU on a container that mounted its own overlay, in the same VM:
+# three checkpoint/restore cycles with the plugin (and the contrast
+# without it) on the series' module; the plugin on the stock module
+# (tests/criu/criu.sh).
+CHECK_SUITES += criu criu-unpatched
+.PHONY: check-criu check-criu-unpatched
+check-criu: stock-kernel $(CLI) $(CRIU_PLUGIN)
+	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) --stock -- tests/criu/criu.sh
+
+check-criu-unpatched: stock-kernel $(CLI) $(CRIU_PLUGIN)
+	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) --stock --unpatched -- tests/criu/criu.sh --unpatched

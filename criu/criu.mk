@@ -1,0 +1,34 @@
+# The CRIU plugin (criu/): ovl_layers_plugin.so, which criu loads from
+# /usr/lib/criu/ (its default plugin folder) or from `criu -L DIR`.  It
+# carries the library statically, so it does not depend on where
+# libovllayers.so is installed.  Built when criu's plugin header is there
+# (Debian package criu, which scripts/install-deps installs).
+
+CRIU_PLUGIN     := $(B)/criu/ovl_layers_plugin.so
+CRIU_PLUGIN_H   := $(wildcard /usr/include/criu/criu-plugin.h)
+CRIU_PLUGINDIR  ?= $(LIBDIR)/criu
+CRIU_OBJS       := $(B)/obj/criu/ovl_layers_plugin.o $(B)/obj/criu/images.o
+JSON_CFLAGS     := $(shell pkg-config --cflags json-c 2>/dev/null)
+
+ifneq ($(CRIU_PLUGIN_H),)
+all: $(CRIU_PLUGIN)
+INSTALL_TARGETS += install-criu-plugin
+endif
+
+$(B)/obj/criu/%.o: criu/%.c criu/images.h include/ovllayers.h
+	$(call quiet,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -fPIC $(JSON_CFLAGS) -c -o $@ $<
+
+# no -z defs: criu_get_image_dir() and print_on_level() come from criu
+$(CRIU_PLUGIN): $(CRIU_OBJS) $(LIB_A) criu/plugin.map
+	$(call quiet,LD,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,--version-script,criu/plugin.map \
+		-o $@ $(CRIU_OBJS) $(LIB_A) $(MOUNT_LIBS)
+
+.PHONY: install-criu-plugin
+install-criu-plugin: $(CRIU_PLUGIN)
+	install -d $(DESTDIR)$(CRIU_PLUGINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(CRIU_PLUGIN) $(DESTDIR)$(CRIU_PLUGINDIR)/
+	install -m 644 man/man1/ovl_layers_plugin.1 $(DESTDIR)$(MANDIR)/man1/

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * CRIU's mountpoints-<ns>.img, read and marked from C.
+ *
+ * An image is a magic (IMG_COMMON_MAGIC then the image's own, or the own
+ * one alone in old images) followed by entries, each a 32-bit length in
+ * host order and that many bytes of a protobuf MntEntry.  The plugin reads
+ * seven members of it and sets one, with_plugin, which it does by appending
+ * that field to the entry: in protobuf the last occurrence of a field
+ * wins, so nothing else in the entry has to be understood or re-encoded.
+ * crit(1) does the same edit in Python; the plugin runs inside criu and
+ * cannot depend on it.  Field numbers: images/mnt.proto.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "images.h"
+
+#define IMG_COMMON_MAGIC	0x54564319
+#define IMG_SERVICE_MAGIC	0x55105940
+#define MNTS_MAGIC		0x55563928
+
+enum {
+	MNT_FSTYPE = 1, MNT_MNT_ID = 2, MNT_ROOT_DEV = 3, MNT_PARENT = 4,
+	MNT_FLAGS = 5, MNT_ROOT = 6, MNT_MOUNTPOINT = 7, MNT_SOURCE = 8,
+	MNT_WITH_PLUGIN = 12,
+};
+enum { WT_VARINT = 0, WT_FIXED64 = 1, WT_LEN = 2, WT_FIXED32 = 5 };
+
+static int varint(const unsigned char **p, const unsigned char *end,
+		  uint64_t *v)
+{
+	*v = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		if (*p >= end)
+			return -EINVAL;
+		*v |= (uint64_t)(**p & 0x7f) << shift;
+		if (!(*(*p)++ & 0x80))
+			return 0;
+	}
+	return -EINVAL;
+}
+
+static char *string(const unsigned char *p, uint64_t len)
+{
+	char *s = malloc(len + 1);
+
+	if (s) {
+		memcpy(s, p, len);
+		s[len] = '\0';
+	}
+	return s;
+}
+
+static int parse_entry(const unsigned char *p, size_t len, struct criu_mnt *m)
+{
+	const unsigned char *end = p + len;
+
+	while (p < end) {
+		uint64_t key, v;
+		char **str = NULL;
+
+		if (varint(&p, end, &key))
+			return -EINVAL;
+		switch (key & 7) {
+		case WT_VARINT:
+			if (varint(&p, end, &v))
+				return -EINVAL;
+			switch (key >> 3) {
+			case MNT_FSTYPE: m->fstype = v; break;
+			case MNT_MNT_ID: m->mnt_id = v; break;
+			case MNT_ROOT_DEV: m->root_dev = v; break;
+			case MNT_PARENT: m->parent_mnt_id = v; break;
+			case MNT_FLAGS: m->flags = v; break;
+			}
+			break;
+		case WT_LEN:
+			if (varint(&p, end, &v) || v > (uint64_t)(end - p))
+				return -EINVAL;
+			if (key >> 3 == MNT_ROOT)
+				str = &m->root;
+			else if (key >> 3 == MNT_MOUNTPOINT)
+				str = &m->mountpoint;
+			else if (key >> 3 == MNT_SOURCE)
+				str = &m->source;
+			if (str) {
+				free(*str);
+				*str = string(p, v);
+				if (!*str)
+					return -ENOMEM;
+			}
+			p += v;
+			break;
+		case WT_FIXED64:
+		case WT_FIXED32:
+			v = (key & 7) == WT_FIXED64 ? 8 : 4;
+			if (v > (uint64_t)(end - p))
+				return -EINVAL;
+			p += v;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return m->root && m->mountpoint && m->source ? 0 : -EINVAL;
+}
+
+static int read_all(int dir, const char *name, unsigned char **data,
+		    size_t *size)
+{
+	struct stat st;
+	ssize_t n;
+	size_t got = 0;
+	int fd, err = 0;
+
+	fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		err = errno ? -errno : -EINVAL;
+		goto out;
+	}
+	*data = malloc(st.st_size ? st.st_size : 1);
+	if (!*data) {
+		err = -ENOMEM;
+		goto out;
+	}
+	while (got < (size_t)st.st_size &&
+	       (n = read(fd, *data + got, st.st_size - got)) > 0)
+		got += n;
+	*size = got;
+	if (got != (size_t)st.st_size)
+		err = -EIO;
+out:
+	close(fd);
+	return err;
+}
+
+int criu_mnt_image_read(int dir, const char *name, struct criu_mnt_image *img)
+{
+	size_t off = 4, cap = 0;
+	uint32_t magic, len;
+	int err;
+
+	memset(img, 0, sizeof(*img));
+	err = read_all(dir, name, &img->data, &img->size);
+	if (err)
+		goto fail;
+	err = -EINVAL;
+	if (img->size < 4)
+		goto fail;
+	memcpy(&magic, img->data, 4);
+	if (magic == IMG_COMMON_MAGIC || magic == IMG_SERVICE_MAGIC) {
+		if (img->size < 8)
+			goto fail;
+		memcpy(&magic, img->data + 4, 4);
+		off = 8;
+	}
+	if (magic != MNTS_MAGIC)
+		goto fail;
+	while (off < img->size) {
+		struct criu_mnt *m;
+
+		if (img->size - off < 4)
+			goto fail;
+		memcpy(&len, img->data + off, 4);
+		off += 4;
+		if (len > img->size - off)
+			goto fail;
+		if (img->nents == cap) {
+			struct criu_mnt *more;
+
+			cap = cap ? 2 * cap : 16;
+			more = realloc(img->ents, cap * sizeof(*more));
+			if (!more) {
+				err = -ENOMEM;
+				goto fail;
+			}
+			img->ents = more;
+		}
+		m = &img->ents[img->nents++];
+		memset(m, 0, sizeof(*m));
+		m->off = off;
+		m->len = len;
+		err = parse_entry(img->data + off, len, m);
+		if (err)
+			goto fail;
+		err = -EINVAL;
+		off += len;
+	}
+	return 0;
+fail:
+	criu_mnt_image_free(img);
+	return err;
+}
+
+static int write_all(int fd, const void *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0)
+			return -errno;
+		p = (const char *)p + w;
+		n -= w;
+	}
+	return 0;
+}
+
+int criu_mnt_image_write(int dir, const char *name,
+			 const struct criu_mnt_image *img)
+{
+	static const unsigned char with_plugin[2] = { MNT_WITH_PLUGIN << 3, 1 };
+	char tmp[256];
+	size_t off;
+	int fd, err;
+
+	if (snprintf(tmp, sizeof(tmp), ".%s.ovl_layers", name) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	/* the magic, then each entry, marked ones two bytes longer */
+	off = img->nents ? img->ents[0].off - 4 : img->size;
+	err = write_all(fd, img->data, off);
+	for (size_t i = 0; !err && i < img->nents; i++) {
+		const struct criu_mnt *m = &img->ents[i];
+		uint32_t len = m->len + (m->mark ? sizeof(with_plugin) : 0);
+
+		err = write_all(fd, &len, 4);
+		if (!err)
+			err = write_all(fd, img->data + m->off, m->len);
+		if (!err && m->mark)
+			err = write_all(fd, with_plugin, sizeof(with_plugin));
+	}
+	if (!err && fsync(fd))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	if (!err && renameat(dir, tmp, dir, name))
+		err = -errno;
+	if (err)
+		unlinkat(dir, tmp, 0);
+	return err;
+}
+
+void criu_mnt_image_free(struct criu_mnt_image *img)
+{
+	for (size_t i = 0; i < img->nents; i++) {
+		free(img->ents[i].root);
+		free(img->ents[i].mountpoint);
+		free(img->ents[i].source);
+	}
+	free(img->ents);
+	free(img->data);
+	memset(img, 0, sizeof(*img));
+}
+
+const struct criu_mnt *criu_mnt_find(const struct criu_mnt_image *img,
+				     uint32_t mnt_id)
+{
+	for (size_t i = 0; i < img->nents; i++)
+		if (img->ents[i].mnt_id == mnt_id)
+			return &img->ents[i];
+	return NULL;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The part of CRIU's image format the plugin needs: the mount entries of a
+ * mountpoints-<ns>.img, and setting MntEntry.with_plugin on some of them.
+ */
+#ifndef OVLP_IMAGES_H
+#define OVLP_IMAGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* images/fstype.proto: FSTYPE__OVERLAYFS */
+#define CRIU_FSTYPE_OVERLAYFS	17
+
+/* One MntEntry (images/mnt.proto), the members the plugin reads. */
+struct criu_mnt {
+	uint32_t fstype;
+	uint32_t mnt_id;
+	uint32_t parent_mnt_id;
+	uint32_t flags;		/* MS_* of the mount */
+	uint32_t root_dev;	/* the superblock's st_dev, kernel encoding */
+	char *root;		/* the mount's root inside its filesystem */
+	char *mountpoint;	/* relative to the mount namespace's root */
+	char *source;		/* mountinfo's source field */
+	bool mark;		/* set with_plugin when writing back */
+	size_t off, len;	/* the entry's protobuf bytes in the image */
+};
+
+struct criu_mnt_image {
+	unsigned char *data;	/* the whole file */
+	size_t size;
+	size_t nents;
+	struct criu_mnt *ents;
+};
+
+/* Read and parse dir/name.  0, or -errno (-EINVAL: not a mountpoints
+ * image, or a malformed one). */
+int criu_mnt_image_read(int dir, const char *name, struct criu_mnt_image *img);
+/* Write it back with with_plugin set on the marked entries, atomically
+ * (a temporary file renamed over it). */
+int criu_mnt_image_write(int dir, const char *name,
+			 const struct criu_mnt_image *img);
+void criu_mnt_image_free(struct criu_mnt_image *img);
+
+const struct criu_mnt *criu_mnt_find(const struct criu_mnt_image *img,
+				     uint32_t mnt_id);
+
+#endif

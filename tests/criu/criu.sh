@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# tests/criu/criu.sh: Debian's criu 3.17.1 checkpoints and restores a
+# container that mounted its own overlay, on Debian's stock 6.12 kernel
+# (run it through `tests/vm/vm-run --stock`, after tests/criu/stock-kernel).
+#
+#   criu.sh              the series' overlay.ko:
+#                        1. with ovl_layers_plugin.so: dump, restore, three
+#                           times, then once more with --mntns-compat-mode;
+#                           after each restore the process runs, its open
+#                           files read back, the overlay's layers resolve
+#                           to the container's own paths
+#                        2. the seed's bug: the restored container dumped
+#                           without the plugin; mountinfo names a yard that
+#                           is gone, and CRIU's restore fails on it
+#                        3. a fresh container without the plugin: CRIU's
+#                           first restore already fails (the layer paths
+#                           are the container's, CRIU mounts from its own
+#                           root)
+#   criu.sh --unpatched  the stock kernel's own overlay.ko (no layers
+#                        xattr): the plugin describes the overlay from the
+#                        option strings once; the second dump refuses, and
+#                        so does its restore
+#
+# The container: a process tree in new mount, pid, uts and ipc namespaces,
+# pivot_rooted into a tmpfs of its own with busybox, which mounts a tmpfs
+# at /l1, an ext4 loop image at /l2, a tmpfs at /up, and the overlay
+# lowerdir=/l1:/l2,upperdir=/up/u,workdir=/up/w at /ovl, and keeps three
+# files of it open (fd 3 /ovl/a read 4 bytes in, fd 4 /ovl/c appended to
+# every second, fd 5 /ovl/b from the ext4 lower).
+# Appends "criu <passed> <failed>" (or criu-unpatched) to $OVT_RESULTS and
+# prints CRIU's own messages for the closing note ("log:" lines).
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mode=patched
+[ "${1:-}" = --unpatched ] && mode=unpatched
+suite=criu
+[ $mode = unpatched ] && suite=criu-unpatched
+
+cli=$top/build/bin/ovl-layers
+plugin_dir=$top/build/criu
+no_plugin=$(mktemp -d /tmp/noplugin.XXXXXX)	# criu -L: an empty folder
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "$suite: ok   $*"; }
+ko() { fail=$((fail + 1)); echo "$suite: FAIL $*"; }
+check() { local what=$1; shift; if "$@" > /dev/null 2>&1; then ok "$what"; else ko "$what"; fi; }
+finish() {
+	echo "$suite: $pass passed, $fail failed"
+	[ -n "${OVT_RESULTS:-}" ] && echo "$suite $pass $fail" >> "$OVT_RESULTS"
+	[ "$fail" = 0 ]; exit
+}
+# CRIU's own lines worth reading, from a log
+log() { grep -E "$2" "$1" | sed "s/^/$suite: log: /"; }
+[ -x "$plugin_dir/ovl_layers_plugin.so" ] || { ko "no $plugin_dir/ovl_layers_plugin.so (make)"; finish; }
+command -v criu > /dev/null || { ko "criu is not installed (tests/criu/stock-kernel)"; finish; }
+
+ip link set lo up
+mount --make-rprivate /
+W=$(mktemp -d /tmp/criu.XXXXXX)
+mount -t tmpfs work "$W"
+
+# The ext4 lower: an image with a fixed uuid behind a loop device that
+# stays attached (CRIU re-mounts the same device at restore).
+truncate -s 32M "$W/l2.img"
+mkfs.ext4 -q -U 0ddba11c-c0de-4000-8000-00000000c2c2 "$W/l2.img"
+mkdir "$W/mnt"
+mount -o loop "$W/l2.img" "$W/mnt" && echo two > "$W/mnt/b" && umount "$W/mnt"
+loop=$(losetup -f --show "$W/l2.img")
+
+# new_container NAME: start one, print its init's pid
+new_container() {
+	local R=$W/$1
+	mkdir -p "$R"
+	mount -t tmpfs "root-$1" "$R"
+	mkdir -p "$R/bin" "$R/proc" "$R/dev" "$R/tmp" "$R/l1" "$R/l2" "$R/up" "$R/ovl" "$R/old"
+	cp /bin/busybox "$R/bin/"
+	for c in sh sleep cat mount umount mkdir echo printf setsid; do ln -s busybox "$R/bin/$c"; done
+	cp -a "$loop" "$R/dev/"
+	cat > "$R/bin/init" <<-EOF
+	#!/bin/sh
+	mount -t proc proc /proc
+	mount -t tmpfs l1 /l1
+	mount -t ext4 $loop /l2
+	mount -t tmpfs up /up
+	mkdir /up/u /up/w
+	printf 'one\nsecond\n' > /l1/a
+	mount -t overlay ovl -o lowerdir=/l1:/l2,upperdir=/up/u,workdir=/up/w /ovl
+	echo start > /ovl/c
+	exec 0</bin/init 1>>/tmp/out 2>&1
+	exec 3</ovl/a
+	read -r first <&3
+	exec 4>>/ovl/c
+	exec 5</ovl/b
+	while :; do echo tick >&4; sleep 1; done
+	EOF
+	chmod +x "$R/bin/init"
+	unshare -m -p -u -i -f --propagation private sh -c \
+		"cd $R && pivot_root . old && umount -l /old && exec setsid /bin/init" \
+		< /dev/null > /dev/null 2>&1 &
+	local parent=$! pid= i
+	for i in $(seq 50); do
+		pid=$(pgrep -P "$parent" -x init) && grep -q ' /ovl ' "/proc/$pid/mountinfo" 2>/dev/null && break
+		sleep 0.2
+	done
+	echo "$pid"
+}
+
+# dump NAME PLUGINDIR IMAGES PID [criu options]
+dump() {
+	local name=$1 libdir=$2 img=$3 pid=$4; shift 4
+	mkdir -p "$img"
+	criu dump -t "$pid" -D "$img" -o dump.log -v4 -L "$libdir" --enable-fs ext4 "$@"
+}
+# restore NAME PLUGINDIR IMAGES [criu options]: prints the new pid
+restore() {
+	local name=$1 libdir=$2 img=$3; shift 3
+	criu restore -D "$img" -o restore.log -v4 -L "$libdir" -d --root "$W/$name" \
+		--enable-fs ext4 --pidfile "$img/pid" "$@" && cat "$img/pid"
+}
+# the overlay's MntEntry member $2, as crit decodes the image in $1
+overlay_entry() {
+	crit decode -i "$1"/mountpoints-*.img | jq -r ".entries[] | select(.mountpoint == \"/ovl\") | .$2"
+}
+ticks() { grep -c tick "/proc/$1/root/ovl/c"; }
+# the layers as ovl-layers sees them in process $1's mount namespace
+layers_of() { "$cli" -N "$1" -n -r -o KIND,INDEX,STATUS,PATH,SOURCE /ovl; }
+container_layers='upper 0 ok /up/u xattr
+work 0 ok /up/w xattr
+lower 1 ok /l1 xattr
+lower 2 ok /l2 xattr'
+
+# After a restore: the process, its open files, the layers.
+after_restore() {
+	local n=$1 pid=$2 img=$3 t
+	check "restore $n: the container's init runs ($pid)" test "$(cat "/proc/$pid/comm")" = init
+	check "restore $n: in a pid namespace of its own" test "$(readlink "/proc/$pid/ns/pid")" != "$(readlink /proc/self/ns/pid)"
+	check "restore $n: fd 3 is /ovl/a" test "$(readlink "/proc/$pid/fd/3")" = /ovl/a
+	check "restore $n: fd 3 kept its offset (4)" grep -qx 'pos:[[:space:]]*4' "/proc/$pid/fdinfo/3"
+	check "restore $n: fd 3 reads back" test "$(cat "/proc/$pid/fd/3")" = $'one\nsecond'
+	check "restore $n: fd 5 reads back the ext4 lower's file" test "$(cat "/proc/$pid/fd/5")" = two
+	check "restore $n: fd 4 is /ovl/c" test "$(readlink "/proc/$pid/fd/4")" = /ovl/c
+	t=$(ticks "$pid")
+	sleep 3
+	check "restore $n: the process appends through fd 4 again ($t ticks, then more)" test "$(ticks "$pid")" -gt "$t"
+	check "restore $n: the overlay's layers resolve to the container's paths" \
+		test "$(layers_of "$pid")" = "$container_layers"
+	local yard
+	yard=$(grep ' /ovl ' "/proc/$pid/mountinfo" | grep -o '/tmp/\.criu\.mntns\.[^/]*' | head -n 1)
+	check "restore $n: its mount options name CRIU's yard ($yard), which is gone" test -n "$yard" -a ! -e "$yard"
+	check "restore $n: the plugin placed the ext4 layer by its file handle" \
+		grep -q 'ovl_layers: overlay /ovl (mount [0-9]*) mounted at .* from 4 layers (1 checked by file handle)' "$img/restore.log"
+}
+
+after_dump() {
+	local n=$1 img=$2 source=$3 json
+	json=$(ls "$img"/ovl-layers-*.json 2>/dev/null | head -n 1)
+	check "dump $n: the plugin wrote $(basename "${json:-ovl-layers-?.json}")" test -s "$json"
+	check "dump $n: four layers, each on a mount of the checkpoint" \
+		jq -e '[.layers[] | "\(.kind) \(.mountpoint) \(.root)"] == ["upper /up /u", "work /up /w", "lower /l1 /", "lower /l2 /"]' "$json"
+	check "dump $n: the descriptor came from the $source" jq -e ".record.source == \"$source\"" "$json"
+	check "dump $n: crit shows the overlay's MntEntry with_plugin" \
+		test "$(overlay_entry "$img" with_plugin)" = true
+}
+
+if [ $mode = patched ]; then
+	# --- 1. three cycles with the plugin, and one in compat mode ---
+	pid=$(new_container c1)
+	check "container c1 runs its overlay" grep -q ' /ovl .* - overlay ' "/proc/$pid/mountinfo"
+	for n in 1 2 3 4; do
+		img=$W/c1-img$n
+		opt=
+		[ $n = 4 ] && opt=--mntns-compat-mode
+		dump c1 "$plugin_dir" "$img" "$pid"
+		check "dump $n with the plugin" test $? = 0
+		log "$img/dump.log" 'Error|ovl_layers: overlay .* described'
+		after_dump $n "$img" xattr
+		pid=$(restore c1 "$plugin_dir" "$img" $opt)
+		check "restore $n with the plugin ${opt:-(mount-v2)}" test -n "$pid"
+		log "$img/restore.log" 'Error|ovl_layers: overlay .* mounted'
+		[ -n "$pid" ] && after_restore $n "$pid" "$img"
+	done
+
+	# --- 2. the seed's bug: dumped again without the plugin ---
+	img=$W/c1-noplugin
+	dump c1 "$no_plugin" "$img" "$pid"
+	check "without the plugin: dump of the restored container works" test $? = 0
+	check "without the plugin: the image keeps the yard strings" \
+		grep -qE '^lowerdir[+]?=/tmp/\.criu\.mntns\.' <(overlay_entry "$img" options)
+	echo "$suite: log: mountpoints image: /ovl options=$(overlay_entry "$img" options)"
+	pid=$(restore c1 "$no_plugin" "$img")
+	check "without the plugin: the restore fails" test -z "$pid"
+	check "without the plugin: CRIU cannot mount the overlay on the vanished yard" \
+		grep -qE "Error \(criu/mount.c:[0-9]+\): mnt: Unable to mount ovl /tmp/.criu.mntns.*: No such file or directory" "$img/restore.log"
+	log "$img/restore.log" 'Error'
+	dmesg | grep -E 'overlayfs: failed to resolve' | tail -n 1 | sed "s/^/$suite: log: dmesg: /"
+
+	# --- 3. a fresh container, no plugin at all ---
+	pid=$(new_container c2)
+	img=$W/c2-noplugin
+	dump c2 "$no_plugin" "$img" "$pid"
+	check "fresh container without the plugin: dump works" test $? = 0
+	check "its image keeps the container's layer paths" \
+		test "$(overlay_entry "$img" options)" = lowerdir=/l1:/l2,upperdir=/up/u,workdir=/up/w,uuid=on
+	pid=$(restore c2 "$no_plugin" "$img")
+	check "fresh container without the plugin: the first restore fails" test -z "$pid"
+	check "CRIU mounts the overlay from its own root, where /l1 is not the container's" \
+		grep -qE "Error \(criu/mount.c:[0-9]+\): mnt: Unable to mount ovl /tmp/.criu.mntns.*: No such file or directory" "$img/restore.log"
+	log "$img/restore.log" 'Error'
+	dmesg | grep -E 'overlayfs: failed to resolve' | tail -n 1 | sed "s/^/$suite: log: dmesg: /"
+else
+	# --- the stock overlay module: the plugin without the xattr ---
+	pid=$(new_container c3)
+	check "container c3 runs its overlay" grep -q ' /ovl .* - overlay ' "/proc/$pid/mountinfo"
+	img=$W/c3-img1
+	dump c3 "$plugin_dir" "$img" "$pid"
+	check "unpatched: dump 1 with the plugin" test $? = 0
+	check "unpatched: the plugin says it trusts the option strings" \
+		grep -q 'Warn  (ovl_layers): overlay /ovl (mount [0-9]*): the kernel has no trusted.overlay.layers' "$img/dump.log"
+	log "$img/dump.log" 'Error|Warn  \(ovl_layers\)'
+	after_dump 1 "$img" mountinfo
+	pid=$(restore c3 "$plugin_dir" "$img")
+	check "unpatched: restore 1 works (the strings were true at dump 1)" test -n "$pid"
+	log "$img/restore.log" 'Error|ovl_layers: overlay .* mounted'
+	check "unpatched: restore 1: fd 3 reads back" test "$(cat "/proc/$pid/fd/3")" = $'one\nsecond'
+	check "unpatched: restore 1: the strings name CRIU's yard now" \
+		grep -qE ' /ovl .*lowerdir[+]?=/tmp/\.criu\.mntns\.' "/proc/$pid/mountinfo"
+	check "unpatched: restore 1: so the fallback cannot find the layers any more" \
+		test "$("$cli" -N "$pid" -n -r -o STATUS /ovl 2>&1)" != ok
+	img=$W/c3-img2
+	dump c3 "$plugin_dir" "$img" "$pid"
+	check "unpatched: dump 2 completes (a plugin cannot fail it from its exit hook)" test $? = 0
+	check "unpatched: the plugin refuses to describe the overlay from stale strings" \
+		grep -q 'Error (ovl_layers): overlay /ovl (mount [0-9]*) cannot be described: .*stale' "$img/dump.log"
+	log "$img/dump.log" 'Error'
+	pid=$(restore c3 "$plugin_dir" "$img")
+	check "unpatched: restore 2 fails" test -z "$pid"
+	check "unpatched: with the plugin's reason" \
+		grep -q 'Error (ovl_layers): overlay /ovl (mount [0-9]*) was not described at checkpoint time: .*stale' "$img/restore.log"
+	log "$img/restore.log" 'Error'
+fi
+finish
