@@ -291,6 +291,7 @@ static int dump_overlay(int dir, const struct criu_mnt_image *img,
 	    add_int(o, "mnt_id", m->mnt_id) ||
 	    add_str(o, "mountpoint", m->mountpoint) ||
 	    add_str(o, "source", m->source) ||
+	    add_int(o, "root_dev", m->root_dev) ||
 	    add_int(o, "flags", m->flags)) {
 		json_object_put(o);
 		return -ENOMEM;
@@ -618,10 +619,36 @@ out:
 	return err;
 }
 
+/*
+ * Two mounts of one overlay (a bind mount of its root) are two entries of
+ * the image, each handed to the plugin: the first is mounted, the others
+ * are bind mounts of it, so that they stay one filesystem.
+ */
+static struct mounted {
+	int64_t root_dev;
+	char *target;
+	struct mounted *next;
+} *mounted;
+
+static int bind_again(const struct mounted *first, const char *target)
+{
+	int fd = open_tree(AT_FDCWD, first->target, OPEN_TREE_CLONE |
+			   OPEN_TREE_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (move_mount(fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 static int restore_ext_mount(int id, char *mountpoint, char *old_root,
 			     int *is_file)
 {
 	struct json_object *o;
+	struct mounted *m;
+	int64_t dev;
 	int err;
 
 	(void)old_root;
@@ -629,7 +656,30 @@ static int restore_ext_mount(int id, char *mountpoint, char *old_root,
 	o = load_json(id, &err);
 	if (!o)
 		return err == -ENOENT ? -ENOTSUP : err;	/* not an overlay of ours */
+	dev = member_int(o, "root_dev");
+	for (m = mounted; m && m->root_dev != dev; m = m->next)
+		;
+	if (m) {
+		err = bind_again(m, mountpoint);
+		if (err)
+			say(LOG_ERROR, "overlay mount %d: binding %s at %s: %s", id,
+			    m->target, mountpoint, strerror(-err));
+		else
+			say(LOG_INFO, "overlay mount %d: a bind mount of %s", id,
+			    m->target);
+		goto out;
+	}
 	err = restore_overlay(o, id, mountpoint);
+	if (!err && (m = calloc(1, sizeof(*m))) &&
+	    (m->target = strdup(mountpoint))) {
+		m->root_dev = dev;
+		m->next = mounted;
+		mounted = m;
+	} else if (!err) {
+		free(m);
+		err = -ENOMEM;
+	}
+out:
 	json_object_put(o);
 	return err;
 }
@@ -644,6 +694,13 @@ static int plugin_init(int s)
 
 static void plugin_exit(int s, int ret)
 {
+	while (mounted) {
+		struct mounted *next = mounted->next;
+
+		free(mounted->target);
+		free(mounted);
+		mounted = next;
+	}
 	/* the dump is complete, the tasks still frozen: now or never */
 	if (s == CR_PLUGIN_STAGE__DUMP && ret == 0 && stage == s)
 		dump_images();

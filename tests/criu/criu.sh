@@ -26,7 +26,9 @@
 # at /l1, an ext4 loop image at /l2, a tmpfs at /up, and the overlay
 # lowerdir=/l1:/l2,upperdir=/up/u,workdir=/up/w at /ovl, and keeps three
 # files of it open (fd 3 /ovl/a read 4 bytes in, fd 4 /ovl/c appended to
-# every second, fd 5 /ovl/b from the ext4 lower).
+# every second, fd 5 /ovl/b from the ext4 lower); /ovlb is a bind mount of
+# /ovl, and /ovl2 a second overlay, read-only and nosuid, over /base (a
+# directory of the container's root filesystem) and /l1.
 # Appends "criu <passed> <failed>" (or criu-unpatched) to $OVT_RESULTS and
 # prints CRIU's own messages for the closing note ("log:" lines).
 set -u
@@ -71,7 +73,9 @@ new_container() {
 	local R=$W/$1
 	mkdir -p "$R"
 	mount -t tmpfs "root-$1" "$R"
-	mkdir -p "$R/bin" "$R/proc" "$R/dev" "$R/tmp" "$R/l1" "$R/l2" "$R/up" "$R/ovl" "$R/old"
+	mkdir -p "$R/bin" "$R/proc" "$R/dev" "$R/tmp" "$R/l1" "$R/l2" "$R/up" "$R/ovl" \
+		"$R/ovlb" "$R/ovl2" "$R/base" "$R/old"
+	echo base > "$R/base/f"
 	cp /bin/busybox "$R/bin/"
 	for c in sh sleep cat mount umount mkdir echo printf setsid; do ln -s busybox "$R/bin/$c"; done
 	cp -a "$loop" "$R/dev/"
@@ -84,6 +88,8 @@ new_container() {
 	mkdir /up/u /up/w
 	printf 'one\nsecond\n' > /l1/a
 	mount -t overlay ovl -o lowerdir=/l1:/l2,upperdir=/up/u,workdir=/up/w /ovl
+	mount --bind /ovl /ovlb
+	mount -t overlay ovl2 -o ro,nosuid,lowerdir=/base:/l1 /ovl2
 	echo start > /ovl/c
 	exec 0</bin/init 1>>/tmp/out 2>&1
 	exec 3</ovl/a
@@ -98,7 +104,7 @@ new_container() {
 		< /dev/null > /dev/null 2>&1 &
 	local parent=$! pid= i
 	for i in $(seq 50); do
-		pid=$(pgrep -P "$parent" -x init) && grep -q ' /ovl ' "/proc/$pid/mountinfo" 2>/dev/null && break
+		pid=$(pgrep -P "$parent" -x init) && grep -q ' /ovl2 ' "/proc/$pid/mountinfo" 2>/dev/null && break
 		sleep 0.2
 	done
 	echo "$pid"
@@ -121,12 +127,18 @@ overlay_entry() {
 	crit decode -i "$1"/mountpoints-*.img | jq -r ".entries[] | select(.mountpoint == \"/ovl\") | .$2"
 }
 ticks() { grep -c tick "/proc/$1/root/ovl/c"; }
-# the layers as ovl-layers sees them in process $1's mount namespace
-layers_of() { "$cli" -N "$1" -n -r -o KIND,INDEX,STATUS,PATH,SOURCE /ovl; }
-container_layers='upper 0 ok /up/u xattr
+# the layers of overlay $2 as ovl-layers sees them in process $1's view
+layers_of() { "$cli" -N "$1" -n -r -o KIND,INDEX,STATUS,PATH,SOURCE "$2"; }
+ovl_layers='upper 0 ok /up/u xattr
 work 0 ok /up/w xattr
 lower 1 ok /l1 xattr
 lower 2 ok /l2 xattr'
+ovl2_layers='lower 1 ok /base xattr
+lower 2 ok /l1 xattr'
+# mountinfo's per-mount options of mount point $2 in process $1's view
+mount_opts() { awk -v m="$2" '$5 == m { print $6 }' "/proc/$1/mountinfo"; }
+# the plugin's file for the overlay at $2 in images $1
+plugin_json() { grep -l "\"mountpoint\":\"$2\"" "$1"/ovl-layers-*.json | head -n 1; }
 
 # After a restore: the process, its open files, the layers.
 after_restore() {
@@ -142,21 +154,35 @@ after_restore() {
 	sleep 3
 	check "restore $n: the process appends through fd 4 again ($t ticks, then more)" test "$(ticks "$pid")" -gt "$t"
 	check "restore $n: the overlay's layers resolve to the container's paths" \
-		test "$(layers_of "$pid")" = "$container_layers"
+		test "$(layers_of "$pid" /ovl)" = "$ovl_layers"
+	check "restore $n: /ovlb is the same overlay as /ovl (a bind mount)" \
+		test "$(stat -c %d "/proc/$pid/root/ovlb")" = "$(stat -c %d "/proc/$pid/root/ovl")" -a \
+		"$(cat "/proc/$pid/root/ovlb/c")" = "$(cat "/proc/$pid/root/ovl/c")"
+	check "restore $n: /ovl2's layers, one on the container's root fs" \
+		test "$(layers_of "$pid" /ovl2)" = "$ovl2_layers"
+	check "restore $n: /ovl2 is read-only and nosuid again" \
+		grep -qE '^ro,nosuid' <(mount_opts "$pid" /ovl2)
+	check "restore $n: /ovl2 reads back" test "$(cat "/proc/$pid/root/ovl2/f")" = base
 	local yard
 	yard=$(grep ' /ovl ' "/proc/$pid/mountinfo" | grep -o '/tmp/\.criu\.mntns\.[^/]*' | head -n 1)
 	check "restore $n: its mount options name CRIU's yard ($yard), which is gone" test -n "$yard" -a ! -e "$yard"
 	check "restore $n: the plugin placed the ext4 layer by its file handle" \
 		grep -q 'ovl_layers: overlay /ovl (mount [0-9]*) mounted at .* from 4 layers (1 checked by file handle)' "$img/restore.log"
+	check "restore $n: and bound /ovlb from it" \
+		grep -q 'ovl_layers: overlay mount [0-9]*: a bind mount of ' "$img/restore.log"
 }
 
 after_dump() {
 	local n=$1 img=$2 source=$3 json
-	json=$(ls "$img"/ovl-layers-*.json 2>/dev/null | head -n 1)
-	check "dump $n: the plugin wrote $(basename "${json:-ovl-layers-?.json}")" test -s "$json"
+	check "dump $n: the plugin described the three overlay mounts" \
+		test "$(ls "$img"/ovl-layers-*.json | wc -l)" = 3
+	json=$(plugin_json "$img" /ovl)
+	check "dump $n: the plugin wrote $(basename "${json:-ovl-layers-?.json}") for /ovl" test -s "$json"
 	check "dump $n: four layers, each on a mount of the checkpoint" \
 		jq -e '[.layers[] | "\(.kind) \(.mountpoint) \(.root)"] == ["upper /up /u", "work /up /w", "lower /l1 /", "lower /l2 /"]' "$json"
 	check "dump $n: the descriptor came from the $source" jq -e ".record.source == \"$source\"" "$json"
+	check "dump $n: /ovl2's layers: /base on the root mount, /l1" \
+		jq -e '[.layers[] | "\(.kind) \(.mountpoint) \(.root)"] == ["lower / /base", "lower /l1 /"]' "$(plugin_json "$img" /ovl2)"
 	check "dump $n: crit shows the overlay's MntEntry with_plugin" \
 		test "$(overlay_entry "$img" with_plugin)" = true
 }
