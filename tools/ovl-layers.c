@@ -848,7 +848,9 @@ int main(int argc, char **argv)
 			handle(&ctl, tb, paths[i], l);
 		ovl_layers_free(l);
 	}
-	if (scols_table_get_nlines(tb) || ctl.json)
+	/* JSON: an empty list when there is no overlay, nothing on error */
+	if (scols_table_get_nlines(tb) ||
+	    (ctl.json && ctl.status != EXIT_FAILURE))
 		scols_print_table(tb);
 	scols_unref_table(tb);
 	if (own_paths) {
