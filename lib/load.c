@@ -234,7 +234,13 @@ static int load(const char *s, size_t len, struct ovl_layers **out,
 			why->reason = "more than one value";
 			return -EINVAL;
 		}
-		eq = memchr(line, '=', le - line);
+		/* a bare base64 value may end in '=' padding: no name there
+		 * (an xattr name starts with its namespace, never with 0s) */
+		if (le - line >= 2 && line[0] == '0' &&
+		    (line[1] == 's' || line[1] == 'S'))
+			eq = NULL;
+		else
+			eq = memchr(line, '=', le - line);
 		if (eq) {
 			/* trusted.overlay.* or user.overlay.* (userxattr) */
 			if (ends_with(line, eq, ".overlay.layers")) {

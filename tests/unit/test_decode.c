@@ -385,6 +385,10 @@ START_TEST(t_load_text)
 	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 0);
 	ovl_layers_free(l);
+	/* bare, its '=' padding is no name=value separator */
+	ck_assert_int_eq(ovl_layers_load("0sAPwAAA==\n", 11, &l, NULL, NULL), 0);
+	ck_assert_uint_eq(ovl_layers_count(l), 0);
+	ovl_layers_free(l);
 
 	/* an origin line selects the origin decoder */
 	snprintf(text, sizeof(text),
