@@ -183,12 +183,11 @@ static int load_value(const char *v, size_t n, enum value_kind kind,
 }
 
 int ovl_load_value(const char *v, size_t n, bool origin,
-		   struct ovl_layers **out, struct ovl_load_error *why)
+		   struct ovl_layers **out, struct ovl_load_error *why,
+		   bool *text)
 {
-	bool text;
-
 	return load_value(v, n, origin ? VALUE_ORIGIN : VALUE_LAYERS, out, why,
-			  &text);
+			  text);
 }
 
 static int load(const char *s, size_t len, struct ovl_layers **out,

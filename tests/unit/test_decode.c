@@ -428,6 +428,13 @@ START_TEST(t_record_json)
 		"{\"format\":\"libovllayers-checkpoint\",\"version\":2,"
 		"\"options\":\"\",\"descriptor\":\"00fc0000\"}";
 	static const char other[] = "{\"format\":\"something\",\"version\":1}";
+	static const char bad_hex[] =
+		"{\"format\": \"libovllayers-checkpoint\", \"version\": 1,\n"
+		" \"options\": \"\", \"descriptor\" :\t\"00fc0g00\"}";
+	static const char short_value[] =
+		"{\"format\":\"libovllayers-checkpoint\",\"version\":1,"
+		"\"options\":\"\",\"descriptor\":\"00fc0100\"}";
+	size_t off;
 
 	sample(&cur);
 	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
@@ -448,6 +455,17 @@ START_TEST(t_record_json)
 			 -EINVAL);
 	ck_assert_int_eq(ovl_layers_load("{\"format\":", 10, &l, NULL, NULL),
 			 -EINVAL);
+
+	/* bad text in the descriptor: the offset is into the record */
+	ck_assert_int_eq(ovl_layers_load(bad_hex, strlen(bad_hex), &l, &off,
+					 &reason), -EINVAL);
+	ck_assert_str_eq(reason, "not a hex digit");
+	ck_assert_uint_eq(off, strstr(bad_hex, "0g") + 1 - bad_hex);
+	/* a malformed value: the offset is into the value */
+	ck_assert_int_eq(ovl_layers_load(short_value, strlen(short_value), &l,
+					 &off, &reason), -EINVAL);
+	ck_assert_str_eq(reason, "record runs past the end");
+	ck_assert_uint_eq(off, 4);
 }
 END_TEST
 
