@@ -356,6 +356,27 @@ static char *to_hex(const unsigned char *p, size_t n)
 	return s;
 }
 
+/* Text that holds no valid value: where (into the text) and why. */
+static const struct {
+	const char *text;
+	size_t offset;
+	const char *reason;
+} bad_text[] = {
+	{ "0x00f", 4, "odd number of hex digits" },
+	{ "0x0g", 3, "not a hex digit" },
+	{ "00fc0g00", 5, "not a hex digit" },
+	{ "0x", 2, "empty value" },
+	{ "0sA*==", 3, "not a base64 character" },
+	{ "0sA=AA", 3, "base64 padding before the end" },
+	{ "0sAPwAA", 7, "base64 length is not a multiple of 4" },
+	{ "0sA===", 3, "too much base64 padding" },
+	{ "trusted.overlay.layers=0x00fc0g00", 30, "not a hex digit" },
+	{ "# file: a\nuser.comment=0x00fc0000\n", 10,
+	  "not an overlay layers or origin xattr" },
+	{ "trusted.overlay.layersx=0x00fc0000", 0,
+	  "not an overlay layers or origin xattr" },
+};
+
 /* What getfattr prints, in its three forms, and bare hex. */
 START_TEST(t_load_text)
 {
@@ -397,10 +418,30 @@ START_TEST(t_load_text)
 	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_ORIGIN);
 	ovl_layers_free(l);
 
-	/* bad text: odd hex, bad base64, two values, getfattr -e text */
-	ck_assert_int_eq(ovl_layers_load("0x00f", 5, &l, NULL, NULL), -EINVAL);
-	ck_assert_int_eq(ovl_layers_load("0sA*==", 6, &l, NULL, NULL), -EINVAL);
-	ck_assert_int_eq(ovl_layers_load("0sA=AA", 6, &l, NULL, NULL), -EINVAL);
+	/* a bare value: its magic says whether it is an origin */
+	snprintf(text, sizeof(text), "00fb1d0001%032x%016x\n", 0, 7);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_ORIGIN);
+	ovl_layers_free(l);
+	/* userxattr overlays: user.overlay.layers */
+	snprintf(text, sizeof(text), "user.overlay.layers=0x%s\n", hex);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
+	ck_assert_uint_eq(ovl_layers_count(l), 5);
+	ovl_layers_free(l);
+
+	/* bad text says where in buf and what */
+	for (size_t i = 0; i < sizeof(bad_text) / sizeof(bad_text[0]); i++) {
+		const char *t = bad_text[i].text;
+
+		off = 12345;
+		reason = NULL;
+		ck_assert_msg(ovl_layers_load(t, strlen(t), &l, &off, &reason) ==
+			      -EINVAL, "%s: loaded", t);
+		ck_assert_msg(off == bad_text[i].offset, "%s: offset %zu, want %zu",
+			      t, off, bad_text[i].offset);
+		ck_assert_msg(reason && !strcmp(reason, bad_text[i].reason),
+			      "%s: reason %s", t, reason);
+	}
 	snprintf(text, sizeof(text), "0x%s\n0x%s\n", hex, hex);
 	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, &off, &reason),
 			 -EINVAL);
