@@ -433,9 +433,10 @@ static int locate(const char *file, char *abs, size_t size, char **target,
 
 	if (!dir || !base)
 		goto out;
-	e = -errno;
-	if (statx(AT_FDCWD, file, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx))
+	if (statx(AT_FDCWD, file, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx)) {
+		e = -errno;
 		goto out;
+	}
 	e = -EIO;
 	if (!(stx.stx_mask & STATX_MNT_ID))
 		goto out;
