@@ -124,15 +124,39 @@ static void __attribute__((noreturn)) errtryhelp(void)
 	exit(EXIT_FAILURE);
 }
 
-/* getopt's own messages name argv[0], a path; say it the warnx way. */
-static void __attribute__((noreturn)) bad_option(char **argv, int c)
+/*
+ * getopt's own messages name argv[0], a path; say it the warnx way.
+ * getopt_long() with opterr = 0 returns ':' for a missing argument, '?'
+ * with optopt the option's value for a long option given an argument it
+ * does not take, '?' with optopt the character for an unknown short
+ * option, and '?' with optopt 0 for an unknown or ambiguous long option;
+ * in every case but the unknown short option (which may be inside a
+ * cluster) the culprit is argv[optind - 1].
+ */
+static void __attribute__((noreturn)) bad_option(char **argv, int c,
+						 const char *optstring,
+						 const struct option *longopts)
 {
-	if (c == ':')
-		warnx("option '%s' requires an argument", argv[optind - 1]);
-	else if (optopt)
+	const char *arg = argv[optind - 1];
+	size_t len = strcspn(arg, "=");
+	int matches = 0;
+
+	if (c == ':') {
+		warnx("option '%s' requires an argument", arg);
+	} else if (optopt && optopt != ':' &&
+		   (optopt > 255 || strchr(optstring, optopt))) {
+		warnx("option '%.*s' doesn't allow an argument", (int)len, arg);
+	} else if (optopt) {
 		warnx("invalid option -- '%c'", optopt);
-	else
-		warnx("unrecognized option '%s'", argv[optind - 1]);
+	} else {
+		for (const struct option *o = longopts; o->name; o++)
+			if (len > 2 && !strncmp(o->name, arg + 2, len - 2))
+				matches++;
+		if (matches > 1)
+			warnx("option '%.*s' is ambiguous", (int)len, arg);
+		else
+			warnx("unrecognized option '%s'", arg);
+	}
 	errtryhelp();
 }
 
@@ -707,6 +731,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char optstring[] = ":Jrno:HN:hV";
 	struct ctl ctl = { .status = EXIT_SUCCESS };
 	struct libscols_table *tb;
 	bool list_columns = false;
@@ -719,7 +744,7 @@ int main(int argc, char **argv)
 	memcpy(ctl.cols, default_cols, sizeof(default_cols));
 	ctl.ncols = sizeof(default_cols) / sizeof(default_cols[0]);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":Jrno:HN:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			ctl.json = true;
@@ -784,7 +809,7 @@ int main(int argc, char **argv)
 			printf("ovl-layers from libovllayers %s\n", VERSION);
 			return EXIT_SUCCESS;
 		default:
-			bad_option(argv, c);
+			bad_option(argv, c, optstring, longopts);
 		}
 	}
 
@@ -875,6 +900,7 @@ static int cmd_mount(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char optstring[] = ":l:O:h";
 	struct ctl ctl = { .status = EXIT_SUCCESS };
 	const char *extra = NULL, *file = NULL;
 	struct ovl_layers *l;
@@ -883,7 +909,7 @@ static int cmd_mount(int argc, char **argv)
 	int c, e;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":l:O:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			file = optarg;
@@ -894,7 +920,7 @@ static int cmd_mount(int argc, char **argv)
 		case 'h':
 			usage();
 		default:
-			bad_option(argv, c);
+			bad_option(argv, c, optstring, longopts);
 		}
 	}
 	if (!file || argc - optind != 1) {
