@@ -85,8 +85,11 @@ struct ovl_load_error {
 	size_t offset;
 	const char *reason;
 };
+/* On failure *text says whether the text of v was wrong (why->offset is
+ * into v) or the value it decodes to (why->offset is into that). */
 int ovl_load_value(const char *v, size_t n, bool origin,
-		   struct ovl_layers **out, struct ovl_load_error *why);
+		   struct ovl_layers **out, struct ovl_load_error *why,
+		   bool *text);
 int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		    struct ovl_load_error *why);
 

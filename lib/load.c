@@ -4,8 +4,10 @@
  *   - the raw value (starts 00 fc) or a raw origin value (starts 00 fb);
  *   - what getfattr(1) prints: "# file: ..." comments, blank lines and one
  *     "name=value" line, the value as 0x<hex> or 0s<base64>; the name
- *     decides between a layers and an origin value;
- *   - a bare value: 0x<hex>, 0s<base64> or plain hex.
+ *     (*.overlay.layers or *.overlay.origin) decides between a layers and
+ *     an origin value;
+ *   - a bare value: 0x<hex>, 0s<base64> or plain hex; its magic byte
+ *     decides;
  *   - a checkpoint record (JSON, see record.c).
  * Anything else, or more than one value, is -EINVAL.  It never reads
  * past buf + len (it is a fuzz target).
@@ -42,42 +44,59 @@ static int b64val(unsigned char c)
 	return -1;
 }
 
-static int from_hex(const char *s, size_t n, unsigned char *out, size_t *len)
+/*
+ * The text decoders: on failure *bad is the offset (into s) of the first
+ * character that is wrong and *why says what is wrong with it.
+ */
+static int from_hex(const char *s, size_t n, unsigned char *out, size_t *len,
+		    size_t *bad, const char **why)
 {
-	if (n % 2)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i += 2) {
-		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+	for (size_t i = 0; i < n; i++) {
+		int v = hexval(s[i]);
 
-		if (hi < 0 || lo < 0)
+		if (v < 0) {
+			*bad = i;
+			*why = "not a hex digit";
 			return -EINVAL;
-		out[i / 2] = hi << 4 | lo;
+		}
+		if (i % 2)
+			out[i / 2] |= v;
+		else
+			out[i / 2] = v << 4;
+	}
+	if (n % 2) {
+		*bad = n - 1;
+		*why = "odd number of hex digits";
+		return -EINVAL;
 	}
 	*len = n / 2;
 	return 0;
 }
 
 static int from_base64(const char *s, size_t n, unsigned char *out,
-		       size_t *len)
+		       size_t *len, size_t *bad, const char **why)
 {
 	unsigned int acc = 0, bits = 0;
 	size_t o = 0, i, pad = 0;
 
-	if (n % 4)
-		return -EINVAL;
 	for (i = 0; i < n; i++) {
 		int v;
 
 		if (s[i] == '=') {
-			/* only at the end, at most two */
-			if (i < n - 2 || (i == n - 2 && s[n - 1] != '='))
-				return -EINVAL;
 			pad++;
 			continue;
 		}
-		v = b64val(s[i]);
-		if (v < 0)
+		if (pad) {	/* padding only at the end */
+			*bad = i - pad;
+			*why = "base64 padding before the end";
 			return -EINVAL;
+		}
+		v = b64val(s[i]);
+		if (v < 0) {
+			*bad = i;
+			*why = "not a base64 character";
+			return -EINVAL;
+		}
 		acc = (acc << 6) | v;
 		bits += 6;
 		if (bits >= 8) {
@@ -85,8 +104,13 @@ static int from_base64(const char *s, size_t n, unsigned char *out,
 			out[o++] = (acc >> bits) & 0xff;
 		}
 	}
-	if (pad > 2)
+	/* whole quantums only, padded as getfattr (and RFC 4648) do */
+	if (n % 4 || pad > 2) {
+		*bad = n - pad;
+		*why = n % 4 ? "base64 length is not a multiple of 4" :
+			       "too much base64 padding";
 		return -EINVAL;
+	}
 	*len = o;
 	return 0;
 }
@@ -94,6 +118,13 @@ static int from_base64(const char *s, size_t n, unsigned char *out,
 static bool is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static bool ends_with(const char *s, const char *end, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return (size_t)(end - s) >= n && !memcmp(end - n, suffix, n);
 }
 
 /* Decode bytes as a layers or an origin value, saying where it is bad. */
@@ -110,29 +141,53 @@ static int decode_bytes(const unsigned char *bytes, size_t len, bool origin,
 	return err;
 }
 
-/* Decode one value string (without the name). */
-int ovl_load_value(const char *v, size_t n, bool origin,
-		   struct ovl_layers **out, struct ovl_load_error *why)
+/* Decode one value string (without the name).  A text error's offset is
+ * into v (*text set), a descriptor error's into the decoded bytes. */
+enum value_kind { VALUE_LAYERS, VALUE_ORIGIN, VALUE_BY_MAGIC };
+
+static int load_value(const char *v, size_t n, enum value_kind kind,
+		      struct ovl_layers **out, struct ovl_load_error *why,
+		      bool *text)
 {
 	unsigned char *bytes;
-	size_t len = 0;
+	size_t len = 0, skip = 0, bad = 0;
+	const char *what = NULL;
 	int err;
 
+	*text = false;
 	bytes = malloc(n + 1);	/* hex gives n/2 bytes, base64 3n/4 */
 	if (!bytes)
 		return -ENOMEM;
-	if (n >= 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
-		err = from_hex(v + 2, n - 2, bytes, &len);
-	else if (n >= 2 && v[0] == '0' && (v[1] == 's' || v[1] == 'S'))
-		err = from_base64(v + 2, n - 2, bytes, &len);
-	else
-		err = from_hex(v, n, bytes, &len);
-	if (err)
-		why->reason = "value is not valid hex (0x...) or base64 (0s...)";
-	else
-		err = decode_bytes(bytes, len, origin, out, why);
+	if (n >= 2 && v[0] == '0' && (v[1] == 's' || v[1] == 'S')) {
+		skip = 2;
+		err = from_base64(v + 2, n - 2, bytes, &len, &bad, &what);
+	} else {
+		if (n >= 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X'))
+			skip = 2;
+		err = from_hex(v + skip, n - skip, bytes, &len, &bad, &what);
+	}
+	if (err || !len) {
+		*text = true;
+		why->offset = skip + bad;
+		why->reason = err ? what : "empty value";
+		err = -EINVAL;
+	} else {
+		/* no name to tell: an origin value is a bare struct ovl_fb */
+		if (kind == VALUE_BY_MAGIC)
+			kind = len >= 2 && bytes[1] == OVL_FB_MAGIC ?
+			       VALUE_ORIGIN : VALUE_LAYERS;
+		err = decode_bytes(bytes, len, kind == VALUE_ORIGIN, out, why);
+	}
 	free(bytes);
 	return err;
+}
+
+int ovl_load_value(const char *v, size_t n, bool origin,
+		   struct ovl_layers **out, struct ovl_load_error *why,
+		   bool *text)
+{
+	return load_value(v, n, origin ? VALUE_ORIGIN : VALUE_LAYERS, out, why,
+			  text);
 }
 
 static int load(const char *s, size_t len, struct ovl_layers **out,
@@ -140,7 +195,9 @@ static int load(const char *s, size_t len, struct ovl_layers **out,
 {
 	const char *start = s, *end, *value = NULL, *first;
 	size_t value_len = 0;
-	bool origin = false;
+	enum value_kind kind = VALUE_BY_MAGIC;
+	bool text;
+	int err;
 
 	why->offset = 0;
 	why->reason = NULL;
@@ -176,13 +233,24 @@ static int load(const char *s, size_t len, struct ovl_layers **out,
 			why->reason = "more than one value";
 			return -EINVAL;
 		}
-		eq = memchr(line, '=', le - line);
+		/* a bare base64 value may end in '=' padding: no name there
+		 * (an xattr name starts with its namespace, never with 0s) */
+		if (le - line >= 2 && line[0] == '0' &&
+		    (line[1] == 's' || line[1] == 'S'))
+			eq = NULL;
+		else
+			eq = memchr(line, '=', le - line);
 		if (eq) {
-			static const char suffix[] = ".overlay.origin";
-			size_t nlen = eq - line, slen = sizeof(suffix) - 1;
-
-			origin = nlen >= slen &&
-				 !memcmp(eq - slen, suffix, slen);
+			/* trusted.overlay.* or user.overlay.* (userxattr) */
+			if (ends_with(line, eq, ".overlay.layers")) {
+				kind = VALUE_LAYERS;
+			} else if (ends_with(line, eq, ".overlay.origin")) {
+				kind = VALUE_ORIGIN;
+			} else {
+				why->offset = line - start;
+				why->reason = "not an overlay layers or origin xattr";
+				return -EINVAL;
+			}
 			line = eq + 1;
 		}
 		if (line < le && *line == '"') {
@@ -197,7 +265,10 @@ static int load(const char *s, size_t len, struct ovl_layers **out,
 		why->reason = "no value found";
 		return -EINVAL;
 	}
-	return ovl_load_value(value, value_len, origin, out, why);
+	err = load_value(value, value_len, kind, out, why, &text);
+	if (err && text)
+		why->offset += value - start;
+	return err;
 }
 
 OVL_EXPORT

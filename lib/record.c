@@ -79,12 +79,45 @@ static const char *member(struct json_object *o, const char *name)
 	return json_object_get_string(v);
 }
 
+static const char *skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/*
+ * Where the "descriptor" member's string value hex starts in the record
+ * text, found as it is written: json-c does not keep offsets.  -1 when it
+ * is not there as such (written with escapes).
+ */
+static long descriptor_offset(const char *text, size_t len, const char *hex)
+{
+	static const char key[] = "\"descriptor\"";
+	const char *p = text, *end = text + len, *v;
+	size_t n = strlen(hex);
+
+	while ((p = memmem(p, end - p, key, sizeof(key) - 1))) {
+		p += sizeof(key) - 1;
+		v = skip_space(p, end);
+		if (v == end || *v != ':')
+			continue;
+		v = skip_space(v + 1, end);
+		if ((size_t)(end - v) > n + 1 && *v == '"' &&
+		    !memcmp(v + 1, hex, n) && v[n + 1] == '"')
+			return v + 1 - text;
+	}
+	return -1;
+}
+
 int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		    struct ovl_load_error *why)
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *o = NULL, *v;
 	const char *format, *options, *hex;
+	bool bad_text;
+	long at;
 	int err = -EINVAL;
 
 	why->offset = 0;
@@ -118,7 +151,12 @@ int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		why->reason = "record lacks options or descriptor";
 		goto out;
 	}
-	err = ovl_load_value(hex, strlen(hex), false, out, why);
+	err = ovl_load_value(hex, strlen(hex), false, out, why, &bad_text);
+	if (err && bad_text) {
+		/* an offset into the record, not into the member's string */
+		at = descriptor_offset(text, len, hex);
+		why->offset = at < 0 ? 0 : why->offset + at;
+	}
 	if (!err) {
 		(*out)->mount_options = strdup(options);
 		if (!(*out)->mount_options) {

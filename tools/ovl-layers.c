@@ -8,12 +8,16 @@
 #include <getopt.h>
 #include <libmount.h>
 #include <libsmartcols.h>
+#include <libgen.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -79,7 +83,7 @@ struct ctl {
 	unsigned int read_flags;
 	pid_t pid;
 	const char *save, *record, *load, *origin;
-	bool warned;
+	bool warned, warned_perm;
 	int status;	/* exit status so far */
 };
 
@@ -118,6 +122,42 @@ static void __attribute__((noreturn)) errtryhelp(void)
 {
 	fprintf(stderr, "Try 'ovl-layers --help' for more information.\n");
 	exit(EXIT_FAILURE);
+}
+
+/*
+ * getopt's own messages name argv[0], a path; say it the warnx way.
+ * getopt_long() with opterr = 0 returns ':' for a missing argument, '?'
+ * with optopt the option's value for a long option given an argument it
+ * does not take, '?' with optopt the character for an unknown short
+ * option, and '?' with optopt 0 for an unknown or ambiguous long option;
+ * in every case but the unknown short option (which may be inside a
+ * cluster) the culprit is argv[optind - 1].
+ */
+static void __attribute__((noreturn)) bad_option(char **argv, int c,
+						 const char *optstring,
+						 const struct option *longopts)
+{
+	const char *arg = argv[optind - 1];
+	size_t len = strcspn(arg, "=");
+	int matches = 0;
+
+	if (c == ':') {
+		warnx("option '%s' requires an argument", arg);
+	} else if (optopt && optopt != ':' &&
+		   (optopt > 255 || strchr(optstring, optopt))) {
+		warnx("option '%.*s' doesn't allow an argument", (int)len, arg);
+	} else if (optopt) {
+		warnx("invalid option -- '%c'", optopt);
+	} else {
+		for (const struct option *o = longopts; o->name; o++)
+			if (len > 2 && !strncmp(o->name, arg + 2, len - 2))
+				matches++;
+		if (matches > 1)
+			warnx("option '%.*s' is ambiguous", (int)len, arg);
+		else
+			warnx("unrecognized option '%s'", arg);
+	}
+	errtryhelp();
 }
 
 static int column_by_name(const char *name, size_t len)
@@ -255,10 +295,19 @@ static void add_lines(struct ctl *ctl, struct libscols_table *tb,
 		if (!ctl->no_resolve && loc.status != OVL_LAYER_OK &&
 		    ctl->status == EXIT_SUCCESS)
 			ctl->status = EXIT_UNRESOLVED;
+		/* not a fact about the layer but about us: an error */
+		if (!ctl->no_resolve && loc.status == OVL_LAYER_NO_PERMISSION) {
+			if (!ctl->warned_perm)
+				warnx("%s: no privilege to open the layers by file handle (needs CAP_DAC_READ_SEARCH)",
+				      label);
+			ctl->warned_perm = true;
+			ctl->status = EXIT_FAILURE;
+		}
 	}
 }
 
-static void fail(struct ctl *ctl, const char *what, int e)
+/* One line: what failed and why.  reason: the library's, or NULL. */
+static void fail(struct ctl *ctl, const char *what, int e, const char *reason)
 {
 	switch (-e) {
 	case EMEDIUMTYPE:
@@ -272,8 +321,18 @@ static void fail(struct ctl *ctl, const char *what, int e)
 		warnx("%s: the kernel does not export the overlay layers xattr",
 		      what);
 		break;
+	case ENOMEM:
+		warnx("%s: out of memory", what);
+		break;
 	default:
-		warnx("%s: %s", what, ovl_layers_strerror(e));
+		if (!reason || !strcmp(reason, ovl_layers_strerror(e)))
+			warnx("%s: %s", what, e == -EINVAL || e == -EIO ?
+			      ovl_layers_strerror(e) : strerror(-e));
+		else if (!strncmp(reason, "cannot ", 7))
+			/* a failed system call: say which error */
+			warnx("%s: %s: %s", what, reason, strerror(-e));
+		else
+			warnx("%s: %s", what, reason);
 	}
 	ctl->status = EXIT_FAILURE;
 }
@@ -365,10 +424,149 @@ static struct ovl_layers *load_file(struct ctl *ctl, const char *name)
 		return NULL;
 	}
 	if (e) {
-		fail(ctl, name, e);
+		fail(ctl, name, e, reason);
 		return NULL;
 	}
 	return l;
+}
+
+static bool have_cap(int cap)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[cap / 32].effective & (1u << (cap % 32));
+}
+
+/*
+ * file's absolute path, its symlink not followed, and the mount it is on
+ * (from mountinfo: mount point, and the mount's root inside its fs).
+ */
+static int locate(const char *file, char *abs, size_t size, char **target,
+		  char **fsroot)
+{
+	struct libmnt_table *tb;
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs;
+	struct statx stx;
+	char *dir = strdup(file), *base = strdup(file), *real = NULL;
+	int e = -ENOMEM;
+
+	if (!dir || !base)
+		goto out;
+	if (statx(AT_FDCWD, file, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx)) {
+		e = -errno;
+		goto out;
+	}
+	e = -EIO;
+	if (!(stx.stx_mask & STATX_MNT_ID))
+		goto out;
+	real = S_ISLNK(stx.stx_mode) ? realpath(dirname(dir), NULL) :
+				       realpath(file, NULL);
+	e = -errno;
+	if (!real)
+		goto out;
+	e = -ENAMETOOLONG;
+	if ((size_t)snprintf(abs, size, "%s%s%s", real,
+			     S_ISLNK(stx.stx_mode) ? "/" : "",
+			     S_ISLNK(stx.stx_mode) ? basename(base) : "") >= size)
+		goto out;
+	e = -EIO;
+	tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	while (tb && it && mnt_table_next_fs(tb, it, &fs) == 0) {
+		if ((uint64_t)mnt_fs_get_id(fs) != stx.stx_mnt_id)
+			continue;
+		*target = strdup(mnt_fs_get_target(fs));
+		*fsroot = strdup(mnt_fs_get_root(fs) ? mnt_fs_get_root(fs) : "/");
+		e = *target && *fsroot ? 0 : -ENOMEM;
+		break;
+	}
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+out:
+	free(real);
+	free(dir);
+	free(base);
+	return e;
+}
+
+/*
+ * Where the origin xattr of file lives: on the upper file, not on the
+ * overlay file (through the overlay the name is escaped).  file is in the
+ * caller's view (-N only says where to resolve the origin).
+ */
+static int upper_file_of(struct ctl *ctl, const char *file, char *upper,
+			 size_t size)
+{
+	struct ovl_layers *l = NULL;
+	struct ovl_layer_record rec;
+	struct ovl_layer_location loc;
+	const char *reason = NULL;
+	char abs[PATH_MAX], *target = NULL, *fsroot = NULL;
+	size_t tlen;
+	int e;
+
+	e = ovl_layers_read_reason(0, file, ctl->read_flags, &l, &reason);
+	if (e == -EMEDIUMTYPE) {
+		/* not on an overlay: the upper file itself */
+		if ((size_t)snprintf(upper, size, "%s", file) >= size) {
+			fail(ctl, file, -ENAMETOOLONG, NULL);
+			return -1;
+		}
+		return 0;
+	}
+	if (e) {
+		fail(ctl, file, e, reason);
+		return -1;
+	}
+	warn_fallback(ctl, l);
+	e = ovl_layers_resolve(l, 0, 0, NULL);
+	if (e) {
+		fail(ctl, file, e, NULL);
+		goto out;
+	}
+	ovl_layers_record(l, 0, &rec);
+	ovl_layers_location(l, 0, &loc);
+	e = -1;
+	if (ovl_layers_count(l) == 0 || rec.kind != OVL_LAYER_UPPER) {
+		warnx("%s: the overlay has no upper layer: nothing is copied up",
+		      file);
+		goto out;
+	}
+	if (loc.status != OVL_LAYER_OK) {
+		warnx("%s: the upper layer is %s: cannot read the origin", file,
+		      ovl_layer_status_name(loc.status));
+		goto out;
+	}
+	e = locate(file, abs, sizeof(abs), &target, &fsroot);
+	if (e) {
+		fail(ctl, file, e, "cannot look up the file");
+		goto out;
+	}
+	tlen = strcmp(target, "/") ? strlen(target) : 0;
+	e = -1;
+	if (strncmp(abs, target, tlen) || (abs[tlen] && abs[tlen] != '/')) {
+		warnx("%s: not below its mount point %s", file, target);
+		goto out;
+	}
+	if ((size_t)snprintf(upper, size, "%s%s%s", loc.path,
+			     strcmp(fsroot, "/") ? fsroot : "",
+			     abs + tlen) >= size) {
+		fail(ctl, file, -ENAMETOOLONG, NULL);
+		goto out;
+	}
+	e = 0;
+out:
+	if (e)
+		ctl->status = EXIT_FAILURE;
+	free(target);
+	free(fsroot);
+	ovl_layers_free(l);
+	return e ? -1 : 0;
 }
 
 /* The copied-up file's origin xattr: where it came from. */
@@ -376,62 +574,25 @@ static struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 {
 	static const char *const names[] = { OVL_ORIGIN_XATTR,
 					     OVL_ORIGIN_XATTR_USER };
-	unsigned char buf[256];
+	unsigned char buf[256];	/* an ovl_fb is at most 21 + 128 bytes */
 	struct ovl_layers *l = NULL;
 	ssize_t n = -1;
 	char upper[PATH_MAX];
 	int e;
 
-	/* The origin lives on the upper file, not on the overlay file:
-	 * through the overlay it would be escaped.  Find the upper path. */
-	e = ovl_layers_read(ctl->pid, file, ctl->read_flags, &l);
-	if (!e) {
-		e = ovl_layers_resolve(l, ctl->pid, 0, NULL);
-		if (!e) {
-			struct ovl_layer_location loc;
-			struct ovl_layer_record rec;
-			char *rel;
-			struct libmnt_table *tb;
-
-			ovl_layers_record(l, 0, &rec);
-			ovl_layers_location(l, 0, &loc);
-			e = -ENOENT;
-			if (rec.kind == OVL_LAYER_UPPER && loc.path) {
-				/* file relative to its overlay's mount point */
-				char abs[PATH_MAX];
-				struct libmnt_fs *fs;
-
-				tb = mnt_new_table_from_file("/proc/self/mountinfo");
-				fs = NULL;
-				if (tb && realpath(file, abs))
-					fs = mnt_table_find_mountpoint(tb, abs, MNT_ITER_BACKWARD);
-				if (fs) {
-					const char *t = mnt_fs_get_target(fs);
-
-					rel = abs + (strcmp(t, "/") ? strlen(t) : 0);
-					snprintf(upper, sizeof(upper), "%s%s",
-						 loc.path, rel);
-					e = 0;
-				}
-				mnt_unref_table(tb);
-			}
-		}
-		ovl_layers_free(l);
-		l = NULL;
-	} else if (e == -EMEDIUMTYPE) {
-		/* not on an overlay: the upper file itself */
-		snprintf(upper, sizeof(upper), "%s", file);
-		e = 0;
-	}
-	if (e) {
-		fail(ctl, file, e);
+	if (upper_file_of(ctl, file, upper, sizeof(upper)))
 		return NULL;
-	}
 	for (size_t i = 0; i < 2 && n < 0; i++)
-		n = getxattr(upper, names[i], buf, sizeof(buf));
+		n = lgetxattr(upper, names[i], buf, sizeof(buf));
 	if (n < 0) {
-		if (errno == ENODATA)
+		if (errno == ENODATA && !have_cap(CAP_SYS_ADMIN))
+			warnx("%s: no privilege to read %s (needs CAP_SYS_ADMIN)",
+			      file, OVL_ORIGIN_XATTR);
+		else if (errno == ENODATA)
 			warnx("%s: has no origin (not copied up, or created in the upper layer)",
+			      file);
+		else if (errno == ERANGE)
+			warnx("%s: malformed origin value: longer than any struct ovl_fb",
 			      file);
 		else
 			warn("%s: %s", file, upper);
@@ -439,8 +600,14 @@ static struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 		return NULL;
 	}
 	e = ovl_layers_decode_origin(buf, n, &l);
+	if (e == -EINVAL || e == -EPROTONOSUPPORT) {
+		warnx("%s: %s origin value in %s", file,
+		      e == -EINVAL ? "malformed" : "unsupported", upper);
+		ctl->status = EXIT_FAILURE;
+		return NULL;
+	}
 	if (e) {
-		fail(ctl, file, e);
+		fail(ctl, file, e, NULL);
 		return NULL;
 	}
 	return l;
@@ -481,7 +648,7 @@ static void handle(struct ctl *ctl, struct libscols_table *tb,
 	if (!ctl->no_resolve) {
 		e = ovl_layers_resolve(l, ctl->pid, 0, NULL);
 		if (e) {
-			fail(ctl, label, e);
+			fail(ctl, label, e, NULL);
 			return;
 		}
 	}
@@ -502,7 +669,7 @@ static void handle(struct ctl *ctl, struct libscols_table *tb,
 
 		e = ovl_layers_save_record(l, &json);
 		if (e)
-			fail(ctl, ctl->record, e);
+			fail(ctl, ctl->record, e, NULL);
 		else if (write_file(ctl->record, json, strlen(json))) {
 			warn("%s", ctl->record);
 			ctl->status = EXIT_FAILURE;
@@ -564,6 +731,7 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char optstring[] = ":Jrno:HN:hV";
 	struct ctl ctl = { .status = EXIT_SUCCESS };
 	struct libscols_table *tb;
 	bool list_columns = false;
@@ -575,7 +743,8 @@ int main(int argc, char **argv)
 
 	memcpy(ctl.cols, default_cols, sizeof(default_cols));
 	ctl.ncols = sizeof(default_cols) / sizeof(default_cols[0]);
-	while ((c = getopt_long(argc, argv, "Jrno:HN:hV", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			ctl.json = true;
@@ -640,10 +809,22 @@ int main(int argc, char **argv)
 			printf("ovl-layers from libovllayers %s\n", VERSION);
 			return EXIT_SUCCESS;
 		default:
-			errtryhelp();
+			bad_option(argv, c, optstring, longopts);
 		}
 	}
 
+	/* one clear error for a bad PID, not one per overlay */
+	if (ctl.pid) {
+		char file[64];
+
+		snprintf(file, sizeof(file), "/proc/%d/mountinfo", (int)ctl.pid);
+		if (access(file, R_OK)) {
+			if (errno == ENOENT)
+				errx(EXIT_FAILURE, "--task %d: no such process",
+				     (int)ctl.pid);
+			err(EXIT_FAILURE, "--task %d: %s", (int)ctl.pid, file);
+		}
+	}
 	if (list_columns) {
 		for (int i = 0; i < NCOLS; i++)
 			printf("%14s  %s\n", infos[i].name, infos[i].help);
@@ -683,24 +864,19 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < npaths && !ctl.load && !ctl.origin; i++) {
 		struct ovl_layers *l = NULL;
-		int e = ovl_layers_read(ctl.pid, paths[i], ctl.read_flags, &l);
+		const char *reason = NULL;
+		int e = ovl_layers_read_reason(ctl.pid, paths[i], ctl.read_flags,
+					       &l, &reason);
 
-		/* the overlay was found, a layer path of its options was not */
-		if (e == -ENOENT && ctl.read_flags != OVL_LAYERS_READ_XATTR_ONLY &&
-		    ovl_layers_read(ctl.pid, paths[i], OVL_LAYERS_READ_XATTR_ONLY,
-				    &l) == -ENODATA) {
-			warnx("%s: a layer path in mountinfo does not exist: the path strings are stale and the kernel has no layers xattr",
-			      paths[i]);
-			ctl.status = EXIT_FAILURE;
-			continue;
-		}
 		if (e)
-			fail(&ctl, paths[i], e);
+			fail(&ctl, paths[i], e, reason);
 		else
 			handle(&ctl, tb, paths[i], l);
 		ovl_layers_free(l);
 	}
-	if (scols_table_get_nlines(tb) || ctl.json)
+	/* JSON: an empty list when there is no overlay, nothing on error */
+	if (scols_table_get_nlines(tb) ||
+	    (ctl.json && ctl.status != EXIT_FAILURE))
 		scols_print_table(tb);
 	scols_unref_table(tb);
 	if (own_paths) {
@@ -724,6 +900,7 @@ static int cmd_mount(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char optstring[] = ":l:O:h";
 	struct ctl ctl = { .status = EXIT_SUCCESS };
 	const char *extra = NULL, *file = NULL;
 	struct ovl_layers *l;
@@ -731,7 +908,8 @@ static int cmd_mount(int argc, char **argv)
 	unsigned int failed = 0;
 	int c, e;
 
-	while ((c = getopt_long(argc, argv, "l:O:h", longopts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			file = optarg;
@@ -742,7 +920,7 @@ static int cmd_mount(int argc, char **argv)
 		case 'h':
 			usage();
 		default:
-			errtryhelp();
+			bad_option(argv, c, optstring, longopts);
 		}
 	}
 	if (!file || argc - optind != 1) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The CLI on the patched kernel (run inside tests/vm/vm-run): what the tool
 # says for a mount equals what it says for the getfattr dump of the same
-# xattr, and --save writes exactly the xattr bytes.  "cli-vm P F".
+# xattr, and --save writes exactly the xattr bytes; the privilege errors
+# and --origin where the kernel has the xattr.  "cli-vm P F".
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cli=$top/build/bin/ovl-layers
@@ -28,6 +29,23 @@ v = os.getxattr(d + "/m", "trusted.overlay.layers")
 sys.exit(0 if open(d + "/saved.bin", "rb").read() == v else 1)
 PY
 check "every layer ok with its real path" bash -c "$cli -n -r -o STATUS,PATH m | diff - <(printf 'ok $d/u\nok $d/w\nok $d/a/l1\nok $d/b/l2\n')"
+
+# privilege: the kernel answers ENODATA without CAP_SYS_ADMIN; without
+# CAP_DAC_READ_SEARCH the value reads but no handle opens
+setpriv --reuid=65534 --regid=65534 --clear-groups "$cli" m > nobody.out 2> nobody.err; rc=$?
+check "without CAP_SYS_ADMIN: exit 1, no table, says so" bash -c "[ $rc = 1 ] && [ ! -s nobody.out ] && [ \"\$(cat nobody.err)\" = 'ovl-layers: m: no privilege to read the layers xattr (needs CAP_SYS_ADMIN)' ]"
+setpriv --inh-caps=-dac_read_search --bounding-set=-dac_read_search "$cli" -n -r -o SOURCE,STATUS m > nodac.out 2> nodac.err; rc=$?
+check "without CAP_DAC_READ_SEARCH: exit 1, the xattr read, every status no-permission, one line" bash -c "[ $rc = 1 ] && [ \"\$(sort -u nodac.out)\" = 'xattr no-permission' ] && [ \"\$(cat nodac.err)\" = 'ovl-layers: m: no privilege to open the layers by file handle (needs CAP_DAC_READ_SEARCH)' ]"
+
+# --origin: the upper file found through the xattr's upper layer
+echo lower > a/l1/f; mkdir a/l1/sub; echo deep > a/l1/sub/g
+echo more >> m/f; echo deeper >> m/sub/g; touch m/new
+mkdir bm; mount --bind m/sub bm
+check "--origin through the overlay names the lower file" bash -c "[ \"\$($cli --origin m/f -n -r -o SOURCE,STATUS,PATH)\" = 'origin ok $d/a/l1/f' ]"
+check "--origin on the upper file" bash -c "[ \"\$($cli --origin u/f -n -o PATH)\" = '$d/a/l1/f' ]"
+check "--origin through a bind mount of a subdir" bash -c "[ \"\$($cli --origin bm/g -n -o PATH)\" = '$d/a/l1/sub/g' ]"
+"$cli" --origin m/new > new.out 2> new.err; rc=$?
+check "--origin on a new file: exit 1, no origin" bash -c "[ $rc = 1 ] && [ ! -s new.out ] && [ \"\$(cat new.err)\" = 'ovl-layers: m/new: has no origin (not copied up, or created in the upper layer)' ]"
 echo "cli-vm: $pass passed, $fail failed"
 [ -n "${OVT_RESULTS:-}" ] && echo "cli-vm $pass $fail" >> "$OVT_RESULTS"
 [ "$fail" = 0 ]

@@ -18,7 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int err = ovl_layers_load(data, size, &l, &off, &reason);
 
 	if (err) {
-		if (!reason)
+		/* into buf, or into the value it decodes to: never past size */
+		if (!reason || off > size)
 			abort();
 		return 0;
 	}

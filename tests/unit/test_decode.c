@@ -356,6 +356,27 @@ static char *to_hex(const unsigned char *p, size_t n)
 	return s;
 }
 
+/* Text that holds no valid value: where (into the text) and why. */
+static const struct {
+	const char *text;
+	size_t offset;
+	const char *reason;
+} bad_text[] = {
+	{ "0x00f", 4, "odd number of hex digits" },
+	{ "0x0g", 3, "not a hex digit" },
+	{ "00fc0g00", 5, "not a hex digit" },
+	{ "0x", 2, "empty value" },
+	{ "0sA*==", 3, "not a base64 character" },
+	{ "0sA=AA", 3, "base64 padding before the end" },
+	{ "0sAPwAA", 7, "base64 length is not a multiple of 4" },
+	{ "0sA===", 3, "too much base64 padding" },
+	{ "trusted.overlay.layers=0x00fc0g00", 30, "not a hex digit" },
+	{ "# file: a\nuser.comment=0x00fc0000\n", 10,
+	  "not an overlay layers or origin xattr" },
+	{ "trusted.overlay.layersx=0x00fc0000", 0,
+	  "not an overlay layers or origin xattr" },
+};
+
 /* What getfattr prints, in its three forms, and bare hex. */
 START_TEST(t_load_text)
 {
@@ -385,6 +406,10 @@ START_TEST(t_load_text)
 	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 0);
 	ovl_layers_free(l);
+	/* bare, its '=' padding is no name=value separator */
+	ck_assert_int_eq(ovl_layers_load("0sAPwAAA==\n", 11, &l, NULL, NULL), 0);
+	ck_assert_uint_eq(ovl_layers_count(l), 0);
+	ovl_layers_free(l);
 
 	/* an origin line selects the origin decoder */
 	snprintf(text, sizeof(text),
@@ -393,10 +418,30 @@ START_TEST(t_load_text)
 	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_ORIGIN);
 	ovl_layers_free(l);
 
-	/* bad text: odd hex, bad base64, two values, getfattr -e text */
-	ck_assert_int_eq(ovl_layers_load("0x00f", 5, &l, NULL, NULL), -EINVAL);
-	ck_assert_int_eq(ovl_layers_load("0sA*==", 6, &l, NULL, NULL), -EINVAL);
-	ck_assert_int_eq(ovl_layers_load("0sA=AA", 6, &l, NULL, NULL), -EINVAL);
+	/* a bare value: its magic says whether it is an origin */
+	snprintf(text, sizeof(text), "00fb1d0001%032x%016x\n", 0, 7);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_ORIGIN);
+	ovl_layers_free(l);
+	/* userxattr overlays: user.overlay.layers */
+	snprintf(text, sizeof(text), "user.overlay.layers=0x%s\n", hex);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
+	ck_assert_uint_eq(ovl_layers_count(l), 5);
+	ovl_layers_free(l);
+
+	/* bad text says where in buf and what */
+	for (size_t i = 0; i < sizeof(bad_text) / sizeof(bad_text[0]); i++) {
+		const char *t = bad_text[i].text;
+
+		off = 12345;
+		reason = NULL;
+		ck_assert_msg(ovl_layers_load(t, strlen(t), &l, &off, &reason) ==
+			      -EINVAL, "%s: loaded", t);
+		ck_assert_msg(off == bad_text[i].offset, "%s: offset %zu, want %zu",
+			      t, off, bad_text[i].offset);
+		ck_assert_msg(reason && !strcmp(reason, bad_text[i].reason),
+			      "%s: reason %s", t, reason);
+	}
 	snprintf(text, sizeof(text), "0x%s\n0x%s\n", hex, hex);
 	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, &off, &reason),
 			 -EINVAL);
@@ -424,6 +469,13 @@ START_TEST(t_record_json)
 		"{\"format\":\"libovllayers-checkpoint\",\"version\":2,"
 		"\"options\":\"\",\"descriptor\":\"00fc0000\"}";
 	static const char other[] = "{\"format\":\"something\",\"version\":1}";
+	static const char bad_hex[] =
+		"{\"format\": \"libovllayers-checkpoint\", \"version\": 1,\n"
+		" \"options\": \"\", \"descriptor\" :\t\"00fc0g00\"}";
+	static const char short_value[] =
+		"{\"format\":\"libovllayers-checkpoint\",\"version\":1,"
+		"\"options\":\"\",\"descriptor\":\"00fc0100\"}";
+	size_t off;
 
 	sample(&cur);
 	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
@@ -444,6 +496,17 @@ START_TEST(t_record_json)
 			 -EINVAL);
 	ck_assert_int_eq(ovl_layers_load("{\"format\":", 10, &l, NULL, NULL),
 			 -EINVAL);
+
+	/* bad text in the descriptor: the offset is into the record */
+	ck_assert_int_eq(ovl_layers_load(bad_hex, strlen(bad_hex), &l, &off,
+					 &reason), -EINVAL);
+	ck_assert_str_eq(reason, "not a hex digit");
+	ck_assert_uint_eq(off, strstr(bad_hex, "0g") + 1 - bad_hex);
+	/* a malformed value: the offset is into the value */
+	ck_assert_int_eq(ovl_layers_load(short_value, strlen(short_value), &l,
+					 &off, &reason), -EINVAL);
+	ck_assert_str_eq(reason, "record runs past the end");
+	ck_assert_uint_eq(off, 4);
 }
 END_TEST
 

@@ -215,6 +215,9 @@ static void check_kinds(const struct rec *r, int count, const char *kinds,
 		ck_assert_uint_eq(r[i].index, indexes[i]);
 		/* PATH_UPPER on upper and work only */
 		ck_assert_uint_eq(!!(r[i].fb_flags & 0x04), r[i].kind <= 2);
+		/* and the CPU endian bit, which is 0 on little endian */
+		ck_assert_uint_eq(r[i].fb_flags & ~0x04u,
+				  __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 1 : 0);
 	}
 }
 
