@@ -77,6 +77,7 @@ static int parse_entry(const unsigned char *p, size_t len, struct criu_mnt *m)
 			case MNT_ROOT_DEV: m->root_dev = v; break;
 			case MNT_PARENT: m->parent_mnt_id = v; break;
 			case MNT_FLAGS: m->flags = v; break;
+			case MNT_WITH_PLUGIN: m->with_plugin = v; break;
 			}
 			break;
 		case WT_LEN:
@@ -141,17 +142,14 @@ out:
 	return err;
 }
 
-int criu_mnt_image_read(int dir, const char *name, struct criu_mnt_image *img)
+/* Parse img->data (img->size bytes, owned by img); on failure img is
+ * freed. */
+static int parse_image(struct criu_mnt_image *img)
 {
 	size_t off = 4, cap = 0;
 	uint32_t magic, len;
-	int err;
+	int err = -EINVAL;
 
-	memset(img, 0, sizeof(*img));
-	err = read_all(dir, name, &img->data, &img->size);
-	if (err)
-		goto fail;
-	err = -EINVAL;
 	if (img->size < 4)
 		goto fail;
 	memcpy(&magic, img->data, 4);
@@ -197,6 +195,32 @@ int criu_mnt_image_read(int dir, const char *name, struct criu_mnt_image *img)
 fail:
 	criu_mnt_image_free(img);
 	return err;
+}
+
+int criu_mnt_image_parse(const void *buf, size_t len,
+			 struct criu_mnt_image *img)
+{
+	memset(img, 0, sizeof(*img));
+	img->data = malloc(len ? len : 1);
+	if (!img->data)
+		return -ENOMEM;
+	if (len)
+		memcpy(img->data, buf, len);
+	img->size = len;
+	return parse_image(img);
+}
+
+int criu_mnt_image_read(int dir, const char *name, struct criu_mnt_image *img)
+{
+	int err;
+
+	memset(img, 0, sizeof(*img));
+	err = read_all(dir, name, &img->data, &img->size);
+	if (err) {
+		criu_mnt_image_free(img);
+		return err;
+	}
+	return parse_image(img);
 }
 
 static int write_all(int fd, const void *p, size_t n)

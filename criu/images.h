@@ -23,6 +23,7 @@ struct criu_mnt {
 	char *root;		/* the mount's root inside its filesystem */
 	char *mountpoint;	/* relative to the mount namespace's root */
 	char *source;		/* mountinfo's source field */
+	bool with_plugin;	/* as read (the last occurrence wins) */
 	bool mark;		/* set with_plugin when writing back */
 	size_t off, len;	/* the entry's protobuf bytes in the image */
 };
@@ -34,8 +35,12 @@ struct criu_mnt_image {
 	struct criu_mnt *ents;
 };
 
-/* Read and parse dir/name.  0, or -errno (-EINVAL: not a mountpoints
- * image, or a malformed one). */
+/* Parse the len bytes at buf (copied: img owns its data).  0, or -errno
+ * (-EINVAL: not a mountpoints image, or a malformed one); on failure img
+ * holds nothing to free. */
+int criu_mnt_image_parse(const void *buf, size_t len,
+			 struct criu_mnt_image *img);
+/* Read and parse dir/name: criu_mnt_image_parse() of the file. */
 int criu_mnt_image_read(int dir, const char *name, struct criu_mnt_image *img);
 /* Write it back with with_plugin set on the marked entries, atomically
  * (a temporary file renamed over it). */
