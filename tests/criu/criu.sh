@@ -16,6 +16,9 @@
 #                           first restore already fails (the layer paths
 #                           are the container's, CRIU mounts from its own
 #                           root)
+#                        4. the documented limit: an overlay deeper than
+#                           its layers' mounts fails to restore, and the
+#                           plugin says why
 #   criu.sh --unpatched  the stock kernel's own overlay.ko (no layers
 #                        xattr): the plugin describes the overlay from the
 #                        option strings once; the second dump refuses, and
@@ -68,13 +71,14 @@ mkdir "$W/mnt"
 mount -o loop "$W/l2.img" "$W/mnt" && echo two > "$W/mnt/b" && umount "$W/mnt"
 loop=$(losetup -f --show "$W/l2.img")
 
-# new_container NAME: start one, print its init's pid
+# new_container NAME [COMMANDS]: start one (COMMANDS run in it after its
+# mounts), print its init's pid
 new_container() {
 	local R=$W/$1
 	mkdir -p "$R"
 	mount -t tmpfs "root-$1" "$R"
 	mkdir -p "$R/bin" "$R/proc" "$R/dev" "$R/tmp" "$R/l1" "$R/l2" "$R/up" "$R/ovl" \
-		"$R/ovlb" "$R/ovl2" "$R/base" "$R/old"
+		"$R/ovlb" "$R/ovl2" "$R/base" "$R/deep/er/ovl3" "$R/old"
 	echo base > "$R/base/f"
 	cp /bin/busybox "$R/bin/"
 	for c in sh sleep cat mount umount mkdir echo printf setsid; do ln -s busybox "$R/bin/$c"; done
@@ -90,6 +94,7 @@ new_container() {
 	mount -t overlay ovl -o lowerdir=/l1:/l2,upperdir=/up/u,workdir=/up/w /ovl
 	mount --bind /ovl /ovlb
 	mount -t overlay ovl2 -o ro,nosuid,lowerdir=/base:/l1 /ovl2
+	${2:-}
 	echo start > /ovl/c
 	exec 0</bin/init 1>>/tmp/out 2>&1
 	exec 3</ovl/a
@@ -232,6 +237,20 @@ if [ $mode = patched ]; then
 		grep -qE "Error \(criu/mount.c:[0-9]+\): mnt: Unable to mount ovl /tmp/.criu.mntns.*: No such file or directory" "$img/restore.log"
 	log "$img/restore.log" 'Error'
 	dmesg | grep -E 'overlayfs: failed to resolve' | tail -n 1 | sed "s/^/$suite: log: dmesg: /"
+
+	# --- 4. a limit of criu 3.17 (ovl_layers_plugin(1), BUGS): it mounts
+	# deeper mount points of a parent first, so an overlay deeper than its
+	# layers' mounts comes before them; the plugin says so ---
+	pid=$(new_container c4 'mkdir /up/u3 /up/w3; mount -t overlay ovl3 -o lowerdir=/l1,upperdir=/up/u3,workdir=/up/w3 /deep/er/ovl3')
+	img=$W/c4-img
+	dump c4 "$plugin_dir" "$img" "$pid"
+	check "deep overlay: dump with the plugin" test $? = 0
+	check "deep overlay: described" test -n "$(plugin_json "$img" /deep/er/ovl3)"
+	pid=$(restore c4 "$plugin_dir" "$img")
+	check "deep overlay: the restore fails, as documented" test -z "$pid"
+	check "deep overlay: the plugin names the layer mount not restored yet" \
+		grep -q 'Error (ovl_layers): overlay /deep/er/ovl3 (mount [0-9]*): .* No such file or directory (is that mount restored after the overlay?)' "$img/restore.log"
+	log "$img/restore.log" 'Error'
 else
 	# --- the stock overlay module: the plugin without the xattr ---
 	pid=$(new_container c3)
