@@ -1,19 +1,27 @@
-# libFuzzer targets (clang 14, ASan + UBSan): the xattr decoder and the
-# reader of saved descriptors.  `make fuzz FUZZ_TIME=N` runs each N seconds
-# from the seed corpus (real values from the patched kernel included) and
-# fails on any crash, leak or timeout.  `make check` runs them briefly.
+# libFuzzer targets (clang 14, ASan + UBSan): the xattr decoder, the
+# reader of saved descriptors and the CRIU plugin's reader of mountpoints
+# images.  `make fuzz FUZZ_TIME=N` runs each N seconds from the seed
+# corpus (real values from the patched kernel included, images made by
+# crit) and fails on any crash, leak or timeout.  `make check` runs them
+# briefly.
 
 FUZZ_CC    ?= clang-14
 FUZZ_TIME  ?= 15
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-std=gnu11 -D_GNU_SOURCE -Iinclude -Ilib $(MOUNT_CFLAGS)
-FUZZ_TARGETS := decode load
+FUZZ_TARGETS := decode load criu_images
 FUZZ_BINS := $(addprefix $(B)/fuzz/fuzz_,$(FUZZ_TARGETS))
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS) lib/internal.h include/ovllayers.h
 	$(call quiet,FUZZCC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRCS) $(MOUNT_LIBS)
+
+# criu/images.c stands alone: no library
+$(B)/fuzz/fuzz_criu_images: tests/fuzz/fuzz_criu_images.c criu/images.c criu/images.h
+	$(call quiet,FUZZCC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -Icriu -o $@ $< criu/images.c
 
 CHECK_SUITES += fuzz
 .PHONY: fuzz check-fuzz
