@@ -90,35 +90,87 @@ static int stage;
  * A process that sees mount mnt_id at mountpoint from its root: mount IDs
  * are unique system-wide, so any process whose mountinfo lists it is in
  * the overlay's mount namespace.  CRIU does not tell plugins the pids it
- * dumps (CRTOOLS_INIT_PID is set only with action scripts).
+ * dumps (CRTOOLS_INIT_PID is set only with action scripts).  Each mount
+ * namespace's mountinfo is read once; within the right one, a process
+ * whose root is elsewhere (chrooted) or whose view of the mount point is
+ * covered is passed over for the next.
  */
+struct ns_seen {
+	ino_t *ino;
+	bool *has;		/* its mountinfo lists the mount */
+	size_t n, cap;
+};
+
+static int ns_lookup(struct ns_seen *ns, ino_t ino)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		if (ns->ino[i] == ino)
+			return ns->has[i];
+	return -1;
+}
+
+static void ns_add(struct ns_seen *ns, ino_t ino, bool has)
+{
+	if (ns->n == ns->cap) {
+		size_t cap = ns->cap ? 2 * ns->cap : 16;
+		ino_t *i = realloc(ns->ino, cap * sizeof(*i));
+		bool *h = i ? realloc(ns->has, cap * sizeof(*h)) : NULL;
+
+		if (i)
+			ns->ino = i;
+		if (!h)
+			return;	/* not remembered: read again, no harm */
+		ns->has = h;
+		ns->cap = cap;
+	}
+	ns->ino[ns->n] = ino;
+	ns->has[ns->n++] = has;
+}
+
+static bool lists_mount(const char *pid, uint32_t mnt_id, char **line,
+			size_t *cap)
+{
+	char path[PATH_MAX], want[16];
+	bool listed = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%s/mountinfo", pid);
+	snprintf(want, sizeof(want), "%u ", mnt_id);
+	f = fopen(path, "re");
+	while (f && !listed && getline(line, cap, f) > 0)
+		listed = !strncmp(*line, want, strlen(want));
+	if (f)
+		fclose(f);
+	return listed;
+}
+
 static pid_t find_pid(uint32_t mnt_id, const char *mountpoint)
 {
 	DIR *proc = opendir("/proc");
+	struct ns_seen ns = { 0 };
 	struct dirent *de;
-	char *line = NULL, want[16];
+	char *line = NULL;
 	size_t cap = 0;
 	pid_t found = -1;
 
-	snprintf(want, sizeof(want), "%u ", mnt_id);
 	while (proc && found < 0 && (de = readdir(proc))) {
 		char path[PATH_MAX];
 		struct statx stx;
-		FILE *f;
-		bool listed = false;
+		struct stat st;
+		int has;
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/mountinfo", de->d_name);
-		f = fopen(path, "re");
-		while (f && !listed && getline(&line, &cap, f) > 0)
-			listed = !strncmp(line, want, strlen(want));
-		if (f)
-			fclose(f);
-		if (!listed)
+		snprintf(path, sizeof(path), "/proc/%s/ns/mnt", de->d_name);
+		if (stat(path, &st))
 			continue;
-		/* its root must be the namespace's (not chrooted elsewhere),
-		 * and the overlay not covered */
+		has = ns_lookup(&ns, st.st_ino);
+		if (has < 0) {
+			has = lists_mount(de->d_name, mnt_id, &line, &cap);
+			ns_add(&ns, st.st_ino, has);
+		}
+		if (!has)
+			continue;
 		if (snprintf(path, sizeof(path), "/proc/%s/root%s", de->d_name,
 			     mountpoint) >= (int)sizeof(path))
 			continue;
@@ -127,6 +179,8 @@ static pid_t find_pid(uint32_t mnt_id, const char *mountpoint)
 			found = atoi(de->d_name);
 	}
 	free(line);
+	free(ns.ino);
+	free(ns.has);
 	if (proc)
 		closedir(proc);
 	return found;
@@ -324,6 +378,13 @@ static int dump_overlay(int dir, const struct criu_mnt_image *img,
 	return err;
 }
 
+/* The root of its mount namespace: its parent is not in the namespace. */
+static bool is_ns_root(const struct criu_mnt_image *img,
+		       const struct criu_mnt *m)
+{
+	return !strcmp(m->mountpoint, "/") || !criu_mnt_find(img, m->parent_mnt_id);
+}
+
 static int dump_images(void)
 {
 	int dir = criu_get_image_dir(), dfd, err = 0;
@@ -354,9 +415,14 @@ static int dump_images(void)
 		for (size_t i = 0; !err && i < img.nents; i++) {
 			struct criu_mnt *m = &img.ents[i];
 
-			/* bind mounts of it (root not "/") are CRIU's */
+			/*
+			 * Bind mounts of a subdirectory (root not "/") are
+			 * CRIU's, and so is the namespace's root mount: a
+			 * container's root overlay is the runtime's, mounted
+			 * again before the restore and given as criu --root.
+			 */
 			if (m->fstype != CRIU_FSTYPE_OVERLAYFS ||
-			    strcmp(m->root, "/"))
+			    strcmp(m->root, "/") || is_ns_root(&img, m))
 				continue;
 			err = dump_overlay(dir, &img, m);
 			marked += m->mark;

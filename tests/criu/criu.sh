@@ -16,7 +16,10 @@
 #                           first restore already fails (the layer paths
 #                           are the container's, CRIU mounts from its own
 #                           root)
-#                        4. the documented limit: an overlay deeper than
+#                        4. a container whose root is an overlay mounted
+#                           by its runtime: one cycle, the root left to
+#                           criu --root
+#                        5. the documented limit: an overlay deeper than
 #                           its layers' mounts fails to restore, and the
 #                           plugin says why
 #   criu.sh --unpatched  the stock kernel's own overlay.ko (no layers
@@ -72,11 +75,24 @@ mount -o loop "$W/l2.img" "$W/mnt" && echo two > "$W/mnt/b" && umount "$W/mnt"
 loop=$(losetup -f --show "$W/l2.img")
 
 # new_container NAME [COMMANDS]: start one (COMMANDS run in it after its
-# mounts), print its init's pid
+# mounts), print its init's pid.  Its root is a tmpfs, or with
+# rootfs=overlay an overlay mounted out here, as container runtimes do
+# (then /ovl2's first layer is /l2, not a directory of the root: an overlay
+# cannot be a layer that file handles find, see NOTES in
+# ovl_layers_plugin(1)).
+rootfs=tmpfs
 new_container() {
-	local R=$W/$1
+	local R=$W/$1 base=/base
 	mkdir -p "$R"
-	mount -t tmpfs "root-$1" "$R"
+	if [ $rootfs = overlay ]; then
+		mkdir -p "$W/$1-fs"
+		mount -t tmpfs "rootfs-$1" "$W/$1-fs"
+		mkdir "$W/$1-fs/lower" "$W/$1-fs/upper" "$W/$1-fs/work"
+		mount -t overlay "root-$1" -o "lowerdir=$W/$1-fs/lower,upperdir=$W/$1-fs/upper,workdir=$W/$1-fs/work" "$R"
+		base=/l2
+	else
+		mount -t tmpfs "root-$1" "$R"
+	fi
 	mkdir -p "$R/bin" "$R/proc" "$R/dev" "$R/tmp" "$R/l1" "$R/l2" "$R/up" "$R/ovl" \
 		"$R/ovlb" "$R/ovl2" "$R/base" "$R/deep/er/ovl3" "$R/old"
 	echo base > "$R/base/f"
@@ -93,7 +109,7 @@ new_container() {
 	printf 'one\nsecond\n' > /l1/a
 	mount -t overlay ovl -o lowerdir=/l1:/l2,upperdir=/up/u,workdir=/up/w /ovl
 	mount --bind /ovl /ovlb
-	mount -t overlay ovl2 -o ro,nosuid,lowerdir=/base:/l1 /ovl2
+	mount -t overlay ovl2 -o ro,nosuid,lowerdir=$base:/l1 /ovl2
 	${2:-}
 	echo start > /ovl/c
 	exec 0</bin/init 1>>/tmp/out 2>&1
@@ -161,8 +177,8 @@ after_restore() {
 	check "restore $n: the overlay's layers resolve to the container's paths" \
 		test "$(layers_of "$pid" /ovl)" = "$ovl_layers"
 	check "restore $n: /ovlb is the same overlay as /ovl (a bind mount)" \
-		test "$(stat -c %d "/proc/$pid/root/ovlb")" = "$(stat -c %d "/proc/$pid/root/ovl")" -a \
-		"$(cat "/proc/$pid/root/ovlb/c")" = "$(cat "/proc/$pid/root/ovl/c")"
+		test "$(stat -c %d:%i "/proc/$pid/root/ovlb" "/proc/$pid/root/ovlb/c")" = \
+		"$(stat -c %d:%i "/proc/$pid/root/ovl" "/proc/$pid/root/ovl/c")"
 	check "restore $n: /ovl2's layers, one on the container's root fs" \
 		test "$(layers_of "$pid" /ovl2)" = "$ovl2_layers"
 	check "restore $n: /ovl2 is read-only and nosuid again" \
@@ -238,7 +254,28 @@ if [ $mode = patched ]; then
 	log "$img/restore.log" 'Error'
 	dmesg | grep -E 'overlayfs: failed to resolve' | tail -n 1 | sed "s/^/$suite: log: dmesg: /"
 
-	# --- 4. a limit of criu 3.17 (ovl_layers_plugin(1), BUGS): it mounts
+	# --- 4. a container whose root is an overlay, as runc or podman make
+	# it: criu restores it with --root, the plugin leaves it alone ---
+	rootfs=overlay
+	pid=$(new_container c5)
+	rootfs=tmpfs
+	img=$W/c5-img
+	check "overlay root: the container's root is an overlay" \
+		grep -q '^[0-9]* [0-9]* [0-9:]* / / .* - overlay ' "/proc/$pid/mountinfo"
+	dump c5 "$plugin_dir" "$img" "$pid"
+	check "overlay root: dump with the plugin" test $? = 0
+	check "overlay root: the plugin described the overlays inside, not the root" \
+		test "$(ls "$img"/ovl-layers-*.json | wc -l)" = 3 -a -z "$(plugin_json "$img" /)"
+	pid=$(restore c5 "$plugin_dir" "$img")
+	check "overlay root: restore with --root" test -n "$pid"
+	check "overlay root: the root is the runtime's overlay again" \
+		grep -q '^[0-9]* [0-9]* [0-9:]* / / .* - overlay ' "/proc/$pid/mountinfo"
+	check "overlay root: /ovl's layers resolve to the container's paths" \
+		test "$(layers_of "$pid" /ovl)" = "$ovl_layers"
+	check "overlay root: fd 3 reads back" test "$(cat "/proc/$pid/fd/3")" = $'one\nsecond'
+	log "$img/restore.log" 'Error|ovl_layers: overlay .* mounted'
+
+	# --- 5. a limit of criu 3.17 (ovl_layers_plugin(1), BUGS): it mounts
 	# deeper mount points of a parent first, so an overlay deeper than its
 	# layers' mounts comes before them; the plugin says so ---
 	pid=$(new_container c4 'mkdir /up/u3 /up/w3; mount -t overlay ovl3 -o lowerdir=/l1,upperdir=/up/u3,workdir=/up/w3 /deep/er/ovl3')
