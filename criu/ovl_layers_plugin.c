@@ -385,6 +385,20 @@ static bool is_ns_root(const struct criu_mnt_image *img,
 	return !strcmp(m->mountpoint, "/") || !criu_mnt_find(img, m->parent_mnt_id);
 }
 
+/* CRIU's name for a mount namespace's table, mountpoints-<ns>.img, and
+ * nothing more: not a copy kept next to it (mountpoints-1.img.orig). */
+static bool is_mnt_image(const char *name)
+{
+	static const char prefix[] = "mountpoints-";
+	const char *p = name + strlen(prefix);
+
+	if (strncmp(name, prefix, strlen(prefix)) || *p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return !strcmp(p, ".img");
+}
+
 static int dump_images(void)
 {
 	int dir = criu_get_image_dir(), dfd, err = 0;
@@ -401,11 +415,9 @@ static int dump_images(void)
 	}
 	while (!err && (de = readdir(d))) {
 		struct criu_mnt_image img;
-		unsigned int ns, marked = 0;
-		char tail;
+		unsigned int marked = 0;
 
-		if (sscanf(de->d_name, "mountpoints-%u.im%c", &ns, &tail) != 2 ||
-		    tail != 'g')
+		if (!is_mnt_image(de->d_name))
 			continue;
 		err = criu_mnt_image_read(dir, de->d_name, &img);
 		if (err) {
