@@ -405,7 +405,10 @@ static int dump_images(void)
 	struct dirent *de;
 	DIR *d;
 
-	dfd = dir >= 0 ? fcntl(dir, F_DUPFD_CLOEXEC, 3) : -1;
+	/* an open file of its own: a dup of criu's fd would share (and
+	 * leave at the end) criu's position in the directory, and start
+	 * from wherever that was */
+	dfd = dir >= 0 ? openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	if (!d) {
 		say(LOG_ERROR, "cannot read the images directory: %m");
