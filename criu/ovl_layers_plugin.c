@@ -654,18 +654,28 @@ static int restore_overlay(struct json_object *o, int id, const char *target)
 	}
 	for (i = 0; i < ovl_layers_count(l); i++) {
 		struct json_object *one = json_object_array_get_idx(layers, i);
+		const char *path = member_str(one, "path");
 		struct ovl_layer_record r;
 		char dir[PATH_MAX];
 
+		if (!path)
+			path = "?";
 		ovl_layers_record(l, i, &r);
+		/* dir is only set when this succeeds */
 		err = layer_dir(&p, one, dir, sizeof(dir));
-		if (!err)
-			err = ovl_layers_place(l, i, dir, 0);
+		if (err) {
+			say(LOG_ERROR, "overlay %s (mount %d): %s layer %u (%s on mount %lld): %s",
+			    mountpoint, id, ovl_layer_kind_name(r.kind), r.index,
+			    path, (long long)member_int(one, "mnt_id"),
+			    err == -EINVAL ? "its place in the image is incomplete"
+					   : strerror(-err));
+			goto out;
+		}
+		err = ovl_layers_place(l, i, dir, 0);
 		if (err < 0) {
 			say(LOG_ERROR, "overlay %s (mount %d): %s layer %u (%s on mount %lld) at %s: %s%s",
 			    mountpoint, id, ovl_layer_kind_name(r.kind), r.index,
-			    member_str(one, "path"),
-			    (long long)member_int(one, "mnt_id"), dir,
+			    path, (long long)member_int(one, "mnt_id"), dir,
 			    err == -ESTALE ? "" : strerror(-err),
 			    err == -ESTALE ? "another directory than the checkpoint's (its file handle differs)"
 					   : err == -ENOENT ? " (is that mount restored after the overlay?)" : "");
