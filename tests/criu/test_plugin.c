@@ -1,0 +1,1436 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The CRIU plugin (build/criu/ovl_layers_plugin.so) on real mounts of the
+ * host kernel (root needed), driven the way criu 3.17 drives it: loaded
+ * with dlopen(), CR_PLUGIN_DESC looked up, init(stage) and exit(stage,
+ * ret) around a dump, the RESTORE_EXT_MOUNT hook called with a mount ID
+ * and the place CRIU wants the mount, "/" and NULL.
+ *
+ * What is mocked, and why: criu itself cannot run here (it would have to
+ * dump and restore a whole process tree; tests/criu/criu.sh does that in
+ * the VM).  So this program plays criu's part:
+ *  - it defines criu_get_image_dir() (an fd of this test's images
+ *    directory) and print_on_level() (criu's log, captured so that the
+ *    tests can assert on the messages), and is linked with -rdynamic so
+ *    that the plugin resolves both here as it does in criu;
+ *  - its mountpoints images are real CRIU images, written by `crit
+ *    encode` from JSON entries that describe this test's own mounts (mount
+ *    IDs, devices, roots and sources from /proc/self/mountinfo), with the
+ *    mount points as this process sees them from its root "/", since the
+ *    plugin reads an overlay at /proc/PID/root + its mount point;
+ *  - at restore, the yard CRIU would have built is a tmpfs with a
+ *    mnt-<mount ID> directory per layer mount (mount-v2), each a bind
+ *    mount of that mount (or the same ext4 mounted again), or the mount
+ *    tree under a root (--mntns-compat-mode).
+ * Everything else is the plugin's real code on real mounts, each test in a
+ * private mount namespace on a fresh tmpfs (tests/common/fixture.h).
+ */
+#include <check.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <linux/fs.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <criu/criu-plugin.h>
+
+#include "fixture.h"
+#include "testrun.h"
+
+#ifndef PLUGIN_SO
+#error "build with -DPLUGIN_SO=\"/path/to/ovl_layers_plugin.so\""
+#endif
+
+#ifndef FS_IOC_GETFSUUID
+struct fsuuid2 {
+	__u8 len;
+	__u8 uuid[16];
+};
+#define FS_IOC_GETFSUUID _IOR(0x15, 0, struct fsuuid2)
+#endif
+
+#define OVERLAYFS_MAGIC	0x794c7630
+#define PATHLEN		256	/* fixture.h's mkdir_p() takes this much */
+
+/* snprintf() into an array, which must hold it all */
+#define fmt(buf, ...) \
+	ck_assert(snprintf(buf, sizeof(buf), __VA_ARGS__) < (int)sizeof(buf))
+/* images/fstype.proto */
+enum { FSTYPE_TMPFS = 5, FSTYPE_AUTO = 16, FSTYPE_OVERLAYFS = 17 };
+#define KERN_MINORBITS	20
+
+/* ------------------------------------------------------------------ */
+/* criu's side: what the plugin calls back */
+
+static int images_fd = -1;
+static char *log_text;		/* every message, "<level>|<text>" lines */
+static size_t log_len;
+
+int criu_get_image_dir(void)
+{
+	return images_fd;
+}
+
+void print_on_level(unsigned int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void print_on_level(unsigned int level, const char *fmt, ...)
+{
+	char *msg = NULL, *more;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		abort();
+	if (getenv("OVT_VERBOSE"))
+		fprintf(stderr, "%u| %s", level, msg);
+	more = realloc(log_text, log_len + n + 16);
+	if (!more)
+		abort();
+	log_text = more;
+	log_len += sprintf(log_text + log_len, "%u|%s", level, msg);
+	free(msg);
+}
+
+static void log_reset(void)
+{
+	free(log_text);
+	log_text = NULL;
+	log_len = 0;
+}
+
+/* the log holds this exact line (level, text without the newline) */
+static bool log_has_line(unsigned int level, const char *line)
+{
+	char want[4096];
+
+	fmt(want, "%u|%s\n", level, line);
+	return log_text && strstr(log_text, want);
+}
+
+#define ck_log_line(level, ...)						\
+	do {								\
+		char _l[4096];						\
+		fmt(_l, __VA_ARGS__);					\
+		ck_assert_msg(log_has_line(level, _l),			\
+			      "log lacks \"%u|%s\"; it is:\n%s", level,	\
+			      _l, log_text ? log_text : "(empty)");	\
+	} while (0)
+
+static bool log_has(const char *s)
+{
+	return log_text && strstr(log_text, s);
+}
+
+/* the plugin's levels: 1 error, 2 warning, 3 info, 4 debug */
+static unsigned int log_count(unsigned int level)
+{
+	char want[8];
+	unsigned int n = 0;
+
+	fmt(want, "%u|", level);
+	for (const char *p = log_text; p && *p; p = strchr(p, '\n') + 1) {
+		n += !strncmp(p, want, strlen(want));
+		if (!strchr(p, '\n'))
+			break;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* The plugin, as criu loads it */
+
+static void *plugin;
+static cr_plugin_desc_t *desc;
+static char images[256];	/* this test's images directory */
+
+static void use_images(const char *rel)
+{
+	if (images_fd >= 0)
+		close(images_fd);
+	fmt(images, "%s", P(rel));
+	mkdir_p(images);
+	images_fd = open(images, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(images_fd, 0);
+}
+
+static void setup(void)
+{
+	ovt_private_tmp("ovp");
+	/* criu: dlopen(path, RTLD_LAZY); RTLD_NOW also proves that every
+	 * symbol the plugin needs from criu is here */
+	plugin = dlopen(PLUGIN_SO, RTLD_NOW | RTLD_LOCAL);
+	ck_assert_msg(plugin, "dlopen: %s", dlerror());
+	desc = dlsym(plugin, "CR_PLUGIN_DESC");
+	ck_assert_msg(desc, "no CR_PLUGIN_DESC: %s", dlerror());
+	use_images("img");
+	log_reset();
+}
+
+/* After a test that passed: the tmpfs off its directory in /tmp, which
+ * goes (the namespace and its other mounts go with the process). */
+static void teardown(void)
+{
+	log_reset();
+	close(images_fd);
+	images_fd = -1;
+	ck_assert(!umount2(base, MNT_DETACH));
+	ck_assert_msg(!rmdir(base), "rmdir %s: %m", base);
+}
+
+static void dump_stage(void)
+{
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__DUMP), 0);
+	desc->exit(CR_PLUGIN_STAGE__DUMP, 0);
+}
+
+static int restore_mount(int id, const char *target)
+{
+	CR_PLUGIN_HOOK__RESTORE_EXT_MOUNT_t *hook =
+		desc->hooks[CR_PLUGIN_HOOK__RESTORE_EXT_MOUNT];
+	char buf[PATHLEN], old_root[] = "/";
+
+	ck_assert_ptr_nonnull(hook);
+	fmt(buf, "%s", target);
+	return hook(id, buf, old_root, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Mounts */
+
+struct mnt {
+	int id, parent;
+	unsigned int major, minor;
+	char root[256], mountpoint[256], fstype[32], source[256], opts[1024];
+};
+
+/* the topmost mount at path, from /proc/self/mountinfo */
+static struct mnt mount_at(const char *path)
+{
+	struct mnt m, found = { .id = -1 };
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	ck_assert(f);
+	while (getline(&line, &cap, f) > 0) {
+		const char *dash = strstr(line, " - ");
+
+		memset(&m, 0, sizeof(m));
+		if (!dash || sscanf(line, "%d %d %u:%u %255s %255s", &m.id,
+				    &m.parent, &m.major, &m.minor, m.root,
+				    m.mountpoint) != 6 ||
+		    sscanf(dash, " - %31s %255s %1023s", m.fstype, m.source,
+			   m.opts) != 3)
+			continue;
+		if (!strcmp(m.mountpoint, path))
+			found = m;
+	}
+	free(line);
+	fclose(f);
+	ck_assert_msg(found.id > 0, "no mount at %s", path);
+	return found;
+}
+
+static bool is_mountpoint(const char *path)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	bool yes = false;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	ck_assert(f);
+	while (!yes && getline(&line, &cap, f) > 0) {
+		char root[256], mp[256];
+
+		yes = sscanf(line, "%*d %*d %*u:%*u %255s %255s", root, mp) == 2 &&
+		      !strcmp(mp, path);
+	}
+	free(line);
+	fclose(f);
+	return yes;
+}
+
+static void mount_tmpfs(const char *rel)
+{
+	mkdir_p(P(rel));
+	ck_assert_msg(!mount("tmpfs", P(rel), "tmpfs", 0, NULL), "tmpfs: %m");
+}
+
+static void bind_mount(const char *from, const char *to)
+{
+	mkdir_p(to);
+	ck_assert_msg(!mount(from, to, NULL, MS_BIND, NULL), "bind %s %s: %m",
+		      from, to);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+
+	ck_assert_msg(f, "%s: %m", path);
+	fputs(text, f);
+	ck_assert(!fclose(f));
+}
+
+static char *read_bytes(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf;
+	long n;
+
+	ck_assert_msg(f, "%s: %m", path);
+	ck_assert(!fseek(f, 0, SEEK_END));
+	n = ftell(f);
+	rewind(f);
+	buf = malloc(n + 1);
+	ck_assert(buf);
+	ck_assert_int_eq(fread(buf, 1, n, f), n);
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = n;
+	return buf;
+}
+
+static void ck_file(const char *path, const char *text)
+{
+	char *got = read_bytes(path, NULL);
+
+	ck_assert_str_eq(got, text);
+	free(got);
+}
+
+/* the number of these directories whose filesystem has a non-null uuid:
+ * where the plugin can check a layer by its file handle */
+static unsigned int with_uuid(const char *const *dirs)
+{
+	unsigned int n = 0;
+
+	for (; *dirs; dirs++) {
+		struct fsuuid2 u = { .len = 16 };
+		static const unsigned char zero[16];
+		int fd = open(*dirs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		ck_assert_int_ge(fd, 0);
+		if (!ioctl(fd, FS_IOC_GETFSUUID, &u) && u.len == 16 &&
+		    memcmp(u.uuid, zero, 16))
+			n++;
+		close(fd);
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Images: crit encode / decode */
+
+/* A crit JSON MntEntry for the mount at path, as CRIU dumps it. */
+static struct json_object *entry(const char *path, int fstype,
+				 unsigned int flags)
+{
+	struct mnt m = mount_at(path);
+	struct json_object *e = json_object_new_object();
+
+	json_object_object_add(e, "fstype", json_object_new_int(fstype));
+	json_object_object_add(e, "mnt_id", json_object_new_int(m.id));
+	json_object_object_add(e, "root_dev", json_object_new_int64(
+		(int64_t)m.major << KERN_MINORBITS | m.minor));
+	json_object_object_add(e, "parent_mnt_id", json_object_new_int(m.parent));
+	json_object_object_add(e, "flags", json_object_new_int64(flags));
+	json_object_object_add(e, "root", json_object_new_string(m.root));
+	json_object_object_add(e, "mountpoint", json_object_new_string(path));
+	json_object_object_add(e, "source", json_object_new_string(m.source));
+	json_object_object_add(e, "options", json_object_new_string(m.opts));
+	json_object_object_add(e, "shared_id", json_object_new_int(0));
+	json_object_object_add(e, "master_id", json_object_new_int(0));
+	json_object_object_add(e, "sb_flags", json_object_new_int(0));
+	if (fstype == FSTYPE_AUTO)
+		json_object_object_add(e, "fsname", json_object_new_string(m.fstype));
+	json_object_object_add(e, "ext_key", json_object_new_string(""));
+	return e;
+}
+
+static void crit(const char *verb, const char *in, const char *out)
+{
+	run("crit %s -i '%s' -o '%s'", verb, in, out);
+}
+
+/* images/name from these entries (a NULL-terminated list), by crit */
+static void make_image_in(const char *dir, const char *name,
+			  struct json_object **ents)
+{
+	struct json_object *img = json_object_new_object(),
+			   *arr = json_object_new_array();
+	char json[PATHLEN], out[PATHLEN];
+
+	for (; *ents; ents++)
+		json_object_array_add(arr, *ents);
+	json_object_object_add(img, "magic", json_object_new_string("MNTS"));
+	json_object_object_add(img, "entries", arr);
+	fmt(json, "%s/%s.json", P("."), name);
+	fmt(out, "%s/%s", dir, name);
+	ck_assert(!json_object_to_file(json, img));
+	json_object_put(img);
+	crit("encode", json, out);
+}
+
+#define make_image(name, ...) \
+	make_image_in(images, name, (struct json_object *[]){ __VA_ARGS__, NULL })
+
+static struct json_object *decode(const char *path)
+{
+	char out[PATHLEN];
+	struct json_object *o;
+
+	fmt(out, "%s.decoded", path);
+	crit("decode", path, out);
+	o = json_object_from_file(out);
+	ck_assert_msg(o, "crit decode %s: not JSON", path);
+	unlink(out);
+	return o;
+}
+
+static const char *img_path(const char *name)
+{
+	static char buf[2][PATHLEN];
+	static int n;
+	char *b = buf[n++ % 2];
+
+	ck_assert(snprintf(b, sizeof(buf[0]), "%s/%s", images, name) <
+		  (int)sizeof(buf[0]));
+	return b;
+}
+
+/* A file's bytes and identity, before the plugin ran. */
+struct snap {
+	char *bytes;
+	size_t len;
+	ino_t ino;
+	struct timespec mtime;
+};
+
+static struct snap snap(const char *path)
+{
+	struct snap s;
+	struct stat st;
+
+	ck_assert(!stat(path, &st));
+	s.bytes = read_bytes(path, &s.len);
+	s.ino = st.st_ino;
+	s.mtime = st.st_mtim;
+	return s;
+}
+
+/* the file was not touched: same inode, same mtime, same bytes */
+static void ck_untouched(const char *path, struct snap *s)
+{
+	struct stat st;
+	size_t len;
+	char *now = read_bytes(path, &len);
+
+	ck_assert(!stat(path, &st));
+	ck_assert_msg(st.st_ino == s->ino, "%s was replaced", path);
+	ck_assert(st.st_mtim.tv_sec == s->mtime.tv_sec &&
+		  st.st_mtim.tv_nsec == s->mtime.tv_nsec);
+	ck_assert_uint_eq(len, s->len);
+	ck_assert(!memcmp(now, s->bytes, len));
+	free(now);
+	free(s->bytes);
+}
+
+/* The protobuf entries of an image as crit writes it (two magics, then
+ * 32-bit length + entry), walked independently of criu/images.c. */
+static size_t walk(const char *b, size_t len, size_t *off, size_t *n,
+		   size_t max)
+{
+	size_t at = 8, k = 0;
+
+	ck_assert_uint_ge(len, 8);
+	while (at < len) {
+		uint32_t l;
+
+		ck_assert_uint_ge(len - at, 4);
+		memcpy(&l, b + at, 4);
+		ck_assert_uint_le(l, len - at - 4);
+		ck_assert_uint_lt(k, max);
+		off[k] = at + 4;
+		n[k++] = l;
+		at += 4 + l;
+	}
+	return k;
+}
+
+static bool in_list(int id, const int *ids)
+{
+	for (; *ids; ids++)
+		if (*ids == id)
+			return true;
+	return false;
+}
+
+/*
+ * The image after the plugin, against its bytes and crit's decoding
+ * before: the entries whose mnt_id is in marked (0-terminated) have
+ * with_plugin, their bytes are the old ones + field 12 = 1; every other
+ * entry is byte-identical and decodes to the same fields.
+ */
+static void ck_marked(const char *name, const struct snap *before,
+		      struct json_object *dec_before, const int *marked)
+{
+	size_t len, boff[64], blen[64], aoff[64], alen[64], nb, na;
+	char *after = read_bytes(img_path(name), &len);
+	struct json_object *dec_after = decode(img_path(name)), *eb, *ea;
+	size_t nmarked = 0;
+
+	nb = walk(before->bytes, before->len, boff, blen, 64);
+	na = walk(after, len, aoff, alen, 64);
+	ck_assert_uint_eq(na, nb);
+	ck_assert(!memcmp(after, before->bytes, 8));	/* magics */
+	ck_assert(json_object_object_get_ex(dec_before, "entries", &eb));
+	ck_assert(json_object_object_get_ex(dec_after, "entries", &ea));
+	ck_assert_uint_eq(json_object_array_length(ea), nb);
+	ck_assert_uint_eq(json_object_array_length(eb), nb);
+	for (size_t i = 0; i < nb; i++) {
+		struct json_object *b = json_object_array_get_idx(eb, i),
+				   *a = json_object_array_get_idx(ea, i), *v;
+		int id = json_object_get_int(json_object_object_get(b, "mnt_id"));
+
+		ck_assert_msg(!json_object_object_get_ex(b, "with_plugin", NULL),
+			      "entry %zu marked before the plugin ran", i);
+		if (in_list(id, marked)) {
+			nmarked++;
+			ck_assert_uint_eq(alen[i], blen[i] + 2);
+			ck_assert(!memcmp(after + aoff[i], before->bytes + boff[i],
+					  blen[i]));
+			ck_assert(!memcmp(after + aoff[i] + blen[i], "\x60\x01", 2));
+			ck_assert_msg(json_object_object_get_ex(a, "with_plugin", &v) &&
+				      json_object_get_boolean(v),
+				      "mount %d: no with_plugin", id);
+			json_object_object_del(a, "with_plugin");
+		} else {
+			ck_assert_uint_eq(alen[i], blen[i]);
+			ck_assert_msg(!memcmp(after + aoff[i], before->bytes + boff[i],
+					      blen[i]), "mount %d changed", id);
+		}
+		ck_assert_msg(json_object_equal(a, b), "mount %d: %s != %s", id,
+			      json_object_to_json_string(a),
+			      json_object_to_json_string(b));
+	}
+	for (const int *m = marked; *m; m++)
+		nmarked--;	/* every one asked for was there */
+	ck_assert_uint_eq(nmarked, 0);
+	json_object_put(dec_after);
+	free(after);
+}
+
+/* the names in the images directory, sorted, space-separated */
+static char *listing(void)
+{
+	struct dirent **names;
+	static char buf[4096];
+	int n = scandir(images, &names, NULL, alphasort);
+	size_t at = 0;
+
+	ck_assert_int_ge(n, 0);
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, ".."))
+			at += snprintf(buf + at, sizeof(buf) - at, "%s%s",
+				       at ? " " : "", names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	return buf;
+}
+
+/* the plugin's description of overlay mount id */
+static struct json_object *described(int id)
+{
+	char name[64];
+	struct json_object *o;
+
+	fmt(name, "ovl-layers-%d.json", id);
+	o = json_object_from_file(img_path(name));
+	ck_assert_msg(o, "%s: %s", name, json_util_get_last_err());
+	return o;
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	ck_assert_msg(json_object_object_get_ex(o, key, &v) &&
+		      json_object_is_type(v, json_type_string),
+		      "no string %s in %s", key, json_object_to_json_string(o));
+	return json_object_get_string(v);
+}
+
+static int64_t jint(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	ck_assert_msg(json_object_object_get_ex(o, key, &v) &&
+		      json_object_is_type(v, json_type_int),
+		      "no integer %s in %s", key, json_object_to_json_string(o));
+	return json_object_get_int64(v);
+}
+
+static void ck_layer(struct json_object *layers, size_t i, const char *kind,
+		     int index, const struct mnt *m, const char *root,
+		     const char *path)
+{
+	struct json_object *l = json_object_array_get_idx(layers, i);
+
+	ck_assert_msg(l, "no layer %zu", i);
+	ck_assert_str_eq(jstr(l, "kind"), kind);
+	ck_assert_int_eq(jint(l, "index"), index);
+	ck_assert_int_eq(jint(l, "mnt_id"), m->id);
+	ck_assert_str_eq(jstr(l, "mountpoint"), m->mountpoint);
+	ck_assert_str_eq(jstr(l, "root"), root);
+	ck_assert_str_eq(jstr(l, "path"), path);
+}
+
+/* ------------------------------------------------------------------ */
+/* The scene most tests use:
+ *   t1   tmpfs: l1 (a), u (c), w
+ *   b    a bind mount of sub/ of another tmpfs, no longer mounted
+ *        elsewhere: l2 (b)
+ *   m    overlay "ovltest" lowerdir=t1/l1:b/l2,upperdir=t1/u,workdir=t1/w
+ */
+struct scene {
+	struct mnt top, t1, b, m;
+};
+
+static struct scene scene(unsigned long flags)
+{
+	struct scene s;
+	char opts[1024];
+
+	mount_tmpfs("t1");
+	mkdir_p(P("t1/l1"));
+	mkdir_p(P("t1/u"));
+	mkdir_p(P("t1/w"));
+	write_text(P("t1/l1/a"), "from-l1\n");
+	write_text(P("t1/u/c"), "from-upper\n");
+	mount_tmpfs("t2");
+	mkdir_p(P("t2/sub/l2"));
+	write_text(P("t2/sub/l2/b"), "from-l2\n");
+	bind_mount(P("t2/sub"), P("b"));
+	ck_assert(!umount(P("t2")));
+	mkdir_p(P("m"));
+	fmt(opts, "lowerdir=%s:%s,upperdir=%s,workdir=%s",
+	    P("t1/l1"), P("b/l2"), P("t1/u"), P("t1/w"));
+	ck_assert_msg(!mount("ovltest", P("m"), "overlay", flags, opts),
+		      "mount overlay: %m");
+	s.top = mount_at(base);
+	s.t1 = mount_at(P("t1"));
+	s.b = mount_at(P("b"));
+	s.m = mount_at(P("m"));
+	ck_assert_str_eq(s.b.root, "/sub");
+	ck_assert_str_eq(s.m.fstype, "overlay");
+	return s;
+}
+
+/* the scene's image, mountpoints-<ns>.img */
+static void scene_image(const char *name, const struct scene *s,
+			unsigned int ovl_flags)
+{
+	make_image(name, entry(s->top.mountpoint, FSTYPE_TMPFS, 0),
+		   entry(s->t1.mountpoint, FSTYPE_TMPFS, 0),
+		   entry(s->b.mountpoint, FSTYPE_TMPFS, 0),
+		   entry(s->m.mountpoint, FSTYPE_OVERLAYFS, ovl_flags));
+}
+
+static void ck_scene_layers(struct json_object *o, const struct scene *s)
+{
+	struct json_object *layers;
+
+	ck_assert(json_object_object_get_ex(o, "layers", &layers));
+	ck_assert_uint_eq(json_object_array_length(layers), 4);
+	ck_layer(layers, 0, "upper", 0, &s->t1, "/u", P("t1/u"));
+	ck_layer(layers, 1, "work", 0, &s->t1, "/w", P("t1/w"));
+	ck_layer(layers, 2, "lower", 1, &s->t1, "/l1", P("t1/l1"));
+	ck_layer(layers, 3, "lower", 2, &s->b, "/l2", P("b/l2"));
+}
+
+/* The yard of a mount-v2 restore: <yard>/mnt-<id> of each layer mount is
+ * a bind mount of it; returns where the overlay goes. */
+static const char *yard_v2(const struct mnt *const *layer_mounts, int ovl_id)
+{
+	static char target[PATHLEN];
+	char dir[PATHLEN];
+
+	mount_tmpfs("yard");
+	for (; *layer_mounts; layer_mounts++) {
+		fmt(dir, "%s/mnt-%010d", P("yard"),
+		    (*layer_mounts)->id);
+		bind_mount((*layer_mounts)->mountpoint, dir);
+	}
+	fmt(target, "%s/mnt-%010d", P("yard"), ovl_id);
+	mkdir_p(target);
+	return target;
+}
+
+/* ------------------------------------------------------------------ */
+/* Loading */
+
+START_TEST(t_loads_like_criu)
+{
+	ck_assert_str_eq(desc->name, "ovl_layers");
+	ck_assert_uint_eq(desc->version, CRIU_PLUGIN_VERSION);
+	ck_assert_uint_eq(desc->max_hooks, CR_PLUGIN_HOOK__MAX);
+	ck_assert_ptr_nonnull(desc->init);
+	ck_assert_ptr_nonnull(desc->exit);
+	for (int h = 0; h < CR_PLUGIN_HOOK__MAX; h++)
+		ck_assert_msg(!desc->hooks[h] == (h != CR_PLUGIN_HOOK__RESTORE_EXT_MOUNT),
+			      "hook %d", h);
+	/* only CR_PLUGIN_DESC is exported: not the library, not the parser */
+	ck_assert_ptr_null(dlsym(plugin, "ovl_layers_read"));
+	ck_assert_ptr_null(dlsym(plugin, "criu_mnt_image_read"));
+	ck_assert_ptr_null(dlsym(plugin, "say"));
+	/* a dump without mountpoints images: nothing to do, nothing said */
+	write_text(img_path("inventory.img"), "not read\n");
+	dump_stage();
+	ck_assert_str_eq(listing(), "inventory.img");
+	ck_assert_ptr_null(log_text);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Dump */
+
+START_TEST(t_dump_describes_and_marks)
+{
+	struct scene s = scene(0);
+	struct json_object *o, *rec, *dec;
+	struct snap before;
+	struct mnt ms;
+	char want[256];
+	bool fallback;
+
+	/* a bind mount of a directory of the overlay: CRIU's to restore */
+	mkdir_p(P("m/sub"));
+	bind_mount(P("m/sub"), P("ms"));
+	ms = mount_at(P("ms"));
+	ck_assert_str_eq(ms.root, "/sub");
+	make_image("mountpoints-9.img", entry(s.top.mountpoint, FSTYPE_TMPFS, 0),
+		   entry(s.t1.mountpoint, FSTYPE_TMPFS, 0),
+		   entry(s.b.mountpoint, FSTYPE_TMPFS, 0),
+		   entry(s.m.mountpoint, FSTYPE_OVERLAYFS, MS_NOATIME),
+		   entry(ms.mountpoint, FSTYPE_OVERLAYFS, 0));
+	before = snap(img_path("mountpoints-9.img"));
+	dec = decode(img_path("mountpoints-9.img"));
+
+	dump_stage();
+
+	/* criu's images directory fd: its position is criu's, not moved */
+	ck_assert_int_eq(lseek(images_fd, 0, SEEK_CUR), 0);
+	fmt(want, "mountpoints-9.img ovl-layers-%d.json", s.m.id);
+	ck_assert_str_eq(listing(), want);	/* no temporary file left */
+	o = described(s.m.id);
+	ck_assert_str_eq(jstr(o, "format"), "ovl_layers_plugin");
+	ck_assert_int_eq(jint(o, "version"), 1);
+	ck_assert_int_eq(jint(o, "mnt_id"), s.m.id);
+	ck_assert_str_eq(jstr(o, "mountpoint"), P("m"));
+	ck_assert_str_eq(jstr(o, "source"), "ovltest");
+	ck_assert_int_eq(jint(o, "root_dev"),
+			 (int64_t)s.m.major << KERN_MINORBITS | s.m.minor);
+	ck_assert_int_eq(jint(o, "flags"), MS_NOATIME);
+	ck_assert(!json_object_object_get_ex(o, "error", NULL));
+	ck_scene_layers(o, &s);
+	ck_assert(json_object_object_get_ex(o, "record", &rec));
+	ck_assert_str_eq(jstr(rec, "format"), "libovllayers-checkpoint");
+	fallback = !strcmp(jstr(rec, "source"), "mountinfo");
+	ck_assert(fallback || !strcmp(jstr(rec, "source"), "xattr"));
+	json_object_put(o);
+
+	/* the overlay's entry marked, the bind mount of its subdirectory and
+	 * every other entry as they were */
+	ck_marked("mountpoints-9.img", &before, dec, (int[]){ s.m.id, 0 });
+	ck_log_line(3, "ovl_layers: overlay %s (mount %d): 4 layers described from trusted.overlay.layers",
+		    P("m"), s.m.id);
+	/* this kernel without the series: said so, once */
+	ck_assert_uint_eq(log_count(2), fallback);
+	if (fallback)
+		ck_log_line(2, "Warn  (ovl_layers): overlay %s (mount %d): the kernel has no trusted.overlay.layers; its layers come from the mount option path strings, which are true only until the first restore",
+			    P("m"), s.m.id);
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_assert_uint_eq(log_count(4), 4);	/* one line per layer */
+	json_object_put(dec);
+	free(before.bytes);
+}
+END_TEST
+
+/* A layer on a mount the checkpoint does not have: recorded with the
+ * reason, marked all the same, and its restore fails with that reason. */
+START_TEST(t_layer_mount_not_in_image)
+{
+	struct json_object *o, *dec;
+	struct snap before;
+	struct mnt t1, t2, m;
+	char opts[512], reason[512], target[PATHLEN];
+
+	mount_tmpfs("t1");
+	mount_tmpfs("t2");
+	mkdir_p(P("t1/l1"));
+	mkdir_p(P("t2/l2"));
+	mkdir_p(P("m"));
+	fmt(opts, "lowerdir=%s:%s", P("t1/l1"), P("t2/l2"));
+	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
+	t1 = mount_at(P("t1"));
+	t2 = mount_at(P("t2"));
+	m = mount_at(P("m"));
+	make_image("mountpoints-1.img", entry(base, FSTYPE_TMPFS, 0),
+		   entry(P("t1"), FSTYPE_TMPFS, 0),
+		   entry(P("m"), FSTYPE_OVERLAYFS, 0));	/* no t2 */
+	before = snap(img_path("mountpoints-1.img"));
+	dec = decode(img_path("mountpoints-1.img"));
+
+	dump_stage();
+
+	fmt(reason,
+	    "its lower layer 2 (%s) is on mount %d, which is not in the dumped mount namespace",
+	    P("t2/l2"), t2.id);
+	o = described(m.id);
+	ck_assert_str_eq(jstr(o, "error"), reason);
+	ck_assert_int_eq(jint(o, "mnt_id"), m.id);
+	ck_assert(!json_object_object_get_ex(o, "layers", NULL));
+	ck_assert(!json_object_object_get_ex(o, "record", NULL));
+	json_object_put(o);
+	ck_marked("mountpoints-1.img", &before, dec, (int[]){ m.id, 0 });
+	ck_log_line(1, "Error (ovl_layers): overlay %s (mount %d) cannot be described: %s; it will not be restored",
+		    P("m"), m.id, reason);
+	json_object_put(dec);
+	free(before.bytes);
+
+	/* restore: refused with the dump's reason, nothing mounted */
+	ck_assert(!umount(P("m")));
+	fmt(target, "%s",
+	    yard_v2((const struct mnt *const[]){ &t1, &t2, NULL }, m.id));
+	log_reset();
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__RESTORE), 0);
+	ck_assert_int_eq(restore_mount(m.id, target), -EINVAL);
+	desc->exit(CR_PLUGIN_STAGE__RESTORE, -1);
+	ck_log_line(1, "Error (ovl_layers): overlay %s (mount %d) was not described at checkpoint time: %s",
+		    P("m"), m.id, reason);
+	ck_assert(!is_mountpoint(target));
+}
+END_TEST
+
+/* Images without an overlay are not rewritten; an overlay's image next to
+ * them is. */
+START_TEST(t_image_without_overlay_untouched)
+{
+	struct scene s = scene(0);
+	struct json_object *dec;
+	struct snap plain, ovl;
+	char want[256];
+
+	make_image("mountpoints-1.img", entry(base, FSTYPE_TMPFS, 0),
+		   entry(P("t1"), FSTYPE_TMPFS, MS_NOSUID | MS_NODEV),
+		   entry(P("b"), FSTYPE_TMPFS, 0));
+	scene_image("mountpoints-2.img", &s, 0);
+	plain = snap(img_path("mountpoints-1.img"));
+	ovl = snap(img_path("mountpoints-2.img"));
+	dec = decode(img_path("mountpoints-2.img"));
+
+	dump_stage();
+
+	ck_untouched(img_path("mountpoints-1.img"), &plain);
+	ck_marked("mountpoints-2.img", &ovl, dec, (int[]){ s.m.id, 0 });
+	fmt(want, "mountpoints-1.img mountpoints-2.img ovl-layers-%d.json",
+	    s.m.id);
+	ck_assert_str_eq(listing(), want);
+	ck_assert_uint_eq(log_count(1), 0);
+	json_object_put(dec);
+	free(ovl.bytes);
+}
+END_TEST
+
+/* A failed dump, a pre-dump: the plugin leaves the images alone. */
+START_TEST(t_failed_dump_and_predump_untouched)
+{
+	struct scene s = scene(0);
+	struct snap before;
+
+	scene_image("mountpoints-1.img", &s, 0);
+	before = snap(img_path("mountpoints-1.img"));
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__DUMP), 0);
+	desc->exit(CR_PLUGIN_STAGE__DUMP, -1);
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__PRE_DUMP), 0);
+	desc->exit(CR_PLUGIN_STAGE__PRE_DUMP, 0);
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__RESTORE), 0);
+	desc->exit(CR_PLUGIN_STAGE__RESTORE, 0);
+	ck_untouched(img_path("mountpoints-1.img"), &before);
+	ck_assert_str_eq(listing(), "mountpoints-1.img");
+	ck_assert_ptr_null(log_text);
+	/* the control: a successful dump does mark it */
+	dump_stage();
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_assert_uint_eq(log_count(3), 1);
+	ck_assert(strstr(listing(), "ovl-layers-"));
+}
+END_TEST
+
+/* Only mountpoints-<ns>.img: a copy kept next to it is not an image of
+ * this dump, and is neither read nor rewritten. */
+START_TEST(t_only_image_names)
+{
+	struct scene s = scene(0);
+	struct snap copy, tilde;
+
+	scene_image("mountpoints-1.img", &s, 0);
+	run("cp -p %s %s.orig", img_path("mountpoints-1.img"),
+	    img_path("mountpoints-1.img"));
+	run("cp -p %s %s", img_path("mountpoints-1.img"),
+	    img_path("mountpoints-2.img~"));
+	copy = snap(img_path("mountpoints-1.img.orig"));
+	tilde = snap(img_path("mountpoints-2.img~"));
+	dump_stage();
+	ck_untouched(img_path("mountpoints-1.img.orig"), &copy);
+	ck_untouched(img_path("mountpoints-2.img~"), &tilde);
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_assert_uint_eq(log_count(3), 1);	/* the one image, described once */
+}
+END_TEST
+
+/* The namespace's root mount is criu's (--root), even an overlay: an
+ * overlay whose parent is not in the image, or at "/". */
+START_TEST(t_namespace_root_overlay_left)
+{
+	struct scene s = scene(0);
+	struct json_object *root;
+	struct snap before;
+
+	root = entry(P("m"), FSTYPE_OVERLAYFS, 0);
+	json_object_object_add(root, "mountpoint", json_object_new_string("/"));
+	make_image("mountpoints-1.img", entry(P("t1"), FSTYPE_TMPFS, 0),
+		   entry(P("b"), FSTYPE_TMPFS, 0),
+		   entry(P("m"), FSTYPE_OVERLAYFS, 0));	/* base not in it */
+	make_image("mountpoints-2.img", root);
+	before = snap(img_path("mountpoints-1.img"));
+	dump_stage();
+	ck_untouched(img_path("mountpoints-1.img"), &before);
+	ck_assert_str_eq(listing(), "mountpoints-1.img mountpoints-2.img");
+	ck_assert_ptr_null(log_text);
+	/* the control: with its parent in the image, it is described */
+	scene_image("mountpoints-1.img", &s, 0);
+	dump_stage();
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_assert_uint_eq(log_count(3), 1);
+	json_object_put(described(s.m.id));
+}
+END_TEST
+
+static void write_bytes(const char *path, const char *bytes, size_t len)
+{
+	FILE *f = fopen(path, "we");
+
+	ck_assert_msg(f, "%s: %m", path);
+	ck_assert_uint_eq(fwrite(bytes, 1, len, f), len);
+	ck_assert(!fclose(f));
+}
+
+/* Malformed images: an error, no crash, not rewritten, nothing written. */
+START_TEST(t_malformed_images)
+{
+	struct scene s = scene(0);
+	struct edit {
+		const char *what;
+		size_t len;		/* keep the first len bytes */
+		size_t at;		/* and set this one to poke, */
+		unsigned char poke;	/* unless 0 */
+	} edits[40];
+	size_t len, off[16], n[16], k, nedits = 0;
+	char *good, *bad, msg[128];
+
+	scene_image("good.img", &s, 0);
+	good = read_bytes(img_path("good.img"), &len);
+	k = walk(good, len, off, n, 16);
+	ck_assert_uint_eq(k, 4);
+	ck_assert(!unlink(img_path("good.img")));
+
+	edits[nedits++] = (struct edit){ "empty", 0, 0, 0 };
+	edits[nedits++] = (struct edit){ "a magic and a half", 6, 0, 0 };
+	edits[nedits++] = (struct edit){ "bad first magic", len, 0, 0x42 };
+	edits[nedits++] = (struct edit){ "another image's magic", len, 5, 0x42 };
+	for (size_t i = 0; i < k; i++) {
+		edits[nedits++] = (struct edit){ "cut in a length", off[i] - 2, 0, 0 };
+		edits[nedits++] = (struct edit){ "cut in an entry", off[i] + n[i] / 2, 0, 0 };
+		edits[nedits++] = (struct edit){ "one byte short", off[i] + n[i] - 1, 0, 0 };
+		edits[nedits++] = (struct edit){ "a length past the end", len, off[i] - 1, 0x7f };
+		edits[nedits++] = (struct edit){ "wire type 7", len, off[i], 0x0f };
+	}
+	edits[nedits++] = (struct edit){ "garbage after the magic", len, 0, 0 };
+	ck_assert_uint_eq(nedits, 5 + 5 * k);
+	fmt(msg, "1|Error (ovl_layers): mountpoints-1.img: %s\n", strerror(EINVAL));
+
+	bad = malloc(len);
+	ck_assert(bad);
+	for (size_t e = 0; e < nedits; e++) {
+		struct snap before;
+
+		memcpy(bad, good, len);
+		if (e == nedits - 1) {
+			srandom(1);
+			for (size_t i = 8; i < len; i++)
+				bad[i] = random();
+		} else if (edits[e].poke) {
+			bad[edits[e].at] = edits[e].poke;
+		}
+		write_bytes(img_path("mountpoints-1.img"), bad, edits[e].len);
+		before = snap(img_path("mountpoints-1.img"));
+		log_reset();
+		dump_stage();
+		ck_untouched(img_path("mountpoints-1.img"), &before);
+		ck_assert_msg(!strcmp(listing(), "mountpoints-1.img"),
+			      "%s: the plugin wrote %s", edits[e].what, listing());
+		ck_assert_msg(log_text && !strcmp(log_text, msg),
+			      "%s: log: %s", edits[e].what, log_text);
+	}
+	/* the control: the good bytes are described and marked */
+	write_bytes(img_path("mountpoints-1.img"), good, len);
+	log_reset();
+	dump_stage();
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_assert_uint_eq(log_count(3), 1);
+	free(bad);
+	free(good);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Restore */
+
+/* the scene's overlay at target, its layers from t1_dir and b_dir */
+static void ck_scene_mounted(const char *target, const char *t1_dir,
+			     const char *b_dir)
+{
+	struct statfs sfs;
+	struct mnt now = mount_at(target);
+	char want[2048], want2[2048];
+
+	ck_assert(!statfs(target, &sfs));
+	ck_assert_uint_eq(sfs.f_type, OVERLAYFS_MAGIC);
+	ck_assert_str_eq(now.fstype, "overlay");
+	ck_assert_str_eq(now.source, "ovltest");
+	/* the layers at their places in the yard (new kernels show layers
+	 * given with fsconfig() as lowerdir+) */
+	fmt(want, "lowerdir=%s/l1:%s/l2,upperdir=%s/u,workdir=%s/w",
+	    t1_dir, b_dir, t1_dir, t1_dir);
+	fmt(want2, "lowerdir+=%s/l1,lowerdir+=%s/l2,upperdir=%s/u,workdir=%s/w",
+	    t1_dir, b_dir, t1_dir, t1_dir);
+	ck_assert_msg(strstr(now.opts, want) || strstr(now.opts, want2),
+		      "options %s, want %s", now.opts, want);
+	ck_file(P("t1/l1/a"), "from-l1\n");
+	{
+		char p[PATHLEN];
+
+		fmt(p, "%s/a", target);
+		ck_file(p, "from-l1\n");
+		fmt(p, "%s/b", target);
+		ck_file(p, "from-l2\n");
+		fmt(p, "%s/c", target);
+		ck_file(p, "from-upper\n");
+		/* a write lands in the upper, not in a lower */
+		fmt(p, "%s/new", target);
+		write_text(p, "written\n");
+		fmt(p, "%s/a", target);
+		write_text(p, "changed\n");
+	}
+	ck_file(P("t1/u/new"), "written\n");
+	ck_file(P("t1/u/a"), "changed\n");
+	ck_file(P("t1/l1/a"), "from-l1\n");
+	ck_assert(access(P("b/l2/new"), F_OK) && errno == ENOENT);
+}
+
+/* mount-v2: each layer at <yard>/mnt-<its mount's ID><root> */
+START_TEST(t_restore_v2)
+{
+	struct scene s = scene(0);
+	char target[PATHLEN], t1_dir[PATHLEN], b_dir[PATHLEN];
+	struct statvfs sv;
+	unsigned int checked;
+
+	scene_image("mountpoints-1.img", &s, MS_NOATIME | MS_NODEV);
+	dump_stage();
+	ck_assert(!umount(P("m")));	/* the container is gone */
+
+	fmt(target, "%s",
+	    yard_v2((const struct mnt *const[]){ &s.t1, &s.b, NULL }, s.m.id));
+	fmt(t1_dir, "%s/mnt-%010d", P("yard"), s.t1.id);
+	fmt(b_dir, "%s/mnt-%010d", P("yard"), s.b.id);
+	checked = with_uuid((const char *const[]){ P("t1/u"), P("t1/w"),
+						   P("t1/l1"), P("b/l2"), NULL });
+	log_reset();
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__RESTORE), 0);
+	ck_assert_int_eq(restore_mount(s.m.id, target), 0);
+	ck_log_line(3, "ovl_layers: overlay %s (mount %d) mounted at %s from 4 layers (%u checked by file handle)",
+		    P("m"), s.m.id, target, checked);
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_scene_mounted(target, t1_dir, b_dir);
+	/* its own flags again */
+	ck_assert(!statvfs(target, &sv));
+	ck_assert(sv.f_flag & ST_NOATIME);
+	ck_assert(sv.f_flag & ST_NODEV);
+	ck_assert(!(sv.f_flag & (ST_RDONLY | ST_NOSUID | ST_NOEXEC)));
+	/* not ours: CRIU's to mount */
+	ck_assert_int_eq(restore_mount(s.t1.id, t1_dir), -ENOTSUP);
+	desc->exit(CR_PLUGIN_STAGE__RESTORE, 0);
+}
+END_TEST
+
+/* --mntns-compat-mode: the namespace's tree under a root, each layer at
+ * <root><its mount's mount point><root in the mount>; the overlay nosuid
+ * and noexec, as dumped */
+START_TEST(t_restore_compat)
+{
+	struct scene s = scene(MS_NOSUID | MS_NOEXEC);
+	char root[PATHLEN], target[PATHLEN], t1_dir[PATHLEN], b_dir[PATHLEN];
+	struct statvfs sv;
+	unsigned int checked;
+
+	scene_image("mountpoints-1.img", &s, MS_NOSUID | MS_NOEXEC);
+	dump_stage();
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_assert(!umount(P("m")));
+
+	mount_tmpfs("yard");
+	fmt(root, "%s/1", P("yard"));	/* <yard>/<ns> */
+	fmt(t1_dir, "%s%s", root, P("t1"));
+	fmt(b_dir, "%s%s", root, P("b"));
+	fmt(target, "%s%s", root, P("m"));
+	bind_mount(P("t1"), t1_dir);
+	bind_mount(P("b"), b_dir);
+	mkdir_p(target);
+	checked = with_uuid((const char *const[]){ P("t1/u"), P("t1/w"),
+						   P("t1/l1"), P("b/l2"), NULL });
+	log_reset();
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__RESTORE), 0);
+	ck_assert_int_eq(restore_mount(s.m.id, target), 0);
+	desc->exit(CR_PLUGIN_STAGE__RESTORE, 0);
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_log_line(3, "ovl_layers: overlay %s (mount %d) mounted at %s from 4 layers (%u checked by file handle)",
+		    P("m"), s.m.id, target, checked);
+	ck_assert(!statvfs(target, &sv));
+	ck_assert(sv.f_flag & ST_NOSUID);
+	ck_assert(sv.f_flag & ST_NOEXEC);
+	ck_assert(!(sv.f_flag & (ST_RDONLY | ST_NODEV)));
+	ck_scene_mounted(target, t1_dir, b_dir);
+}
+END_TEST
+
+/* An overlay of lowers alone mounted read-only: its superblock read-only
+ * again, and the mount read-only and nosuid */
+START_TEST(t_restore_read_only)
+{
+	struct mnt t1, t2, m;
+	char opts[512], target[PATHLEN], p[PATHLEN];
+	struct statvfs sv;
+
+	mount_tmpfs("t1");
+	mount_tmpfs("t2");
+	mkdir_p(P("t1/l1"));
+	mkdir_p(P("t2/l2"));
+	write_text(P("t1/l1/a"), "top\n");
+	write_text(P("t2/l2/a"), "below\n");
+	write_text(P("t2/l2/b"), "from-l2\n");
+	mkdir_p(P("m"));
+	fmt(opts, "lowerdir=%s:%s", P("t1/l1"), P("t2/l2"));
+	ck_assert(!mount("ro-ovl", P("m"), "overlay", MS_RDONLY | MS_NOSUID, opts));
+	t1 = mount_at(P("t1"));
+	t2 = mount_at(P("t2"));
+	m = mount_at(P("m"));
+	make_image("mountpoints-1.img", entry(base, FSTYPE_TMPFS, 0),
+		   entry(P("t1"), FSTYPE_TMPFS, 0), entry(P("t2"), FSTYPE_TMPFS, 0),
+		   entry(P("m"), FSTYPE_OVERLAYFS, MS_RDONLY | MS_NOSUID));
+	dump_stage();
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_assert(!umount(P("m")));
+
+	fmt(target, "%s", yard_v2((const struct mnt *const[]){ &t1, &t2, NULL }, m.id));
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__RESTORE), 0);
+	ck_assert_int_eq(restore_mount(m.id, target), 0);
+	desc->exit(CR_PLUGIN_STAGE__RESTORE, 0);
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_assert(!statvfs(target, &sv));
+	ck_assert(sv.f_flag & ST_RDONLY);
+	ck_assert(sv.f_flag & ST_NOSUID);
+	ck_assert_str_eq(mount_at(target).source, "ro-ovl");
+	ck_assert_msg(!strncmp(mount_at(target).opts, "ro,", 3), "%s",
+		      mount_at(target).opts);
+	fmt(p, "%s/a", target);
+	ck_file(p, "top\n");
+	fmt(p, "%s/b", target);
+	ck_file(p, "from-l2\n");
+	fmt(p, "%s/new", target);
+	ck_assert(open(p, O_WRONLY | O_CREAT, 0644) < 0 && errno == EROFS);
+}
+END_TEST
+
+/* An ext4 layer mounted again: its file handle confirms it; moved to
+ * another directory (same filesystem, same uuid), it is refused. */
+START_TEST(t_restore_ext4_moved_layer)
+{
+	struct mnt e, t, m;
+	char opts[1024], target[PATHLEN], e_dir[PATHLEN], p[PATHLEN];
+	unsigned int checked;
+
+	mkdir_p(P("e"));
+	run("truncate -s 32M %s && mkfs.ext4 -q -F %s && mount -o loop %s %s",
+	    P("e.img"), P("e.img"), P("e.img"), P("e"));
+	mount_tmpfs("t");
+	mkdir_p(P("e/l1"));
+	mkdir_p(P("t/u"));
+	mkdir_p(P("t/w"));
+	mkdir_p(P("m"));
+	write_text(P("e/l1/a"), "from-ext4\n");
+	fmt(opts, "lowerdir=%s,upperdir=%s,workdir=%s",
+	    P("e/l1"), P("t/u"), P("t/w"));
+	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
+	e = mount_at(P("e"));
+	t = mount_at(P("t"));
+	m = mount_at(P("m"));
+	make_image("mountpoints-1.img", entry(base, FSTYPE_TMPFS, 0),
+		   entry(P("e"), FSTYPE_AUTO, 0), entry(P("t"), FSTYPE_TMPFS, 0),
+		   entry(P("m"), FSTYPE_OVERLAYFS, 0));
+	dump_stage();
+	ck_assert_uint_eq(log_count(1), 0);
+	checked = with_uuid((const char *const[]){ P("t/u"), P("t/w"), P("e/l1"), NULL });
+	ck_assert_uint_ge(checked, 1);	/* ext4 has its uuid */
+	run("umount %s %s", P("m"), P("e"));
+
+	/* restore 1: the ext4 mounted again at its place in the yard */
+	fmt(target, "%s",
+	    yard_v2((const struct mnt *const[]){ &t, NULL }, m.id));
+	fmt(e_dir, "%s/mnt-%010d", P("yard"), e.id);
+	mkdir_p(e_dir);
+	run("mount -o loop %s %s", P("e.img"), e_dir);
+	log_reset();
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__RESTORE), 0);
+	ck_assert_int_eq(restore_mount(m.id, target), 0);
+	desc->exit(CR_PLUGIN_STAGE__RESTORE, 0);
+	ck_log_line(3, "ovl_layers: overlay %s (mount %d) mounted at %s from 3 layers (%u checked by file handle)",
+		    P("m"), m.id, target, checked);
+	fmt(p, "%s/a", target);
+	ck_file(p, "from-ext4\n");
+	ck_assert(!umount(target));
+
+	/* restore 2: l1 moved away, another directory in its place */
+	fmt(p, "mv %s/l1 %s/moved && mkdir %s/l1 && echo decoy > %s/l1/a",
+	    e_dir, e_dir, e_dir, e_dir);
+	run("%s", p);
+	log_reset();
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__RESTORE), 0);
+	ck_assert_int_eq(restore_mount(m.id, target), -ESTALE);
+	desc->exit(CR_PLUGIN_STAGE__RESTORE, -1);
+	ck_log_line(1, "Error (ovl_layers): overlay %s (mount %d): lower layer 1 (%s on mount %d) at %s/l1: another directory than the checkpoint's (its file handle differs)",
+		    P("m"), m.id, P("e/l1"), e.id, e_dir);
+	ck_assert(!is_mountpoint(target));
+	run("umount %s", e_dir);
+}
+END_TEST
+
+/* Two mounts of one overlay (a bind mount of its root): the second is
+ * bound from the first, one filesystem as dumped. */
+START_TEST(t_restore_second_mount_bound)
+{
+	struct scene s = scene(0);
+	struct json_object *o1, *o2, *dec;
+	struct snap before;
+	struct mnt mb;
+	struct stat st1, st2, yard;
+	char target[PATHLEN], target2[PATHLEN], p[PATHLEN];
+
+	bind_mount(P("m"), P("mb"));
+	mb = mount_at(P("mb"));
+	ck_assert_str_eq(mb.root, "/");
+	make_image("mountpoints-1.img", entry(base, FSTYPE_TMPFS, 0),
+		   entry(P("t1"), FSTYPE_TMPFS, 0), entry(P("b"), FSTYPE_TMPFS, 0),
+		   entry(P("m"), FSTYPE_OVERLAYFS, 0),
+		   entry(P("mb"), FSTYPE_OVERLAYFS, 0));
+	before = snap(img_path("mountpoints-1.img"));
+	dec = decode(img_path("mountpoints-1.img"));
+	dump_stage();
+	ck_marked("mountpoints-1.img", &before, dec, (int[]){ s.m.id, mb.id, 0 });
+	o1 = described(s.m.id);
+	o2 = described(mb.id);
+	ck_assert_str_eq(jstr(o2, "mountpoint"), P("mb"));
+	ck_assert_int_eq(jint(o1, "root_dev"), jint(o2, "root_dev"));
+	ck_scene_layers(o2, &s);
+	json_object_put(o1);
+	json_object_put(o2);
+	json_object_put(dec);
+	free(before.bytes);
+	run("umount %s %s", P("mb"), P("m"));
+
+	fmt(target, "%s",
+	    yard_v2((const struct mnt *const[]){ &s.t1, &s.b, NULL }, s.m.id));
+	fmt(target2, "%s/mnt-%010d", P("yard"), mb.id);
+	mkdir_p(target2);
+	log_reset();
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__RESTORE), 0);
+	ck_assert_int_eq(restore_mount(s.m.id, target), 0);
+	ck_assert_int_eq(restore_mount(mb.id, target2), 0);
+	desc->exit(CR_PLUGIN_STAGE__RESTORE, 0);
+	ck_log_line(3, "ovl_layers: overlay mount %d: a bind mount of %s", mb.id, target);
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_assert(!stat(target, &st1));
+	ck_assert(!stat(target2, &st2));
+	ck_assert_uint_eq(st1.st_dev, st2.st_dev);
+	ck_assert_uint_eq(st1.st_ino, st2.st_ino);
+	ck_assert(!stat(P("yard"), &yard));
+	ck_assert_uint_ne(st2.st_dev, yard.st_dev);	/* a mount, not a directory */
+	ck_assert_str_eq(mount_at(target2).fstype, "overlay");
+	ck_assert_str_eq(mount_at(target2).root, "/");
+	fmt(p, "%s/via-bind", target2);
+	write_text(p, "one fs\n");
+	fmt(p, "%s/via-bind", target);
+	ck_file(p, "one fs\n");
+	ck_file(P("t1/u/via-bind"), "one fs\n");
+}
+END_TEST
+
+/* Not an overlay of ours, damaged descriptions, a target CRIU would not
+ * give, a layer mount not restored: errors, and nothing mounted. */
+START_TEST(t_restore_refusals)
+{
+	struct scene s = scene(0);
+	char name[64], target[PATHLEN], path[PATHLEN];
+	struct json_object *o, *layers;
+
+	scene_image("mountpoints-1.img", &s, 0);
+	dump_stage();
+	ck_assert(!umount(P("m")));
+	fmt(name, "ovl-layers-%d.json", s.m.id);
+	fmt(path, "%s", img_path(name));
+	run("cp %s %s.good", path, path);
+	mount_tmpfs("yard");	/* no layer mounts in it yet */
+	fmt(target, "%s/mnt-%010d", P("yard"), s.m.id);
+	mkdir_p(target);
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__RESTORE), 0);
+
+	/* no description: not ours (-ENOTSUP lets CRIU go on), no message */
+	log_reset();
+	ck_assert_int_eq(restore_mount(s.m.id + 100000, target), -ENOTSUP);
+	ck_assert_ptr_null(log_text);
+
+	/* the layer mounts are not in the yard (yet) */
+	ck_assert_int_eq(restore_mount(s.m.id, target), -ENOENT);
+	ck_log_line(1, "Error (ovl_layers): overlay %s (mount %d): upper layer 0 (%s on mount %d) at %s/mnt-%010d/u: No such file or directory (is that mount restored after the overlay?)",
+		    P("m"), s.m.id, P("t1/u"), s.t1.id, P("yard"), s.t1.id);
+
+	/* a place neither <yard>/mnt-<id> nor ending in its mount point */
+	log_reset();
+	ck_assert_int_eq(restore_mount(s.m.id, P("yard")), -EINVAL);
+	ck_log_line(1, "Error (ovl_layers): overlay %s (mount %d): cannot tell where CRIU restores the other mounts from %s",
+		    P("m"), s.m.id, P("yard"));
+
+	/* not JSON; another format; another version */
+	write_text(path, "{ not json");
+	log_reset();
+	ck_assert_int_eq(restore_mount(s.m.id, target), -EINVAL);
+	ck_log_line(1, "Error (ovl_layers): %s: unreadable or not JSON", name);
+	run("cp %s.good %s", path, path);
+	o = json_object_from_file(path);
+	json_object_object_add(o, "format", json_object_new_string("other"));
+	ck_assert(!json_object_to_file(path, o));
+	log_reset();
+	ck_assert_int_eq(restore_mount(s.m.id, target), -EINVAL);
+	ck_log_line(1, "Error (ovl_layers): %s: not an ovl_layers_plugin image", name);
+	json_object_object_add(o, "format", json_object_new_string("ovl_layers_plugin"));
+	json_object_object_add(o, "version", json_object_new_int(2));
+	ck_assert(!json_object_to_file(path, o));
+	log_reset();
+	ck_assert_int_eq(restore_mount(s.m.id, target), -EINVAL);
+	ck_log_line(1, "Error (ovl_layers): %s: version 2, this plugin reads 1", name);
+
+	/* a layer too few for its descriptor */
+	json_object_object_add(o, "version", json_object_new_int(1));
+	ck_assert(json_object_object_get_ex(o, "layers", &layers));
+	json_object_array_del_idx(layers, 3, 1);
+	ck_assert(!json_object_to_file(path, o));
+	log_reset();
+	ck_assert_int_eq(restore_mount(s.m.id, target), -EINVAL);
+	ck_log_line(1, "Error (ovl_layers): overlay %s (mount %d): 3 layers saved for 4 records",
+		    P("m"), s.m.id);
+	json_object_put(o);
+
+	/* a layer that lost its root (a damaged or hand-edited file): named,
+	 * and no other layer's place reported for it */
+	{
+		char dir[PATHLEN];
+
+		fmt(dir, "%s/mnt-%010d", P("yard"), s.t1.id);
+		bind_mount(P("t1"), dir);
+		fmt(dir, "%s/mnt-%010d", P("yard"), s.b.id);
+		bind_mount(P("b"), dir);
+	}
+	run("cp %s.good %s", path, path);
+	o = json_object_from_file(path);
+	ck_assert(json_object_object_get_ex(o, "layers", &layers));
+	json_object_object_del(json_object_array_get_idx(layers, 2), "root");
+	ck_assert(!json_object_to_file(path, o));
+	json_object_put(o);
+	log_reset();
+	ck_assert_int_eq(restore_mount(s.m.id, target), -EINVAL);
+	ck_log_line(1, "Error (ovl_layers): overlay %s (mount %d): lower layer 1 (%s on mount %d): its place in the image is incomplete",
+		    P("m"), s.m.id, P("t1/l1"), s.t1.id);
+	ck_assert(!log_has("/w: "));
+
+	ck_assert(!is_mountpoint(target));
+	desc->exit(CR_PLUGIN_STAGE__RESTORE, -1);
+
+	/* the control: the good description mounts */
+	run("cp %s.good %s", path, path);
+	log_reset();
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__RESTORE), 0);
+	ck_assert_int_eq(restore_mount(s.m.id, target), 0);
+	desc->exit(CR_PLUGIN_STAGE__RESTORE, 0);
+	ck_assert(is_mountpoint(target));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("plugin");
+	TCase *tc = tcase_create("criu");
+
+	if (geteuid() != 0) {
+		printf("plugin: SKIP: needs root (real mounts in a private mount namespace)\n");
+		return 77;
+	}
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, t_loads_like_criu);
+	tcase_add_test(tc, t_dump_describes_and_marks);
+	tcase_add_test(tc, t_layer_mount_not_in_image);
+	tcase_add_test(tc, t_image_without_overlay_untouched);
+	tcase_add_test(tc, t_failed_dump_and_predump_untouched);
+	tcase_add_test(tc, t_only_image_names);
+	tcase_add_test(tc, t_namespace_root_overlay_left);
+	tcase_add_test(tc, t_malformed_images);
+	tcase_add_test(tc, t_restore_v2);
+	tcase_add_test(tc, t_restore_compat);
+	tcase_add_test(tc, t_restore_read_only);
+	tcase_add_test(tc, t_restore_ext4_moved_layer);
+	tcase_add_test(tc, t_restore_second_mount_bound);
+	tcase_add_test(tc, t_restore_refusals);
+	suite_add_tcase(s, tc);
+	return ovt_run(s, "plugin");
+}
