@@ -1,6 +1,6 @@
 # Checkpoint/restore of an overlay, CRIU's way, on the VM's kernel:
 # with the series every step works; without it, the predicted failure.
-# `make demo` tells the same story on screen.
+# `make demo` tells the same story on screen, then real criu's.
 
 CR_DEPS := kernel $(CLI)
 
@@ -12,6 +12,9 @@ check-cr: $(CR_DEPS)
 check-cr-unpatched: $(CR_DEPS)
 	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) --unpatched -- tests/cr/scenario.sh --unpatched
 
+# Then the same with the real criu 3.17.1 and the plugin, on Debian's
+# stock kernel with the series' module (tests/criu/criu.sh --demo).
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all kernel >/dev/null
+	$(Q)$(MAKE) --no-print-directory all kernel stock-kernel >/dev/null
 	$(Q)$(VM_RUN) -- tests/cr/scenario.sh --demo
+	$(Q)$(VM_RUN) --stock -- tests/criu/criu.sh --demo

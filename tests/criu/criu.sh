@@ -22,6 +22,8 @@
 #                        5. the documented limit: an overlay deeper than
 #                           its layers' mounts fails to restore, and the
 #                           plugin says why
+#   criu.sh --demo       3, 1 (three cycles) and 2, told on screen
+#                        (make demo)
 #   criu.sh --unpatched  the stock kernel's own overlay.ko (no layers
 #                        xattr): the plugin describes the overlay from the
 #                        option strings once; the second dump refuses, and
@@ -41,23 +43,40 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 mode=patched
 [ "${1:-}" = --unpatched ] && mode=unpatched
+[ "${1:-}" = --demo ] && mode=demo
 suite=criu
 [ $mode = unpatched ] && suite=criu-unpatched
+demo() { [ $mode = demo ]; }
 
 cli=$top/build/bin/ovl-layers
 plugin_dir=$top/build/criu
 no_plugin=$(mktemp -d /tmp/noplugin.XXXXXX)	# criu -L: an empty folder
 pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "$suite: ok   $*"; }
+ok() { pass=$((pass + 1)); demo || echo "$suite: ok   $*"; }
 ko() { fail=$((fail + 1)); echo "$suite: FAIL $*"; }
 check() { local what=$1; shift; if "$@" > /dev/null 2>&1; then ok "$what"; else ko "$what"; fi; }
 finish() {
-	echo "$suite: $pass passed, $fail failed"
-	[ -n "${OVT_RESULTS:-}" ] && echo "$suite $pass $fail" >> "$OVT_RESULTS"
+	if demo; then
+		say "Done: $pass checks passed, $fail failed"
+	else
+		echo "$suite: $pass passed, $fail failed"
+		[ -n "${OVT_RESULTS:-}" ] && echo "$suite $pass $fail" >> "$OVT_RESULTS"
+	fi
 	[ "$fail" = 0 ]; exit
 }
-# CRIU's own lines worth reading, from a log
-log() { grep -E "$2" "$1" | sed "s/^/$suite: log: /"; }
+# CRIU's own lines worth reading, from a log (the demo shows them as they
+# are, without criu's time stamps)
+log() {
+	if demo; then
+		grep -E "$2" "$1" | grep -v 'util.c:642' | sed -E 's/^\([0-9. ]+\) *(1: )?/    /'
+	else
+		grep -E "$2" "$1" | sed "s/^/$suite: log: /"
+	fi
+}
+# the demo's headings and the commands it shows (run only there)
+say() { demo && printf '\n\033[1m== %s\033[0m\n' "$*"; true; }
+show() { demo && { tell "$*"; eval "$*"; }; true; }
+tell() { demo && printf '\033[36m$ %s\033[0m\n' "$*"; true; }
 [ -x "$plugin_dir/ovl_layers_plugin.so" ] || { ko "no $plugin_dir/ovl_layers_plugin.so (make)"; finish; }
 command -v criu > /dev/null || { ko "criu is not installed (tests/criu/stock-kernel)"; finish; }
 
@@ -208,58 +227,86 @@ after_dump() {
 		test "$(overlay_entry "$img" with_plugin)" = true
 }
 
-if [ $mode = patched ]; then
-	# --- 1. three cycles with the plugin, and one in compat mode ---
+# --- 1. cycles with the plugin (the fourth in compat mode) ---
+with_plugin() {
+	local cycles=$1 n img opt
+	say "With ovl_layers_plugin.so (criu -L $plugin_dir): $cycles checkpoints and restores"
 	pid=$(new_container c1)
 	check "container c1 runs its overlay" grep -q ' /ovl .* - overlay ' "/proc/$pid/mountinfo"
-	for n in 1 2 3 4; do
+	for n in $(seq "$cycles"); do
 		img=$W/c1-img$n
 		opt=
-		[ $n = 4 ] && opt=--mntns-compat-mode
+		[ "$n" = 4 ] && opt=--mntns-compat-mode
+		say "Checkpoint $n"
+		tell "criu dump -t $pid -D $img -L $plugin_dir --enable-fs ext4"
 		dump c1 "$plugin_dir" "$img" "$pid"
 		check "dump $n with the plugin" test $? = 0
 		log "$img/dump.log" 'Error|ovl_layers: overlay .* described'
-		after_dump $n "$img" xattr
+		show "jq -c -M '.layers[] | {kind, index, mountpoint, root}' $(plugin_json "$img" /ovl)"
+		after_dump "$n" "$img" xattr
+		say "Restore $n ${opt:-}"
+		tell "criu restore -D $img -L $plugin_dir -d --root $W/c1 --enable-fs ext4 $opt"
 		pid=$(restore c1 "$plugin_dir" "$img" $opt)
 		check "restore $n with the plugin ${opt:-(mount-v2)}" test -n "$pid"
 		log "$img/restore.log" 'Error|ovl_layers: overlay .* mounted'
-		[ -n "$pid" ] && after_restore $n "$pid" "$img"
+		[ -n "$pid" ] || continue
+		show "grep ' /ovl ' /proc/$pid/mountinfo"
+		say "   the strings name a yard that is gone; the layers xattr says where the layers are:"
+		show "$cli -N $pid -o KIND,INDEX,STATUS,PATH,SOURCE /ovl"
+		show "cat /proc/$pid/fd/3; tail -n 2 /proc/$pid/root/ovl/c"
+		after_restore "$n" "$pid" "$img"
 	done
+}
 
-	# --- 2. the seed's bug: dumped again without the plugin ---
-	img=$W/c1-noplugin
+# --- 2. the seed's bug: the restored container dumped without it ---
+seed_bug() {
+	local img=$W/c1-noplugin
+	say "The seed's bug: the restored container, checkpointed without the plugin"
 	dump c1 "$no_plugin" "$img" "$pid"
 	check "without the plugin: dump of the restored container works" test $? = 0
 	check "without the plugin: the image keeps the yard strings" \
 		grep -qE '^lowerdir[+]?=/tmp/\.criu\.mntns\.' <(overlay_entry "$img" options)
-	echo "$suite: log: mountpoints image: /ovl options=$(overlay_entry "$img" options)"
+	demo || echo "$suite: log: mountpoints image: /ovl options=$(overlay_entry "$img" options)"
+	tell "criu dump -t $pid -D $img -L $no_plugin --enable-fs ext4"
+	show "crit decode -i $img/mountpoints-*.img | jq -r '.entries[] | select(.mountpoint == \"/ovl\") | .options'"
+	tell "criu restore -D $img -L $no_plugin -d --root $W/c1 --enable-fs ext4"
 	pid=$(restore c1 "$no_plugin" "$img")
 	check "without the plugin: the restore fails" test -z "$pid"
 	check "without the plugin: CRIU cannot mount the overlay on the vanished yard" \
 		grep -qE "Error \(criu/mount.c:[0-9]+\): mnt: Unable to mount ovl /tmp/.criu.mntns.*: No such file or directory" "$img/restore.log"
 	log "$img/restore.log" 'Error'
-	dmesg | grep -E 'overlayfs: failed to resolve' | tail -n 1 | sed "s/^/$suite: log: dmesg: /"
+	dmesg | grep -E 'overlayfs: failed to resolve' | tail -n 1 > "$img/dmesg"
+	log "$img/dmesg" 'overlayfs'
+}
 
-	# --- 3. a fresh container, no plugin at all ---
+# --- 3. a fresh container, no plugin at all ---
+no_plugin_at_all() {
+	local img=$W/c2-noplugin
+	say "Criu alone (no plugin) on a container that mounted its own overlay"
 	pid=$(new_container c2)
-	img=$W/c2-noplugin
+	show "grep ' /ovl ' /proc/$pid/mountinfo"
+	tell "criu dump -t $pid -D $img -L $no_plugin --enable-fs ext4"
 	dump c2 "$no_plugin" "$img" "$pid"
 	check "fresh container without the plugin: dump works" test $? = 0
 	check "its image keeps the container's layer paths" \
 		test "$(overlay_entry "$img" options)" = lowerdir=/l1:/l2,upperdir=/up/u,workdir=/up/w,uuid=on
+	tell "criu restore -D $img -L $no_plugin -d --root $W/c2 --enable-fs ext4"
 	pid=$(restore c2 "$no_plugin" "$img")
 	check "fresh container without the plugin: the first restore fails" test -z "$pid"
 	check "CRIU mounts the overlay from its own root, where /l1 is not the container's" \
 		grep -qE "Error \(criu/mount.c:[0-9]+\): mnt: Unable to mount ovl /tmp/.criu.mntns.*: No such file or directory" "$img/restore.log"
 	log "$img/restore.log" 'Error'
-	dmesg | grep -E 'overlayfs: failed to resolve' | tail -n 1 | sed "s/^/$suite: log: dmesg: /"
+	dmesg | grep -E 'overlayfs: failed to resolve' | tail -n 1 > "$img/dmesg"
+	log "$img/dmesg" 'overlayfs'
+}
 
-	# --- 4. a container whose root is an overlay, as runc or podman make
-	# it: criu restores it with --root, the plugin leaves it alone ---
+# --- 4. a container whose root is an overlay, as runc or podman make it:
+# criu restores it with --root, the plugin leaves it alone ---
+root_overlay() {
+	local img=$W/c5-img
 	rootfs=overlay
 	pid=$(new_container c5)
 	rootfs=tmpfs
-	img=$W/c5-img
 	check "overlay root: the container's root is an overlay" \
 		grep -q '^[0-9]* [0-9]* [0-9:]* / / .* - overlay ' "/proc/$pid/mountinfo"
 	dump c5 "$plugin_dir" "$img" "$pid"
@@ -274,12 +321,14 @@ if [ $mode = patched ]; then
 		test "$(layers_of "$pid" /ovl)" = "$ovl_layers"
 	check "overlay root: fd 3 reads back" test "$(cat "/proc/$pid/fd/3")" = $'one\nsecond'
 	log "$img/restore.log" 'Error|ovl_layers: overlay .* mounted'
+}
 
-	# --- 5. a limit of criu 3.17 (ovl_layers_plugin(1), BUGS): it mounts
-	# deeper mount points of a parent first, so an overlay deeper than its
-	# layers' mounts comes before them; the plugin says so ---
+# --- 5. a limit of criu 3.17 (ovl_layers_plugin(1), BUGS): it mounts
+# deeper mount points of a parent first, so an overlay deeper than its
+# layers' mounts comes before them; the plugin says so ---
+deep_overlay() {
+	local img=$W/c4-img
 	pid=$(new_container c4 'mkdir /up/u3 /up/w3; mount -t overlay ovl3 -o lowerdir=/l1,upperdir=/up/u3,workdir=/up/w3 /deep/er/ovl3')
-	img=$W/c4-img
 	dump c4 "$plugin_dir" "$img" "$pid"
 	check "deep overlay: dump with the plugin" test $? = 0
 	check "deep overlay: described" test -n "$(plugin_json "$img" /deep/er/ovl3)"
@@ -288,6 +337,18 @@ if [ $mode = patched ]; then
 	check "deep overlay: the plugin names the layer mount not restored yet" \
 		grep -q 'Error (ovl_layers): overlay /deep/er/ovl3 (mount [0-9]*): .* No such file or directory (is that mount restored after the overlay?)' "$img/restore.log"
 	log "$img/restore.log" 'Error'
+}
+
+if [ $mode = demo ]; then
+	no_plugin_at_all
+	with_plugin 3
+	seed_bug
+elif [ $mode = patched ]; then
+	with_plugin 4
+	seed_bug
+	no_plugin_at_all
+	root_overlay
+	deep_overlay
 else
 	# --- the stock overlay module: the plugin without the xattr ---
 	pid=$(new_container c3)
