@@ -223,44 +223,25 @@ int criu_mnt_image_read(int dir, const char *name, struct criu_mnt_image *img)
 	return parse_image(img);
 }
 
-static int write_all(int fd, const void *p, size_t n)
+int criu_write_file(int dir, const char *name, const void *buf, size_t len)
 {
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0)
-			return -errno;
-		p = (const char *)p + w;
-		n -= w;
-	}
-	return 0;
-}
-
-int criu_mnt_image_write(int dir, const char *name,
-			 const struct criu_mnt_image *img)
-{
-	static const unsigned char with_plugin[2] = { MNT_WITH_PLUGIN << 3, 1 };
 	char tmp[256];
-	size_t off;
-	int fd, err;
+	int fd, err = 0;
 
 	if (snprintf(tmp, sizeof(tmp), ".%s.ovl_layers", name) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
 	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	/* the magic, then each entry, marked ones two bytes longer */
-	off = img->nents ? img->ents[0].off - 4 : img->size;
-	err = write_all(fd, img->data, off);
-	for (size_t i = 0; !err && i < img->nents; i++) {
-		const struct criu_mnt *m = &img->ents[i];
-		uint32_t len = m->len + (m->mark ? sizeof(with_plugin) : 0);
+	while (!err && len) {
+		ssize_t w = write(fd, buf, len);
 
-		err = write_all(fd, &len, 4);
-		if (!err)
-			err = write_all(fd, img->data + m->off, m->len);
-		if (!err && m->mark)
-			err = write_all(fd, with_plugin, sizeof(with_plugin));
+		if (w < 0) {
+			err = -errno;
+		} else {
+			buf = (const char *)buf + w;
+			len -= w;
+		}
 	}
 	if (!err && fsync(fd))
 		err = -errno;
@@ -270,6 +251,38 @@ int criu_mnt_image_write(int dir, const char *name,
 		err = -errno;
 	if (err)
 		unlinkat(dir, tmp, 0);
+	return err;
+}
+
+int criu_mnt_image_write(int dir, const char *name,
+			 const struct criu_mnt_image *img)
+{
+	static const unsigned char with_plugin[2] = { MNT_WITH_PLUGIN << 3, 1 };
+	unsigned char *out, *o;
+	size_t off;
+	int err;
+
+	out = malloc(img->size + img->nents * sizeof(with_plugin));
+	if (!out)
+		return -ENOMEM;
+	/* the magic, then each entry, marked ones two bytes longer */
+	off = img->nents ? img->ents[0].off - 4 : img->size;
+	memcpy(out, img->data, off);
+	o = out + off;
+	for (size_t i = 0; i < img->nents; i++) {
+		const struct criu_mnt *m = &img->ents[i];
+		uint32_t len = m->len + (m->mark ? sizeof(with_plugin) : 0);
+
+		memcpy(o, &len, 4);
+		memcpy(o + 4, img->data + m->off, m->len);
+		o += 4 + m->len;
+		if (m->mark) {
+			memcpy(o, with_plugin, sizeof(with_plugin));
+			o += sizeof(with_plugin);
+		}
+	}
+	err = criu_write_file(dir, name, out, o - out);
+	free(out);
 	return err;
 }
 

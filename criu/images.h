@@ -47,6 +47,9 @@ int criu_mnt_image_read(int dir, const char *name, struct criu_mnt_image *img);
 int criu_mnt_image_write(int dir, const char *name,
 			 const struct criu_mnt_image *img);
 void criu_mnt_image_free(struct criu_mnt_image *img);
+/* Replace dir/name with buf, atomically (a temporary file, synced, then
+ * renamed over it).  0 or -errno. */
+int criu_write_file(int dir, const char *name, const void *buf, size_t len);
 
 const struct criu_mnt *criu_mnt_find(const struct criu_mnt_image *img,
 				     uint32_t mnt_id);

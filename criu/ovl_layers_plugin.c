@@ -297,35 +297,6 @@ out:
 	return err;
 }
 
-static int write_file(int dir, const char *name, const char *text)
-{
-	char tmp[128];
-	size_t n = strlen(text);
-	int fd, err = 0;
-
-	snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
-	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	while (!err && n) {
-		ssize_t w = write(fd, text, n);
-
-		if (w < 0) {
-			err = -errno;
-		} else {
-			text += w;
-			n -= w;
-		}
-	}
-	if (close(fd) && !err)
-		err = -errno;
-	if (!err && renameat(dir, tmp, dir, name))
-		err = -errno;
-	if (err)
-		unlinkat(dir, tmp, 0);
-	return err;
-}
-
 /*
  * Describe one overlay into ovl-layers-<mnt_id>.json.  An overlay that
  * cannot be described is recorded with the reason, and marked all the
@@ -367,10 +338,11 @@ static int dump_overlay(int dir, const struct criu_mnt_image *img,
 		    OVL_LAYERS_XATTR);
 	}
 	if (err != -ENOMEM) {
+		const char *text = json_object_to_json_string_ext(o,
+				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+
 		snprintf(name, sizeof(name), "ovl-layers-%u.json", m->mnt_id);
-		err = write_file(dir, name, json_object_to_json_string_ext(o,
-				 JSON_C_TO_STRING_PRETTY |
-				 JSON_C_TO_STRING_NOSLASHESCAPE));
+		err = text ? criu_write_file(dir, name, text, strlen(text)) : -ENOMEM;
 		if (!err)
 			m->mark = true;
 	}
@@ -696,7 +668,9 @@ static int restore_overlay(struct json_object *o, int id, const char *target)
 		    mountpoint, id, target, strerror(-err), failed);
 		goto out;
 	}
-	err = set_mount_flags(target, member_int(o, "flags"));
+	/* no flags member (a hand-edited image): none, not all of them */
+	err = set_mount_flags(target, member_int(o, "flags") < 0 ? 0
+				      : member_int(o, "flags"));
 	if (err) {
 		say(LOG_ERROR, "overlay %s (mount %d): its mount flags: %s",
 		    mountpoint, id, strerror(-err));
