@@ -227,6 +227,22 @@ after_dump() {
 		test "$(overlay_entry "$img" with_plugin)" = true
 }
 
+# restore_fails NAME IMAGES WHAT PATH: criu restores NAME from IMAGES
+# without the plugin, and fails where it mounts the overlay, the kernel
+# naming the layer path PATH (a regex) it could not find
+restore_fails() {
+	local name=$1 img=$2 what=$3 path=$4
+	tell "criu restore -D $img -L $no_plugin -d --root $W/$name --enable-fs ext4"
+	pid=$(restore "$name" "$no_plugin" "$img")
+	check "$what: the restore fails" test -z "$pid"
+	check "$what: criu cannot mount the overlay" grep -qE \
+		"Error \(criu/mount.c:[0-9]+\): mnt: Unable to mount ovl /tmp/.criu.mntns.*: No such file or directory" "$img/restore.log"
+	log "$img/restore.log" 'Error'
+	dmesg | grep -E 'overlayfs: failed to resolve' | tail -n 1 > "$img/dmesg"
+	check "$what: the kernel could not find $path" grep -qE "failed to resolve $path: -2" "$img/dmesg"
+	log "$img/dmesg" 'overlayfs'
+}
+
 # --- 1. cycles with the plugin (the fourth in compat mode) ---
 with_plugin() {
 	local cycles=$1 n img opt
@@ -262,21 +278,14 @@ with_plugin() {
 seed_bug() {
 	local img=$W/c1-noplugin
 	say "The seed's bug: the restored container, checkpointed without the plugin"
+	tell "criu dump -t $pid -D $img -L $no_plugin --enable-fs ext4"
 	dump c1 "$no_plugin" "$img" "$pid"
 	check "without the plugin: dump of the restored container works" test $? = 0
 	check "without the plugin: the image keeps the yard strings" \
 		grep -qE '^lowerdir[+]?=/tmp/\.criu\.mntns\.' <(overlay_entry "$img" options)
 	demo || echo "$suite: log: mountpoints image: /ovl options=$(overlay_entry "$img" options)"
-	tell "criu dump -t $pid -D $img -L $no_plugin --enable-fs ext4"
 	show "crit decode -i $img/mountpoints-*.img | jq -r '.entries[] | select(.mountpoint == \"/ovl\") | .options'"
-	tell "criu restore -D $img -L $no_plugin -d --root $W/c1 --enable-fs ext4"
-	pid=$(restore c1 "$no_plugin" "$img")
-	check "without the plugin: the restore fails" test -z "$pid"
-	check "without the plugin: CRIU cannot mount the overlay on the vanished yard" \
-		grep -qE "Error \(criu/mount.c:[0-9]+\): mnt: Unable to mount ovl /tmp/.criu.mntns.*: No such file or directory" "$img/restore.log"
-	log "$img/restore.log" 'Error'
-	dmesg | grep -E 'overlayfs: failed to resolve' | tail -n 1 > "$img/dmesg"
-	log "$img/dmesg" 'overlayfs'
+	restore_fails c1 "$img" "without the plugin, on the vanished yard" "'/tmp/\.criu\.mntns\.[^']*'"
 }
 
 # --- 3. a fresh container, no plugin at all ---
@@ -290,14 +299,7 @@ no_plugin_at_all() {
 	check "fresh container without the plugin: dump works" test $? = 0
 	check "its image keeps the container's layer paths" \
 		test "$(overlay_entry "$img" options)" = lowerdir=/l1:/l2,upperdir=/up/u,workdir=/up/w,uuid=on
-	tell "criu restore -D $img -L $no_plugin -d --root $W/c2 --enable-fs ext4"
-	pid=$(restore c2 "$no_plugin" "$img")
-	check "fresh container without the plugin: the first restore fails" test -z "$pid"
-	check "CRIU mounts the overlay from its own root, where /l1 is not the container's" \
-		grep -qE "Error \(criu/mount.c:[0-9]+\): mnt: Unable to mount ovl /tmp/.criu.mntns.*: No such file or directory" "$img/restore.log"
-	log "$img/restore.log" 'Error'
-	dmesg | grep -E 'overlayfs: failed to resolve' | tail -n 1 > "$img/dmesg"
-	log "$img/dmesg" 'overlayfs'
+	restore_fails c2 "$img" "fresh container without the plugin, from criu's own root" "'/l1'"
 }
 
 # --- 4. a container whose root is an overlay, as runc or podman make it:
