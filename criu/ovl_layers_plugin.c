@@ -213,7 +213,7 @@ static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
 	struct ovl_layers *l = NULL;
 	struct json_object *layers, *rec;
 	const char *reason;
-	unsigned int i, bad;
+	unsigned int i;
 	char *record = NULL;
 	pid_t pid;
 	int err;
@@ -233,7 +233,7 @@ static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
 	if (ovl_layers_source(l) == OVL_LAYERS_SOURCE_MOUNTINFO)
 		say(LOG_WARN, "overlay %s (mount %u): the kernel has no %s; its layers come from the mount option path strings, which are true only until the first restore",
 		    m->mountpoint, m->mnt_id, OVL_LAYERS_XATTR);
-	err = ovl_layers_resolve(l, pid, 0, &bad);
+	err = ovl_layers_resolve(l, pid, 0, NULL);
 	if (err) {
 		snprintf(buf, size, "resolving its layers in process %d's view: %s",
 			 (int)pid, ovl_layers_strerror(err));
