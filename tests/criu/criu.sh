@@ -175,6 +175,12 @@ lower 1 ok /l1 xattr
 lower 2 ok /l2 xattr'
 ovl2_layers='lower 1 ok /base xattr
 lower 2 ok /l1 xattr'
+# ovl-layers fails on /ovl in process $1's view, the strings being stale
+fallback_says_stale() {
+	local out
+	out=$("$cli" -N "$1" /ovl 2>&1) && return 1
+	grep -q 'the path strings are stale' <<< "$out"
+}
 # mountinfo's per-mount options of mount point $2 in process $1's view
 mount_opts() { awk -v m="$2" '$5 == m { print $6 }' "/proc/$1/mountinfo"; }
 # the plugin's file for the overlay at $2 in images $1
@@ -369,7 +375,7 @@ else
 	check "unpatched: restore 1: the strings name CRIU's yard now" \
 		grep -qE ' /ovl .*lowerdir[+]?=/tmp/\.criu\.mntns\.' "/proc/$pid/mountinfo"
 	check "unpatched: restore 1: so the fallback cannot find the layers any more" \
-		test "$("$cli" -N "$pid" -n -r -o STATUS /ovl 2>&1)" != ok
+		fallback_says_stale "$pid"
 	img=$W/c3-img2
 	dump c3 "$plugin_dir" "$img" "$pid"
 	check "unpatched: dump 2 completes (a plugin cannot fail it from its exit hook)" test $? = 0
