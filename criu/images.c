@@ -111,22 +111,45 @@ static int parse_entry(const unsigned char *p, size_t len, struct criu_mnt *m)
 	return m->root && m->mountpoint && m->source ? 0 : -EINVAL;
 }
 
-static int read_all(int dir, const char *name, unsigned char **data,
-		    size_t *size)
+/* Files of an images directory, which may come from another host: the
+ * name itself, never a symlink it is (O_NOFOLLOW), never blocking on a
+ * FIFO or a device (O_NONBLOCK), and only a regular file is read. */
+int criu_open_image_file(int dir, const char *name, struct stat *st)
+{
+	int fd = openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+			O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return -ENXIO;
+	}
+	return fd;
+}
+
+int criu_read_file(int dir, const char *name, size_t max,
+		   unsigned char **data, size_t *size)
 {
 	struct stat st;
 	ssize_t n;
 	size_t got = 0;
 	int fd, err = 0;
 
-	fd = openat(dir, name, O_RDONLY | O_CLOEXEC);
+	fd = criu_open_image_file(dir, name, &st);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		err = errno ? -errno : -EINVAL;
+		return fd;
+	if ((uint64_t)st.st_size > max) {
+		err = -EFBIG;
 		goto out;
 	}
-	*data = malloc(st.st_size ? st.st_size : 1);
+	*data = malloc(st.st_size + 1);
 	if (!*data) {
 		err = -ENOMEM;
 		goto out;
@@ -134,9 +157,13 @@ static int read_all(int dir, const char *name, unsigned char **data,
 	while (got < (size_t)st.st_size &&
 	       (n = read(fd, *data + got, st.st_size - got)) > 0)
 		got += n;
+	(*data)[got] = '\0';
 	*size = got;
-	if (got != (size_t)st.st_size)
+	if (got != (size_t)st.st_size) {
+		free(*data);
+		*data = NULL;
 		err = -EIO;
+	}
 out:
 	close(fd);
 	return err;
@@ -215,7 +242,7 @@ int criu_mnt_image_read(int dir, const char *name, struct criu_mnt_image *img)
 	int err;
 
 	memset(img, 0, sizeof(*img));
-	err = read_all(dir, name, &img->data, &img->size);
+	err = criu_read_file(dir, name, CRIU_IMAGE_MAX, &img->data, &img->size);
 	if (err) {
 		criu_mnt_image_free(img);
 		return err;
@@ -230,7 +257,11 @@ int criu_write_file(int dir, const char *name, const void *buf, size_t len)
 
 	if (snprintf(tmp, sizeof(tmp), ".%s.ovl_layers", name) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	/* a file of that name is never written through (a symlink planted
+	 * there, a FIFO, a leftover): it goes, and the new one must be new */
+	unlinkat(dir, tmp, 0);
+	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	while (!err && len) {

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 /* images/fstype.proto: FSTYPE__OVERLAYFS */
 #define CRIU_FSTYPE_OVERLAYFS	17
@@ -47,9 +48,19 @@ int criu_mnt_image_read(int dir, const char *name, struct criu_mnt_image *img);
 int criu_mnt_image_write(int dir, const char *name,
 			 const struct criu_mnt_image *img);
 void criu_mnt_image_free(struct criu_mnt_image *img);
-/* Replace dir/name with buf, atomically (a temporary file, synced, then
- * renamed over it).  0 or -errno. */
+/* Replace dir/name with buf, atomically (a temporary file created anew,
+ * O_EXCL | O_NOFOLLOW, synced, then renamed over it).  0 or -errno. */
 int criu_write_file(int dir, const char *name, const void *buf, size_t len);
+/* Open dir/name for reading if it is a regular file, without following a
+ * symlink or blocking on a FIFO: the fd, -ENXIO for another kind of file,
+ * or -errno (-ELOOP: a symlink). */
+int criu_open_image_file(int dir, const char *name, struct stat *st);
+/* Read all of dir/name (at most max bytes, -EFBIG beyond), opened as
+ * criu_open_image_file() does, into a malloc'd, NUL-terminated buffer. */
+int criu_read_file(int dir, const char *name, size_t max,
+		   unsigned char **data, size_t *size);
+/* No mount table of CRIU's comes near this. */
+#define CRIU_IMAGE_MAX	(256u << 20)
 
 const struct criu_mnt *criu_mnt_find(const struct criu_mnt_image *img,
 				     uint32_t mnt_id);

@@ -29,13 +29,25 @@
  * is at its mount's place plus its path inside the mount.  The library
  * checks each against the saved handle wherever the layer filesystem kept
  * its identity (ovl_layers_place()), and mounts the overlay from there.
- * The new mount's option strings name that yard and go stale when it
- * goes: the next dump reads the xattr again, not them.
+ * The new mount's option strings name the plugin's fds and go stale at
+ * once: the next dump reads the xattr again, not them.
+ *
+ * The images directory may come from another host, and the container is
+ * not trusted.  The dump looks into the container only through its view
+ * (ovl_view: its root fd, beneath which every path is resolved), names the
+ * overlay by its mount ID, and processes every image even when one fails;
+ * an overlay it cannot describe is marked all the same and restores with
+ * an error, never from its strings.  The restore cross-checks the JSON
+ * with the descriptor record and CRIU's own mount image (mount IDs,
+ * kinds, indexes, count), opens each layer beneath the mount CRIU restored
+ * for it (RESOLVE_BENEATH, no symlink, no other mount) and mounts that
+ * very directory by its fd.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +65,8 @@
 #define PLUGIN		"ovl_layers"
 #define FORMAT		"ovl_layers_plugin"
 #define FORMAT_VERSION	1
+/* an ovl-layers-<id>.json of 502 layers is some 200 KiB */
+#define JSON_MAX	(16u << 20)
 
 /* CRIU's log (criu-log.h needs headers criu does not install); weak, so
  * that a test program can load the plugin without criu. */
@@ -87,13 +101,14 @@ static int stage;
 /* Dump */
 
 /*
- * A process that sees mount mnt_id at mountpoint from its root: mount IDs
+ * The overlay mnt_id read in the view of a process that sees it: mount IDs
  * are unique system-wide, so any process whose mountinfo lists it is in
  * the overlay's mount namespace.  CRIU does not tell plugins the pids it
  * dumps (CRTOOLS_INIT_PID is set only with action scripts).  Each mount
  * namespace's mountinfo is read once; within the right one, a process
- * whose root is elsewhere (chrooted) or whose view of the mount point is
- * covered is passed over for the next.
+ * whose view lacks the mount (chrooted elsewhere) is passed over for the
+ * next.  The process is then looked at only through its view, opened
+ * once (its root fd and a pidfd: ovl_view_open()).
  */
 struct ns_seen {
 	ino_t *ino;
@@ -127,63 +142,72 @@ static void ns_add(struct ns_seen *ns, ino_t ino, bool has)
 	ns->has[ns->n++] = has;
 }
 
-static bool lists_mount(const char *pid, uint32_t mnt_id, char **line,
-			size_t *cap)
+static bool lists_mount(int procfd, uint32_t mnt_id, char **line, size_t *cap)
 {
-	char path[PATH_MAX], want[16];
+	char want[16];
 	bool listed = false;
-	FILE *f;
+	int fd = openat(procfd, "mountinfo", O_RDONLY | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
 
-	snprintf(path, sizeof(path), "/proc/%s/mountinfo", pid);
 	snprintf(want, sizeof(want), "%u ", mnt_id);
-	f = fopen(path, "re");
 	while (f && !listed && getline(line, cap, f) > 0)
 		listed = !strncmp(*line, want, strlen(want));
 	if (f)
 		fclose(f);
+	else if (fd >= 0)
+		close(fd);
 	return listed;
 }
 
-static pid_t find_pid(uint32_t mnt_id, const char *mountpoint)
+static int read_in_its_view(uint32_t mnt_id, struct ovl_view **view,
+			    struct ovl_layers **l, const char **reason)
 {
 	DIR *proc = opendir("/proc");
 	struct ns_seen ns = { 0 };
 	struct dirent *de;
 	char *line = NULL;
 	size_t cap = 0;
-	pid_t found = -1;
+	int err = -ENOENT;
 
-	while (proc && found < 0 && (de = readdir(proc))) {
-		char path[PATH_MAX];
-		struct statx stx;
+	*reason = "no process of the dumped mount namespace sees the overlay";
+	while (proc && err == -ENOENT && (de = readdir(proc))) {
 		struct stat st;
-		int has;
+		int procfd, has;
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/mnt", de->d_name);
-		if (stat(path, &st))
+		procfd = openat(dirfd(proc), de->d_name,
+				O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (procfd < 0)
 			continue;
+		if (fstatat(procfd, "ns/mnt", &st, 0)) {
+			close(procfd);
+			continue;
+		}
 		has = ns_lookup(&ns, st.st_ino);
 		if (has < 0) {
-			has = lists_mount(de->d_name, mnt_id, &line, &cap);
+			has = lists_mount(procfd, mnt_id, &line, &cap);
 			ns_add(&ns, st.st_ino, has);
 		}
-		if (!has)
+		close(procfd);
+		if (!has || ovl_view_open(atoi(de->d_name), 0, view))
 			continue;
-		if (snprintf(path, sizeof(path), "/proc/%s/root%s", de->d_name,
-			     mountpoint) >= (int)sizeof(path))
-			continue;
-		if (!statx(AT_FDCWD, path, 0, STATX_MNT_ID, &stx) &&
-		    (stx.stx_mask & STATX_MNT_ID) && stx.stx_mnt_id == mnt_id)
-			found = atoi(de->d_name);
+		err = ovl_layers_read_mount(*view, mnt_id, 0, l, reason);
+		/* not in its view (chrooted), or gone: the next one */
+		if (err == -ENOENT || err == -ESRCH) {
+			ovl_view_unref(*view);
+			*view = NULL;
+			err = -ENOENT;
+			*reason = "no process of the dumped mount namespace "
+				  "sees the overlay";
+		}
 	}
 	free(line);
 	free(ns.ino);
 	free(ns.has);
 	if (proc)
 		closedir(proc);
-	return found;
+	return err;
 }
 
 static int add(struct json_object *o, const char *key, struct json_object *v)
@@ -210,6 +234,7 @@ static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
 		    struct json_object *o, const char **why, char *buf,
 		    size_t size)
 {
+	struct ovl_view *view = NULL;
 	struct ovl_layers *l = NULL;
 	struct json_object *layers, *rec;
 	const char *reason;
@@ -218,22 +243,22 @@ static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
 	pid_t pid;
 	int err;
 
-	pid = find_pid(m->mnt_id, m->mountpoint);
-	if (pid < 0) {
-		*why = "no process of the dumped mount namespace sees the overlay at its mount point (covered by another mount?)";
-		return -ENOENT;
+	err = read_in_its_view(m->mnt_id, &view, &l, &reason);
+	if (err == -ENOENT && !view) {
+		*why = reason;
+		return err;
 	}
-	err = ovl_layers_read_reason(pid, m->mountpoint, 0, &l, &reason);
+	pid = ovl_view_pid(view);
 	if (err) {
 		snprintf(buf, size, "reading its layers in process %d's view: %s",
 			 (int)pid, reason);
 		*why = buf;
-		return err;
+		goto out;
 	}
 	if (ovl_layers_source(l) == OVL_LAYERS_SOURCE_MOUNTINFO)
 		say(LOG_WARN, "overlay %s (mount %u): the kernel has no %s; its layers come from the mount option path strings, which are true only until the first restore",
 		    m->mountpoint, m->mnt_id, OVL_LAYERS_XATTR);
-	err = ovl_layers_resolve(l, pid, 0, NULL);
+	err = ovl_layers_resolve_view(l, view, 0, NULL);
 	if (err) {
 		snprintf(buf, size, "resolving its layers in process %d's view: %s",
 			 (int)pid, ovl_layers_strerror(err));
@@ -263,7 +288,8 @@ static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
 			snprintf(buf, size, "its %s layer %u is %s in process %d's view",
 				 ovl_layer_kind_name(r.kind), r.index,
 				 ovl_layer_status_name(loc.status), (int)pid);
-		else if (!(lm = criu_mnt_find(img, loc.mnt_id)))
+		else if (!(lm = criu_mnt_find(img, loc.mnt_id)) ||
+			 lm->mnt_id == m->mnt_id)
 			snprintf(buf, size, "its %s layer %u (%s) is on mount %d, which is not in the dumped mount namespace",
 				 ovl_layer_kind_name(r.kind), r.index, loc.path,
 				 loc.mnt_id);
@@ -294,21 +320,22 @@ static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
 out:
 	free(record);
 	ovl_layers_free(l);
+	ovl_view_unref(view);
 	return err;
 }
 
 /*
- * Describe one overlay into ovl-layers-<mnt_id>.json.  An overlay that
- * cannot be described is recorded with the reason, and marked all the
- * same: the restore then stops with that reason, rather than CRIU mounting
- * whatever the saved strings lead to.
+ * The description of one overlay, for ovl-layers-<mnt_id>.json.  An
+ * overlay that cannot be described is described by the reason, and marked
+ * all the same: the restore then stops with that reason, rather than CRIU
+ * mounting whatever the saved strings lead to.  NULL: out of memory.
  */
-static int dump_overlay(int dir, const struct criu_mnt_image *img,
-			struct criu_mnt *m)
+static struct json_object *dump_overlay(const struct criu_mnt_image *img,
+					const struct criu_mnt *m)
 {
 	struct json_object *o = json_object_new_object();
 	const char *why = NULL;
-	char name[64], buf[PATH_MAX + 256];
+	char buf[PATH_MAX + 256];
 	int err;
 
 	if (!o || add_str(o, "format", FORMAT) ||
@@ -319,7 +346,7 @@ static int dump_overlay(int dir, const struct criu_mnt_image *img,
 	    add_int(o, "root_dev", m->root_dev) ||
 	    add_int(o, "flags", m->flags)) {
 		json_object_put(o);
-		return -ENOMEM;
+		return NULL;
 	}
 	err = describe(img, m, o, &why, buf, sizeof(buf));
 	if (err && !why)
@@ -328,8 +355,10 @@ static int dump_overlay(int dir, const struct criu_mnt_image *img,
 		say(LOG_ERROR, "overlay %s (mount %u) cannot be described: %s; it will not be restored",
 		    m->mountpoint, m->mnt_id, why);
 		json_object_object_del(o, "layers");
-		if (add_str(o, "error", why))
-			err = -ENOMEM;
+		if (add_str(o, "error", why)) {
+			json_object_put(o);
+			return NULL;
+		}
 	} else {
 		say(LOG_INFO, "overlay %s (mount %u): %u layers described from %s",
 		    m->mountpoint, m->mnt_id,
@@ -337,17 +366,21 @@ static int dump_overlay(int dir, const struct criu_mnt_image *img,
 			json_object_object_get(o, "layers")),
 		    OVL_LAYERS_XATTR);
 	}
-	if (err != -ENOMEM) {
-		const char *text = json_object_to_json_string_ext(o,
-				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+	return o;
+}
 
-		snprintf(name, sizeof(name), "ovl-layers-%u.json", m->mnt_id);
-		err = text ? criu_write_file(dir, name, text, strlen(text)) : -ENOMEM;
-		if (!err)
-			m->mark = true;
+/* What is wrong with a file of the images directory. */
+static const char *image_error(int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return "not a CRIU mount image (or a damaged one)";
+	case -ENXIO:
+		return "not a regular file";
+	case -ELOOP:
+		return "a symbolic link";
 	}
-	json_object_put(o);
-	return err;
+	return strerror(-err);
 }
 
 /* The root of its mount namespace: its parent is not in the namespace. */
@@ -371,6 +404,107 @@ static bool is_mnt_image(const char *name)
 	return !strcmp(p, ".img");
 }
 
+/*
+ * The image could not be written back marked: then CRIU would restore its
+ * overlays from their option strings, unmarked.  Move it aside, so that a
+ * restore from these images fails with CRIU's own "no such image" instead
+ * of mounting whatever those strings lead to.
+ */
+static void fail_closed(int dir, const char *name)
+{
+	char aside[256];
+
+	snprintf(aside, sizeof(aside), "%s.ovl_layers-incomplete", name);
+	if (renameat(dir, name, dir, aside))
+		say(LOG_ERROR, "%s: cannot move it aside either (%s): a restore from these images would mount its overlays from their option strings",
+		    name, strerror(errno));
+	else
+		say(LOG_ERROR, "%s moved aside to %s: these images cannot be restored",
+		    name, aside);
+}
+
+/*
+ * Every overlay of one mountpoints image: each described, each marked
+ * (described or not), the image written back first and only then the
+ * descriptions, so that whatever fails leaves a marked overlay without a
+ * usable description (its restore fails) and never an unmarked one (CRIU
+ * would use the strings).  Returns 0 or the first error; every error is
+ * an Error line of criu's log.
+ */
+static int dump_image(int dir, const char *name)
+{
+	struct criu_mnt_image img;
+	struct json_object **desc;
+	size_t marked = 0;
+	int err, first = 0;
+
+	err = criu_mnt_image_read(dir, name, &img);
+	if (err) {
+		say(LOG_ERROR, "%s: %s: its overlays are not described", name,
+		    image_error(err));
+		return err;
+	}
+	desc = calloc(img.nents ? img.nents : 1, sizeof(*desc));
+	if (!desc) {
+		criu_mnt_image_free(&img);
+		say(LOG_ERROR, "%s: out of memory", name);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < img.nents; i++) {
+		struct criu_mnt *m = &img.ents[i];
+
+		/*
+		 * Bind mounts of a subdirectory (root not "/") are CRIU's,
+		 * and so is the namespace's root mount: a container's root
+		 * overlay is the runtime's, mounted again before the restore
+		 * and given as criu --root.
+		 */
+		if (m->fstype != CRIU_FSTYPE_OVERLAYFS ||
+		    strcmp(m->root, "/") || is_ns_root(&img, m))
+			continue;
+		desc[i] = dump_overlay(&img, m);
+		if (!desc[i]) {
+			say(LOG_ERROR, "overlay %s (mount %u): out of memory; it will not be restored",
+			    m->mountpoint, m->mnt_id);
+			first = first ? first : -ENOMEM;
+		}
+		m->mark = true;
+		marked++;
+	}
+	if (marked) {
+		err = criu_mnt_image_write(dir, name, &img);
+		if (err) {
+			say(LOG_ERROR, "%s: writing it back with its overlays marked: %s",
+			    name, strerror(-err));
+			fail_closed(dir, name);
+			first = first ? first : err;
+		}
+	}
+	for (size_t i = 0; !err && i < img.nents; i++) {
+		const struct criu_mnt *m = &img.ents[i];
+		const char *text;
+		char file[64];
+		int e;
+
+		if (!desc[i])
+			continue;
+		text = json_object_to_json_string_ext(desc[i],
+				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+		snprintf(file, sizeof(file), "ovl-layers-%u.json", m->mnt_id);
+		e = text ? criu_write_file(dir, file, text, strlen(text)) : -ENOMEM;
+		if (e) {
+			say(LOG_ERROR, "overlay %s (mount %u): writing %s: %s; it will not be restored",
+			    m->mountpoint, m->mnt_id, file, strerror(-e));
+			first = first ? first : e;
+		}
+	}
+	for (size_t i = 0; i < img.nents; i++)
+		json_object_put(desc[i]);
+	free(desc);
+	criu_mnt_image_free(&img);
+	return first;
+}
+
 static int dump_images(void)
 {
 	int dir = criu_get_image_dir(), dfd, err = 0;
@@ -388,37 +522,14 @@ static int dump_images(void)
 			close(dfd);
 		return -EIO;
 	}
-	while (!err && (de = readdir(d))) {
-		struct criu_mnt_image img;
-		unsigned int marked = 0;
+	/* every image, even after one failed */
+	while ((de = readdir(d))) {
+		int e;
 
 		if (!is_mnt_image(de->d_name))
 			continue;
-		err = criu_mnt_image_read(dir, de->d_name, &img);
-		if (err) {
-			say(LOG_ERROR, "%s: %s", de->d_name, strerror(-err));
-			break;
-		}
-		for (size_t i = 0; !err && i < img.nents; i++) {
-			struct criu_mnt *m = &img.ents[i];
-
-			/*
-			 * Bind mounts of a subdirectory (root not "/") are
-			 * CRIU's, and so is the namespace's root mount: a
-			 * container's root overlay is the runtime's, mounted
-			 * again before the restore and given as criu --root.
-			 */
-			if (m->fstype != CRIU_FSTYPE_OVERLAYFS ||
-			    strcmp(m->root, "/") || is_ns_root(&img, m))
-				continue;
-			err = dump_overlay(dir, &img, m);
-			marked += m->mark;
-		}
-		if (!err && marked)
-			err = criu_mnt_image_write(dir, de->d_name, &img);
-		if (err)
-			say(LOG_ERROR, "%s: %s", de->d_name, strerror(-err));
-		criu_mnt_image_free(&img);
+		e = dump_image(dir, de->d_name);
+		err = err ? err : e;
 	}
 	closedir(d);
 	return err;
@@ -447,24 +558,53 @@ static int64_t member_int(struct json_object *o, const char *key)
 	return json_object_get_int64(v);
 }
 
+/* The whole text as one JSON object, nothing before or after it. */
+static struct json_object *parse_json(const char *text, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o = NULL;
+	size_t end;
+
+	if (!tok || len > JSON_MAX)
+		goto out;
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_is_type(o, json_type_object))
+		goto bad;
+	for (end = json_tokener_get_parse_end(tok); end < len; end++)
+		if (!strchr(" \t\r\n", text[end]))
+			goto bad;
+	goto out;
+bad:
+	json_object_put(o);
+	o = NULL;
+out:
+	json_tokener_free(tok);
+	return o;
+}
+
+/* ovl-layers-<id>.json; NULL with *err -ENOENT when there is none (the
+ * mount is not ours), or another error, said. */
 static struct json_object *load_json(int id, int *err)
 {
 	struct json_object *o = NULL;
-	char name[64], *text = NULL;
-	struct stat st;
-	int fd;
+	unsigned char *text = NULL;
+	char name[64];
+	size_t len;
 
 	snprintf(name, sizeof(name), "ovl-layers-%d.json", id);
-	fd = openat(criu_get_image_dir(), name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		*err = -errno;
+	*err = criu_read_file(criu_get_image_dir(), name, JSON_MAX, &text, &len);
+	if (*err == -ENOENT)
+		return NULL;
+	if (*err) {
+		say(LOG_ERROR, "%s: %s", name, *err == -EFBIG ?
+		    "larger than any description" : image_error(*err));
+		*err = *err == -ELOOP || *err == -EFBIG || *err == -ENXIO ?
+		       -EINVAL : *err;
 		return NULL;
 	}
 	*err = -EINVAL;
-	if (!fstat(fd, &st) && st.st_size < (1 << 24) &&
-	    (text = calloc(1, st.st_size + 1)) &&
-	    read(fd, text, st.st_size) == st.st_size)
-		o = json_tokener_parse(text);
+	o = parse_json((const char *)text, len);
 	if (o && (!member_str(o, "format") || strcmp(member_str(o, "format"), FORMAT)))
 		say(LOG_ERROR, "%s: not an %s image", name, FORMAT);
 	else if (o && member_int(o, "version") != FORMAT_VERSION)
@@ -479,8 +619,73 @@ static struct json_object *load_json(int id, int *err)
 		o = NULL;
 	}
 	free(text);
-	close(fd);
 	return o;
+}
+
+/*
+ * CRIU's mount images, read once at the first restore hook: what the
+ * descriptions are checked against.  An image that cannot be read is left
+ * out (an overlay in it then has no entry, and is refused).
+ */
+static struct criu_mnt_image *images;
+static size_t nimages;
+static bool images_read;
+
+static void read_mnt_images(void)
+{
+	int dir = criu_get_image_dir(), dfd;
+	struct dirent *de;
+	DIR *d;
+
+	images_read = true;
+	dfd = dir >= 0 ? openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		struct criu_mnt_image img, *more;
+
+		if (!is_mnt_image(de->d_name) ||
+		    criu_mnt_image_read(dir, de->d_name, &img))
+			continue;
+		more = realloc(images, (nimages + 1) * sizeof(*images));
+		if (!more) {
+			criu_mnt_image_free(&img);
+			break;
+		}
+		images = more;
+		images[nimages++] = img;
+	}
+	closedir(d);
+}
+
+static void free_mnt_images(void)
+{
+	for (size_t i = 0; i < nimages; i++)
+		criu_mnt_image_free(&images[i]);
+	free(images);
+	images = NULL;
+	nimages = 0;
+	images_read = false;
+}
+
+/* The entry of mount id in CRIU's images, and the image it is in. */
+static const struct criu_mnt *mnt_entry(int id, const struct criu_mnt_image **img)
+{
+	if (!images_read)
+		read_mnt_images();
+	for (size_t i = 0; i < nimages; i++) {
+		const struct criu_mnt *m = criu_mnt_find(&images[i], id);
+
+		if (m) {
+			*img = &images[i];
+			return m;
+		}
+	}
+	return NULL;
 }
 
 /*
@@ -519,51 +724,80 @@ static int where_mounts_are(const char *target, int id, const char *mountpoint,
 	return -EINVAL;
 }
 
-static int layer_dir(const struct places *p, struct json_object *layer,
-		     char *buf, size_t size)
+static int open_beneath(int dirfd, const char *rel, uint64_t resolve)
 {
-	const char *root = member_str(layer, "root");
-	const char *mp = member_str(layer, "mountpoint");
-	int64_t id = member_int(layer, "mnt_id");
-	int n;
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS | resolve,
+	};
+	int fd;
 
-	if (!root || !mp || id < 0)
-		return -EINVAL;
-	if (!strcmp(root, "/"))
-		root = "";
-	if (p->by_id)
-		n = snprintf(buf, size, "%s/mnt-%010d%s", p->base, (int)id, root);
-	else
-		n = snprintf(buf, size, "%s%s%s", p->base,
-			     strcmp(mp, "/") ? mp : "", root);
-	return n < (int)size ? 0 : -ENAMETOOLONG;
+	rel += strspn(rel, "/");
+	fd = (int)syscall(SYS_openat2, dirfd, *rel ? rel : ".", &how,
+			  sizeof(how));
+	return fd < 0 ? -errno : fd;
 }
 
-/* The mount's own flags: CRIU does not apply them to a plugin's mount. */
-static int set_mount_flags(const char *target, int64_t flags)
+/*
+ * The layer directory of one saved layer, opened beneath the mount CRIU
+ * restored for lm: that mount's root first (it must be a mount's root, not
+ * a directory waiting for one), then the layer's root inside it, which may
+ * take no "..", no symlink and no other mount.  dir names it for messages.
+ */
+static int open_layer(const struct places *p, const struct criu_mnt *lm,
+		      const char *root, char *dir, size_t size)
 {
-	struct mount_attr attr = { 0 };
+	struct statx stx;
+	char own[32];
+	const char *rel;
+	int base, mnt, fd;
+
+	snprintf(own, sizeof(own), "mnt-%010u", lm->mnt_id);
+	rel = p->by_id ? own : lm->mountpoint;
+	snprintf(dir, size, "%s%s%s%s", p->base, p->by_id ? "/" : "",
+		 p->by_id || strcmp(rel, "/") ? rel : "", strcmp(root, "/") ? root : "");
+	base = open(p->base, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (base < 0)
+		return -errno;
+	mnt = open_beneath(base, rel, 0);
+	close(base);
+	if (mnt < 0)
+		return mnt;
+	if (statx(mnt, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx) ||
+	    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
+	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
+		close(mnt);
+		return -ENOENT;	/* not mounted there (yet) */
+	}
+	fd = open_beneath(mnt, root, RESOLVE_NO_XDEV);
+	close(mnt);
+	return fd;
+}
+
+/* A mount's MS_* flags (CRIU's MntEntry.flags) as mount attributes; CRIU
+ * does not apply them to a plugin's mount. */
+static unsigned int attr_of_flags(uint32_t flags)
+{
+	unsigned int attr = 0;
 
 	if (flags & MS_RDONLY)
-		attr.attr_set |= MOUNT_ATTR_RDONLY;
+		attr |= MOUNT_ATTR_RDONLY;
 	if (flags & MS_NOSUID)
-		attr.attr_set |= MOUNT_ATTR_NOSUID;
+		attr |= MOUNT_ATTR_NOSUID;
 	if (flags & MS_NODEV)
-		attr.attr_set |= MOUNT_ATTR_NODEV;
+		attr |= MOUNT_ATTR_NODEV;
 	if (flags & MS_NOEXEC)
-		attr.attr_set |= MOUNT_ATTR_NOEXEC;
+		attr |= MOUNT_ATTR_NOEXEC;
 	if (flags & MS_NODIRATIME)
-		attr.attr_set |= MOUNT_ATTR_NODIRATIME;
-	if (flags & (MS_NOATIME | MS_STRICTATIME)) {
-		attr.attr_clr = MOUNT_ATTR__ATIME;
-		attr.attr_set |= flags & MS_NOATIME ? MOUNT_ATTR_NOATIME
-						    : MOUNT_ATTR_STRICTATIME;
-	}
-	if (!attr.attr_set && !attr.attr_clr)
-		return 0;
-	if (syscall(SYS_mount_setattr, AT_FDCWD, target, 0, &attr, sizeof(attr)))
-		return -errno;
-	return 0;
+		attr |= MOUNT_ATTR_NODIRATIME;
+	if (flags & MS_NOSYMFOLLOW)
+		attr |= MOUNT_ATTR_NOSYMFOLLOW;
+	if (flags & MS_NOATIME)
+		attr |= MOUNT_ATTR_NOATIME;
+	else if (flags & MS_STRICTATIME)
+		attr |= MOUNT_ATTR_STRICTATIME;
+	return attr;	/* else MOUNT_ATTR_RELATIME, which is 0 */
 }
 
 /* The saved overlay's other options, and its source ("overlay", say) as
@@ -575,14 +809,66 @@ static int mount_options(const struct ovl_layers *l, const char *source,
 
 	if (!rest)
 		rest = "";
-	if (!source || !*source || strchr(source, ','))
+	if (!source || !*source || strpbrk(source, ",\""))
 		*out = strdup(rest);
 	else if (asprintf(out, "%s%ssource=%s", rest, *rest ? "," : "", source) < 0)
 		*out = NULL;
 	return *out ? 0 : -ENOMEM;
 }
 
-static int restore_overlay(struct json_object *o, int id, const char *target)
+/* The description of overlay ent agrees with CRIU's image of it. */
+static int check_description(struct json_object *o, const struct criu_mnt *ent,
+			     const char *mountpoint)
+{
+	int64_t flags = member_int(o, "flags");
+
+	if (member_int(o, "mnt_id") != ent->mnt_id ||
+	    strcmp(mountpoint, ent->mountpoint) ||
+	    member_int(o, "root_dev") != ent->root_dev ||
+	    (json_object_object_get_ex(o, "flags", NULL) && flags != ent->flags)) {
+		say(LOG_ERROR, "overlay %s (mount %u): its description disagrees with CRIU's mount image (mount ID, mount point, device or flags)",
+		    ent->mountpoint, ent->mnt_id);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Layer i of the description agrees with record i and with the image:
+ * its kind and index, and a mount of the overlay's own image. */
+static const struct criu_mnt *check_layer(struct json_object *one,
+					  const struct ovl_layer_record *r,
+					  const struct criu_mnt_image *img,
+					  const struct criu_mnt *ent,
+					  const char **what)
+{
+	const char *kind = member_str(one, "kind");
+	const char *mp = member_str(one, "mountpoint");
+	const char *root = member_str(one, "root");
+	int64_t id = member_int(one, "mnt_id");
+	const struct criu_mnt *lm;
+
+	*what = "its place in the image is incomplete";
+	if (!kind || !mp || !root || id < 0 || id > UINT32_MAX)
+		return NULL;
+	*what = "its kind or index disagrees with the descriptor";
+	if (strcmp(kind, ovl_layer_kind_name(r->kind)) ||
+	    member_int(one, "index") != r->index)
+		return NULL;
+	*what = "its root is not a path inside its mount";
+	if (root[0] != '/' || strlen(root) >= PATH_MAX)
+		return NULL;
+	*what = "its mount is not in CRIU's image of the overlay's mount namespace";
+	lm = criu_mnt_find(img, (uint32_t)id);
+	if (!lm || lm == ent)
+		return NULL;
+	*what = "its mount point disagrees with CRIU's image";
+	if (strcmp(mp, lm->mountpoint))
+		return NULL;
+	return lm;
+}
+
+static int restore_overlay(struct json_object *o, const struct criu_mnt_image *img,
+			   const struct criu_mnt *ent, const char *target)
 {
 	struct ovl_layers *l = NULL;
 	struct json_object *layers, *rec;
@@ -591,7 +877,7 @@ static int restore_overlay(struct json_object *o, int id, const char *target)
 	char *options = NULL;
 	struct places p;
 	unsigned int i, failed = 0, verified = 0;
-	int err;
+	int id = (int)ent->mnt_id, err, mntfd;
 
 	if (member_str(o, "error")) {
 		say(LOG_ERROR, "overlay %s (mount %d) was not described at checkpoint time: %s",
@@ -600,10 +886,14 @@ static int restore_overlay(struct json_object *o, int id, const char *target)
 	}
 	if (!mountpoint || !json_object_object_get_ex(o, "layers", &layers) ||
 	    !json_object_is_type(layers, json_type_array) ||
-	    !json_object_object_get_ex(o, "record", &rec)) {
+	    !json_object_object_get_ex(o, "record", &rec) ||
+	    !json_object_is_type(rec, json_type_object)) {
 		say(LOG_ERROR, "overlay mount %d: the image lacks its layers", id);
 		return -EINVAL;
 	}
+	err = check_description(o, ent, mountpoint);
+	if (err)
+		return err;
 	text = json_object_to_json_string(rec);
 	err = ovl_layers_load(text, strlen(text), &l, NULL, &reason);
 	if (err) {
@@ -626,29 +916,35 @@ static int restore_overlay(struct json_object *o, int id, const char *target)
 	}
 	for (i = 0; i < ovl_layers_count(l); i++) {
 		struct json_object *one = json_object_array_get_idx(layers, i);
-		const char *path = member_str(one, "path");
+		const char *path = member_str(one, "path"), *what;
+		const struct criu_mnt *lm;
 		struct ovl_layer_record r;
-		char dir[PATH_MAX];
+		char dir[PATH_MAX * 2];
+		int fd;
 
 		if (!path)
 			path = "?";
 		ovl_layers_record(l, i, &r);
-		/* dir is only set when this succeeds */
-		err = layer_dir(&p, one, dir, sizeof(dir));
-		if (err) {
+		lm = check_layer(one, &r, img, ent, &what);
+		if (!lm) {
 			say(LOG_ERROR, "overlay %s (mount %d): %s layer %u (%s on mount %lld): %s",
 			    mountpoint, id, ovl_layer_kind_name(r.kind), r.index,
-			    path, (long long)member_int(one, "mnt_id"),
-			    err == -EINVAL ? "its place in the image is incomplete"
-					   : strerror(-err));
+			    path, (long long)member_int(one, "mnt_id"), what);
+			err = -EINVAL;
 			goto out;
 		}
-		err = ovl_layers_place(l, i, dir, 0);
+		fd = open_layer(&p, lm, member_str(one, "root"), dir, sizeof(dir));
+		err = fd < 0 ? fd : ovl_layers_place_fd(l, i, fd, 0);
+		if (fd >= 0)
+			close(fd);
 		if (err < 0) {
-			say(LOG_ERROR, "overlay %s (mount %d): %s layer %u (%s on mount %lld) at %s: %s%s",
+			say(LOG_ERROR, "overlay %s (mount %d): %s layer %u (%s on mount %u) at %s: %s%s",
 			    mountpoint, id, ovl_layer_kind_name(r.kind), r.index,
-			    path, (long long)member_int(one, "mnt_id"), dir,
-			    err == -ESTALE ? "" : strerror(-err),
+			    path, lm->mnt_id, dir,
+			    err == -ESTALE ? "" :
+			    err == -EXDEV || err == -ELOOP ?
+			    "it leads out of its mount (\"..\", a symbolic link or another mount)" :
+			    strerror(-err),
 			    err == -ESTALE ? "another directory than the checkpoint's (its file handle differs)"
 					   : err == -ENOENT ? " (is that mount restored after the overlay?)" : "");
 			goto out;
@@ -660,21 +956,17 @@ static int restore_overlay(struct json_object *o, int id, const char *target)
 			: "re-created filesystem");
 	}
 	err = mount_options(l, member_str(o, "source"), &options);
-	if (!err)
-		err = ovl_layers_mount(l, options, target, 0, &failed);
+	mntfd = err ? err : ovl_layers_fsmount(l, options, attr_of_flags(ent->flags),
+					       0, &failed);
 	free(options);
+	err = mntfd < 0 ? mntfd : 0;
+	if (!err && move_mount(mntfd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH))
+		err = -errno;
+	if (mntfd >= 0)
+		close(mntfd);
 	if (err) {
 		say(LOG_ERROR, "overlay %s (mount %d): mounting it at %s: %s (layer %u)",
 		    mountpoint, id, target, strerror(-err), failed);
-		goto out;
-	}
-	/* no flags member (a hand-edited image): none, not all of them */
-	err = set_mount_flags(target, member_int(o, "flags") < 0 ? 0
-				      : member_int(o, "flags"));
-	if (err) {
-		say(LOG_ERROR, "overlay %s (mount %d): its mount flags: %s",
-		    mountpoint, id, strerror(-err));
-		umount2(target, MNT_DETACH);
 		goto out;
 	}
 	say(LOG_INFO, "overlay %s (mount %d) mounted at %s from %u layers (%u checked by file handle)",
@@ -695,14 +987,19 @@ static struct mounted {
 	struct mounted *next;
 } *mounted;
 
-static int bind_again(const struct mounted *first, const char *target)
+static int bind_again(const struct mounted *first, const char *target,
+		      uint32_t flags)
 {
+	struct mount_attr attr = { .attr_set = attr_of_flags(flags) };
 	int fd = open_tree(AT_FDCWD, first->target, OPEN_TREE_CLONE |
 			   OPEN_TREE_CLOEXEC), err = 0;
 
 	if (fd < 0)
 		return -errno;
-	if (move_mount(fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH))
+	/* its own flags, on the detached copy, before it is seen */
+	attr.attr_clr = MOUNT_ATTR__ATIME;
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) ||
+	    move_mount(fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH))
 		err = -errno;
 	close(fd);
 	return err;
@@ -711,6 +1008,8 @@ static int bind_again(const struct mounted *first, const char *target)
 static int restore_ext_mount(int id, char *mountpoint, char *old_root,
 			     int *is_file)
 {
+	const struct criu_mnt_image *img = NULL;
+	const struct criu_mnt *ent;
 	struct json_object *o;
 	struct mounted *m;
 	int64_t dev;
@@ -721,12 +1020,25 @@ static int restore_ext_mount(int id, char *mountpoint, char *old_root,
 	o = load_json(id, &err);
 	if (!o)
 		return err == -ENOENT ? -ENOTSUP : err;	/* not an overlay of ours */
+	ent = mnt_entry(id, &img);
+	if (!ent || ent->fstype != CRIU_FSTYPE_OVERLAYFS || !ent->with_plugin) {
+		say(LOG_ERROR, "overlay mount %d: %s", id, !ent ?
+		    "not in CRIU's mount images" :
+		    "CRIU's mount image has no overlay marked for a plugin with that ID");
+		err = -EINVAL;
+		goto out;
+	}
 	dev = member_int(o, "root_dev");
 	for (m = mounted; m && m->root_dev != dev; m = m->next)
 		;
 	if (m) {
-		err = bind_again(m, mountpoint);
-		if (err)
+		err = check_description(o, ent, member_str(o, "mountpoint") ?
+					member_str(o, "mountpoint") : "");
+		if (!err)
+			err = bind_again(m, mountpoint, ent->flags);
+		if (err == -EINVAL)
+			;	/* said */
+		else if (err)
 			say(LOG_ERROR, "overlay mount %d: binding %s at %s: %s", id,
 			    m->target, mountpoint, strerror(-err));
 		else
@@ -734,7 +1046,7 @@ static int restore_ext_mount(int id, char *mountpoint, char *old_root,
 			    m->target);
 		goto out;
 	}
-	err = restore_overlay(o, id, mountpoint);
+	err = restore_overlay(o, img, ent, mountpoint);
 	if (!err && (m = calloc(1, sizeof(*m))) &&
 	    (m->target = strdup(mountpoint))) {
 		m->root_dev = dev;
@@ -766,6 +1078,7 @@ static void plugin_exit(int s, int ret)
 		free(mounted);
 		mounted = next;
 	}
+	free_mnt_images();
 	/* the dump is complete, the tasks still frozen: now or never */
 	if (s == CR_PLUGIN_STAGE__DUMP && ret == 0 && stage == s)
 		dump_images();

@@ -23,15 +23,27 @@
  *   -EMEDIUMTYPE     the path is not on an overlay
  *   -ENODATA         the kernel does not export the layers xattr
  *   -EPERM           no privilege to read it (CAP_SYS_ADMIN needed)
- *   -ENOENT, -EACCES, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -ESRCH
+ *   -ENOENT, -EACCES, -ENOTDIR, -ELOOP, -EXDEV, -ENAMETOOLONG, -ESRCH
  *                    the path or the process could not be looked up
+ *                    (-ELOOP: a symlink where none may be followed;
+ *                    -EXDEV: a path that would leave its root; -ESRCH:
+ *                    the process is gone, or its pid was reused)
+ *   -EMFILE, -ENFILE out of file descriptors
  *   -ENOMEM          out of memory
  *   -ESTALE          a layer directory is not the one the descriptor
  *                    names (ovl_layers_place())
  *   -EIO             the kernel or /proc answered something unexpected
  *
+ * Containers are not trusted.  A process's view (struct ovl_view) is its
+ * root directory and mount table, opened once, and every path of that view
+ * (the caller's, mountinfo's, a layer option's) is looked up beneath that
+ * root with openat2(2) RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS, never as
+ * "/proc/PID/root" + path; mounts are checked by mount ID, layers by
+ * device and inode and, where the filesystem has one, by handle and uuid;
+ * what is mounted is the fd that was checked.  libovllayers(3), SECURITY.
+ *
  * No global mutable state: separate objects may be used from separate
- * threads without locking.
+ * threads without locking (a view may be shared by several).
  */
 #ifndef OVLLAYERS_H
 #define OVLLAYERS_H
@@ -114,6 +126,9 @@ enum ovl_layer_status {
 	OVL_LAYER_NO_PERMISSION	= 7,	/* open_by_handle_at(2) needs
 					   CAP_DAC_READ_SEARCH */
 	OVL_LAYER_AMBIGUOUS	= 8,	/* null uuid matched several fs */
+	OVL_LAYER_NOT_PROBED	= 9,	/* on no filesystem probed; those
+					   that can block (FUSE, network,
+					   autofs) were not asked */
 };
 
 struct ovl_layer_location {
@@ -124,14 +139,50 @@ struct ovl_layer_location {
 	const char *root;		/* the layer root inside that mount
 					   (relative to the mount's root) */
 	const char *path;		/* absolute path in that namespace */
-	int fd;				/* O_PATH fd (OVL_RESOLVE_FD), else -1;
-					   owned by the descriptor */
+	int fd;				/* O_PATH fd (OVL_RESOLVE_FD, or a
+					   placed layer), else -1; owned by
+					   the descriptor */
 };
 
 /* ovl_layers_resolve() flags */
 #define OVL_RESOLVE_FD		(1u << 0)	/* keep an O_PATH fd per layer */
 
 struct ovl_layers;
+
+/*
+ * The view of a process: its root directory and its mount table, opened
+ * once (LIBOVLLAYERS_0.3).  pid 0 is the caller; otherwise the process is
+ * pinned by a pidfd, and a call made through the view after it exited (or
+ * after its pid was reused) fails with -ESRCH.  ovl_view_open_pidfd()
+ * takes a pidfd the caller already holds (it is duplicated).  Reference
+ * counted: ovl_view_unref() frees at the last reference.
+ */
+struct ovl_view;
+
+int ovl_view_open(pid_t pid, unsigned int flags, struct ovl_view **out);
+int ovl_view_open_pidfd(int pidfd, unsigned int flags,
+			struct ovl_view **out);
+struct ovl_view *ovl_view_ref(struct ovl_view *view);
+void ovl_view_unref(struct ovl_view *view);
+/* 0 for the caller's own view */
+pid_t ovl_view_pid(const struct ovl_view *view);
+/* A new read-only fd of the view's mountinfo, checked to be the pinned
+ * process's; the caller closes it. */
+int ovl_view_open_mountinfo(const struct ovl_view *view);
+
+/* Read the descriptor of the overlay that contains path in view (any path
+ * inside it).  In the caller's own view path is looked up as open(2)
+ * would; in another process's view beneath its root (RESOLVE_IN_ROOT |
+ * RESOLVE_NO_MAGICLINKS).  reason as for ovl_layers_read_reason(). */
+int ovl_layers_read_view(struct ovl_view *view, const char *path,
+			 unsigned int flags, struct ovl_layers **out,
+			 const char **reason);
+/* The same for the overlay mount mnt_id (the mountinfo mount ID) of view:
+ * -ENOENT when the view has no such mount.  Two overlays stacked on one
+ * mount point are two IDs. */
+int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
+			  unsigned int flags, struct ovl_layers **out,
+			  const char **reason);
 
 /* Read the descriptor of the overlay that contains path (any path inside
  * it; the mount root is found).  pid 0: the caller's view; otherwise path
@@ -201,6 +252,9 @@ int ovl_layers_record(const struct ovl_layers *layers, unsigned int i,
  * OK through *unresolved when that is not NULL. */
 int ovl_layers_resolve(struct ovl_layers *layers, pid_t pid,
 		       unsigned int flags, unsigned int *unresolved);
+/* The same in view: pid 0 or pid are ovl_view_open(pid) of it. */
+int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
+			    unsigned int flags, unsigned int *unresolved);
 int ovl_layers_location(const struct ovl_layers *layers, unsigned int i,
 			struct ovl_layer_location *loc);
 
@@ -214,27 +268,44 @@ int ovl_layers_location(const struct ovl_layers *layers, unsigned int i,
  * and identity cannot be checked.  Returns 1 when the handle confirmed
  * path, 0 when nothing could confirm it, a negative errno on failure
  * (-EINVAL for a bad argument or an origin record; the errors of
- * open(2) for path).  The location becomes OK, with path and the mount
- * ID; flags: 0. */
+ * open(2) for path).  The location becomes OK, with path, the mount
+ * ID and an O_PATH fd of the directory, which is what ovl_layers_mount()
+ * mounts; flags: 0.  Since 0.3 the handle is compared whenever the record
+ * has one, also where the filesystem cannot name its uuid. */
 int ovl_layers_place(struct ovl_layers *layers, unsigned int i,
 		     const char *path, unsigned int flags);
+/* The same with a directory the restorer opened (and may have looked up
+ * beneath its yard with openat2(2) RESOLVE_BENEATH): the fd is duplicated
+ * and that very directory is mounted. */
+int ovl_layers_place_fd(struct ovl_layers *layers, unsigned int i, int dirfd,
+			unsigned int flags);
 
 /* Mount a new overlay at target from a resolved descriptor (checkpoint/
- * restore): every layer must be OK (named by its path) or SHADOWED with an
- * fd (named through /proc/self/fd/N: resolve with OVL_RESOLVE_FD); else
- * nothing is mounted and -ENOENT is returned with the record's number in
- * *failed.  options are the overlay's other options (ovl_layers_options()
- * of the saved overlay, plus the caller's), comma separated; they must not
- * name layers (-EINVAL).  Uses the new mount API (fsopen "overlay",
- * lowerdir+ / datadir+ one layer at a time), so 500 layers fit.  flags: 0.
- * Other errors come from fsconfig(2)/fsmount(2)/move_mount(2). */
+ * restore): every layer must be OK or SHADOWED with an fd; else nothing
+ * is mounted and -ENOENT is returned with the record's number in *failed.
+ * Each layer is given to the kernel as /proc/self/fd/N of its fd; an OK
+ * layer without one (resolved without OVL_RESOLVE_FD) is opened again by
+ * its path beneath the root it was resolved in and must be the same
+ * directory, -ESTALE otherwise.  options are the overlay's other options
+ * (ovl_layers_options() of the saved overlay, plus the caller's), comma
+ * separated, a value with commas in double quotes; they must not name
+ * layers (-EINVAL).  Uses the new mount API (fsopen "overlay", lowerdir+
+ * / datadir+ one layer at a time), so 500 layers fit.  flags: 0.  Other
+ * errors come from fsconfig(2)/fsmount(2)/move_mount(2). */
 int ovl_layers_mount(const struct ovl_layers *layers, const char *options,
 		     const char *target, unsigned int flags,
 		     unsigned int *failed);
+/* The same, detached: returns the fsmount(2) fd of the new overlay, with
+ * the mount attributes attr (MOUNT_ATTR_RDONLY, _NOSUID, _NODEV, _NOEXEC,
+ * _NOATIME / _STRICTATIME / _RELATIME, _NODIRATIME, _NOSYMFOLLOW) set
+ * before anyone sees it; the caller move_mount(2)s it and closes it. */
+int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
+		       unsigned int attr, unsigned int flags,
+		       unsigned int *failed);
 
 /* Names for printing: "upper", "work", "lower", "data", "origin";
  * "ok", "shadowed", "unreachable", "no-mount", "stale", "no-handle",
- * "no-permission", "ambiguous", "unresolved"; "xattr", "mountinfo",
+ * "no-permission", "ambiguous", "not-probed", "unresolved"; "xattr", "mountinfo",
  * "buffer", "origin".  NULL for an unknown value. */
 const char *ovl_layer_kind_name(int kind);
 const char *ovl_layer_status_name(int status);

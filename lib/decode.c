@@ -327,6 +327,8 @@ void ovl_layers_clear_locations(struct ovl_layers *l)
 {
 	for (unsigned int i = 0; i < l->count; i++)
 		ovl_loc_clear(&l->locs[i]);
+	ovl_view_unref(l->view);
+	l->view = NULL;
 }
 
 OVL_EXPORT
@@ -418,6 +420,7 @@ const char *ovl_layer_status_name(int status)
 		[OVL_LAYER_NO_HANDLE] = "no-handle",
 		[OVL_LAYER_NO_PERMISSION] = "no-permission",
 		[OVL_LAYER_AMBIGUOUS] = "ambiguous",
+		[OVL_LAYER_NOT_PROBED] = "not-probed",
 	};
 
 	if (status < 0 || status >= (int)(sizeof(names) / sizeof(names[0])))
@@ -464,7 +467,9 @@ const char *ovl_layers_strerror(int err)
 	case ENOTDIR:
 		return "Not a directory";
 	case ELOOP:
-		return "Too many levels of symbolic links";
+		return "A symbolic link where none may be followed, or too many";
+	case EXDEV:
+		return "A path leads out of the root it is looked up in";
 	case ENAMETOOLONG:
 		return "File name too long";
 	case ESRCH:

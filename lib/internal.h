@@ -3,10 +3,13 @@
 #ifndef OVL_INTERNAL_H
 #define OVL_INTERNAL_H
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "ovllayers.h"
@@ -24,6 +27,12 @@
 #define OVL_FB_FLAGS_KNOWN	0x07	/* BIG_ENDIAN, ANY_ENDIAN, PATH_UPPER */
 #define OVERLAYFS_MAGIC		0x794c7630
 
+/* A file handle with room for the largest one (MAX_HANDLE_SZ). */
+struct ovl_handle {
+	struct file_handle fh;
+	unsigned char bytes[OVL_LAYERS_FID_MAX];
+};
+
 /* Where one layer is now: what ovl_layers_location() hands out. */
 struct ovl_loc {
 	int status;
@@ -33,6 +42,8 @@ struct ovl_loc {
 	char *root;
 	char *path;
 	int fd;
+	dev_t dev;		/* the identity of the directory found, */
+	ino_t ino;		/* checked again before it is mounted */
 };
 
 struct ovl_layers {
@@ -43,31 +54,115 @@ struct ovl_layers {
 	struct ovl_layer_record *recs;	/* pointers into raw */
 	struct ovl_loc *locs;		/* count entries */
 	char *mount_options;		/* the overlay's other options, or NULL */
+	struct ovl_view *view;		/* the view of the last resolution */
 };
 
 /* decode.c */
 int ovl_layers_new_from_raw(unsigned char *raw, size_t len, int source,
 			    bool origin, struct ovl_layers **out);
+void ovl_layers_clear_locations(struct ovl_layers *l);
+void ovl_loc_clear(struct ovl_loc *loc);
 
-/* encode a record into a growing value (mountinfo.c) */
+/* A growing byte buffer. */
 struct ovl_buf {
 	unsigned char *data;
 	size_t len, cap;
 };
 int ovl_buf_put(struct ovl_buf *b, const void *p, size_t n);
 
-/* mountinfo.c: the fallback, and the mount table helpers it shares with
- * read.c and resolve.c */
+/*
+ * view.c: a process's view, opened once (the public struct ovl_view), and
+ * its mount table read in one go: the text of its mountinfo (for the raw,
+ * still escaped, super options) and libmount's table parsed from that same
+ * text, so both describe one moment.
+ */
 struct libmnt_table;
 struct libmnt_fs;
-int ovl_mountinfo_load(pid_t pid, struct libmnt_table **out);
-struct libmnt_fs *ovl_mountinfo_find_id(struct libmnt_table *tb, int id);
-/* raw: the overlay's super options as mountinfo spells them (escaped) */
-int ovl_mountinfo_super_options(pid_t pid, int id, char **raw);
-int ovl_layers_from_mountinfo(pid_t pid, const char *raw,
+
+struct ovl_view {
+	int refs;
+	pid_t pid;		/* 0: the caller's own view */
+	int pidfd;		/* -1 for the caller */
+	int procfd;		/* its /proc/<pid> directory */
+	int rootfd;		/* its root directory, O_PATH */
+};
+
+struct ovl_mounts {
+	char *text;
+	size_t len;
+	struct libmnt_table *tb;
+};
+
+/* openat2() under the view's root: RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
+ * always, plus resolve; returns an fd or -errno. */
+int ovl_view_openat(const struct ovl_view *v, const char *path, int oflags,
+		    uint64_t resolve);
+/* openat2() with how; an fd or -errno (EAGAIN retried). */
+int ovl_openat2(int dirfd, const char *path, int oflags, uint64_t resolve);
+/* -ESRCH once the view's process is gone (a pid that may be reused). */
+int ovl_view_alive(const struct ovl_view *v);
+int ovl_view_mounts(const struct ovl_view *v, struct ovl_mounts *m);
+void ovl_mounts_free(struct ovl_mounts *m);
+struct libmnt_fs *ovl_mounts_find_id(const struct ovl_mounts *m, int id);
+/* raw: the super options of mount id as mountinfo spells them (escaped) */
+int ovl_mounts_super_options(const struct ovl_mounts *m, int id, char **raw);
+/* The temporary view of the 0.1 calls that take a pid. */
+int ovl_view_for_pid(pid_t pid, struct ovl_view **out);
+
+/*
+ * The identity of an open file, from statx(2) without asking the
+ * filesystem to revalidate anything (AT_STATX_DONT_SYNC: a FUSE or NFS
+ * server is not asked), so that checking identity cannot block.
+ */
+struct ovl_ident {
+	dev_t dev;
+	ino_t ino;
+	mode_t mode;
+	unsigned int nlink;
+	int mnt_id;
+	bool mount_root;	/* the root of its mount */
+};
+int ovl_ident(int fd, struct ovl_ident *id);
+uint64_t ovl_unique_mount_id(int fd);
+/* The kernel's name for what fd is, in the caller's view; NULL if none. */
+char *ovl_fd_path(int fd);
+/* "/proc/self/fd/N": how the kernel is given an fd where it takes a path */
+#define OVL_FD_PATH_MAX 32
+void ovl_fd_link(int fd, char buf[OVL_FD_PATH_MAX]);
+/* Out of descriptors or memory: an error of the call, never a status. */
+static inline bool ovl_fatal_errno(int e)
+{
+	return e == EMFILE || e == ENFILE || e == ENOMEM || e == ENOBUFS;
+}
+
+/* options.c: mount option strings, split by libmount (quote aware) */
+struct ovl_opt_iter {
+	char *copy, *next;
+	char *name, *value;
+	bool quoted;		/* the last value held a double quote */
+};
+/* The next option of a comma separated string: name and bare value (quotes
+ * around it removed; NULL when there is none), unescaped when raw (as
+ * mountinfo spells them).  Returns 1, 0 at the end, -EINVAL when the string
+ * does not split (an unbalanced quote), -ENOMEM; name and value are valid
+ * until the next call.  ovl_opt_end() frees. */
+int ovl_opt_begin(struct ovl_opt_iter *it, const char *options);
+int ovl_opt_next(struct ovl_opt_iter *it, bool raw, char **name,
+		 char **value);
+void ovl_opt_end(struct ovl_opt_iter *it);
+/* Options that name layers: the descriptor decides those. */
+bool ovl_is_layer_option(const char *name);
+/* Append name[=value] to an option string, quoting the value if it holds
+ * a comma; -EINVAL for a value that cannot be written (a quote in it). */
+int ovl_opt_append(struct ovl_buf *b, const char *name, const char *value);
+
+/* mountinfo.c: the fallback */
+int ovl_layers_from_mountinfo(const struct ovl_view *v, const char *raw,
 			      struct ovl_layers **out, const char **why);
-char *ovl_overlay_other_options(const char *raw);
-bool ovl_options_have(const char *raw, const char *name);
+/* The overlay's other options (unescaped, comma separated, quoted where
+ * needed), or -EINVAL/-ENOMEM with *why. */
+int ovl_overlay_other_options(const char *raw, char **out, const char **why);
+int ovl_options_have(const char *raw, const char *name, bool *found);
 
 static inline bool ovl_uuid_is_null(const unsigned char *u)
 {
@@ -76,9 +171,11 @@ static inline bool ovl_uuid_is_null(const unsigned char *u)
 	return !memcmp(u, zero, 16);
 }
 
-void ovl_layers_clear_locations(struct ovl_layers *l);
-void ovl_loc_clear(struct ovl_loc *loc);
-int ovl_fs_uuid(int fd, unsigned char uuid[16]);
+/* The uuid of the filesystem of fd (an O_RDONLY fd: FS_IOC_GETFSUUID needs
+ * one); fstype (NULL: asked with fstatfs) tells btrfs, which answers with
+ * its own ioctl.  1 known, 0 unknown (the kernel or the filesystem cannot
+ * say: uuid is then zeroed, the spec's "no uuid"), or -errno. */
+int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16]);
 
 /* load.c, record.c */
 struct ovl_load_error {
@@ -92,8 +189,5 @@ int ovl_load_value(const char *v, size_t n, bool origin,
 		   bool *text);
 int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		    struct ovl_load_error *why);
-
-/* path helpers */
-int ovl_proc_path(pid_t pid, const char *path, char *buf, size_t size);
 
 #endif

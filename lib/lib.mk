@@ -2,7 +2,7 @@
 # Symbols are hidden by default; OVL_EXPORT marks the exported ones and
 # lib/libovllayers.map versions them.
 
-LIB_VERSION := 0.2.0
+LIB_VERSION := 0.3.0
 LIB_SONAME  := libovllayers.so.0
 LIB_SO      := $(B)/lib/libovllayers.so.$(LIB_VERSION)
 LIB_A       := $(B)/lib/libovllayers.a

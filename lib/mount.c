@@ -6,14 +6,25 @@
  * saved at checkpoint time: where the resolution found them, or where the
  * restorer put them (ovl_layers_place(): a checkpoint/restore tool that
  * re-created the layer filesystems knows where each one is, and the
- * descriptor checks it wherever the filesystem kept its identity).  A
- * layer whose status is ok is given by its path, a shadowed one through
- * /proc/self/fd/N of its O_PATH fd (the path leads to whatever covers it).  The new mount API takes one
- * layer per fsconfig() call (lowerdir+, datadir+), so 500 layers fit where
- * mount(2)'s one-page option string would not.
+ * descriptor checks it wherever the filesystem kept its identity).
+ *
+ * What is mounted is the directory that was found and checked, not what a
+ * path names by the time the kernel walks it: every layer goes to the
+ * kernel as /proc/self/fd/N of an fd the library holds (the kernel follows
+ * that link to the very file, on every kernel that has the new mount API;
+ * 6.13 and later could also take the fd itself, FSCONFIG_SET_FD).  A layer
+ * resolved without OVL_RESOLVE_FD is opened again by its path beneath the
+ * root of the view it was resolved in, and must be the same directory
+ * (device and inode) as then.
+ *
+ * The new mount API takes one layer per fsconfig() call (lowerdir+,
+ * datadir+), so 500 layers fit where mount(2)'s one-page option string
+ * would not, and fsmount() sets the mount's attributes on the detached
+ * mount, before anyone can see it.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,17 +34,10 @@
 
 #include "internal.h"
 
-#ifndef STATX_MNT_ID
-#define STATX_MNT_ID 0x00001000U
-#endif
-
 /* Does the handle of the directory fd equal the record's? */
 static int same_handle(int fd, const struct ovl_layer_record *rec)
 {
-	struct {
-		struct file_handle fh;
-		unsigned char bytes[OVL_LAYERS_FID_MAX];
-	} h = { .fh.handle_bytes = OVL_LAYERS_FID_MAX };
+	struct ovl_handle h = { .fh.handle_bytes = OVL_LAYERS_FID_MAX };
 	int mnt;
 
 	if (name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH))
@@ -43,57 +47,102 @@ static int same_handle(int fd, const struct ovl_layer_record *rec)
 	       !memcmp(h.fh.f_handle, rec->fid, rec->fid_len);
 }
 
+/*
+ * Whether dirfd is the record's directory: 1 its handle says so, 0 nothing
+ * can say (a re-created filesystem, or one that cannot name its uuid and
+ * whose handle differs), -ESTALE another directory of the very filesystem
+ * the record names (same non-null uuid).
+ */
+static int check_place(int dirfd, const struct ovl_layer_record *rec)
+{
+	unsigned char uuid[16];
+	int fd, known, same;
+
+	if (rec->flags & OVL_LAYER_NOFH)
+		return 0;
+	/* O_RDONLY, not O_PATH: FS_IOC_GETFSUUID needs a real open */
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	known = ovl_fs_uuid(fd, NULL, uuid);
+	close(fd);
+	if (known < 0)
+		return known;
+	/* another filesystem (a tmpfs filled from an archive): its
+	 * handles are new, only the restorer's bookkeeping can tell */
+	if (known && !ovl_uuid_is_null(rec->uuid) && memcmp(uuid, rec->uuid, 16))
+		return 0;
+	same = same_handle(dirfd, rec);
+	if (same == 1)
+		return 1;
+	if (same < 0 && same != -EOPNOTSUPP && same != -EOVERFLOW)
+		return same;
+	/* the very filesystem re-mounted must give the same directory */
+	if (known && !ovl_uuid_is_null(rec->uuid))
+		return -ESTALE;
+	return 0;
+}
+
 OVL_EXPORT
-int ovl_layers_place(struct ovl_layers *layers, unsigned int i,
-		     const char *path, unsigned int flags)
+int ovl_layers_place_fd(struct ovl_layers *layers, unsigned int i, int dirfd,
+			unsigned int flags)
 {
 	const struct ovl_layer_record *rec;
+	struct ovl_ident id;
 	struct ovl_loc *loc;
-	unsigned char uuid[16];
-	struct statx stx;
-	char *copy = NULL;
-	int fd, err, verified = 0;
+	int err, verified, fd;
 
-	if (!layers || !path || flags || i >= layers->count)
+	if (!layers || dirfd < 0 || flags || i >= layers->count)
 		return -EINVAL;
 	rec = &layers->recs[i];
 	if (rec->kind == OVL_LAYER_ORIGIN)
 		return -EINVAL;
-	/* O_RDONLY, not O_PATH: FS_IOC_GETFSUUID needs a real open */
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	err = ovl_ident(dirfd, &id);
+	if (err)
+		return err;
+	if (!S_ISDIR(id.mode))
+		return -ENOTDIR;
+	verified = check_place(dirfd, rec);
+	if (verified < 0)
+		return verified;
+	fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
 	if (fd < 0)
 		return -errno;
-	err = ovl_fs_uuid(fd, uuid);
-	/*
-	 * The same filesystem (same non-null uuid: re-mounted, not
-	 * re-created) must give the same directory.  Another uuid is a new
-	 * filesystem, a tmpfs filled from an archive say: its handles are
-	 * new, so only the restorer's bookkeeping says which directory it is.
-	 */
-	if (!err && !ovl_uuid_is_null(rec->uuid) && !memcmp(uuid, rec->uuid, 16) &&
-	    !(rec->flags & OVL_LAYER_NOFH)) {
-		err = same_handle(fd, rec);
-		if (err == 1) {
-			verified = 1;
-			err = 0;
-		} else if (err == 0) {
-			err = -ESTALE;	/* another directory of that fs */
-		}
-	}
-	if (!err && !(copy = strdup(path)))
-		err = -ENOMEM;
-	if (err)
-		goto out;
 	loc = &layers->locs[i];
 	ovl_loc_clear(loc);
-	loc->path = copy;
+	loc->fd = fd;	/* the directory checked is the one mounted */
+	loc->path = ovl_fd_path(fd);
 	loc->status = OVL_LAYER_OK;
-	if (!statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) &&
-	    (stx.stx_mask & STATX_MNT_ID))
-		loc->mnt_id = (int)stx.stx_mnt_id;
-out:
+	loc->mnt_id = id.mnt_id;
+	loc->mnt_id_unique = ovl_unique_mount_id(fd);
+	loc->dev = id.dev;
+	loc->ino = id.ino;
+	return verified;
+}
+
+OVL_EXPORT
+int ovl_layers_place(struct ovl_layers *layers, unsigned int i,
+		     const char *path, unsigned int flags)
+{
+	char *copy;
+	int fd, ret;
+
+	if (!layers || !path || flags || i >= layers->count)
+		return -EINVAL;
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	copy = strdup(path);
+	ret = copy ? ovl_layers_place_fd(layers, i, fd, 0) : -ENOMEM;
 	close(fd);
-	return err ? err : verified;
+	if (ret >= 0) {
+		/* the restorer's own name for it, as it gave it */
+		free(layers->locs[i].path);
+		layers->locs[i].path = copy;
+	} else {
+		free(copy);
+	}
+	return ret;
 }
 
 /* The fsconfig() key for a record, NULL for a kind that is not a layer. */
@@ -112,81 +161,143 @@ static const char *layer_key(unsigned int kind)
 	return NULL;
 }
 
-/* Options that name layers: the descriptor decides those, not the string. */
-static int is_layer_option(const char *key)
+/*
+ * An fd of layer i to hand the kernel: the one held, or its path opened
+ * again beneath the root it was resolved in, which must still be the same
+ * directory.  *owned is set to an fd the caller closes.
+ */
+static int layer_fd(const struct ovl_layers *l, unsigned int i, int *owned)
 {
-	static const char *const keys[] = {
-		"lowerdir", "lowerdir+", "datadir+", "upperdir", "workdir",
-	};
+	const struct ovl_loc *loc = &l->locs[i];
+	struct ovl_ident id;
+	int fd, err;
 
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-		if (!strcmp(key, keys[i]))
-			return 1;
-	return 0;
+	*owned = -1;
+	if (loc->fd >= 0 && (loc->status == OVL_LAYER_OK ||
+			     loc->status == OVL_LAYER_SHADOWED))
+		return loc->fd;
+	if (loc->status != OVL_LAYER_OK || !loc->path || !l->view)
+		return -ENOENT;
+	fd = ovl_view_openat(l->view, loc->path, O_PATH | O_DIRECTORY,
+			     RESOLVE_NO_SYMLINKS);
+	if (fd < 0)
+		return fd == -ELOOP || fd == -ENOTDIR ? -ESTALE : fd;
+	err = ovl_ident(fd, &id);
+	if (!err && (id.dev != loc->dev || id.ino != loc->ino))
+		err = -ESTALE;	/* the path leads elsewhere now */
+	if (err) {
+		close(fd);
+		return err;
+	}
+	*owned = fd;
+	return fd;
 }
 
 /*
- * Apply a comma-separated option string with fsconfig().  Overlay options
- * take no commas in values once the layer paths are out, so a plain split
- * is enough; "rw" is the default and skipped.
+ * Apply a comma-separated option string with fsconfig(): split by
+ * libmount, quotes taken off values ("rw" is the default and skipped).
  */
 static int apply_options(int fsfd, const char *options)
 {
-	char *copy, *save = NULL, *opt;
-	int err = 0;
+	struct ovl_opt_iter it;
+	char *name, *value;
+	int err;
 
-	if (!options || !*options)
-		return 0;
-	copy = strdup(options);
-	if (!copy)
-		return -ENOMEM;
-	for (opt = strtok_r(copy, ",", &save); opt && !err;
-	     opt = strtok_r(NULL, ",", &save)) {
-		char *value = strchr(opt, '=');
-
-		if (value)
-			*value++ = '\0';
-		if (is_layer_option(opt)) {
-			err = -EINVAL;
-			break;
+	err = ovl_opt_begin(&it, options);
+	while (!err && (err = ovl_opt_next(&it, false, &name, &value)) > 0) {
+		err = 0;
+		if (ovl_is_layer_option(name)) {
+			err = -EINVAL;	/* the descriptor names the layers */
+		} else if (strcmp(name, "rw")) {
+			if (value)
+				err = fsconfig(fsfd, FSCONFIG_SET_STRING, name,
+					       value, 0);
+			else
+				err = fsconfig(fsfd, FSCONFIG_SET_FLAG, name,
+					       NULL, 0);
+			if (err)
+				err = -errno;
 		}
-		if (!strcmp(opt, "rw"))
-			continue;
-		if (value)
-			err = fsconfig(fsfd, FSCONFIG_SET_STRING, opt, value, 0);
-		else
-			err = fsconfig(fsfd, FSCONFIG_SET_FLAG, opt, NULL, 0);
-		if (err)
-			err = -errno;
 	}
-	free(copy);
+	ovl_opt_end(&it);
 	return err;
 }
 
-/*
- * The kernel unescapes upperdir and workdir (a backslash quotes the next
- * character) but takes lowerdir+ and datadir+ as they are.
- */
-static int set_layer(int fsfd, unsigned int kind, const char *path)
-{
-	char *esc = NULL, *d;
-	int err = 0;
+#define OVL_MOUNT_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | \
+			 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC | \
+			 MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME | \
+			 MOUNT_ATTR_NOSYMFOLLOW)
 
-	if (kind == OVL_LAYER_UPPER || kind == OVL_LAYER_WORK) {
-		esc = malloc(2 * strlen(path) + 1);
-		if (!esc)
-			return -ENOMEM;
-		for (d = esc; *path; path++) {
-			if (*path == '\\')
-				*d++ = '\\';
-			*d++ = *path;
+OVL_EXPORT
+int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
+		       unsigned int attr, unsigned int flags,
+		       unsigned int *failed)
+{
+	unsigned int count, i;
+	int *owned, fsfd = -1, mntfd, err = 0;
+
+	if (!layers || flags || (attr & ~OVL_MOUNT_ATTRS))
+		return -EINVAL;
+	count = layers->count;
+	owned = malloc((count ? count : 1) * sizeof(*owned));
+	if (!owned)
+		return -ENOMEM;
+	for (i = 0; i < count; i++)
+		owned[i] = -1;
+
+	/* Every layer must be there, and still itself, before anything is
+	 * mounted. */
+	for (i = 0; i < count; i++) {
+		int fd;
+
+		if (!layer_key(layers->recs[i].kind)) {
+			err = -EINVAL;
+			break;
 		}
-		*d = '\0';
-		path = esc;
+		fd = layer_fd(layers, i, &owned[i]);
+		if (fd < 0) {
+			err = fd;
+			break;
+		}
 	}
-	if (fsconfig(fsfd, FSCONFIG_SET_STRING, layer_key(kind), path, 0))
+	if (err) {
+		if (failed)
+			*failed = i;
+		goto out;
+	}
+
+	fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fsfd < 0) {
 		err = -errno;
-	free(esc);
+		goto out;
+	}
+	for (i = 0; i < count; i++) {
+		char link[OVL_FD_PATH_MAX];
+
+		ovl_fd_link(owned[i] >= 0 ? owned[i] : layers->locs[i].fd,
+			    link);
+		if (fsconfig(fsfd, FSCONFIG_SET_STRING,
+			     layer_key(layers->recs[i].kind), link, 0)) {
+			err = -errno;
+			if (failed)
+				*failed = i;
+			goto out;
+		}
+	}
+	err = apply_options(fsfd, options);
+	if (!err && fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		err = -errno;
+	if (err)
+		goto out;
+	mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC, attr);
+	err = mntfd < 0 ? -errno : mntfd;
+out:
+	if (fsfd >= 0)
+		close(fsfd);
+	for (i = 0; i < count; i++)
+		if (owned[i] >= 0)
+			close(owned[i]);
+	free(owned);
 	return err;
 }
 
@@ -195,77 +306,15 @@ int ovl_layers_mount(const struct ovl_layers *layers, const char *options,
 		     const char *target, unsigned int flags,
 		     unsigned int *failed)
 {
-	unsigned int count, i;
-	int fsfd, mntfd, err;
+	int mntfd, err = 0;
 
 	if (!layers || !target || flags)
 		return -EINVAL;
-	count = ovl_layers_count(layers);
-
-	/* Every layer must be reachable before anything is mounted. */
-	for (i = 0; i < count; i++) {
-		struct ovl_layer_record rec;
-		struct ovl_layer_location loc;
-
-		err = ovl_layers_record(layers, i, &rec);
-		if (!err)
-			err = ovl_layers_location(layers, i, &loc);
-		if (err)
-			goto fail_at;
-		if (!layer_key(rec.kind)) {
-			err = -EINVAL;
-			goto fail_at;
-		}
-		if (loc.status == OVL_LAYER_OK && loc.path)
-			continue;
-		if (loc.status == OVL_LAYER_SHADOWED && loc.fd >= 0)
-			continue;
-		err = -ENOENT;
-		goto fail_at;
-	}
-
-	fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
-	if (fsfd < 0)
-		return -errno;
-	for (i = 0; i < count; i++) {
-		struct ovl_layer_record rec;
-		struct ovl_layer_location loc;
-		char fdpath[32];
-		const char *path;
-
-		ovl_layers_record(layers, i, &rec);
-		ovl_layers_location(layers, i, &loc);
-		path = loc.path;
-		if (loc.status == OVL_LAYER_SHADOWED) {
-			snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d",
-				 loc.fd);
-			path = fdpath;
-		}
-		err = set_layer(fsfd, rec.kind, path);
-		if (err) {
-			close(fsfd);
-			goto fail_at;
-		}
-	}
-	err = apply_options(fsfd, options);
-	if (!err && fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
-		err = -errno;
-	if (err) {
-		close(fsfd);
-		return err;
-	}
-	mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
-	err = mntfd < 0 ? -errno : 0;
-	close(fsfd);
-	if (err)
-		return err;
+	mntfd = ovl_layers_fsmount(layers, options, 0, 0, failed);
+	if (mntfd < 0)
+		return mntfd;
 	if (move_mount(mntfd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH))
 		err = -errno;
 	close(mntfd);
-	return err;
-
-fail_at:
-	if (failed)
-		*failed = i;
 	return err;
 }

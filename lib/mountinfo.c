@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Mount tables (through libmount) and the fallback for kernels without
- * the layers xattr: the same descriptor, derived from the layer path
- * strings of the overlay's mount options.  It trusts those strings, which
- * is exactly what can be stale; the descriptor is marked
- * OVL_LAYERS_SOURCE_MOUNTINFO so callers can tell.
+ * The fallback for kernels without the layers xattr: the same descriptor,
+ * derived from the layer path strings of the overlay's mount options.  It
+ * trusts those strings, which is exactly what can be stale; the descriptor
+ * is marked OVL_LAYERS_SOURCE_MOUNTINFO so callers can tell.  The strings
+ * are the mounter's, so they are resolved beneath the root of the view
+ * they were read in: a symlink on the way stays inside that root.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount.h>
 #include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,107 +39,76 @@ struct ovl_btrfs_fs_info {
 };
 #define OVL_BTRFS_IOC_FS_INFO _IOR(0x94, 31, struct ovl_btrfs_fs_info)
 
-int ovl_proc_path(pid_t pid, const char *path, char *buf, size_t size)
-{
-	int n;
-
-	if (pid)
-		n = snprintf(buf, size, "/proc/%d/root%s%s", (int)pid,
-			     path[0] == '/' ? "" : "/", path);
-	else
-		n = snprintf(buf, size, "%s", path);
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
-int ovl_mountinfo_load(pid_t pid, struct libmnt_table **out)
-{
-	char file[64];
-	struct libmnt_table *tb;
-
-	if (pid)
-		snprintf(file, sizeof(file), "/proc/%d/mountinfo", (int)pid);
-	else
-		snprintf(file, sizeof(file), "/proc/self/mountinfo");
-	if (access(file, R_OK))
-		return errno == ENOENT ? -ESRCH : -errno;
-	tb = mnt_new_table_from_file(file);
-	if (!tb)
-		return -EIO;
-	*out = tb;
-	return 0;
-}
-
-/* libmount before 2.40 has no mnt_table_find_id() */
-struct libmnt_fs *ovl_mountinfo_find_id(struct libmnt_table *tb, int id)
-{
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-	struct libmnt_fs *fs, *found = NULL;
-
-	while (it && mnt_table_next_fs(tb, it, &fs) == 0)
-		if (mnt_fs_get_id(fs) == id) {
-			found = fs;
-			break;
-		}
-	mnt_free_iter(it);
-	return found;
-}
-
-int ovl_fs_uuid(int fd, unsigned char uuid[16])
+int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16])
 {
 	struct fsuuid2 u = { .len = 16 };
 	struct statfs sfs;
+	bool btrfs;
 
 	memset(uuid, 0, 16);
 	if (ioctl(fd, FS_IOC_GETFSUUID, &u) == 0) {
 		if (u.len > 16)
 			return -EIO;
 		memcpy(uuid, u.uuid, u.len);
-		return 0;
+		return 1;
 	}
+	/* the kernel (before 6.9) or the filesystem cannot say: unknown,
+	 * which is not the same as a null uuid */
 	if (errno != ENOTTY && errno != EINVAL && errno != EOPNOTSUPP)
 		return -errno;
-	if (fstatfs(fd, &sfs) == 0 && sfs.f_type == OVL_BTRFS_MAGIC) {
+	if (fstype)
+		btrfs = !strcmp(fstype, "btrfs");
+	else
+		btrfs = !fstatfs(fd, &sfs) && sfs.f_type == OVL_BTRFS_MAGIC;
+	if (btrfs) {
 		struct ovl_btrfs_fs_info info;
 
 		memset(&info, 0, sizeof(info));
 		if (ioctl(fd, OVL_BTRFS_IOC_FS_INFO, &info))
 			return -errno;
 		memcpy(uuid, info.fsid, 16);
+		return 1;
 	}
-	/* no uuid: the spec's all-zero uuid */
 	return 0;
 }
 
-int ovl_buf_put(struct ovl_buf *b, const void *p, size_t n)
+/* /proc/self/fd/N, /proc/PID/fd/N: a layer handed to the kernel as an fd
+ * (ovl_layers_mount() does that); the string names the mounter's fd. */
+static bool is_fd_link(const char *dir)
 {
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 512;
-		unsigned char *d;
+	const char *p = dir + strlen("/proc/");
+	size_t digits;
 
-		while (cap < b->len + n)
-			cap *= 2;
-		d = realloc(b->data, cap);
-		if (!d)
-			return -ENOMEM;
-		b->data = d;
-		b->cap = cap;
+	if (strncmp(dir, "/proc/", strlen("/proc/")))
+		return false;
+	if (!strncmp(p, "self/", 5)) {
+		p += 5;
+	} else if (!strncmp(p, "thread-self/", 12)) {
+		p += 12;
+	} else {
+		digits = strspn(p, "0123456789");
+		if (!digits || p[digits] != '/')
+			return false;
+		p += digits + 1;
+		if (!strncmp(p, "task/", 5)) {	/* /proc/PID/task/TID/ */
+			digits = strspn(p + 5, "0123456789");
+			if (!digits || p[5 + digits] != '/')
+				return false;
+			p += 5 + digits + 1;
+		}
 	}
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	return 0;
+	digits = strspn(p + 3, "0123456789");
+	return !strncmp(p, "fd/", 3) && digits && !p[3 + digits];
 }
 
 /* Append the record of one layer directory, as the kernel would. */
-static int put_layer(struct ovl_buf *b, pid_t pid, const char *dir,
-		     unsigned int kind, unsigned int index, const char **why)
+static int put_layer(struct ovl_buf *b, const struct ovl_view *v,
+		     const char *dir, unsigned int kind, unsigned int index,
+		     const char **why)
 {
-	struct {
-		struct file_handle fh;
-		unsigned char bytes[OVL_LAYERS_FID_MAX];
-	} h;
+	struct ovl_handle h;
 	unsigned char rec[OVL_REC_LEN + OVL_FB_HDR_LEN];
-	char path[4096];
-	struct stat st;
+	struct ovl_ident id;
 	int fd, mnt_id, err;
 	unsigned int fid_len = 0;
 
@@ -148,35 +117,42 @@ static int put_layer(struct ovl_buf *b, pid_t pid, const char *dir,
 		       "depended on the mounter's working directory";
 		return -EINVAL;
 	}
-	err = ovl_proc_path(pid, dir, path, sizeof(path));
-	if (err) {
-		*why = "a layer path in the mount options is too long";
-		return err;
+	if (is_fd_link(dir)) {
+		*why = "a layer in the mount options was given as a file "
+		       "descriptor (/proc/.../fd/N): the string names the "
+		       "mounter's fd, not a directory; only the layers xattr "
+		       "can name that layer";
+		return -EINVAL;
 	}
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* O_RDONLY, not O_PATH: FS_IOC_GETFSUUID needs a real open */
+	fd = ovl_view_openat(v, dir, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0) {
-		err = -errno;
+		err = fd;
 		*why = err == -ENOENT ?
 		       "a layer path in the mount options does not exist: "
 		       "the path strings are stale" :
+		       err == -EXDEV || err == -ELOOP ?
+		       "a layer path in the mount options leads through a "
+		       "magic link out of the task's root" :
 		       "a layer path in the mount options cannot be opened";
 		return err;
 	}
 	memset(rec, 0, sizeof(rec));
-	if (fstat(fd, &st)) {
-		err = -errno;
+	err = ovl_ident(fd, &id);
+	if (err)
 		goto out;
-	}
 	rec[0] = kind;
 	rec[2] = index & 0xff;
 	rec[3] = index >> 8;
 	for (int i = 0; i < 4; i++) {
-		rec[4 + i] = major(st.st_dev) >> (8 * i);
-		rec[8 + i] = minor(st.st_dev) >> (8 * i);
+		rec[4 + i] = major(id.dev) >> (8 * i);
+		rec[8 + i] = minor(id.dev) >> (8 * i);
 	}
-	err = ovl_fs_uuid(fd, rec + OVL_REC_LEN + 5);
-	if (err)
+	err = ovl_fs_uuid(fd, NULL, rec + OVL_REC_LEN + 5);
+	if (err < 0) {
+		*why = "cannot read the uuid of a layer's filesystem";
 		goto out;
+	}
 	h.fh.handle_bytes = OVL_LAYERS_FID_MAX;
 	if (name_to_handle_at(fd, "", &h.fh, &mnt_id, AT_EMPTY_PATH) == 0) {
 		fid_len = h.fh.handle_bytes;
@@ -204,117 +180,6 @@ static int put_layer(struct ovl_buf *b, pid_t pid, const char *dir,
 out:
 	close(fd);
 	return err;
-}
-
-/*
- * mountinfo's octal escapes (\040 for a space, \054 for a comma, \134 for
- * a backslash ...), undone in place.  The kernel escapes every backslash,
- * so a backslash not followed by three octal digits is taken literally.
- */
-static void unmangle(char *s)
-{
-	char *d = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*d++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
-				      (s[3] - '0'));
-			s += 3;
-		} else {
-			*d++ = *s;
-		}
-	}
-	*d = '\0';
-}
-
-/*
- * The super options of mount id, as /proc/PID/mountinfo spells them
- * (escapes kept).  libmount hands them out unescaped, and then a comma in
- * a layer path ("\054") cannot be told from the option separator.
- */
-int ovl_mountinfo_super_options(pid_t pid, int id, char **out)
-{
-	char file[64], *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *f;
-	int err = -ENOENT;
-
-	if (pid)
-		snprintf(file, sizeof(file), "/proc/%d/mountinfo", (int)pid);
-	else
-		snprintf(file, sizeof(file), "/proc/self/mountinfo");
-	f = fopen(file, "re");
-	if (!f)
-		return errno == ENOENT ? -ESRCH : -errno;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		char *end, *p;
-		long got = strtol(line, &end, 10);
-
-		if (end == line || *end != ' ' || got != id)
-			continue;
-		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
-		/* ... optional fields - fstype source super-options */
-		p = strstr(line, " - ");
-		if (p)
-			p = strchr(p + 3, ' ');
-		if (p)
-			p = strchr(p + 1, ' ');
-		err = -EIO;
-		if (p) {
-			*out = strdup(p + 1);
-			err = *out ? 0 : -ENOMEM;
-		}
-		break;
-	}
-	free(line);
-	fclose(f);
-	return err;
-}
-
-/*
- * The next option of a raw super option string: *name and *value (NULL
- * when there is none) unescaped in one malloc'd string, *name to free.
- * Returns 1, 0 at the end, or -ENOMEM.
- */
-static int next_option(const char **str, char **name, char **value)
-{
-	const char *s = *str, *e;
-	char *eq;
-
-	while (*s == ',')
-		s++;
-	*str = s;
-	if (!*s)
-		return 0;
-	e = strchrnul(s, ',');
-	*name = strndup(s, e - s);
-	if (!*name)
-		return -ENOMEM;
-	*str = e;
-	eq = strchr(*name, '=');
-	if (eq)
-		*eq++ = '\0';
-	unmangle(*name);
-	if (eq)
-		unmangle(eq);
-	*value = eq;
-	return 1;
-}
-
-bool ovl_options_have(const char *raw, const char *name)
-{
-	const char *s = raw ? raw : "";
-	char *opt, *value;
-	bool found = false;
-
-	while (!found && next_option(&s, &opt, &value) > 0) {
-		found = !strcmp(opt, name);
-		free(opt);
-	}
-	return found;
 }
 
 /*
@@ -408,29 +273,40 @@ static void list_free(struct layer_list *l)
 	free(l->work);
 }
 
-static int parse_options(const char *raw, struct layer_list *l)
+static const char *const why_split =
+	"the mount options do not split into options (an unbalanced quote)";
+static const char *const why_quote =
+	"a layer path in the mount options holds a double quote: the options "
+	"cannot be split with certainty";
+
+static int parse_options(const char *raw, struct layer_list *l,
+			 const char **why)
 {
+	struct ovl_opt_iter it;
 	char *name, *value;
 	int err;
 
-	while ((err = next_option(&raw, &name, &value)) > 0) {
+	err = ovl_opt_begin(&it, raw);
+	while (!err && (err = ovl_opt_next(&it, true, &name, &value)) > 0) {
 		char **one = NULL;
 
 		err = 0;
-		if (!value)
-			;	/* a flag */
-		else if (!strcmp(name, "lowerdir"))
+		if (!value || !ovl_is_layer_option(name))
+			continue;
+		if (it.quoted) {
+			*why = why_quote;
+			err = -EINVAL;
+		} else if (!strcmp(name, "lowerdir")) {
 			err = split_lowerdir(l, value, strlen(value));
-		else if (!strcmp(name, "lowerdir+"))
+		} else if (!strcmp(name, "lowerdir+")) {
 			err = list_add(l, value, strlen(value),
 				       OVL_LAYER_LOWER, false);
-		else if (!strcmp(name, "datadir+"))
+		} else if (!strcmp(name, "datadir+")) {
 			err = list_add(l, value, strlen(value),
 				       OVL_LAYER_DATA, false);
-		else if (!strcmp(name, "upperdir"))
-			one = &l->upper;
-		else if (!strcmp(name, "workdir"))
-			one = &l->work;
+		} else {
+			one = !strcmp(name, "upperdir") ? &l->upper : &l->work;
+		}
 		if (one) {
 			free(*one);
 			*one = strdup(value);
@@ -439,14 +315,14 @@ static int parse_options(const char *raw, struct layer_list *l)
 			else
 				err = -ENOMEM;
 		}
-		free(name);
-		if (err)
-			break;
 	}
+	if (err == -EINVAL && !*why)
+		*why = why_split;
+	ovl_opt_end(&it);
 	return err;
 }
 
-int ovl_layers_from_mountinfo(pid_t pid, const char *opts,
+int ovl_layers_from_mountinfo(const struct ovl_view *v, const char *opts,
 			      struct ovl_layers **out, const char **why)
 {
 	struct layer_list l = { 0 };
@@ -455,9 +331,10 @@ int ovl_layers_from_mountinfo(pid_t pid, const char *opts,
 	unsigned int count, i, index = 0;
 	int err;
 
+	*why = NULL;
 	if (!opts)
 		return -EIO;
-	err = parse_options(opts, &l);
+	err = parse_options(opts, &l, why);
 	if (err)
 		goto out;
 	err = -EINVAL;
@@ -477,9 +354,9 @@ int ovl_layers_from_mountinfo(pid_t pid, const char *opts,
 	hdr[3] = count >> 8;
 	err = ovl_buf_put(&b, hdr, sizeof(hdr));
 	if (!err && l.upper)
-		err = put_layer(&b, pid, l.upper, OVL_LAYER_UPPER, 0, why);
+		err = put_layer(&b, v, l.upper, OVL_LAYER_UPPER, 0, why);
 	if (!err && l.upper)
-		err = put_layer(&b, pid, l.work, OVL_LAYER_WORK, 0, why);
+		err = put_layer(&b, v, l.work, OVL_LAYER_WORK, 0, why);
 	/* lower layers first, then data-only ones, each in mount order */
 	for (int pass = 0; pass < 2 && !err; pass++)
 		for (i = 0; i < l.n && !err; i++) {
@@ -488,8 +365,7 @@ int ovl_layers_from_mountinfo(pid_t pid, const char *opts,
 
 			if (l.kind[i] != kind)
 				continue;
-			err = put_layer(&b, pid, l.lower[i], kind, ++index,
-					why);
+			err = put_layer(&b, v, l.lower[i], kind, ++index, why);
 		}
 	if (!err) {
 		err = ovl_layers_new_from_raw(b.data, b.len,
@@ -503,50 +379,63 @@ out:
 	return err;
 }
 
+int ovl_options_have(const char *raw, const char *name, bool *found)
+{
+	struct ovl_opt_iter it;
+	char *opt, *value;
+	int err;
+
+	*found = false;
+	err = ovl_opt_begin(&it, raw);
+	while (!err && !*found &&
+	       (err = ovl_opt_next(&it, true, &opt, &value)) > 0) {
+		*found = !strcmp(opt, name);
+		err = 0;
+	}
+	ovl_opt_end(&it);
+	return err < 0 ? err : 0;
+}
+
 /*
  * The overlay's options other than the layer paths, as a checkpoint must
- * keep them to mount it again (redirect_dir, index, metacopy, uuid, ...),
- * unescaped.
+ * keep them to mount it again (redirect_dir, index, metacopy, uuid, an
+ * LSM's context, ...), unescaped; a value with a comma is quoted again.
  */
-char *ovl_overlay_other_options(const char *raw)
+int ovl_overlay_other_options(const char *raw, char **out, const char **why)
 {
-	/* the layers come from the descriptor; "rw" is the default */
-	static const char *const drop[] = {
-		"lowerdir", "lowerdir+", "datadir+", "upperdir", "workdir",
-		"rw",
-	};
+	struct ovl_opt_iter it;
 	struct ovl_buf b = { 0 };
-	const char *s = raw ? raw : "";
 	char *name, *value;
 	int err;
 
-	while ((err = next_option(&s, &name, &value)) > 0) {
-		size_t i;
-
+	*why = NULL;
+	err = ovl_opt_begin(&it, raw);
+	while (!err && (err = ovl_opt_next(&it, true, &name, &value)) > 0) {
 		err = 0;
-
-		for (i = 0; i < sizeof(drop) / sizeof(drop[0]); i++)
-			if (!strcmp(name, drop[i]))
-				break;
-		if (i == sizeof(drop) / sizeof(drop[0])) {
-			if (b.len)
-				err = ovl_buf_put(&b, ",", 1);
-			if (!err)
-				err = ovl_buf_put(&b, name, strlen(name));
-			if (!err && value)
-				err = ovl_buf_put(&b, "=", 1);
-			if (!err && value)
-				err = ovl_buf_put(&b, value, strlen(value));
+		/* the layers come from the descriptor; "rw" is the default */
+		if (ovl_is_layer_option(name)) {
+			if (value && it.quoted) {
+				*why = why_quote;
+				err = -EINVAL;
+			}
+			continue;
 		}
-		free(name);
-		if (err)
-			break;
+		if (strcmp(name, "rw")) {
+			err = ovl_opt_append(&b, name, value);
+			if (err == -EINVAL)
+				*why = "a mount option's value holds both a comma "
+				       "and a double quote";
+		}
 	}
 	if (!err)
 		err = ovl_buf_put(&b, "", 1);
+	if (err == -EINVAL && !*why)
+		*why = why_split;
+	ovl_opt_end(&it);
 	if (err) {
 		free(b.data);
-		return NULL;
+		return err;
 	}
-	return (char *)b.data;
+	*out = (char *)b.data;
+	return 0;
 }

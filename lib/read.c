@@ -1,12 +1,22 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Read the descriptor of an overlay: find the overlay mount that holds a
- * path, read the layers xattr of its root, or fall back to mountinfo.
+ * Read the descriptor of an overlay: find the overlay mount (by a path in
+ * a view, an fd, or its mount ID), read the layers xattr of its root, or
+ * fall back to mountinfo.
+ *
+ * The overlay is named by its mount ID once it is known: two overlays
+ * stacked on one mount point share the path, not the ID.  Its root is
+ * opened beneath the view's root through a mount of it that shows it
+ * whole, without following symlinks, and must then be the root of that
+ * very mount (statx mount ID and STATX_ATTR_MOUNT_ROOT), not of whatever
+ * covers it.  The xattr is read through the fd (/proc/self/fd/N), so the
+ * overlay's root is never opened for reading: nothing below it is asked.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount.h>
 #include <linux/capability.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +24,12 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include "internal.h"
+
+/* include/linux/proc_ns.h: the initial user namespace's inode number */
+#define OVL_PROC_USER_INIT_INO	0xEFFFFFFDU
 
 static bool have_sys_admin(void)
 {
@@ -31,26 +43,24 @@ static bool have_sys_admin(void)
 	       (1u << (CAP_SYS_ADMIN % 32));
 }
 
-static int mount_id_of(int fd, int *id)
+/*
+ * Whether the kernel would show us the xattr: trusted.* needs CAP_SYS_ADMIN
+ * in the initial user namespace (capget(2) only tells the caller's own);
+ * user.* on a userxattr overlay needs it in the overlay's user namespace,
+ * which userspace cannot name, so the caller's own is taken.
+ */
+static bool may_read(bool userxattr)
 {
-	struct statx stx;
+	struct stat st;
 
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx))
-		return -errno;
-	if (!(stx.stx_mask & STATX_MNT_ID))
-		return -EIO;
-	*id = (int)stx.stx_mnt_id;
-	return 0;
+	if (!have_sys_admin())
+		return false;
+	return userxattr || (!stat("/proc/self/ns/user", &st) &&
+			     st.st_ino == OVL_PROC_USER_INIT_INO);
 }
 
-/*
- * Open the root of the overlay superblock that @fs is a mount of: its own
- * mount point when that mount shows the whole overlay, otherwise another
- * mount of the same overlay that does.  The mount point may be covered,
- * so check that the opened directory really is on that mount.
- */
-static int open_overlay_root(pid_t pid, struct libmnt_table *tb,
-			     struct libmnt_fs *fs)
+static int open_overlay_root(const struct ovl_view *v,
+			     const struct ovl_mounts *m, struct libmnt_fs *fs)
 {
 	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
 	dev_t dev = mnt_fs_get_devno(fs);
@@ -61,26 +71,28 @@ static int open_overlay_root(pid_t pid, struct libmnt_table *tb,
 		return -ENOMEM;
 	do {
 		const char *root = mnt_fs_get_root(cand);
-		char path[4096];
-		int fd, id;
+		struct ovl_ident id;
+		int fd;
 
-		if (mnt_fs_get_devno(cand) != dev || !root ||
-		    strcmp(root, "/"))
+		if (mnt_fs_get_devno(cand) != dev || !root || strcmp(root, "/") ||
+		    !mnt_fs_match_fstype(cand, "overlay"))
 			continue;
-		if (ovl_proc_path(pid, mnt_fs_get_target(cand), path,
-				  sizeof(path)))
-			continue;
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = ovl_view_openat(v, mnt_fs_get_target(cand),
+				     O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
 		if (fd < 0) {
-			err = -errno;
+			err = fd;
+			if (ovl_fatal_errno(-fd))
+				break;
 			continue;
 		}
-		if (!mount_id_of(fd, &id) && id == mnt_fs_get_id(cand)) {
+		if (!ovl_ident(fd, &id) && id.mnt_id == mnt_fs_get_id(cand) &&
+		    id.mount_root) {
 			mnt_free_iter(it);
 			return fd;
 		}
 		close(fd);
-	} while (mnt_table_next_fs(tb, it, &cand) == 0);
+		err = -ENOENT;	/* covered by another mount */
+	} while (mnt_table_next_fs(m->tb, it, &cand) == 0);
 	mnt_free_iter(it);
 	return err;
 }
@@ -88,8 +100,11 @@ static int open_overlay_root(pid_t pid, struct libmnt_table *tb,
 static int read_xattr(int fd, const char *name, unsigned char **val,
 		      size_t *len)
 {
+	char link[OVL_FD_PATH_MAX];
+
+	ovl_fd_link(fd, link);
 	for (int tries = 0; tries < 4; tries++) {
-		ssize_t n = fgetxattr(fd, name, NULL, 0);
+		ssize_t n = getxattr(link, name, NULL, 0);
 		unsigned char *buf;
 
 		if (n < 0)
@@ -97,7 +112,7 @@ static int read_xattr(int fd, const char *name, unsigned char **val,
 		buf = malloc(n ? n : 1);
 		if (!buf)
 			return -ENOMEM;
-		n = fgetxattr(fd, name, buf, n);
+		n = getxattr(link, name, buf, n);
 		if (n >= 0) {
 			*val = buf;
 			*len = n;
@@ -110,19 +125,8 @@ static int read_xattr(int fd, const char *name, unsigned char **val,
 	return -EIO;
 }
 
-static int read_at(pid_t pid, int fd, unsigned int flags,
-		   struct ovl_layers **out, const char **why)
+static int check_flags(unsigned int flags, const char **why)
 {
-	struct libmnt_table *tb = NULL;
-	struct libmnt_fs *fs;
-	struct statfs sfs;
-	struct ovl_layers *l = NULL;
-	unsigned char *val = NULL;
-	char *opts = NULL;
-	size_t len = 0;
-	int id, err, root = -1;
-	bool userxattr;
-
 	if (flags & ~(OVL_LAYERS_READ_XATTR_ONLY |
 		      OVL_LAYERS_READ_MOUNTINFO_ONLY) ||
 	    ((flags & OVL_LAYERS_READ_XATTR_ONLY) &&
@@ -130,44 +134,59 @@ static int read_at(pid_t pid, int fd, unsigned int flags,
 		*why = "unknown or contradictory flags";
 		return -EINVAL;
 	}
-	if (fstatfs(fd, &sfs))
-		return -errno;
-	if (sfs.f_type != OVERLAYFS_MAGIC) {
+	return 0;
+}
+
+/* The descriptor of the overlay mount fs of the view's table m. */
+static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
+		      struct libmnt_fs *fs, unsigned int flags,
+		      struct ovl_layers **out, const char **why)
+{
+	struct ovl_layers *l = NULL;
+	unsigned char *val = NULL;
+	char *opts = NULL, *other = NULL;
+	size_t len = 0;
+	int err, root = -1;
+	bool userxattr;
+
+	if (!mnt_fs_match_fstype(fs, "overlay")) {
 		*why = "not on an overlay";
 		return -EMEDIUMTYPE;
 	}
-	err = mount_id_of(fd, &id);
-	if (!err)
-		err = ovl_mountinfo_load(pid, &tb);
+	err = ovl_mounts_super_options(m, mnt_fs_get_id(fs), &opts);
 	if (err) {
-		*why = "cannot read mountinfo";
-		return err;
+		*why = "the overlay's mount options are not in mountinfo";
+		return err == -ENOMEM ? err : -EIO;
 	}
-	fs = ovl_mountinfo_find_id(tb, id);
-	err = -EIO;
-	if (fs)
-		err = ovl_mountinfo_super_options(pid, id, &opts);
+	err = ovl_options_have(opts, "userxattr", &userxattr);
+	if (!err)
+		err = ovl_overlay_other_options(opts, &other, why);
 	if (err) {
-		*why = "the overlay's mount is not in mountinfo (another "
-		       "namespace?)";
-		err = -EIO;
+		if (!*why)
+			*why = "the mount options do not split into options "
+			       "(an unbalanced quote)";
 		goto out;
 	}
-	userxattr = ovl_options_have(opts, "userxattr");
 
 	err = -ENODATA;
 	if (!(flags & OVL_LAYERS_READ_MOUNTINFO_ONLY)) {
-		root = open_overlay_root(pid, tb, fs);
+		root = open_overlay_root(v, m, fs);
 		err = root < 0 ? root :
 		      read_xattr(root, userxattr ? OVL_LAYERS_XATTR_USER :
 				 OVL_LAYERS_XATTR, &val, &len);
-		/* without CAP_SYS_ADMIN the kernel hides it as ENODATA */
-		if (err == -ENODATA && !have_sys_admin())
+		/* without the privilege the kernel hides it as ENODATA */
+		if (err == -ENODATA && !may_read(userxattr))
 			err = -EPERM;
-		*why = err == -EPERM ? "no privilege to read the layers xattr "
-				       "(CAP_SYS_ADMIN)" :
+		*why = err == -EPERM ? (userxattr ?
+			"no privilege to read the layers xattr (CAP_SYS_ADMIN "
+			"in the overlay's user namespace)" :
+			"no privilege to read the layers xattr (CAP_SYS_ADMIN "
+			"in the initial user namespace)") :
 		       err == -ENODATA ? "the kernel does not export the "
 					 "layers xattr" :
+		       root == -ENOENT ? "cannot open the overlay's root: no "
+					 "mount of it that shows it whole is "
+					 "reachable (covered by another mount?)" :
 		       root < 0 ? "cannot open the overlay's root" :
 		       "cannot read the layers xattr";
 	}
@@ -180,70 +199,153 @@ static int read_at(pid_t pid, int fd, unsigned int flags,
 		else
 			free(val);
 	} else if (err == -ENODATA && !(flags & OVL_LAYERS_READ_XATTR_ONLY)) {
-		*why = NULL;
-		err = ovl_layers_from_mountinfo(pid, opts, &l, why);
+		err = ovl_layers_from_mountinfo(v, opts, &l, why);
 	}
 	if (!err) {
-		l->mount_options = ovl_overlay_other_options(opts);
-		if (!l->mount_options) {
-			ovl_layers_free(l);
-			err = -ENOMEM;
-		} else {
-			*out = l;
-			*why = NULL;
-		}
+		l->mount_options = other;
+		other = NULL;
+		*out = l;
+		*why = NULL;
 	}
 out:
 	if (root >= 0)
 		close(root);
+	free(other);
 	free(opts);
-	mnt_unref_table(tb);
 	return err;
+}
+
+/* The overlay that holds the file fd is open on, in view v. */
+static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
+		      struct ovl_layers **out, const char **why)
+{
+	struct ovl_mounts m;
+	struct libmnt_fs *fs;
+	struct ovl_ident id;
+	struct statfs sfs;
+	int err;
+
+	err = check_flags(flags, why);
+	if (err)
+		return err;
+	err = ovl_ident(fd, &id);
+	if (!err)
+		err = ovl_view_mounts(v, &m);
+	if (err) {
+		*why = err == -ESRCH ? "no such process" : "cannot read mountinfo";
+		return err;
+	}
+	fs = ovl_mounts_find_id(&m, id.mnt_id);
+	if (fs) {
+		err = read_mount(v, &m, fs, flags, out, why);
+	} else if (!fstatfs(fd, &sfs) && sfs.f_type != OVERLAYFS_MAGIC) {
+		*why = "not on an overlay";
+		err = -EMEDIUMTYPE;
+	} else {
+		*why = "the overlay's mount is not in mountinfo (another "
+		       "namespace?)";
+		err = -EIO;
+	}
+	ovl_mounts_free(&m);
+	return err;
+}
+
+static int reason_out(int err, const char *why, const char **reason)
+{
+	if (reason)
+		*reason = err ? (why ? why : ovl_layers_strerror(err)) : NULL;
+	return err;
+}
+
+OVL_EXPORT
+int ovl_layers_read_view(struct ovl_view *view, const char *path,
+			 unsigned int flags, struct ovl_layers **out,
+			 const char **reason)
+{
+	const char *why = NULL;
+	int fd, err;
+
+	if (!view || !path || !out)
+		return reason_out(-EINVAL, "bad argument", reason);
+	/* the caller's own path is the caller's to mean; a task's path is
+	 * looked up beneath the task's root */
+	if (!view->pid) {
+		fd = open(path, O_PATH | O_CLOEXEC);
+		fd = fd < 0 ? -errno : fd;
+	} else {
+		fd = ovl_view_openat(view, path, O_PATH, 0);
+	}
+	if (fd < 0) {
+		err = ovl_view_alive(view);
+		if (err)
+			return reason_out(err, "no such process", reason);
+		return reason_out(fd, "cannot look up the path", reason);
+	}
+	err = read_fd_in(view, fd, flags, out, &why);
+	close(fd);
+	return reason_out(err, why, reason);
+}
+
+OVL_EXPORT
+int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
+			  unsigned int flags, struct ovl_layers **out,
+			  const char **reason)
+{
+	const char *why = NULL;
+	struct ovl_mounts m;
+	struct libmnt_fs *fs;
+	int err;
+
+	if (!view || !out || mnt_id < 0)
+		return reason_out(-EINVAL, "bad argument", reason);
+	err = check_flags(flags, &why);
+	if (err)
+		return reason_out(err, why, reason);
+	err = ovl_view_mounts(view, &m);
+	if (err)
+		return reason_out(err, err == -ESRCH ? "no such process" :
+				  "cannot read mountinfo", reason);
+	fs = ovl_mounts_find_id(&m, mnt_id);
+	if (fs)
+		err = read_mount(view, &m, fs, flags, out, &why);
+	else
+		err = -ENOENT, why = "no mount with that ID in this view";
+	ovl_mounts_free(&m);
+	return reason_out(err, why, reason);
 }
 
 OVL_EXPORT
 int ovl_layers_read_fd(int fd, unsigned int flags, struct ovl_layers **out)
 {
+	struct ovl_view *v;
 	const char *why;
+	int err;
 
 	if (fd < 0 || !out)
 		return -EINVAL;
-	return read_at(0, fd, flags, out, &why);
+	err = ovl_view_open(0, 0, &v);
+	if (err)
+		return err;
+	err = read_fd_in(v, fd, flags, out, &why);
+	ovl_view_unref(v);
+	return err;
 }
 
 OVL_EXPORT
 int ovl_layers_read_reason(pid_t pid, const char *path, unsigned int flags,
 			   struct ovl_layers **out, const char **reason)
 {
-	const char *why = NULL;
-	char full[4096];
-	int fd, err;
+	struct ovl_view *v;
+	int err;
 
-	if (!path || !out || pid < 0) {
-		why = "bad argument";
-		err = -EINVAL;
-		goto out;
-	}
-	err = ovl_proc_path(pid, path, full, sizeof(full));
-	if (err) {
-		why = "the path is too long";
-		goto out;
-	}
-	fd = open(full, O_PATH | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		why = "cannot look up the path";
-		if (pid && kill(pid, 0) && errno == ESRCH) {
-			err = -ESRCH;
-			why = "no such process";
-		}
-		goto out;
-	}
-	err = read_at(pid, fd, flags, out, &why);
-	close(fd);
-out:
-	if (reason)
-		*reason = err ? (why ? why : ovl_layers_strerror(err)) : NULL;
+	if (!path || !out || pid < 0)
+		return reason_out(-EINVAL, "bad argument", reason);
+	err = ovl_view_for_pid(pid, &v);
+	if (err)
+		return reason_out(err, err == -ESRCH ? "no such process" :
+				  "cannot open the process's view", reason);
+	err = ovl_layers_read_view(v, path, flags, out, reason);
+	ovl_view_unref(v);
 	return err;
 }
 

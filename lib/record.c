@@ -13,8 +13,11 @@
  *
  * Unknown members are ignored (a newer writer may add some); a record
  * whose "version" is newer than this library's is refused with
- * -EPROTONOSUPPORT, a missing or malformed member is -EINVAL.  The layer
- * paths are deliberately absent: they are what goes stale.
+ * -EPROTONOSUPPORT, a missing or malformed member is -EINVAL, and so is
+ * anything after the object (a second record, say): one file, one record.
+ * "source" is kept: a descriptor derived from mountinfo stays marked so
+ * after a save and a load.  The layer paths are deliberately absent: they
+ * are what goes stale.
  */
 #include <errno.h>
 #include <json-c/json.h>
@@ -25,6 +28,9 @@
 
 #define RECORD_FORMAT	"libovllayers-checkpoint"
 #define RECORD_VERSION	1
+/* 502 records of 161 bytes, in hex, with room to spare; json-c takes an
+ * int length */
+#define RECORD_MAX	(1u << 20)
 
 OVL_EXPORT
 int ovl_layers_save_record(const struct ovl_layers *layers, char **json)
@@ -124,11 +130,22 @@ int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 	why->reason = "not a libovllayers checkpoint record";
 	if (!tok)
 		return -ENOMEM;
+	if (len > RECORD_MAX) {
+		why->offset = RECORD_MAX;
+		why->reason = "record is larger than any checkpoint record";
+		goto out;
+	}
 	o = json_tokener_parse_ex(tok, text, (int)len);
 	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
 	    !json_object_is_type(o, json_type_object)) {
 		why->offset = json_tokener_get_parse_end(tok);
 		why->reason = "record is not a JSON object";
+		goto out;
+	}
+	at = (long)json_tokener_get_parse_end(tok);
+	if (skip_space(text + at, text + len) != text + len) {
+		why->offset = skip_space(text + at, text + len) - text;
+		why->reason = "trailing data after the record";
 		goto out;
 	}
 	format = member(o, "format");
@@ -158,6 +175,12 @@ int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		why->offset = at < 0 ? 0 : why->offset + at;
 	}
 	if (!err) {
+		const char *source = member(o, "source");
+
+		if (source && !strcmp(source, "xattr"))
+			(*out)->source = OVL_LAYERS_SOURCE_XATTR;
+		else if (source && !strcmp(source, "mountinfo"))
+			(*out)->source = OVL_LAYERS_SOURCE_MOUNTINFO;
 		(*out)->mount_options = strdup(options);
 		if (!(*out)->mount_options) {
 			ovl_layers_free(*out);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Resolve each record of a descriptor to a mount, a path and an fd.
+ * Resolve each record of a descriptor to a mount, a path and an fd, in a
+ * view (ovl_view: a task's root and mount table).
  *
  * The mount table is read once.  Mounts are sorted by device, whole-fs
  * mounts (root "/") first, so each record finds the mounts of its
@@ -9,18 +10,32 @@
  * hint does not settle it.  There is no step that grows as layers x
  * mounts.
  *
- * A handle decodes per superblock, not per mount: through a bind mount of
- * a subtree, open_by_handle_at(2) succeeds even when the directory is
- * outside that subtree, and the path the kernel then shows is wrong.  So
- * every result is verified: walking ".." from the directory must reach
- * the root of the mount it was opened through, otherwise the next mount
- * is tried.  Once inside, the path is the one the kernel shows for the fd;
- * if that path now leads elsewhere (a mount covers it), the layer is
+ * Nothing is taken from a path alone.  A mount's root is opened beneath
+ * the view's root by its mount point, without following symlinks, and is
+ * used only if it is the root of that very mount (its statx mount ID is
+ * the mountinfo entry's): a bind mount of the same filesystem stacked on
+ * the mount point, or a symlink swapped in, gives another mount and is
+ * not taken for it.  A handle decodes per superblock, not per mount:
+ * through a bind mount of a subtree, open_by_handle_at(2) succeeds even
+ * when the directory is outside that subtree, and the path the kernel
+ * then shows is wrong.  So every result is verified: walking ".." from the
+ * directory must reach the root of the mount it was opened through,
+ * otherwise the next mount is tried.  Once inside, the path is the one
+ * the kernel shows for the fd; if that path, looked up again beneath the
+ * view's root, leads elsewhere (a mount covers it), the layer is
  * "shadowed": the fd and the mount are still right.
+ *
+ * Mounts whose filesystem can block the caller (FUSE, network
+ * filesystems, autofs: a frozen or dead server never answers) are never
+ * opened to look for a layer unless a record's st_dev hint names that
+ * very superblock; neither is anything mounted below them, whose mount
+ * point is reached through them.  A record found on no other filesystem
+ * is then "not-probed" rather than "no-mount".
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,45 +45,71 @@
 
 #include "internal.h"
 
-#ifndef STATX_MNT_ID_UNIQUE
-#define STATX_MNT_ID_UNIQUE 0x00004000U
-#endif
-
 /* How far up a layer root may sit below its mount root. */
 #define OVL_MAX_DEPTH 4096
+/* How deep the mount tree is walked for a mount that can block. */
+#define OVL_MAX_NESTING 256
 
 struct mount_ent {
 	dev_t dev;
 	bool whole;		/* root is "/" */
+	bool blocks;		/* its filesystem can block the caller */
 	unsigned int order;	/* mountinfo order, for a stable sort */
+	int id, parent;
 	struct libmnt_fs *fs;
-	int root_fd;		/* opened once, on first use; -1 unusable */
+	int root_fd;		/* opened on first use; -1 not (or unusable) */
 	bool opened;
-	struct stat root_st;
+	struct ovl_ident root_id;
 	char *root_path;	/* the kernel's path of root_fd, our view */
 	uint64_t unique_id;
 };
 
 struct sb_ent {
 	dev_t dev;
-	int probed;		/* 0 not yet, 1 uuid known, -1 cannot tell */
-	unsigned char uuid[16];
+	int probed;		/* 0 not yet, 1 known, 2 unknown, -1 unusable */
+	unsigned char uuid[16];	/* zero when unknown */
 	size_t first;		/* its mounts: ents[first .. first + n) */
 	size_t n;
 };
 
 struct resolver {
-	pid_t pid;
+	const struct ovl_view *v;
 	unsigned int flags;
-	struct libmnt_table *tb;
+	struct ovl_mounts m;
 	struct mount_ent *ents;
 	size_t nents;
+	struct mount_ent **by_id;	/* ents sorted by mount ID */
 	struct sb_ent *sbs;
 	size_t nsbs;
 	struct sb_ent **by_uuid;	/* probed superblocks by uuid, built */
 	size_t nby_uuid;		/* on the first miss of a st_dev hint */
 	bool indexed;
+	bool skipped;		/* some filesystem was not probed: it blocks */
 };
+
+/* Filesystems whose server may never answer: FUSE (its daemon can be
+ * frozen with the container, or gone), network filesystems, autofs. */
+static bool fs_can_block(struct libmnt_fs *fs)
+{
+	static const char *const types[] = {
+		"fuse", "fuseblk", "nfs", "nfs4", "cifs", "smb3", "smbfs",
+		"9p", "ceph", "autofs", "afs", "glusterfs", "virtiofs",
+	};
+	const char *type = mnt_fs_get_fstype(fs);
+	const char *src = mnt_fs_get_source(fs);
+
+	if (!type || !strncmp(type, "fuse.", 5) || mnt_fs_is_netfs(fs))
+		return true;
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(type, types[i]))
+			return true;
+	/* a network source: "host:/export", "[v6]:/x", "//server/share" */
+	if (src && (!strncmp(src, "//", 2) ||
+		    (src[0] != '/' && strchr(src, ':') &&
+		     strchr(src, ':') < strchrnul(src, '/'))))
+		return true;
+	return false;
+}
 
 static int cmp_ent(const void *a, const void *b)
 {
@@ -81,7 +122,16 @@ static int cmp_ent(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int resolver_init(struct resolver *r, pid_t pid, unsigned int flags)
+static int cmp_id(const void *a, const void *b)
+{
+	const struct mount_ent *x = *(struct mount_ent *const *)a;
+	const struct mount_ent *y = *(struct mount_ent *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int resolver_init(struct resolver *r, const struct ovl_view *v,
+			 unsigned int flags)
 {
 	struct libmnt_iter *it;
 	struct libmnt_fs *fs;
@@ -89,15 +139,15 @@ static int resolver_init(struct resolver *r, pid_t pid, unsigned int flags)
 	int err;
 
 	memset(r, 0, sizeof(*r));
-	r->pid = pid;
+	r->v = v;
 	r->flags = flags;
-	err = ovl_mountinfo_load(pid, &r->tb);
+	err = ovl_view_mounts(v, &r->m);
 	if (err)
 		return err;
 	it = mnt_new_iter(MNT_ITER_FORWARD);
 	if (!it)
 		return -ENOMEM;
-	while (mnt_table_next_fs(r->tb, it, &fs) == 0) {
+	while (mnt_table_next_fs(r->m.tb, it, &fs) == 0) {
 		const char *root = mnt_fs_get_root(fs);
 
 		if (r->nents == cap) {
@@ -114,7 +164,10 @@ static int resolver_init(struct resolver *r, pid_t pid, unsigned int flags)
 		r->ents[r->nents] = (struct mount_ent) {
 			.dev = mnt_fs_get_devno(fs),
 			.whole = root && !strcmp(root, "/"),
+			.blocks = fs_can_block(fs),
 			.order = r->nents,
+			.id = mnt_fs_get_id(fs),
+			.parent = mnt_fs_get_parent_id(fs),
 			.fs = fs,
 			.root_fd = -1,
 		};
@@ -123,10 +176,12 @@ static int resolver_init(struct resolver *r, pid_t pid, unsigned int flags)
 	mnt_free_iter(it);
 	qsort(r->ents, r->nents, sizeof(*r->ents), cmp_ent);
 
+	r->by_id = calloc(r->nents ? r->nents : 1, sizeof(*r->by_id));
 	r->sbs = calloc(r->nents ? r->nents : 1, sizeof(*r->sbs));
-	if (!r->sbs)
+	if (!r->by_id || !r->sbs)
 		return -ENOMEM;
 	for (size_t i = 0; i < r->nents; i++) {
+		r->by_id[i] = &r->ents[i];
 		if (!r->nsbs || r->sbs[r->nsbs - 1].dev != r->ents[i].dev) {
 			r->sbs[r->nsbs].dev = r->ents[i].dev;
 			r->sbs[r->nsbs].first = i;
@@ -134,20 +189,29 @@ static int resolver_init(struct resolver *r, pid_t pid, unsigned int flags)
 		}
 		r->sbs[r->nsbs - 1].n++;
 	}
+	qsort(r->by_id, r->nents, sizeof(*r->by_id), cmp_id);
 	return 0;
+}
+
+static void close_root(struct mount_ent *e)
+{
+	if (e->root_fd >= 0)
+		close(e->root_fd);
+	free(e->root_path);
+	e->root_fd = -1;
+	e->root_path = NULL;
+	e->opened = false;
 }
 
 static void resolver_fini(struct resolver *r)
 {
-	for (size_t i = 0; i < r->nents; i++) {
-		if (r->ents[i].root_fd >= 0)
-			close(r->ents[i].root_fd);
-		free(r->ents[i].root_path);
-	}
+	for (size_t i = 0; i < r->nents; i++)
+		close_root(&r->ents[i]);
 	free(r->ents);
+	free(r->by_id);
 	free(r->sbs);
 	free(r->by_uuid);
-	mnt_unref_table(r->tb);
+	ovl_mounts_free(&r->m);
 }
 
 static struct sb_ent *find_sb(struct resolver *r, dev_t dev)
@@ -167,77 +231,119 @@ static struct sb_ent *find_sb(struct resolver *r, dev_t dev)
 	return NULL;
 }
 
-static uint64_t unique_mount_id(int fd);
-static char *fd_path(int fd);
+static struct mount_ent *find_id(struct resolver *r, int id)
+{
+	size_t lo = 0, hi = r->nents;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (r->by_id[mid]->id == id)
+			return r->by_id[mid];
+		if (r->by_id[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Opening e's root would go through (or to) a filesystem that can block,
+ * other than the superblock allowed (a record's st_dev hint names it). */
+static bool would_block(struct resolver *r, const struct mount_ent *e,
+			dev_t allowed)
+{
+	for (int depth = 0; e && depth < OVL_MAX_NESTING; depth++) {
+		if (e->blocks && e->dev != allowed)
+			return true;
+		if (e->parent == e->id)
+			break;
+		e = find_id(r, e->parent);
+	}
+	return false;
+}
 
 /*
  * The root of a mount, opened through its mount point once per resolution
- * and kept: -1 when it cannot be (covered by another filesystem, autofs,
- * no access).
+ * and kept.  Returns the fd, -ENOENT when the mount cannot be used (covered
+ * by another mount, a symlink on the way, no access, its filesystem can
+ * block), or an error that ends the resolution (out of fds or memory).
  */
-static int mount_root(struct resolver *r, struct mount_ent *e)
+static int mount_root(struct resolver *r, struct mount_ent *e, dev_t allowed)
 {
-	const char *type = mnt_fs_get_fstype(e->fs);
-	char path[4096];
-	int fd;
+	int fd, err;
 
 	if (e->opened)
-		return e->root_fd;
-	e->opened = true;
-	/* probing must not trigger automounts */
-	if (type && !strcmp(type, "autofs"))
-		return -1;
-	if (ovl_proc_path(r->pid, mnt_fs_get_target(e->fs), path, sizeof(path)))
-		return -1;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &e->root_st) || e->root_st.st_dev != e->dev) {
-		close(fd);
-		return -1;
+		return e->root_fd >= 0 ? e->root_fd : -ENOENT;
+	if (would_block(r, e, allowed)) {
+		r->skipped = true;
+		return -ENOENT;	/* not marked opened: another hint may */
 	}
-	e->unique_id = unique_mount_id(fd);
-	e->root_path = fd_path(fd);
+	e->opened = true;
+	/* O_RDONLY: open_by_handle_at(2) takes no O_PATH mount fd */
+	fd = ovl_view_openat(r->v, mnt_fs_get_target(e->fs),
+			     O_RDONLY | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
+	if (fd < 0)
+		return ovl_fatal_errno(-fd) ? fd : -ENOENT;
+	err = ovl_ident(fd, &e->root_id);
+	if (err || e->root_id.mnt_id != e->id || !e->root_id.mount_root ||
+	    e->root_id.dev != e->dev) {
+		close(fd);
+		return err && ovl_fatal_errno(-err) ? err : -ENOENT;
+	}
+	e->unique_id = ovl_unique_mount_id(fd);
+	e->root_path = ovl_fd_path(fd);
 	e->root_fd = fd;
 	return fd;
 }
 
-static int probe_uuid(struct resolver *r, struct sb_ent *sb)
+/* 1 uuid known, 2 unknown, -1 no mount of it usable, or an error. */
+static int probe_uuid(struct resolver *r, struct sb_ent *sb, dev_t allowed)
 {
 	if (sb->probed)
 		return sb->probed;
-	sb->probed = -1;
 	for (size_t i = sb->first; i < sb->first + sb->n; i++) {
-		int fd = mount_root(r, &r->ents[i]);
+		struct mount_ent *e = &r->ents[i];
+		int fd = mount_root(r, e, allowed), known;
 
-		if (fd < 0)
+		if (fd == -ENOENT)
 			continue;
-		if (!ovl_fs_uuid(fd, sb->uuid))
-			sb->probed = 1;
-		break;
+		if (fd < 0)
+			return fd;
+		/* never ask a filesystem that can block (FS_IOC_GETFSUUID
+		 * reaches FUSE before 6.9): its uuid is unknown */
+		known = e->blocks ? 0 :
+			ovl_fs_uuid(fd, mnt_fs_get_fstype(e->fs), sb->uuid);
+		if (known < 0 && ovl_fatal_errno(-known))
+			return known;
+		if (known < 0)
+			continue;
+		sb->probed = known ? 1 : 2;
+		return sb->probed;
 	}
-	return sb->probed;
+	/* unusable for now; a later hint may allow what blocked it */
+	return -1;
 }
 
 /* Is the directory fd below (or at) the root whose identity is root? */
-static bool below(int fd, const struct stat *root)
+static bool below(int fd, const struct ovl_ident *root)
 {
-	struct stat cur, up;
-	int cfd = dup(fd);
+	struct ovl_ident cur, up;
+	int cfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	bool found = false;
 
 	for (int depth = 0; cfd >= 0 && depth < OVL_MAX_DEPTH; depth++) {
 		int pfd;
 
-		if (fstat(cfd, &cur))
+		if (ovl_ident(cfd, &cur))
 			break;
-		if (cur.st_dev == root->st_dev && cur.st_ino == root->st_ino) {
+		if (cur.dev == root->dev && cur.ino == root->ino) {
 			found = true;
 			break;
 		}
 		pfd = openat(cfd, "..", O_PATH | O_CLOEXEC);
-		if (pfd < 0 || fstat(pfd, &up) ||
-		    (up.st_dev == cur.st_dev && up.st_ino == cur.st_ino)) {
+		if (pfd < 0 || ovl_ident(pfd, &up) ||
+		    (up.dev == cur.dev && up.ino == cur.ino)) {
 			if (pfd >= 0)
 				close(pfd);
 			break;	/* the top of the filesystem */
@@ -248,36 +354,6 @@ static bool below(int fd, const struct stat *root)
 	if (cfd >= 0)
 		close(cfd);
 	return found;
-}
-
-static bool is_dir(int fd)
-{
-	struct stat st;
-
-	return !fstat(fd, &st) && S_ISDIR(st.st_mode);
-}
-
-static char *fd_path(int fd)
-{
-	char link[64], buf[4096];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, buf, sizeof(buf) - 1);
-	if (n <= 0 || n >= (ssize_t)sizeof(buf) - 1)
-		return NULL;
-	buf[n] = '\0';
-	return strdup(buf);
-}
-
-static uint64_t unique_mount_id(int fd)
-{
-	struct statx stx;
-
-	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &stx) ||
-	    !(stx.stx_mask & STATX_MNT_ID_UNIQUE))
-		return 0;
-	return stx.stx_mnt_id;
 }
 
 /*
@@ -296,6 +372,23 @@ static const char *below_root(const char *kpath, const char *root_path)
 	return kpath + n;
 }
 
+/* Does path, looked up beneath the view's root as it is (no symlink
+ * followed), lead to the file with identity want? */
+static bool leads_to(const struct resolver *r, const char *path,
+		     const struct ovl_ident *want)
+{
+	struct ovl_ident got;
+	int fd = ovl_view_openat(r->v, path, O_PATH, RESOLVE_NO_SYMLINKS);
+	bool same;
+
+	if (fd < 0)
+		return false;
+	same = !ovl_ident(fd, &got) && got.dev == want->dev &&
+	       got.ino == want->ino;
+	close(fd);
+	return same;
+}
+
 /*
  * Fill loc from an fd opened through mount e, known to be below its root
  * when it is a directory.  Takes the fd.  The kernel shows the fd's path
@@ -309,26 +402,27 @@ static int located(struct resolver *r, const struct mount_ent *e, int fd,
 		   struct ovl_loc *loc)
 {
 	const char *target = mnt_fs_get_target(e->fs);
-	char full[4096];
-	struct stat want, got;
-	char *kpath = fd_path(fd);
+	struct ovl_ident want;
+	char *kpath = NULL;
 	const char *rel;
-	int n;
+	int n, err;
 
-	if (!kpath || fstat(fd, &want)) {
-		/* cannot be named (or stat'ed): not through this mount */
-		free(kpath);
+	err = ovl_ident(fd, &want);
+	if (err) {
 		close(fd);
-		return OVL_LAYER_UNREACHABLE;
+		return ovl_fatal_errno(-err) ? err : OVL_LAYER_UNREACHABLE;
 	}
-	if (strstr(kpath, " (deleted)")) {
-		free(kpath);
+	/* removed: no name leads to it (its kernel path ends in
+	 * " (deleted)", which a live directory's name may too) */
+	if (!want.nlink) {
 		close(fd);
 		return OVL_LAYER_STALE;
 	}
-	rel = below_root(kpath, e->root_path);
+	kpath = ovl_fd_path(fd);
+	rel = kpath ? below_root(kpath, e->root_path) : NULL;
 	if (!rel) {
-		/* not below the root it was opened through: wrong mount */
+		/* cannot be named, or not below the root it was opened
+		 * through: not through this mount */
 		free(kpath);
 		close(fd);
 		return OVL_LAYER_UNREACHABLE;
@@ -348,14 +442,14 @@ static int located(struct resolver *r, const struct mount_ent *e, int fd,
 		return -ENOMEM;	/* loc is cleared by the caller */
 
 	loc->status = OVL_LAYER_SHADOWED;
-	if (!ovl_proc_path(r->pid, loc->path, full, sizeof(full)) &&
-	    !stat(full, &got) && got.st_dev == want.st_dev &&
-	    got.st_ino == want.st_ino)
+	if (leads_to(r, loc->path, &want))
 		loc->status = OVL_LAYER_OK;
-	else if (!S_ISDIR(want.st_mode))
+	else if (!S_ISDIR(want.mode))
 		return OVL_LAYER_UNREACHABLE;	/* try_sb() clears loc */
-	loc->mnt_id = mnt_fs_get_id(e->fs);
+	loc->mnt_id = e->id;
 	loc->mnt_id_unique = e->unique_id;
+	loc->dev = want.dev;
+	loc->ino = want.ino;
 	if (!(r->flags & OVL_RESOLVE_FD)) {
 		close(fd);
 		loc->fd = -1;
@@ -365,15 +459,13 @@ static int located(struct resolver *r, const struct mount_ent *e, int fd,
 
 /*
  * Try the mounts of one superblock.  Returns a status: OK or SHADOWED
- * with loc filled, or why it failed.
+ * with loc filled, or why it failed; or an error.
  */
 static int try_sb(struct resolver *r, const struct sb_ent *sb,
-		  const struct ovl_layer_record *rec, struct ovl_loc *loc)
+		  const struct ovl_layer_record *rec, struct ovl_loc *loc,
+		  dev_t allowed)
 {
-	struct {
-		struct file_handle fh;
-		unsigned char bytes[OVL_LAYERS_FID_MAX];
-	} h;
+	struct ovl_handle h;
 	int status = OVL_LAYER_UNREACHABLE;
 
 	h.fh.handle_bytes = rec->fid_len;
@@ -382,21 +474,27 @@ static int try_sb(struct resolver *r, const struct sb_ent *sb,
 
 	for (size_t i = sb->first; i < sb->first + sb->n; i++) {
 		struct mount_ent *e = &r->ents[i];
+		struct ovl_ident id;
 		int mfd, fd;
 
-		mfd = mount_root(r, e);
-		if (mfd < 0)
+		mfd = mount_root(r, e, allowed);
+		if (mfd == -ENOENT)
 			continue;
+		if (mfd < 0)
+			return mfd;
 		fd = open_by_handle_at(mfd, &h.fh, O_PATH | O_CLOEXEC);
 		if (fd < 0) {
 			if (errno == ESTALE || errno == ENOENT)
 				return OVL_LAYER_STALE;	/* per superblock */
 			if (errno == EPERM)
 				return OVL_LAYER_NO_PERMISSION;
+			if (ovl_fatal_errno(errno))
+				return -errno;
 			continue;
 		}
 		/* every directory of the fs is below a whole-fs mount's root */
-		if (!e->whole && is_dir(fd) && !below(fd, &e->root_st)) {
+		if (!e->whole && !ovl_ident(fd, &id) && S_ISDIR(id.mode) &&
+		    !below(fd, &e->root_id)) {
 			close(fd);	/* outside this bind mount's subtree */
 			continue;
 		}
@@ -419,7 +517,12 @@ static int cmp_uuid(const void *a, const void *b)
 	return x->dev < y->dev ? -1 : x->dev > y->dev;
 }
 
-/* Every superblock's uuid, probed once, sorted for binary search. */
+/*
+ * Every superblock's uuid, probed once, sorted for binary search; those
+ * that cannot tell are filed under the null uuid, which only a record
+ * without a uuid asks for.  A root opened only to probe is closed again,
+ * so that a table of many filesystems does not hold an fd for each.
+ */
 static int index_uuids(struct resolver *r)
 {
 	if (r->indexed)
@@ -427,9 +530,22 @@ static int index_uuids(struct resolver *r)
 	r->by_uuid = calloc(r->nsbs ? r->nsbs : 1, sizeof(*r->by_uuid));
 	if (!r->by_uuid)
 		return -ENOMEM;
-	for (size_t i = 0; i < r->nsbs; i++)
-		if (probe_uuid(r, &r->sbs[i]) == 1)
-			r->by_uuid[r->nby_uuid++] = &r->sbs[i];
+	for (size_t i = 0; i < r->nsbs; i++) {
+		struct sb_ent *sb = &r->sbs[i];
+		bool was_open = false;
+		int p;
+
+		for (size_t k = sb->first; k < sb->first + sb->n; k++)
+			was_open |= r->ents[k].opened;
+		p = probe_uuid(r, sb, makedev(0, 0));
+
+		if (p < -1)
+			return p;
+		if (p > 0)
+			r->by_uuid[r->nby_uuid++] = sb;
+		for (size_t k = sb->first; !was_open && k < sb->first + sb->n; k++)
+			close_root(&r->ents[k]);
+	}
 	qsort(r->by_uuid, r->nby_uuid, sizeof(*r->by_uuid), cmp_uuid);
 	r->indexed = true;
 	return 0;
@@ -455,54 +571,72 @@ static size_t find_uuid(const struct resolver *r, const unsigned char *uuid,
 	return n;
 }
 
+static bool found(int status)
+{
+	return status == OVL_LAYER_OK || status == OVL_LAYER_SHADOWED;
+}
+
 static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 		       struct ovl_loc *loc)
 {
 	struct sb_ent *hint = NULL;
+	dev_t hint_dev = makedev(0, 0);
 	size_t first, matches;
 	int status, err;
 
 	if (rec->flags & OVL_LAYER_NOFH)
 		return OVL_LAYER_NO_HANDLE;
 
-	/* The st_dev hint settles it when that fs has the recorded uuid. */
-	if (rec->kind != OVL_LAYER_ORIGIN)
-		hint = find_sb(r, makedev(rec->dev_major, rec->dev_minor));
-	if (hint && probe_uuid(r, hint) == 1 &&
-	    !memcmp(hint->uuid, rec->uuid, 16))
-		return try_sb(r, hint, rec, loc);
+	/*
+	 * The st_dev hint settles it when that fs has the recorded uuid, or
+	 * cannot say which it has and decodes the handle.
+	 */
+	if (rec->kind != OVL_LAYER_ORIGIN) {
+		hint_dev = makedev(rec->dev_major, rec->dev_minor);
+		hint = find_sb(r, hint_dev);
+	}
+	if (hint) {
+		int p = probe_uuid(r, hint, hint_dev);
+
+		if (p < -1)
+			return p;
+		if ((p == 1 && !memcmp(hint->uuid, rec->uuid, 16)) || p == 2) {
+			status = try_sb(r, hint, rec, loc, hint_dev);
+			if (status < 0 || found(status) || p == 1)
+				return status;
+		}
+	}
 
 	err = index_uuids(r);
 	if (err)
 		return err;
 	matches = find_uuid(r, rec->uuid, &first);
 	if (!matches)
-		return OVL_LAYER_NO_MOUNT;
+		return r->skipped ? OVL_LAYER_NOT_PROBED : OVL_LAYER_NO_MOUNT;
 	if (matches > 1 && ovl_uuid_is_null(rec->uuid))
 		return OVL_LAYER_AMBIGUOUS;
 	/* a shared non-null uuid (cloned fs): try each */
 	status = OVL_LAYER_UNREACHABLE;
 	for (size_t i = first; i < first + matches; i++) {
-		status = try_sb(r, r->by_uuid[i], rec, loc);
-		if (status < 0 || status == OVL_LAYER_OK ||
-		    status == OVL_LAYER_SHADOWED)
+		status = try_sb(r, r->by_uuid[i], rec, loc, makedev(0, 0));
+		if (status < 0 || found(status))
 			break;
 	}
 	return status;
 }
 
 OVL_EXPORT
-int ovl_layers_resolve(struct ovl_layers *layers, pid_t pid,
-		       unsigned int flags, unsigned int *unresolved)
+int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
+			    unsigned int flags, unsigned int *unresolved)
 {
 	struct resolver r;
 	unsigned int bad = 0;
 	int err;
 
-	if (!layers || pid < 0 || (flags & ~OVL_RESOLVE_FD))
+	if (!layers || !view || (flags & ~OVL_RESOLVE_FD))
 		return -EINVAL;
 	ovl_layers_clear_locations(layers);
-	err = resolver_init(&r, pid, flags);
+	err = resolver_init(&r, view, flags);
 	for (unsigned int i = 0; !err && i < layers->count; i++) {
 		struct ovl_loc *loc = &layers->locs[i];
 		int status = resolve_one(&r, &layers->recs[i], loc);
@@ -516,11 +650,31 @@ int ovl_layers_resolve(struct ovl_layers *layers, pid_t pid,
 			bad++;
 	}
 	resolver_fini(&r);
+	if (!err)
+		err = ovl_view_alive(view);	/* all of it was its view */
 	if (err) {
 		ovl_layers_clear_locations(layers);
 		return err;
 	}
+	layers->view = ovl_view_ref(view);
 	if (unresolved)
 		*unresolved = bad;
 	return 0;
+}
+
+OVL_EXPORT
+int ovl_layers_resolve(struct ovl_layers *layers, pid_t pid,
+		       unsigned int flags, unsigned int *unresolved)
+{
+	struct ovl_view *v;
+	int err;
+
+	if (!layers || pid < 0 || (flags & ~OVL_RESOLVE_FD))
+		return -EINVAL;
+	err = ovl_view_for_pid(pid, &v);
+	if (err)
+		return err;
+	err = ovl_layers_resolve_view(layers, v, flags, unresolved);
+	ovl_view_unref(v);
+	return err;
 }

@@ -11,6 +11,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@
 enum column {
 	COL_OVERLAY, COL_INDEX, COL_KIND, COL_UUID, COL_DEV, COL_FHTYPE,
 	COL_HANDLE, COL_MNTID, COL_MNTID_UNIQUE, COL_MOUNT, COL_ROOT, COL_PATH,
-	COL_STATUS, COL_SOURCE, NCOLS
+	COL_STATUS, COL_SOURCE, COL_OVERLAY_ID, NCOLS
 };
 
 struct colinfo {
@@ -66,9 +67,11 @@ static const struct colinfo infos[NCOLS] = {
 	[COL_PATH] = { "PATH", 0.3, 0, SCOLS_JSON_STRING,
 		       "the layer root's path now" },
 	[COL_STATUS] = { "STATUS", 10, 0, SCOLS_JSON_STRING,
-			 "ok, shadowed, unreachable, no-mount, stale, no-handle, no-permission, ambiguous, unresolved" },
+			 "ok, shadowed, unreachable, no-mount, stale, no-handle, no-permission, ambiguous, not-probed, unresolved" },
 	[COL_SOURCE] = { "SOURCE", 9, 0, SCOLS_JSON_STRING,
 			 "where the descriptor came from: xattr, mountinfo, buffer, origin" },
+	[COL_OVERLAY_ID] = { "OVERLAY-ID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			     "mount ID of the overlay (stacked overlays share OVERLAY)" },
 };
 
 static const int default_cols[] = {
@@ -82,6 +85,7 @@ struct ctl {
 	bool json, raw, noheadings, no_resolve;
 	unsigned int read_flags;
 	pid_t pid;
+	struct ovl_view *view;	/* -N PID's, or ours; opened once */
 	const char *save, *record, *load, *origin;
 	bool warned, warned_perm;
 	int status;	/* exit status so far */
@@ -223,7 +227,7 @@ static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
 }
 
 static void add_lines(struct ctl *ctl, struct libscols_table *tb,
-		      const char *label, const struct ovl_layers *l)
+		      const char *label, int ovl_id, const struct ovl_layers *l)
 {
 	for (unsigned int r = 0; r < ovl_layers_count(l); r++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
@@ -290,6 +294,10 @@ static void add_lines(struct ctl *ctl, struct libscols_table *tb,
 				set(ln, i, "%s", ovl_layers_source_name(
 					    ovl_layers_source(l)));
 				break;
+			case COL_OVERLAY_ID:
+				if (ovl_id >= 0)
+					set(ln, i, "%d", ovl_id);
+				break;
 			}
 		}
 		if (!ctl->no_resolve && loc.status != OVL_LAYER_OK &&
@@ -343,8 +351,12 @@ static void warn_fallback(struct ctl *ctl, const struct ovl_layers *l)
 	if (ctl->warned || ctl->read_flags ||
 	    ovl_layers_source(l) != OVL_LAYERS_SOURCE_MOUNTINFO)
 		return;
-	warnx("warning: the kernel does not export trusted.overlay.layers; "
-	      "layers were derived from the mountinfo path strings, which may be stale");
+	if (ctl->load)
+		warnx("warning: %s was derived from mountinfo path strings "
+		      "when it was saved, which may have been stale", ctl->load);
+	else
+		warnx("warning: the kernel does not export trusted.overlay.layers; "
+		      "layers were derived from the mountinfo path strings, which may be stale");
 	ctl->warned = true;
 }
 
@@ -497,34 +509,45 @@ out:
 /*
  * Where the origin xattr of file lives: on the upper file, not on the
  * overlay file (through the overlay the name is escaped).  file is in the
- * caller's view (-N only says where to resolve the origin).
+ * caller's view (-N only says where to resolve the origin).  Returns an
+ * O_PATH fd of the upper file, found beneath the upper layer's directory
+ * (the fd the resolution checked) without following any symlink and
+ * without leaving that filesystem, and its name in *shown; -1 on error.
  */
-static int upper_file_of(struct ctl *ctl, const char *file, char *upper,
-			 size_t size)
+static int upper_file_of(struct ctl *ctl, const char *file, char **shown)
 {
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+			   RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+	};
 	struct ovl_layers *l = NULL;
 	struct ovl_layer_record rec;
 	struct ovl_layer_location loc;
-	const char *reason = NULL;
-	char abs[PATH_MAX], *target = NULL, *fsroot = NULL;
+	const char *reason = NULL, *below;
+	char abs[PATH_MAX], rel[PATH_MAX], *target = NULL, *fsroot = NULL;
 	size_t tlen;
-	int e;
+	int e, fd = -1;
 
+	*shown = NULL;
 	e = ovl_layers_read_reason(0, file, ctl->read_flags, &l, &reason);
 	if (e == -EMEDIUMTYPE) {
 		/* not on an overlay: the upper file itself */
-		if ((size_t)snprintf(upper, size, "%s", file) >= size) {
-			fail(ctl, file, -ENAMETOOLONG, NULL);
+		fd = open(file, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || !(*shown = strdup(file))) {
+			fail(ctl, file, fd < 0 ? -errno : -ENOMEM, NULL);
+			if (fd >= 0)
+				close(fd);
 			return -1;
 		}
-		return 0;
+		return fd;
 	}
 	if (e) {
 		fail(ctl, file, e, reason);
 		return -1;
 	}
 	warn_fallback(ctl, l);
-	e = ovl_layers_resolve(l, 0, 0, NULL);
+	e = ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, NULL);
 	if (e) {
 		fail(ctl, file, e, NULL);
 		goto out;
@@ -537,7 +560,7 @@ static int upper_file_of(struct ctl *ctl, const char *file, char *upper,
 		      file);
 		goto out;
 	}
-	if (loc.status != OVL_LAYER_OK) {
+	if (loc.status != OVL_LAYER_OK && loc.status != OVL_LAYER_SHADOWED) {
 		warnx("%s: the upper layer is %s: cannot read the origin", file,
 		      ovl_layer_status_name(loc.status));
 		goto out;
@@ -553,20 +576,32 @@ static int upper_file_of(struct ctl *ctl, const char *file, char *upper,
 		warnx("%s: not below its mount point %s", file, target);
 		goto out;
 	}
-	if ((size_t)snprintf(upper, size, "%s%s%s", loc.path,
+	if ((size_t)snprintf(rel, sizeof(rel), "%s%s",
 			     strcmp(fsroot, "/") ? fsroot : "",
-			     abs + tlen) >= size) {
+			     abs + tlen) >= sizeof(rel) ||
+	    asprintf(shown, "%s%s", loc.path, rel) < 0) {
+		*shown = NULL;
 		fail(ctl, file, -ENAMETOOLONG, NULL);
+		goto out;
+	}
+	below = rel + strspn(rel, "/");
+	fd = (int)syscall(SYS_openat2, loc.fd, *below ? below : ".", &how,
+			  sizeof(how));
+	if (fd < 0) {
+		warn("%s: %s", file, *shown);
 		goto out;
 	}
 	e = 0;
 out:
-	if (e)
+	if (e) {
 		ctl->status = EXIT_FAILURE;
+		free(*shown);
+		*shown = NULL;
+	}
 	free(target);
 	free(fsroot);
 	ovl_layers_free(l);
-	return e ? -1 : 0;
+	return e ? -1 : fd;
 }
 
 /* The copied-up file's origin xattr: where it came from. */
@@ -577,26 +612,32 @@ static struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 	unsigned char buf[256];	/* an ovl_fb is at most 21 + 128 bytes */
 	struct ovl_layers *l = NULL;
 	ssize_t n = -1;
-	char upper[PATH_MAX];
-	int e;
+	char link[32], *upper;
+	int e, fd = upper_file_of(ctl, file, &upper);
 
-	if (upper_file_of(ctl, file, upper, sizeof(upper)))
+	if (fd < 0)
 		return NULL;
+	/* the link leads to the very file, a symlink too; nothing is
+	 * looked up by name again */
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	for (size_t i = 0; i < 2 && n < 0; i++)
-		n = lgetxattr(upper, names[i], buf, sizeof(buf));
+		n = getxattr(link, names[i], buf, sizeof(buf));
+	e = errno;
+	close(fd);
 	if (n < 0) {
-		if (errno == ENODATA && !have_cap(CAP_SYS_ADMIN))
+		if (e == ENODATA && !have_cap(CAP_SYS_ADMIN))
 			warnx("%s: no privilege to read %s (needs CAP_SYS_ADMIN)",
 			      file, OVL_ORIGIN_XATTR);
-		else if (errno == ENODATA)
+		else if (e == ENODATA)
 			warnx("%s: has no origin (not copied up, or created in the upper layer)",
 			      file);
-		else if (errno == ERANGE)
+		else if (e == ERANGE)
 			warnx("%s: malformed origin value: longer than any struct ovl_fb",
 			      file);
 		else
-			warn("%s: %s", file, upper);
+			warnx("%s: %s: %s", file, upper, strerror(e));
 		ctl->status = EXIT_FAILURE;
+		free(upper);
 		return NULL;
 	}
 	e = ovl_layers_decode_origin(buf, n, &l);
@@ -604,8 +645,10 @@ static struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 		warnx("%s: %s origin value in %s", file,
 		      e == -EINVAL ? "malformed" : "unsupported", upper);
 		ctl->status = EXIT_FAILURE;
+		free(upper);
 		return NULL;
 	}
+	free(upper);
 	if (e) {
 		fail(ctl, file, e, NULL);
 		return NULL;
@@ -638,21 +681,22 @@ static struct libscols_table *new_table(struct ctl *ctl)
 	return tb;
 }
 
-/* Resolve, print lines, save if asked. */
+/* Resolve, print lines, save if asked.  ovl_id: the overlay's mount ID,
+ * -1 when not known (a loaded descriptor, an overlay named by a path). */
 static void handle(struct ctl *ctl, struct libscols_table *tb,
-		   const char *label, struct ovl_layers *l)
+		   const char *label, int ovl_id, struct ovl_layers *l)
 {
 	int e;
 
 	warn_fallback(ctl, l);
 	if (!ctl->no_resolve) {
-		e = ovl_layers_resolve(l, ctl->pid, 0, NULL);
+		e = ovl_layers_resolve_view(l, ctl->view, 0, NULL);
 		if (e) {
 			fail(ctl, label, e, NULL);
 			return;
 		}
 	}
-	add_lines(ctl, tb, label, l);
+	add_lines(ctl, tb, label, ovl_id, l);
 	if (ctl->save) {
 		ssize_t n = ovl_layers_encode(l, NULL, 0);
 		void *buf = n > 0 ? malloc(n) : NULL;
@@ -678,34 +722,59 @@ static void handle(struct ctl *ctl, struct libscols_table *tb,
 	}
 }
 
-/* Every overlay mount of the namespace, like findmnt -t overlay. */
-static int all_overlays(struct ctl *ctl, char ***paths)
-{
-	char file[64];
-	struct libmnt_table *t;
-	struct libmnt_iter *it;
-	struct libmnt_fs *fs;
-	int n = 0;
+/* An overlay to show: named on the command line (id -1) or listed. */
+struct overlay {
+	char *label;
+	int id;
+};
 
-	if (ctl->pid)
-		snprintf(file, sizeof(file), "/proc/%d/mountinfo", (int)ctl->pid);
-	else
-		snprintf(file, sizeof(file), "/proc/self/mountinfo");
-	t = mnt_new_table_from_file(file);
-	it = mnt_new_iter(MNT_ITER_FORWARD);
-	*paths = NULL;
-	if (!t || !it)
-		err(EXIT_FAILURE, "%s", file);
+static bool has_column(const struct ctl *ctl, int col)
+{
+	for (size_t i = 0; i < ctl->ncols; i++)
+		if (ctl->cols[i] == col)
+			return true;
+	return false;
+}
+
+/*
+ * Every overlay mount of the view, like findmnt -t overlay, each named by
+ * its mount ID: two overlays stacked on one mount point are two overlays
+ * (and a note says how to tell their rows apart).
+ */
+static size_t all_overlays(struct ctl *ctl, struct overlay **list)
+{
+	int fd = ovl_view_open_mountinfo(ctl->view);
+	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
+	struct libmnt_table *t = mnt_new_table();
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	size_t n = 0;
+
+	*list = NULL;
+	if (fd < 0)
+		errx(EXIT_FAILURE, "mountinfo: %s", strerror(-fd));
+	if (!f || !t || !it || mnt_table_parse_stream(t, f, "mountinfo"))
+		err(EXIT_FAILURE, "mountinfo");
 	while (mnt_table_next_fs(t, it, &fs) == 0) {
+		const char *target = mnt_fs_get_target(fs);
+
 		if (!mnt_fs_match_fstype(fs, "overlay"))
 			continue;
-		*paths = realloc(*paths, (n + 1) * sizeof(**paths));
-		if (!*paths || !((*paths)[n] = strdup(mnt_fs_get_target(fs))))
+		*list = realloc(*list, (n + 1) * sizeof(**list));
+		if (!*list || !((*list)[n].label = strdup(target)))
 			err(EXIT_FAILURE, "out of memory");
+		(*list)[n].id = mnt_fs_get_id(fs);
+		for (size_t k = 0; k < n; k++)
+			if (!strcmp((*list)[k].label, target) &&
+			    !has_column(ctl, COL_OVERLAY_ID))
+				warnx("note: overlays %d and %d are stacked on %s: "
+				      "-o +OVERLAY-ID tells their rows apart",
+				      (*list)[k].id, (*list)[n].id, target);
 		n++;
 	}
 	mnt_free_iter(it);
 	mnt_unref_table(t);
+	fclose(f);
 	return n;
 }
 
@@ -735,8 +804,9 @@ int main(int argc, char **argv)
 	struct ctl ctl = { .status = EXIT_SUCCESS };
 	struct libscols_table *tb;
 	bool list_columns = false;
-	char **paths = NULL;
-	int c, npaths, own_paths = 0;
+	struct overlay *overlays = NULL;
+	size_t npaths;
+	int c;
 
 	if (argc > 1 && !strcmp(argv[1], "mount"))
 		return cmd_mount(argc - 1, argv + 1);
@@ -813,18 +883,14 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* one clear error for a bad PID, not one per overlay */
-	if (ctl.pid) {
-		char file[64];
-
-		snprintf(file, sizeof(file), "/proc/%d/mountinfo", (int)ctl.pid);
-		if (access(file, R_OK)) {
-			if (errno == ENOENT)
-				errx(EXIT_FAILURE, "--task %d: no such process",
-				     (int)ctl.pid);
-			err(EXIT_FAILURE, "--task %d: %s", (int)ctl.pid, file);
-		}
-	}
+	/* the view, opened once: one clear error for a bad PID, not one per
+	 * overlay; a PID that exits (and may be reused) meanwhile is an
+	 * error of the lookups made through it */
+	c = ovl_view_open(ctl.pid, 0, &ctl.view);
+	if (c == -ESRCH)
+		errx(EXIT_FAILURE, "--task %d: no such process", (int)ctl.pid);
+	if (c)
+		errx(EXIT_FAILURE, "--task %d: %s", (int)ctl.pid, strerror(-c));
 	if (list_columns) {
 		for (int i = 0; i < NCOLS; i++)
 			printf("%14s  %s\n", infos[i].name, infos[i].help);
@@ -841,10 +907,17 @@ int main(int argc, char **argv)
 	}
 	if (!ctl.load && !ctl.origin) {
 		if (npaths) {
-			paths = argv + optind;
+			overlays = calloc(npaths, sizeof(*overlays));
+			for (size_t i = 0; overlays && i < npaths; i++) {
+				overlays[i].label = strdup(argv[optind + i]);
+				overlays[i].id = -1;
+				if (!overlays[i].label)
+					overlays = NULL;
+			}
+			if (!overlays)
+				err(EXIT_FAILURE, "out of memory");
 		} else {
-			npaths = all_overlays(&ctl, &paths);
-			own_paths = 1;
+			npaths = all_overlays(&ctl, &overlays);
 		}
 	}
 	if ((ctl.save || ctl.record) && (ctl.load || ctl.origin ? 1 : npaths) != 1) {
@@ -859,19 +932,23 @@ int main(int argc, char **argv)
 						  origin_of(&ctl, name);
 
 		if (l)
-			handle(&ctl, tb, name, l);
+			handle(&ctl, tb, name, -1, l);
 		ovl_layers_free(l);
 	}
-	for (int i = 0; i < npaths && !ctl.load && !ctl.origin; i++) {
+	for (size_t i = 0; i < npaths && !ctl.load && !ctl.origin; i++) {
+		struct overlay *o = &overlays[i];
 		struct ovl_layers *l = NULL;
 		const char *reason = NULL;
-		int e = ovl_layers_read_reason(ctl.pid, paths[i], ctl.read_flags,
-					       &l, &reason);
+		int e = o->id < 0 ?
+			ovl_layers_read_view(ctl.view, o->label, ctl.read_flags,
+					     &l, &reason) :
+			ovl_layers_read_mount(ctl.view, o->id, ctl.read_flags,
+					      &l, &reason);
 
 		if (e)
-			fail(&ctl, paths[i], e, reason);
+			fail(&ctl, o->label, e, reason);
 		else
-			handle(&ctl, tb, paths[i], l);
+			handle(&ctl, tb, o->label, o->id, l);
 		ovl_layers_free(l);
 	}
 	/* JSON: an empty list when there is no overlay, nothing on error */
@@ -879,11 +956,10 @@ int main(int argc, char **argv)
 	    (ctl.json && ctl.status != EXIT_FAILURE))
 		scols_print_table(tb);
 	scols_unref_table(tb);
-	if (own_paths) {
-		for (int i = 0; i < npaths; i++)
-			free(paths[i]);
-		free(paths);
-	}
+	for (size_t i = 0; i < npaths && overlays; i++)
+		free(overlays[i].label);
+	free(overlays);
+	ovl_view_unref(ctl.view);
 	return ctl.status;
 }
 

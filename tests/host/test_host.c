@@ -264,6 +264,7 @@ START_TEST(t_fallback_escapes_mount2)
 	unsigned char want[2048], got[2048];
 	char opts[2048], l[5][256], u[256], w[256];
 	struct ovl_layers *lay;
+	const char *why = NULL;
 	size_t n;
 
 	odd_dirs();
@@ -288,16 +289,23 @@ START_TEST(t_fallback_escapes_mount2)
 	check_loc(lay, 3, OVL_LAYER_OK, P("t/c\\d"));
 	check_loc(lay, 6, OVL_LAYER_OK, P("t/i=j"));
 
-	/* mounted again from the descriptor (upperdir with a backslash):
-	 * the new overlay's fallback gives the same bytes */
+	/* mounted again from the descriptor (upperdir with a backslash), each
+	 * layer through the fd the resolution checked: the new overlay's
+	 * upper is that directory, and its mount options name the fds, which
+	 * the fallback refuses to take for directories */
+	run("echo via-fd > %s", P("m/new"));
 	ck_assert(!umount(P("m")));
 	ck_assert_int_eq(ovl_layers_mount(lay, ovl_layers_options(lay), P("m"),
 					  0, NULL), 0);
+	run("grep -qx via-fd %s", P("m/new"));
+	run("echo again > %s && grep -qx again '%s/t/u,\\1/again'",
+	    P("m/again"), base);
 	ovl_layers_free(lay);
-	lay = read_ok(P("m"));
-	ck_assert_int_eq(ovl_layers_encode(lay, got, sizeof(got)), (ssize_t)n);
-	ck_assert(!memcmp(got, want, n));
-	ovl_layers_free(lay);
+	lay = NULL;
+	ck_assert_int_eq(ovl_layers_read_reason(0, P("m"), 0, &lay, &why),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "file descriptor"));
+	ck_assert_ptr_null(lay);
 }
 END_TEST
 
@@ -774,7 +782,14 @@ START_TEST(t_place_restored_layers)
 	check_loc(l, 2, OVL_LAYER_OK, P("yard/e/l1"));
 	ck_assert_int_eq(ovl_layers_location(l, 2, &loc), 0);
 	ck_assert_int_gt(loc.mnt_id, 0);
-	ck_assert_int_eq(loc.fd, -1);
+	/* the directory placed is held, and it is what gets mounted */
+	ck_assert_int_ge(loc.fd, 0);
+	{
+		struct stat a, b;
+
+		ck_assert(!fstat(loc.fd, &a) && !stat(P("yard/e/l1"), &b));
+		ck_assert(a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+	}
 
 	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/l1/a"), 0), -ENOTDIR);
 	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/none"), 0), -ENOENT);
@@ -789,8 +804,9 @@ START_TEST(t_place_restored_layers)
 					  0, &failed), 0);
 	run("grep -qx from-ext4 %s", P("again/a"));
 	run("echo new > %s && grep -qx new %s", P("again/n"), P("yard/t/u/n"));
-	run("umount %s %s", P("again"), P("yard/e"));
+	/* the placed layers' fds pin their mounts until the descriptor goes */
 	ovl_layers_free(l);
+	run("umount %s %s", P("again"), P("yard/e"));
 }
 END_TEST
 

@@ -518,7 +518,9 @@ START_TEST(t_names)
 	ck_assert_ptr_null(ovl_layer_kind_name(-1));
 	ck_assert_str_eq(ovl_layer_status_name(OVL_LAYER_SHADOWED), "shadowed");
 	ck_assert_str_eq(ovl_layer_status_name(OVL_LAYER_NO_MOUNT), "no-mount");
-	ck_assert_ptr_null(ovl_layer_status_name(9));
+	ck_assert_str_eq(ovl_layer_status_name(OVL_LAYER_NOT_PROBED),
+			 "not-probed");
+	ck_assert_ptr_null(ovl_layer_status_name(10));
 	ck_assert_str_eq(ovl_layers_source_name(OVL_LAYERS_SOURCE_MOUNTINFO),
 			 "mountinfo");
 	ck_assert_ptr_null(ovl_layers_source_name(0));

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Mount option strings, split by libmount's quote-aware parser: an LSM
+ * prints a value that holds commas in double quotes (SELinux:
+ * context="system_u:object_r:container_file_t:s0:c1,c2"), and that is one
+ * option, not two.  Quotes are removed only from the value handed out,
+ * which is what fsconfig(2) wants; a string written back keeps them.
+ *
+ * Overlayfs itself never quotes: it escapes ',' and '=' in a layer path
+ * (as \054 and \075), but not '"'.  So a double quote in a layer path is
+ * the container's doing and can join options (lowerdir=/a"b,upperdir=/c"d
+ * would read as one lowerdir); a layer option whose value holds one is
+ * refused by its users rather than guessed at.
+ */
+#include <errno.h>
+#include <libmount.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int ovl_opt_begin(struct ovl_opt_iter *it, const char *options)
+{
+	memset(it, 0, sizeof(*it));
+	it->copy = strdup(options ? options : "");
+	it->next = it->copy;
+	return it->copy ? 0 : -ENOMEM;
+}
+
+void ovl_opt_end(struct ovl_opt_iter *it)
+{
+	free(it->name);
+	free(it->value);
+	free(it->copy);
+	memset(it, 0, sizeof(*it));
+}
+
+static char *piece(const char *s, size_t n, bool raw)
+{
+	char *copy = strndup(s, n), *plain;
+
+	if (!copy || !raw)
+		return copy;
+	plain = mnt_unmangle(copy);	/* mountinfo's octal escapes */
+	free(copy);
+	return plain;
+}
+
+int ovl_opt_next(struct ovl_opt_iter *it, bool raw, char **name,
+		 char **value)
+{
+	char *n, *v;
+	size_t nsz, vsz;
+	int rc;
+
+	free(it->name);
+	free(it->value);
+	it->name = it->value = NULL;
+	while (*it->next == ',')
+		it->next++;
+	if (!*it->next)
+		return 0;
+	rc = mnt_optstr_next_option(&it->next, &n, &nsz, &v, &vsz);
+	if (rc == 1)
+		return 0;
+	if (rc < 0)
+		return -EINVAL;		/* an unbalanced quote */
+	it->quoted = v && memchr(v, '"', vsz);
+	if (v && vsz >= 2 && v[0] == '"' && v[vsz - 1] == '"') {
+		v++;
+		vsz -= 2;
+	}
+	it->name = piece(n, nsz, raw);
+	it->value = v ? piece(v, vsz, raw) : NULL;
+	if (!it->name || (v && !it->value))
+		return -ENOMEM;
+	*name = it->name;
+	*value = it->value;
+	return 1;
+}
+
+bool ovl_is_layer_option(const char *name)
+{
+	static const char *const layers[] = {
+		"lowerdir", "lowerdir+", "datadir+", "upperdir", "workdir",
+	};
+
+	for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
+		if (!strcmp(name, layers[i]))
+			return true;
+	return false;
+}
+
+int ovl_opt_append(struct ovl_buf *b, const char *name, const char *value)
+{
+	bool quote = value && strchr(value, ',');
+	int err = 0;
+
+	if (value && strchr(value, '"'))
+		return -EINVAL;
+	if (b->len)
+		err = ovl_buf_put(b, ",", 1);
+	if (!err)
+		err = ovl_buf_put(b, name, strlen(name));
+	if (!err && value)
+		err = ovl_buf_put(b, quote ? "=\"" : "=", quote ? 2 : 1);
+	if (!err && value)
+		err = ovl_buf_put(b, value, strlen(value));
+	if (!err && quote)
+		err = ovl_buf_put(b, "\"", 1);
+	return err;
+}
+
+int ovl_buf_put(struct ovl_buf *b, const void *p, size_t n)
+{
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 512;
+		unsigned char *d;
+
+		while (cap < b->len + n)
+			cap *= 2;
+		d = realloc(b->data, cap);
+		if (!d)
+			return -ENOMEM;
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	return 0;
+}
