@@ -188,13 +188,15 @@ static int read_in_its_view(uint32_t mnt_id, struct ovl_view **view,
 		if (has < 0) {
 			has = lists_mount(procfd, mnt_id, &line, &cap);
 			ns_add(&ns, st.st_ino, has);
+		} else if (has) {
+			/* the namespace has it; this process's root may not */
+			has = lists_mount(procfd, mnt_id, &line, &cap);
 		}
 		close(procfd);
 		if (!has || ovl_view_open(atoi(de->d_name), 0, view))
 			continue;
 		err = ovl_layers_read_mount(*view, mnt_id, 0, l, reason);
-		/* not in its view (chrooted), or gone: the next one */
-		if (err == -ENOENT || err == -ESRCH) {
+		if (err == -ESRCH) {	/* gone meanwhile: the next one */
 			ovl_view_unref(*view);
 			*view = NULL;
 			err = -ENOENT;
@@ -244,7 +246,7 @@ static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
 	int err;
 
 	err = read_in_its_view(m->mnt_id, &view, &l, &reason);
-	if (err == -ENOENT && !view) {
+	if (!view) {
 		*why = reason;
 		return err;
 	}

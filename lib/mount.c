@@ -10,9 +10,9 @@
  *
  * What is mounted is the directory that was found and checked, not what a
  * path names by the time the kernel walks it: every layer goes to the
- * kernel as /proc/self/fd/N of an fd the library holds (the kernel follows
- * that link to the very file, on every kernel that has the new mount API;
- * 6.13 and later could also take the fd itself, FSCONFIG_SET_FD).  A layer
+ * kernel as an fd the library holds (FSCONFIG_SET_FD, where overlayfs
+ * takes one, since 6.13), or as /proc/self/fd/N of it (the kernel follows
+ * that link to the very file).  A layer
  * resolved without OVL_RESOLVE_FD is opened again by its path beneath the
  * root of the view it was resolved in, and must be the same directory
  * (device and inode) as then.
@@ -194,6 +194,34 @@ static int layer_fd(const struct ovl_layers *l, unsigned int i, int *owned)
 }
 
 /*
+ * Give the kernel layer fd: the file itself where overlayfs takes one
+ * (FSCONFIG_SET_FD, Linux 6.13 and later; it then shows the directory's
+ * path in mountinfo), else the link to it, /proc/self/fd/N, which the
+ * kernel follows to that very directory too (and shows as it is).  The
+ * first EINVAL from SET_FD means the kernel takes strings only.
+ */
+static int set_layer(int fsfd, const char *key, int fd, bool *by_fd)
+{
+	char link[OVL_FD_PATH_MAX];
+
+	if (*by_fd) {
+		/* fsconfig() takes no O_PATH fd */
+		int dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int err;
+
+		if (dfd < 0)
+			return -errno;
+		err = fsconfig(fsfd, FSCONFIG_SET_FD, key, NULL, dfd) ? -errno : 0;
+		close(dfd);
+		if (err != -EINVAL)
+			return err;
+		*by_fd = false;
+	}
+	ovl_fd_link(fd, link);
+	return fsconfig(fsfd, FSCONFIG_SET_STRING, key, link, 0) ? -errno : 0;
+}
+
+/*
  * Apply a comma-separated option string with fsconfig(): split by
  * libmount, quotes taken off values ("rw" is the default and skipped).
  */
@@ -235,6 +263,7 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 {
 	unsigned int count, i;
 	int *owned, fsfd = -1, mntfd, err = 0;
+	bool by_fd = true;
 
 	if (!layers || flags || (attr & ~OVL_MOUNT_ATTRS))
 		return -EINVAL;
@@ -272,13 +301,10 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 		goto out;
 	}
 	for (i = 0; i < count; i++) {
-		char link[OVL_FD_PATH_MAX];
-
-		ovl_fd_link(owned[i] >= 0 ? owned[i] : layers->locs[i].fd,
-			    link);
-		if (fsconfig(fsfd, FSCONFIG_SET_STRING,
-			     layer_key(layers->recs[i].kind), link, 0)) {
-			err = -errno;
+		err = set_layer(fsfd, layer_key(layers->recs[i].kind),
+				owned[i] >= 0 ? owned[i] : layers->locs[i].fd,
+				&by_fd);
+		if (err) {
 			if (failed)
 				*failed = i;
 			goto out;

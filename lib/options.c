@@ -21,10 +21,18 @@
 
 int ovl_opt_begin(struct ovl_opt_iter *it, const char *options)
 {
+	size_t quotes = 0;
+
 	memset(it, 0, sizeof(*it));
 	it->copy = strdup(options ? options : "");
 	it->next = it->copy;
-	return it->copy ? 0 : -ENOMEM;
+	if (!it->copy)
+		return -ENOMEM;
+	/* libmount ends the list quietly at an unclosed quote: the options
+	 * after it would be lost, not refused */
+	for (const char *p = it->copy; (p = strchr(p, '"')); p++)
+		quotes++;
+	return quotes % 2 ? -EINVAL : 0;
 }
 
 void ovl_opt_end(struct ovl_opt_iter *it)

@@ -285,9 +285,10 @@ static int mount_root(struct resolver *r, struct mount_ent *e, dev_t allowed)
 			     O_RDONLY | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
 	if (fd < 0)
 		return ovl_fatal_errno(-fd) ? fd : -ENOENT;
+	/* its st_dev may differ from mountinfo's (a btrfs subvolume): the
+	 * mount ID says which mount it is */
 	err = ovl_ident(fd, &e->root_id);
-	if (err || e->root_id.mnt_id != e->id || !e->root_id.mount_root ||
-	    e->root_id.dev != e->dev) {
+	if (err || e->root_id.mnt_id != e->id || !e->root_id.mount_root) {
 		close(fd);
 		return err && ovl_fatal_errno(-err) ? err : -ENOENT;
 	}
@@ -582,6 +583,7 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	struct sb_ent *hint = NULL;
 	dev_t hint_dev = makedev(0, 0);
 	size_t first, matches;
+	bool hint_unusable = false;
 	int status, err;
 
 	if (rec->flags & OVL_LAYER_NOFH)
@@ -600,6 +602,8 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 
 		if (p < -1)
 			return p;
+		/* mounted, but no mount of it can be opened (all covered) */
+		hint_unusable = p == -1;
 		if ((p == 1 && !memcmp(hint->uuid, rec->uuid, 16)) || p == 2) {
 			status = try_sb(r, hint, rec, loc, hint_dev);
 			if (status < 0 || found(status) || p == 1)
@@ -612,7 +616,8 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 		return err;
 	matches = find_uuid(r, rec->uuid, &first);
 	if (!matches)
-		return r->skipped ? OVL_LAYER_NOT_PROBED : OVL_LAYER_NO_MOUNT;
+		return hint_unusable ? OVL_LAYER_UNREACHABLE :
+		       r->skipped ? OVL_LAYER_NOT_PROBED : OVL_LAYER_NO_MOUNT;
 	if (matches > 1 && ovl_uuid_is_null(rec->uuid))
 		return OVL_LAYER_AMBIGUOUS;
 	/* a shared non-null uuid (cloned fs): try each */
@@ -672,8 +677,10 @@ int ovl_layers_resolve(struct ovl_layers *layers, pid_t pid,
 	if (!layers || pid < 0 || (flags & ~OVL_RESOLVE_FD))
 		return -EINVAL;
 	err = ovl_view_for_pid(pid, &v);
-	if (err)
+	if (err) {
+		ovl_layers_clear_locations(layers);	/* as any failed resolve */
 		return err;
+	}
 	err = ovl_layers_resolve_view(layers, v, flags, unresolved);
 	ovl_view_unref(v);
 	return err;

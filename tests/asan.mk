@@ -6,7 +6,7 @@
 # the program starts with also checks the plugin.
 
 CHECK_SUITES += asan
-ASAN_SUITES := unit host cli plugin
+ASAN_SUITES := unit host cli plugin hostile
 .PHONY: check-asan
 check-asan:
 	$(Q)rm -f $(B)/san/results.txt

@@ -21,6 +21,7 @@ include tests/abi/abi.mk
 include tests/fuzz/fuzz.mk
 include tests/asan.mk
 include tests/criu/criu.mk
+include tests/hostile/hostile.mk
 
 .PHONY: check
 check: deps

@@ -34,7 +34,7 @@ check-criu-unpatched: stock-kernel $(CLI) $(CRIU_PLUGIN)
 # criu_get_image_dir() and print_on_level(), exported with -rdynamic.
 PLUGIN_TEST := $(B)/tests/criu/test_plugin
 
-$(PLUGIN_TEST): tests/criu/test_plugin.c tests/common/testrun.h tests/common/fixture.h
+$(PLUGIN_TEST): tests/criu/test_plugin.c tests/common/testrun.h tests/common/fixture.h tests/common/plugin_harness.h
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(TEST_CFLAGS) $(JSON_CFLAGS) -DPLUGIN_SO='"$(abspath $(CRIU_PLUGIN))"' \
