@@ -212,6 +212,8 @@ static int read_in_its_view(uint32_t mnt_id, struct ovl_view **view,
 	return err;
 }
 
+static const char *member_str(struct json_object *o, const char *key);
+
 static int add(struct json_object *o, const char *key, struct json_object *v)
 {
 	return v ? json_object_object_add(o, key, v) : -1;
@@ -362,11 +364,15 @@ static struct json_object *dump_overlay(const struct criu_mnt_image *img,
 			return NULL;
 		}
 	} else {
+		const char *source = member_str(json_object_object_get(o, "record"),
+						"source");
+
 		say(LOG_INFO, "overlay %s (mount %u): %u layers described from %s",
 		    m->mountpoint, m->mnt_id,
 		    (unsigned int)json_object_array_length(
 			json_object_object_get(o, "layers")),
-		    OVL_LAYERS_XATTR);
+		    source && !strcmp(source, "xattr") ? OVL_LAYERS_XATTR :
+		    "its mount option strings");
 	}
 	return o;
 }

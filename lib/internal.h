@@ -129,10 +129,13 @@ char *ovl_fd_path(int fd);
 /* "/proc/self/fd/N": how the kernel is given an fd where it takes a path */
 #define OVL_FD_PATH_MAX 32
 void ovl_fd_link(int fd, char buf[OVL_FD_PATH_MAX]);
-/* Out of descriptors or memory: an error of the call, never a status. */
+/* Out of descriptors or memory, or a kernel without openat2(2) (or a
+ * tool that does not know it, valgrind 3.19): an error of the call, never
+ * a layer's status. */
 static inline bool ovl_fatal_errno(int e)
 {
-	return e == EMFILE || e == ENFILE || e == ENOMEM || e == ENOBUFS;
+	return e == EMFILE || e == ENFILE || e == ENOMEM || e == ENOBUFS ||
+	       e == ENOSYS;
 }
 
 /* options.c: mount option strings, split by libmount (quote aware) */

@@ -76,11 +76,12 @@ int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16])
  * (ovl_layers_mount() does that); the string names the mounter's fd. */
 static bool is_fd_link(const char *dir)
 {
-	const char *p = dir + strlen("/proc/");
+	const char *p;
 	size_t digits;
 
 	if (strncmp(dir, "/proc/", strlen("/proc/")))
 		return false;
+	p = dir + strlen("/proc/");
 	if (!strncmp(p, "self/", 5)) {
 		p += 5;
 	} else if (!strncmp(p, "thread-self/", 12)) {
@@ -97,8 +98,11 @@ static bool is_fd_link(const char *dir)
 			p += 5 + digits + 1;
 		}
 	}
-	digits = strspn(p + 3, "0123456789");
-	return !strncmp(p, "fd/", 3) && digits && !p[3 + digits];
+	if (strncmp(p, "fd/", 3))
+		return false;
+	p += 3;
+	digits = strspn(p, "0123456789");
+	return digits && !p[digits];
 }
 
 /* Append the record of one layer directory, as the kernel would. */
@@ -119,8 +123,8 @@ static int put_layer(struct ovl_buf *b, const struct ovl_view *v,
 	}
 	if (is_fd_link(dir)) {
 		*why = "a layer in the mount options was given as a file "
-		       "descriptor (/proc/.../fd/N): the string names the "
-		       "mounter's fd, not a directory; only the layers xattr "
+		       "descriptor (/proc/.../fd/N), a string that is stale "
+		       "once the mounter closes it: only the layers xattr "
 		       "can name that layer";
 		return -EINVAL;
 	}

@@ -248,17 +248,26 @@ static struct mount_ent *find_id(struct resolver *r, int id)
 	return NULL;
 }
 
-/* Opening e's root would go through (or to) a filesystem that can block,
- * other than the superblock allowed (a record's st_dev hint names it). */
+/*
+ * Opening e's root would go to, or through, a filesystem that can block,
+ * other than the superblock allowed (a record's st_dev hint names it).
+ * The view's root mount is not counted on the way to the others: every
+ * lookup goes through it (a diskless host on NFS, a VM on 9p, a rootless
+ * container on fuse-overlayfs), and if it never answers nothing does.
+ */
 static bool would_block(struct resolver *r, const struct mount_ent *e,
 			dev_t allowed)
 {
-	for (int depth = 0; e && depth < OVL_MAX_NESTING; depth++) {
-		if (e->blocks && e->dev != allowed)
+	const struct mount_ent *m = e;
+
+	for (int depth = 0; m && depth < OVL_MAX_NESTING; depth++) {
+		bool root = !strcmp(mnt_fs_get_target(m->fs), "/");
+
+		if (m->blocks && m->dev != allowed && (m == e || !root))
 			return true;
-		if (e->parent == e->id)
+		if (root || m->parent == m->id)
 			break;
-		e = find_id(r, e->parent);
+		m = find_id(r, m->parent);
 	}
 	return false;
 }

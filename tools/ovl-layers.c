@@ -883,6 +883,11 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (list_columns) {
+		for (int i = 0; i < NCOLS; i++)
+			printf("%14s  %s\n", infos[i].name, infos[i].help);
+		return EXIT_SUCCESS;
+	}
 	/* the view, opened once: one clear error for a bad PID, not one per
 	 * overlay; a PID that exits (and may be reused) meanwhile is an
 	 * error of the lookups made through it */
@@ -891,11 +896,6 @@ int main(int argc, char **argv)
 		errx(EXIT_FAILURE, "--task %d: no such process", (int)ctl.pid);
 	if (c)
 		errx(EXIT_FAILURE, "--task %d: %s", (int)ctl.pid, strerror(-c));
-	if (list_columns) {
-		for (int i = 0; i < NCOLS; i++)
-			printf("%14s  %s\n", infos[i].name, infos[i].help);
-		return EXIT_SUCCESS;
-	}
 	npaths = argc - optind;
 	if ((ctl.load || ctl.origin) && npaths) {
 		warnx("--load and --origin take no PATH");

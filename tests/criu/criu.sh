@@ -175,11 +175,22 @@ lower 1 ok /l1 xattr
 lower 2 ok /l2 xattr'
 ovl2_layers='lower 1 ok /base xattr
 lower 2 ok /l1 xattr'
-# ovl-layers fails on /ovl in process $1's view, the strings being stale
+# ovl-layers fails on /ovl in process $1's view, the strings being stale:
+# paths of a yard that is gone, or the fds the plugin mounted it through
 fallback_says_stale() {
 	local out
 	out=$("$cli" -N "$1" /ovl 2>&1) && return 1
-	grep -q 'the path strings are stale' <<< "$out"
+	grep -qE 'the path strings are stale|given as a file descriptor .*stale' <<< "$out"
+}
+# the strings of /ovl in process $1's view name no place of the container:
+# CRIU's yard (gone), or the fds the plugin mounted it through (a kernel
+# before 6.13 takes fds as /proc/self/fd/N strings, and shows those)
+strings_name_no_place() {
+	local opts yard
+	opts=$(grep ' /ovl ' "/proc/$1/mountinfo") || return 1
+	grep -qE 'lowerdir[+]?=/proc/self/fd/[0-9]+' <<< "$opts" && return 0
+	yard=$(grep -o '/tmp/\.criu\.mntns\.[^/]*' <<< "$opts" | head -n 1)
+	test -n "$yard" -a ! -e "$yard"
 }
 # mountinfo's per-mount options of mount point $2 in process $1's view
 mount_opts() { awk -v m="$2" '$5 == m { print $6 }' "/proc/$1/mountinfo"; }
@@ -209,9 +220,8 @@ after_restore() {
 	check "restore $n: /ovl2 is read-only and nosuid again" \
 		grep -qE '^ro,nosuid' <(mount_opts "$pid" /ovl2)
 	check "restore $n: /ovl2 reads back" test "$(cat "/proc/$pid/root/ovl2/f")" = base
-	local yard
-	yard=$(grep ' /ovl ' "/proc/$pid/mountinfo" | grep -o '/tmp/\.criu\.mntns\.[^/]*' | head -n 1)
-	check "restore $n: its mount options name CRIU's yard ($yard), which is gone" test -n "$yard" -a ! -e "$yard"
+	check "restore $n: its mount options name no place of the container (CRIU's yard, gone, or the plugin's fds)" \
+		strings_name_no_place "$pid"
 	check "restore $n: the plugin placed the ext4 layer by its file handle" \
 		grep -q 'ovl_layers: overlay /ovl (mount [0-9]*) mounted at .* from 4 layers (1 checked by file handle)' "$img/restore.log"
 	check "restore $n: and bound /ovlb from it" \
@@ -287,11 +297,11 @@ seed_bug() {
 	tell "criu dump -t $pid -D $img -L $no_plugin --enable-fs ext4"
 	dump c1 "$no_plugin" "$img" "$pid"
 	check "without the plugin: dump of the restored container works" test $? = 0
-	check "without the plugin: the image keeps the yard strings" \
-		grep -qE '^lowerdir[+]?=/tmp/\.criu\.mntns\.' <(overlay_entry "$img" options)
+	check "without the plugin: the image keeps stale strings (CRIU's yard, or the plugin's fds)" \
+		grep -qE '^lowerdir[+]?=(/tmp/\.criu\.mntns\.|/proc/self/fd/[0-9])' <(overlay_entry "$img" options)
 	demo || echo "$suite: log: mountpoints image: /ovl options=$(overlay_entry "$img" options)"
 	show "crit decode -i $img/mountpoints-*.img | jq -r '.entries[] | select(.mountpoint == \"/ovl\") | .options'"
-	restore_fails c1 "$img" "without the plugin, on the vanished yard" "'/tmp/\.criu\.mntns\.[^']*'"
+	restore_fails c1 "$img" "without the plugin, on the stale strings" "'(/tmp/\.criu\.mntns\.[^']*|/proc/self/fd/[0-9]+)'"
 }
 
 # --- 3. a fresh container, no plugin at all ---
@@ -372,8 +382,8 @@ else
 	check "unpatched: restore 1 works (the strings were true at dump 1)" test -n "$pid"
 	log "$img/restore.log" 'Error|ovl_layers: overlay .* mounted'
 	check "unpatched: restore 1: fd 3 reads back" test "$(cat "/proc/$pid/fd/3")" = $'one\nsecond'
-	check "unpatched: restore 1: the strings name CRIU's yard now" \
-		grep -qE ' /ovl .*lowerdir[+]?=/tmp/\.criu\.mntns\.' "/proc/$pid/mountinfo"
+	check "unpatched: restore 1: the strings name CRIU's yard or the plugin's fds now" \
+		strings_name_no_place "$pid"
 	check "unpatched: restore 1: so the fallback cannot find the layers any more" \
 		fallback_says_stale "$pid"
 	img=$W/c3-img2

@@ -1539,7 +1539,7 @@ END_TEST
 START_TEST(t_image_kinds_indexes_count)
 {
 	struct yard y = yard();
-	struct json_object *o, *layers, *extra;
+	struct json_object *o, *layers, *extra = NULL;
 
 	edit_layer(&y, 3, "kind", "upper", 0);
 	ck_refused(&y, -EINVAL, "its kind or index disagrees with the descriptor");
