@@ -28,9 +28,10 @@
  * Mounts whose filesystem can block the caller (FUSE, network
  * filesystems, autofs: a frozen or dead server never answers) are never
  * opened to look for a layer unless a record's st_dev hint names that
- * very superblock; neither is anything mounted below them, whose mount
- * point is reached through them.  A record found on no other filesystem
- * is then "not-probed" rather than "no-mount".
+ * very superblock and the record has no uuid (such filesystems have
+ * none); neither is anything mounted below them, whose mount point is
+ * reached through them.  A record found on no other filesystem is then
+ * "not-probed" rather than "no-mount".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -605,6 +606,16 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	if (rec->kind != OVL_LAYER_ORIGIN) {
 		hint_dev = makedev(rec->dev_major, rec->dev_minor);
 		hint = find_sb(r, hint_dev);
+	}
+	/*
+	 * A filesystem that can block is opened for a record whose hint names
+	 * it only if the record has no uuid, as such a filesystem has none: a
+	 * record with a uuid (from another boot or host, whose st_dev means
+	 * nothing here) is on another filesystem, whatever its hint says.
+	 */
+	if (hint && r->ents[hint->first].blocks && !ovl_uuid_is_null(rec->uuid)) {
+		r->skipped = true;
+		hint = NULL;
 	}
 	if (hint) {
 		int p = probe_uuid(r, hint, hint_dev);
