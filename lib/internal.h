@@ -106,8 +106,6 @@ void ovl_mounts_free(struct ovl_mounts *m);
 struct libmnt_fs *ovl_mounts_find_id(const struct ovl_mounts *m, int id);
 /* raw: the super options of mount id as mountinfo spells them (escaped) */
 int ovl_mounts_super_options(const struct ovl_mounts *m, int id, char **raw);
-/* The temporary view of the 0.1 calls that take a pid. */
-int ovl_view_for_pid(pid_t pid, struct ovl_view **out);
 
 /*
  * The identity of an open file, from statx(2) without asking the

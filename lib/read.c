@@ -306,10 +306,12 @@ int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
 		return reason_out(err, err == -ESRCH ? "no such process" :
 				  "cannot read mountinfo", reason);
 	fs = ovl_mounts_find_id(&m, mnt_id);
-	if (fs)
+	if (fs) {
 		err = read_mount(view, &m, fs, flags, out, &why);
-	else
-		err = -ENOENT, why = "no mount with that ID in this view";
+	} else {
+		err = -ENOENT;
+		why = "no mount with that ID in this view";
+	}
 	ovl_mounts_free(&m);
 	return reason_out(err, why, reason);
 }
@@ -340,7 +342,7 @@ int ovl_layers_read_reason(pid_t pid, const char *path, unsigned int flags,
 
 	if (!path || !out || pid < 0)
 		return reason_out(-EINVAL, "bad argument", reason);
-	err = ovl_view_for_pid(pid, &v);
+	err = ovl_view_open(pid, 0, &v);
 	if (err)
 		return reason_out(err, err == -ESRCH ? "no such process" :
 				  "cannot open the process's view", reason);

@@ -696,7 +696,7 @@ int ovl_layers_resolve(struct ovl_layers *layers, pid_t pid,
 
 	if (!layers || pid < 0 || (flags & ~OVL_RESOLVE_FD))
 		return -EINVAL;
-	err = ovl_view_for_pid(pid, &v);
+	err = ovl_view_open(pid, 0, &v);
 	if (err) {
 		ovl_layers_clear_locations(layers);	/* as any failed resolve */
 		return err;

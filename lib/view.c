@@ -236,11 +236,6 @@ int ovl_view_open_mountinfo(const struct ovl_view *view)
 	return fd;
 }
 
-int ovl_view_for_pid(pid_t pid, struct ovl_view **out)
-{
-	return ovl_view_open(pid, 0, out);
-}
-
 static int read_all(int fd, char **text, size_t *len)
 {
 	size_t cap = 16384, n = 0;

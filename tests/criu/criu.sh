@@ -11,7 +11,8 @@
 #                           to the container's own paths
 #                        2. the seed's bug: the restored container dumped
 #                           without the plugin; mountinfo names a yard that
-#                           is gone, and CRIU's restore fails on it
+#                           is gone, or the fds the plugin mounted it
+#                           through, and CRIU's restore fails on them
 #                        3. a fresh container without the plugin: CRIU's
 #                           first restore already fails (the layer paths
 #                           are the container's, CRIU mounts from its own
@@ -283,7 +284,7 @@ with_plugin() {
 		log "$img/restore.log" 'Error|ovl_layers: overlay .* mounted'
 		[ -n "$pid" ] || continue
 		show "grep ' /ovl ' /proc/$pid/mountinfo"
-		say "   the strings name a yard that is gone; the layers xattr says where the layers are:"
+		say "   the strings name nothing that exists (a yard that is gone, or the plugin's fds); the layers xattr says where the layers are:"
 		show "$cli -N $pid -o KIND,INDEX,STATUS,PATH,SOURCE /ovl"
 		show "cat /proc/$pid/fd/3; tail -n 2 /proc/$pid/root/ovl/c"
 		after_restore "$n" "$pid" "$img"
