@@ -229,8 +229,11 @@ static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 	if (err)
 		return err;
 	err = ovl_ident(fd, &id);
-	if (!err)
-		err = ovl_view_mounts(v, &m);
+	if (err) {
+		*why = "cannot stat the path";
+		return err;
+	}
+	err = ovl_view_mounts(v, &m);
 	if (err) {
 		*why = err == -ESRCH ? "no such process" : "cannot read mountinfo";
 		return err;

@@ -65,9 +65,16 @@ struct mount_ent {
 	uint64_t unique_id;
 };
 
+/* What probing a superblock's uuid found; a negative errno ends the call. */
+enum probe {
+	PROBE_KNOWN = 1,	/* the uuid is in sb->uuid */
+	PROBE_UNKNOWN,		/* the filesystem cannot say */
+	PROBE_UNUSABLE,		/* no mount of it could be opened (yet) */
+};
+
 struct sb_ent {
 	dev_t dev;
-	int probed;		/* 0 not yet, 1 known, 2 unknown, -1 unusable */
+	int probed;		/* 0 not yet, or an enum probe */
 	unsigned char uuid[16];	/* zero when unknown */
 	size_t first;		/* its mounts: ents[first .. first + n) */
 	size_t n;
@@ -308,7 +315,7 @@ static int mount_root(struct resolver *r, struct mount_ent *e, dev_t allowed)
 	return fd;
 }
 
-/* 1 uuid known, 2 unknown, -1 no mount of it usable, or an error. */
+/* An enum probe, or an error. */
 static int probe_uuid(struct resolver *r, struct sb_ent *sb, dev_t allowed)
 {
 	if (sb->probed)
@@ -329,11 +336,12 @@ static int probe_uuid(struct resolver *r, struct sb_ent *sb, dev_t allowed)
 			return known;
 		if (known < 0)
 			continue;
-		sb->probed = known ? 1 : 2;
+		sb->probed = known ? PROBE_KNOWN : PROBE_UNKNOWN;
 		return sb->probed;
 	}
-	/* unusable for now; a later hint may allow what blocked it */
-	return -1;
+	/* unusable for now (not remembered): a later hint may allow what
+	 * blocked it */
+	return PROBE_UNUSABLE;
 }
 
 /* Is the directory fd below (or at) the root whose identity is root? */
@@ -550,9 +558,9 @@ static int index_uuids(struct resolver *r)
 			was_open |= r->ents[k].opened;
 		p = probe_uuid(r, sb, makedev(0, 0));
 
-		if (p < -1)
+		if (p < 0)
 			return p;
-		if (p > 0)
+		if (p == PROBE_KNOWN || p == PROBE_UNKNOWN)
 			r->by_uuid[r->nby_uuid++] = sb;
 		for (size_t k = sb->first; !was_open && k < sb->first + sb->n; k++)
 			close_root(&r->ents[k]);
@@ -620,13 +628,14 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	if (hint) {
 		int p = probe_uuid(r, hint, hint_dev);
 
-		if (p < -1)
+		if (p < 0)
 			return p;
 		/* mounted, but no mount of it can be opened (all covered) */
-		hint_unusable = p == -1;
-		if ((p == 1 && !memcmp(hint->uuid, rec->uuid, 16)) || p == 2) {
+		hint_unusable = p == PROBE_UNUSABLE;
+		if ((p == PROBE_KNOWN && !memcmp(hint->uuid, rec->uuid, 16)) ||
+		    p == PROBE_UNKNOWN) {
 			status = try_sb(r, hint, rec, loc, hint_dev);
-			if (status < 0 || found(status) || p == 1)
+			if (status < 0 || found(status) || p == PROBE_KNOWN)
 				return status;
 		}
 	}
