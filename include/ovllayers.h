@@ -63,7 +63,8 @@ extern "C" {
 #define OVL_ORIGIN_XATTR		"trusted.overlay.origin"
 #define OVL_ORIGIN_XATTR_USER		"user.overlay.origin"
 
-#define OVL_LAYERS_VERSION		0	/* format version this library speaks */
+#define OVL_LAYERS_VERSION		1	/* format version this library writes */
+#define OVL_LAYERS_VERSION_0		0	/* the first one, still decoded */
 #define OVL_LAYERS_MAGIC		0xfc
 #define OVL_LAYERS_MAX_RECORDS		502	/* 500 layers + upper + work */
 #define OVL_LAYERS_FID_MAX		128	/* MAX_HANDLE_SZ */
@@ -78,8 +79,15 @@ enum ovl_layer_kind {
 	OVL_LAYER_DATA		= 4,	/* data-only lower layer */
 };
 
-/* Record flags, as on the wire. */
+/* Record flags, as on the wire (version 0 knows NOFH only). */
 #define OVL_LAYER_NOFH		0x01	/* fs cannot encode handles; uuid only */
+#define OVL_LAYER_FID		0x02	/* the fid identifies the directory but
+					   open_by_handle_at(2) cannot decode
+					   it: compared, never opened */
+#define OVL_LAYER_BAD_UUID	0x04	/* the uuid is null or shared with
+					   another fs of the overlay: it does
+					   not identify the filesystem */
+#define OVL_LAYER_NODEV		0x08	/* no st_dev hint (dev 0:0) */
 
 /* Where a descriptor came from. */
 enum ovl_layers_source {
@@ -98,7 +106,8 @@ enum ovl_layers_source {
 /* One decoded record.  Pointers stay valid until ovl_layers_free(). */
 struct ovl_layer_record {
 	unsigned int kind;		/* enum ovl_layer_kind */
-	unsigned int flags;		/* OVL_LAYER_NOFH */
+	unsigned int flags;		/* OVL_LAYER_NOFH, _FID, _BAD_UUID,
+					   _NODEV */
 	unsigned int index;		/* 0 upper/work, 1..n lower/data */
 	unsigned int dev_major;		/* st_dev hint, host-local */
 	unsigned int dev_minor;
@@ -122,7 +131,9 @@ enum ovl_layer_status {
 					   contains the layer root */
 	OVL_LAYER_NO_MOUNT	= 4,	/* no mount of that filesystem */
 	OVL_LAYER_STALE		= 5,	/* the handle no longer decodes */
-	OVL_LAYER_NO_HANDLE	= 6,	/* NOFH record: cannot be resolved */
+	OVL_LAYER_NO_HANDLE	= 6,	/* NOFH record: cannot be resolved;
+					   FID record: no known path leads
+					   to the directory its fid names */
 	OVL_LAYER_NO_PERMISSION	= 7,	/* open_by_handle_at(2) needs
 					   CAP_DAC_READ_SEARCH */
 	OVL_LAYER_AMBIGUOUS	= 8,	/* null uuid matched several fs */

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The layers xattr value (../shared/spec/layers-xattr.md, version 0) and
- * the origin xattr value: validation, decoding, encoding, accessors.
+ * The layers xattr value (../shared/spec/layers-xattr.md, version 1, and
+ * version 0, still read) and the origin xattr value: validation, decoding,
+ * encoding, accessors.
  *
- * One validator walks the bytes; decoding keeps a private copy of the
- * value and points the records into it, so encoding gives back the very
- * bytes that were decoded or read.
+ * One validator walks the bytes, and the same walk fills the records of a
+ * validated value; decoding keeps a private copy of the value and points
+ * the records into it, so encoding gives back the very bytes that were
+ * decoded or read: a version 0 value stays a version 0 value (a converted
+ * one would be bytes no kernel wrote, and a checkpoint record would no
+ * longer hold what was read).  What the library builds itself (the
+ * mountinfo fallback) is version 1.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -113,11 +118,73 @@ static int check_order(const unsigned char *r, size_t off, unsigned int i,
 	return 0;
 }
 
-static int check_layers(const unsigned char *p, size_t len, unsigned int *count,
-			struct verdict *v)
+static void fill_record(struct ovl_layer_record *rec, const unsigned char *r,
+			const unsigned char *fb)
 {
-	size_t off = OVL_HDR_LEN;
-	unsigned int i, n, next_index = 1;
+	memset(rec, 0, sizeof(*rec));
+	if (r) {
+		rec->kind = r[0];
+		rec->flags = r[1];
+		rec->index = get_le16(r + 2);
+		rec->dev_major = get_le32(r + 4);
+		rec->dev_minor = get_le32(r + 8);
+	} else {
+		rec->kind = OVL_LAYER_ORIGIN;
+	}
+	rec->fb = fb;
+	rec->fb_len = fb[2];
+	rec->fh_flags = fb[3];
+	rec->fh_type = fb[4];
+	memcpy(rec->uuid, fb + 5, sizeof(rec->uuid));
+	rec->fid_len = fb[2] - OVL_FB_HDR_LEN;
+	rec->fid = fb + OVL_FB_HDR_LEN;
+}
+
+/*
+ * The fields of a record that follow its length (version 1) or start it
+ * (version 0): kind, flags, index, dev, and the ovl_fb after them, its
+ * header known to be in the buffer.  at is their offset in the value.
+ */
+static int check_fields(const unsigned char *r, size_t avail, size_t at,
+			unsigned int known_flags, struct verdict *v)
+{
+	const unsigned char *fb = r + OVL_REC_LEN;
+	int err;
+
+	if (r[0] < OVL_LAYER_UPPER || r[0] > OVL_LAYER_DATA)
+		return bad(v, -EPROTONOSUPPORT, at, "unknown record kind");
+	if (r[1] & ~known_flags)
+		return bad(v, -EPROTONOSUPPORT, at + 1, "unknown record flags");
+	if ((r[1] & OVL_LAYER_NOFH) && (r[1] & OVL_LAYER_FID))
+		return bad(v, -EINVAL, at + 1, "record is flagged both NOFH and FID");
+	if ((r[1] & OVL_LAYER_NODEV) && (get_le32(r + 4) || get_le32(r + 8)))
+		return bad(v, -EINVAL, at + 4,
+			   "NODEV record carries a device number");
+	err = check_fb(fb, avail - OVL_REC_LEN, at + OVL_REC_LEN, v);
+	if (err)
+		return err;
+	if ((r[1] & OVL_LAYER_NOFH) &&
+	    (fb[2] != OVL_FB_HDR_LEN || fb[4]))
+		return bad(v, -EINVAL, at + OVL_REC_LEN + 2,
+			   "NOFH record carries a file handle");
+	if ((r[1] & OVL_LAYER_FID) && fb[2] == OVL_FB_HDR_LEN)
+		return bad(v, -EINVAL, at + OVL_REC_LEN + 2,
+			   "FID record without a file handle");
+	return 0;
+}
+
+/*
+ * The one walk over a layers value: checks every byte the format defines
+ * and, with recs (room for the header's count), fills the records.
+ * Version 1 records start with their length, which may exceed the fields
+ * known here (a later version's additions, skipped); version 0 records
+ * end with their ovl_fb.
+ */
+static int check_layers(const unsigned char *p, size_t len, unsigned int *count,
+			struct verdict *v, struct ovl_layer_record *recs)
+{
+	size_t off = OVL_HDR_LEN, hdr, rlen = 0;
+	unsigned int i, n, next_index = 1, known_flags;
 	enum order state = O_START;
 	int err;
 
@@ -125,33 +192,49 @@ static int check_layers(const unsigned char *p, size_t len, unsigned int *count,
 		return bad(v, -EINVAL, len, "value is shorter than its 4-byte header");
 	if (p[1] != OVL_LAYERS_MAGIC)
 		return bad(v, -EINVAL, 1, "header magic is not 0xfc");
-	if (p[0] != OVL_LAYERS_VERSION)
+	if (p[0] == OVL_LAYERS_VERSION_0) {
+		hdr = 0;
+		known_flags = OVL_LAYER_FLAGS_V0;
+	} else if (p[0] == OVL_LAYERS_VERSION) {
+		hdr = OVL_REC_LEN_FIELD;
+		known_flags = OVL_LAYER_FLAGS_V1;
+	} else {
 		return bad(v, -EPROTONOSUPPORT, 0, "unsupported format version");
+	}
 	n = get_le16(p + 2);
 	if (n > OVL_LAYERS_MAX_RECORDS)
 		return bad(v, -EINVAL, 2, "more than 502 records");
 	for (i = 0; i < n; i++) {
-		const unsigned char *r = p + off;
+		const unsigned char *r = p + off + hdr;
+		size_t avail = len - off;
 
-		if (len - off < OVL_REC_LEN)
+		if (avail < hdr + OVL_REC_LEN)
 			return bad(v, -EINVAL, off, "record runs past the end");
-		if (r[0] < OVL_LAYER_UPPER || r[0] > OVL_LAYER_DATA)
-			return bad(v, -EPROTONOSUPPORT, off, "unknown record kind");
-		if (r[1] & ~OVL_LAYER_NOFH)
-			return bad(v, -EPROTONOSUPPORT, off + 1,
-				   "unknown record flags");
-		err = check_fb(r + OVL_REC_LEN, len - off - OVL_REC_LEN,
-			       off + OVL_REC_LEN, v);
+		if (hdr) {
+			rlen = get_le16(p + off);
+			if (rlen > avail)
+				return bad(v, -EINVAL, off,
+					   "record runs past the end");
+			if (rlen < hdr + OVL_REC_LEN + OVL_FB_HDR_LEN)
+				return bad(v, -EINVAL, off,
+					   "record length is shorter than its fields");
+		}
+		/* the ovl_fb is checked against the buffer; a version 1
+		 * record's length must then hold it */
+		err = check_fields(r, avail - hdr, off + hdr, known_flags, v);
 		if (err)
 			return err;
-		if ((r[1] & OVL_LAYER_NOFH) &&
-		    (r[OVL_REC_LEN + 2] != OVL_FB_HDR_LEN || r[OVL_REC_LEN + 4]))
-			return bad(v, -EINVAL, off + OVL_REC_LEN + 2,
-				   "NOFH record carries a file handle");
-		err = check_order(r, off, i, &state, &next_index, v);
+		if (!hdr)
+			rlen = OVL_REC_LEN + r[OVL_REC_LEN + 2];
+		else if (rlen < hdr + OVL_REC_LEN + r[OVL_REC_LEN + 2])
+			return bad(v, -EINVAL, off,
+				   "record length is shorter than its fields");
+		err = check_order(r, off + hdr, i, &state, &next_index, v);
 		if (err)
 			return err;
-		off += OVL_REC_LEN + r[OVL_REC_LEN + 2];
+		if (recs)
+			fill_record(&recs[i], r, r + OVL_REC_LEN);
+		off += rlen;
 	}
 	if (off != len)
 		return bad(v, -EINVAL, off, "trailing bytes after the last record");
@@ -182,7 +265,7 @@ int ovl_layers_validate(const void *buf, size_t len, size_t *offset,
 
 	if (!buf && len)
 		return -EINVAL;
-	err = check_layers(buf, len, &count, &v);
+	err = check_layers(buf, len, &count, &v, NULL);
 	if (err) {
 		if (offset)
 			*offset = v.offset;
@@ -190,28 +273,6 @@ int ovl_layers_validate(const void *buf, size_t len, size_t *offset,
 			*reason = v.reason;
 	}
 	return err;
-}
-
-static void fill_record(struct ovl_layer_record *rec, const unsigned char *r,
-			const unsigned char *fb)
-{
-	memset(rec, 0, sizeof(*rec));
-	if (r) {
-		rec->kind = r[0];
-		rec->flags = r[1];
-		rec->index = get_le16(r + 2);
-		rec->dev_major = get_le32(r + 4);
-		rec->dev_minor = get_le32(r + 8);
-	} else {
-		rec->kind = OVL_LAYER_ORIGIN;
-	}
-	rec->fb = fb;
-	rec->fb_len = fb[2];
-	rec->fh_flags = fb[3];
-	rec->fh_type = fb[4];
-	memcpy(rec->uuid, fb + 5, sizeof(rec->uuid));
-	rec->fid_len = fb[2] - OVL_FB_HDR_LEN;
-	rec->fid = fb + OVL_FB_HDR_LEN;
 }
 
 /*
@@ -223,42 +284,40 @@ int ovl_layers_new_from_raw(unsigned char *raw, size_t len, int source,
 {
 	struct ovl_layers *l;
 	unsigned int i, count = origin ? 1 : get_le16(raw + 2);
-	size_t off = OVL_HDR_LEN;
+	struct verdict v;
+	int err = -ENOMEM;
 
 	l = calloc(1, sizeof(*l));
 	if (!l)
-		goto nomem;
+		goto fail;
 	l->recs = calloc(count ? count : 1, sizeof(*l->recs));
 	l->locs = calloc(count ? count : 1, sizeof(*l->locs));
 	if (!l->recs || !l->locs)
-		goto nomem;
+		goto fail;
 	l->source = source;
 	l->count = count;
 	l->raw = raw;
 	l->raw_len = len;
-	if (origin) {
+	/* the walk that validated raw fills the records */
+	err = origin ? 0 : check_layers(raw, len, &count, &v, l->recs);
+	if (err)
+		goto fail;	/* not validated after all */
+	if (origin)
 		fill_record(&l->recs[0], NULL, raw);
-	} else {
-		for (i = 0; i < count; i++) {
-			fill_record(&l->recs[i], raw + off,
-				    raw + off + OVL_REC_LEN);
-			off += OVL_REC_LEN + l->recs[i].fb_len;
-		}
-	}
 	for (i = 0; i < count; i++) {
 		l->locs[i].fd = -1;
 		l->locs[i].mnt_id = -1;
 	}
 	*out = l;
 	return 0;
-nomem:
+fail:
 	if (l) {
 		free(l->recs);
 		free(l->locs);
 		free(l);
 	}
 	free(raw);
-	return -ENOMEM;
+	return err;
 }
 
 static int decode(const void *buf, size_t len, bool origin,
@@ -272,7 +331,7 @@ static int decode(const void *buf, size_t len, bool origin,
 	if (!out || (!buf && len))
 		return -EINVAL;
 	err = origin ? check_origin(buf, len, &v) :
-		       check_layers(buf, len, &count, &v);
+		       check_layers(buf, len, &count, &v, NULL);
 	if (err)
 		return err;
 	raw = malloc(len);
@@ -341,6 +400,9 @@ void ovl_layers_free(struct ovl_layers *layers)
 	free(layers->recs);
 	free(layers->raw);
 	free(layers->mount_options);
+	for (unsigned int i = 0; layers->paths && i < layers->count; i++)
+		free(layers->paths[i]);
+	free(layers->paths);
 	free(layers);
 }
 

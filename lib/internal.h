@@ -20,6 +20,11 @@
 
 #define OVL_HDR_LEN		4	/* version, magic, le16 count */
 #define OVL_REC_LEN		12	/* kind, flags, le16 index, le32 dev x2 */
+#define OVL_REC_LEN_FIELD	2	/* version 1: le16 len before them */
+/* The record flags each format version knows. */
+#define OVL_LAYER_FLAGS_V0	OVL_LAYER_NOFH
+#define OVL_LAYER_FLAGS_V1	(OVL_LAYER_NOFH | OVL_LAYER_FID | \
+				 OVL_LAYER_BAD_UUID | OVL_LAYER_NODEV)
 #define OVL_FB_HDR_LEN		21	/* version, magic, len, flags, type, uuid */
 #define OVL_FB_VERSION		0
 #define OVL_FB_MAGIC		0xfb
@@ -55,6 +60,11 @@ struct ovl_layers {
 	struct ovl_loc *locs;		/* count entries */
 	char *mount_options;		/* the overlay's other options, or NULL */
 	struct ovl_view *view;		/* the view of the last resolution */
+	char **paths;			/* count entries or NULL: the layer
+					   path strings of the overlay's
+					   mount options, record by record
+					   (NULL where unknown), to verify a
+					   FID record by */
 };
 
 /* decode.c */
@@ -62,6 +72,14 @@ int ovl_layers_new_from_raw(unsigned char *raw, size_t len, int source,
 			    bool origin, struct ovl_layers **out);
 void ovl_layers_clear_locations(struct ovl_layers *l);
 void ovl_loc_clear(struct ovl_loc *loc);
+
+/* mount.c: 1 when the handle of the directory fd is the record's (asked
+ * with AT_HANDLE_FID for a FID record), 0 when not, or -errno. */
+int ovl_same_handle(int fd, const struct ovl_layer_record *rec);
+
+#ifndef AT_HANDLE_FID
+#define AT_HANDLE_FID		0x200	/* linux/fcntl.h, since 6.5 */
+#endif
 
 /* A growing byte buffer. */
 struct ovl_buf {
@@ -160,6 +178,11 @@ int ovl_opt_append(struct ovl_buf *b, const char *name, const char *value);
 /* mountinfo.c: the fallback */
 int ovl_layers_from_mountinfo(const struct ovl_view *v, const char *raw,
 			      struct ovl_layers **out, const char **why);
+/* Give l->paths the layer path strings of the overlay's raw options when
+ * they name exactly the layers of l's records (kind by kind), as a value
+ * read from the kernel's xattr does; otherwise l keeps none.  -ENOMEM
+ * only. */
+int ovl_layers_attach_paths(struct ovl_layers *l, const char *raw);
 /* The overlay's other options (unescaped, comma separated, quoted where
  * needed), or -EINVAL/-ENOMEM with *why. */
 int ovl_overlay_other_options(const char *raw, char **out, const char **why);

@@ -34,13 +34,16 @@
 
 #include "internal.h"
 
-/* Does the handle of the directory fd equal the record's? */
-static int same_handle(int fd, const struct ovl_layer_record *rec)
+int ovl_same_handle(int fd, const struct ovl_layer_record *rec)
 {
 	struct ovl_handle h = { .fh.handle_bytes = OVL_LAYERS_FID_MAX };
-	int mnt;
+	int mnt, at = AT_EMPTY_PATH;
 
-	if (name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH))
+	/* a FID is what AT_HANDLE_FID gives, which a handle that decodes
+	 * need not be */
+	if (rec->flags & OVL_LAYER_FID)
+		at |= AT_HANDLE_FID;
+	if (name_to_handle_at(fd, "", &h.fh, &mnt, at))
 		return -errno;
 	return h.fh.handle_type == rec->fh_type &&
 	       h.fh.handle_bytes == rec->fid_len &&
@@ -48,13 +51,15 @@ static int same_handle(int fd, const struct ovl_layer_record *rec)
 }
 
 /*
- * Whether dirfd is the record's directory: 1 its handle says so, 0 nothing
- * can say (a re-created filesystem, or one that cannot name its uuid and
- * whose handle differs), -ESTALE another directory of the very filesystem
- * the record names (same non-null uuid).
+ * Whether dirfd is the record's directory: 1 its handle (or FID) says so,
+ * 0 nothing can say (a re-created filesystem, or one whose uuid does not
+ * name it and whose handle differs), -ESTALE another directory of the very
+ * filesystem the record names (same non-null uuid, not flagged BAD_UUID).
  */
 static int check_place(int dirfd, const struct ovl_layer_record *rec)
 {
+	bool named = !ovl_uuid_is_null(rec->uuid) &&
+		     !(rec->flags & OVL_LAYER_BAD_UUID);
 	unsigned char uuid[16];
 	int fd, known, same;
 
@@ -72,13 +77,14 @@ static int check_place(int dirfd, const struct ovl_layer_record *rec)
 	 * handles are new, only the restorer's bookkeeping can tell */
 	if (known && !ovl_uuid_is_null(rec->uuid) && memcmp(uuid, rec->uuid, 16))
 		return 0;
-	same = same_handle(dirfd, rec);
+	same = ovl_same_handle(dirfd, rec);
 	if (same == 1)
 		return 1;
-	if (same < 0 && same != -EOPNOTSUPP && same != -EOVERFLOW)
+	if (same < 0 && same != -EOPNOTSUPP && same != -EOVERFLOW &&
+	    same != -EINVAL)
 		return same;
 	/* the very filesystem re-mounted must give the same directory */
-	if (known && !ovl_uuid_is_null(rec->uuid))
+	if (known && named)
 		return -ESTALE;
 	return 0;
 }

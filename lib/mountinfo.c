@@ -105,16 +105,47 @@ static bool is_fd_link(const char *dir)
 	return digits && !p[digits];
 }
 
-/* Append the record of one layer directory, as the kernel would. */
+/*
+ * The handle of a layer root, as the kernel would record it: a handle
+ * that decodes, else a FID (a filesystem that encodes handles it cannot
+ * decode: a nested overlay without nfs_export), else none (NOFH).
+ * Returns the record flag, or -errno.
+ */
+static int layer_handle(int fd, struct ovl_handle *h)
+{
+	int mnt_id;
+
+	h->fh.handle_bytes = OVL_LAYERS_FID_MAX;
+	if (!name_to_handle_at(fd, "", &h->fh, &mnt_id, AT_EMPTY_PATH))
+		return 0;
+	if (errno != EOPNOTSUPP && errno != EOVERFLOW)
+		return -errno;
+	h->fh.handle_bytes = OVL_LAYERS_FID_MAX;
+	if (errno == EOPNOTSUPP &&
+	    !name_to_handle_at(fd, "", &h->fh, &mnt_id,
+			       AT_EMPTY_PATH | AT_HANDLE_FID))
+		return OVL_LAYER_FID;
+	/* EINVAL: a kernel before 6.5 knows no AT_HANDLE_FID */
+	if (errno != EOPNOTSUPP && errno != EOVERFLOW && errno != EINVAL)
+		return -errno;
+	h->fh.handle_bytes = 0;
+	h->fh.handle_type = 0;
+	return OVL_LAYER_NOFH;
+}
+
+/* Append the (version 1) record of one layer directory, as the kernel
+ * would.  It cannot see overlayfs's verdict on the uuid (BAD_UUID) and
+ * always has st_dev (no NODEV); a null uuid is weak to the resolver all
+ * the same. */
 static int put_layer(struct ovl_buf *b, const struct ovl_view *v,
 		     const char *dir, unsigned int kind, unsigned int index,
 		     const char **why)
 {
 	struct ovl_handle h;
-	unsigned char rec[OVL_REC_LEN + OVL_FB_HDR_LEN];
+	unsigned char rec[OVL_REC_LEN_FIELD + OVL_REC_LEN + OVL_FB_HDR_LEN];
+	unsigned char *f = rec + OVL_REC_LEN_FIELD, *fb = f + OVL_REC_LEN;
 	struct ovl_ident id;
-	int fd, mnt_id, err;
-	unsigned int fid_len = 0;
+	int fd, err, flag;
 
 	if (dir[0] != '/') {
 		*why = "a layer path in the mount options is relative: it "
@@ -145,42 +176,39 @@ static int put_layer(struct ovl_buf *b, const struct ovl_view *v,
 	err = ovl_ident(fd, &id);
 	if (err)
 		goto out;
-	rec[0] = kind;
-	rec[2] = index & 0xff;
-	rec[3] = index >> 8;
+	f[0] = kind;
+	f[2] = index & 0xff;
+	f[3] = index >> 8;
 	for (int i = 0; i < 4; i++) {
-		rec[4 + i] = major(id.dev) >> (8 * i);
-		rec[8 + i] = minor(id.dev) >> (8 * i);
+		f[4 + i] = major(id.dev) >> (8 * i);
+		f[8 + i] = minor(id.dev) >> (8 * i);
 	}
-	err = ovl_fs_uuid(fd, NULL, rec + OVL_REC_LEN + 5);
+	err = ovl_fs_uuid(fd, NULL, fb + 5);
 	if (err < 0) {
 		*why = "cannot read the uuid of a layer's filesystem";
 		goto out;
 	}
-	h.fh.handle_bytes = OVL_LAYERS_FID_MAX;
-	if (name_to_handle_at(fd, "", &h.fh, &mnt_id, AT_EMPTY_PATH) == 0) {
-		fid_len = h.fh.handle_bytes;
-		rec[OVL_REC_LEN + 4] = h.fh.handle_type;
-	} else if (errno == EOPNOTSUPP || errno == EOVERFLOW) {
-		/* the kernel records NOFH for any handle it cannot encode */
-		rec[1] = OVL_LAYER_NOFH;
-	} else {
-		err = -errno;
+	flag = layer_handle(fd, &h);
+	if (flag < 0) {
+		err = flag;
 		*why = "cannot encode the file handle of a layer root";
 		goto out;
 	}
-	rec[OVL_REC_LEN + 0] = OVL_FB_VERSION;
-	rec[OVL_REC_LEN + 1] = OVL_FB_MAGIC;
-	rec[OVL_REC_LEN + 2] = OVL_FB_HDR_LEN + fid_len;
-	rec[OVL_REC_LEN + 3] = (kind == OVL_LAYER_UPPER ||
-				kind == OVL_LAYER_WORK) ?
-			       OVL_FB_FLAG_PATH_UPPER : 0;
+	f[1] = flag;
+	fb[0] = OVL_FB_VERSION;
+	fb[1] = OVL_FB_MAGIC;
+	fb[2] = OVL_FB_HDR_LEN + h.fh.handle_bytes;
+	fb[3] = (kind == OVL_LAYER_UPPER || kind == OVL_LAYER_WORK) ?
+		OVL_FB_FLAG_PATH_UPPER : 0;
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	rec[OVL_REC_LEN + 3] |= 0x01;	/* OVL_FH_FLAG_CPU_ENDIAN */
+	fb[3] |= 0x01;	/* OVL_FH_FLAG_CPU_ENDIAN */
 #endif
+	fb[4] = h.fh.handle_type;
+	rec[0] = (sizeof(rec) + h.fh.handle_bytes) & 0xff;
+	rec[1] = (sizeof(rec) + h.fh.handle_bytes) >> 8;
 	err = ovl_buf_put(b, rec, sizeof(rec));
 	if (!err)
-		err = ovl_buf_put(b, h.fh.f_handle, fid_len);
+		err = ovl_buf_put(b, h.fh.f_handle, h.fh.handle_bytes);
 out:
 	close(fd);
 	return err;
@@ -326,60 +354,147 @@ static int parse_options(const char *raw, struct layer_list *l,
 	return err;
 }
 
+/*
+ * The layers of raw options in record order (upper, work, every lower
+ * layer, then every data-only layer, each in mount order), checked to
+ * make a value: at least one lower layer, upper and work together, at
+ * most 500.
+ */
+static int ordered_layers(const char *raw, struct layer_list *l,
+			  unsigned int *count, const char **why)
+{
+	unsigned int i, n = 0;
+	int err;
+
+	err = parse_options(raw, l, why);
+	if (err)
+		return err;
+	/* a stable partition: the lower layers, then the data-only ones */
+	for (i = 0; i < l->n; i++) {
+		char *path = l->lower[i];
+
+		if (l->kind[i] == OVL_LAYER_DATA)
+			continue;
+		memmove(l->lower + n + 1, l->lower + n,
+			(i - n) * sizeof(*l->lower));
+		memmove(l->kind + n + 1, l->kind + n, (i - n) * sizeof(*l->kind));
+		l->lower[n] = path;
+		l->kind[n++] = OVL_LAYER_LOWER;
+	}
+	*why = "the mount options name no lower layer";
+	if (!l->n)
+		return -EINVAL;
+	*why = "the mount options name an upper layer without a work "
+	       "directory, or the reverse";
+	if (!l->upper != !l->work)
+		return -EINVAL;
+	*why = "the mount options name more than 500 layers";
+	*count = l->n + (l->upper ? 2 : 0);
+	if (*count > OVL_LAYERS_MAX_RECORDS)
+		return -EINVAL;
+	*why = NULL;
+	return 0;
+}
+
+/* Record i's path and kind in an ordered list. */
+static const char *nth_layer(const struct layer_list *l, unsigned int i,
+			     unsigned int *kind)
+{
+	if (l->upper && i < 2) {
+		*kind = i ? OVL_LAYER_WORK : OVL_LAYER_UPPER;
+		return i ? l->work : l->upper;
+	}
+	i -= l->upper ? 2 : 0;
+	*kind = l->kind[i];
+	return l->lower[i];
+}
+
+/* Move the ordered list's strings into l->paths; one that cannot name a
+ * directory of the view (relative, an fd's link) is left out. */
+static int take_paths(struct ovl_layers *l, struct layer_list *list)
+{
+	unsigned int upper = list->upper ? 2 : 0;
+
+	l->paths = calloc(l->count ? l->count : 1, sizeof(*l->paths));
+	if (!l->paths)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < l->count; i++) {
+		char **slot = i < upper ? (i ? &list->work : &list->upper) :
+			      &list->lower[i - upper];
+
+		if (**slot == '/' && !is_fd_link(*slot)) {
+			l->paths[i] = *slot;
+			*slot = NULL;
+		}
+	}
+	return 0;
+}
+
 int ovl_layers_from_mountinfo(const struct ovl_view *v, const char *opts,
 			      struct ovl_layers **out, const char **why)
 {
-	struct layer_list l = { 0 };
+	struct layer_list list = { 0 };
 	struct ovl_buf b = { 0 };
-	unsigned char hdr[OVL_HDR_LEN] = { 0, OVL_LAYERS_MAGIC, 0, 0 };
-	unsigned int count, i, index = 0;
+	unsigned char hdr[OVL_HDR_LEN] = { OVL_LAYERS_VERSION, OVL_LAYERS_MAGIC };
+	unsigned int count, i, kind, index = 0;
+	struct ovl_layers *l;
 	int err;
 
 	*why = NULL;
 	if (!opts)
 		return -EIO;
-	err = parse_options(opts, &l, why);
+	err = ordered_layers(opts, &list, &count, why);
 	if (err)
 		goto out;
-	err = -EINVAL;
-	*why = "the mount options name no lower layer";
-	if (!l.n)
-		goto out;
-	*why = "the mount options name an upper layer without a work "
-	       "directory, or the reverse";
-	if (!l.upper != !l.work)
-		goto out;
-	*why = "the mount options name more than 500 layers";
-	count = l.n + (l.upper ? 2 : 0);
-	if (count > OVL_LAYERS_MAX_RECORDS)
-		goto out;
-	*why = NULL;
 	hdr[2] = count & 0xff;
 	hdr[3] = count >> 8;
 	err = ovl_buf_put(&b, hdr, sizeof(hdr));
-	if (!err && l.upper)
-		err = put_layer(&b, v, l.upper, OVL_LAYER_UPPER, 0, why);
-	if (!err && l.upper)
-		err = put_layer(&b, v, l.work, OVL_LAYER_WORK, 0, why);
-	/* lower layers first, then data-only ones, each in mount order */
-	for (int pass = 0; pass < 2 && !err; pass++)
-		for (i = 0; i < l.n && !err; i++) {
-			unsigned int kind = pass ? OVL_LAYER_DATA :
-					    OVL_LAYER_LOWER;
+	for (i = 0; i < count && !err; i++) {
+		const char *path = nth_layer(&list, i, &kind);
 
-			if (l.kind[i] != kind)
-				continue;
-			err = put_layer(&b, v, l.lower[i], kind, ++index, why);
-		}
+		err = put_layer(&b, v, path, kind, kind == OVL_LAYER_UPPER ||
+				kind == OVL_LAYER_WORK ? 0 : ++index, why);
+	}
 	if (!err) {
 		err = ovl_layers_new_from_raw(b.data, b.len,
 					      OVL_LAYERS_SOURCE_MOUNTINFO,
-					      false, out);
+					      false, &l);
 		b.data = NULL;
+	}
+	if (!err) {
+		err = take_paths(l, &list);
+		if (err)
+			ovl_layers_free(l);
+		else
+			*out = l;
 	}
 out:
 	free(b.data);
-	list_free(&l);
+	list_free(&list);
+	return err;
+}
+
+int ovl_layers_attach_paths(struct ovl_layers *l, const char *raw)
+{
+	struct layer_list list = { 0 };
+	unsigned int count, kind, i;
+	const char *why;
+	int err;
+
+	err = ordered_layers(raw, &list, &count, &why);
+	if (err || count != l->count) {
+		/* not the layers of these records: none kept */
+		err = err == -ENOMEM ? err : 0;
+		goto out;
+	}
+	for (i = 0; i < count; i++) {
+		nth_layer(&list, i, &kind);
+		if (kind != l->recs[i].kind)
+			goto out;
+	}
+	err = take_paths(l, &list);
+out:
+	list_free(&list);
 	return err;
 }
 

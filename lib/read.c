@@ -198,6 +198,14 @@ static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
 						      false, &l);
 		else
 			free(val);
+		/* the mounter's path strings: what a FID record, which no
+		 * handle opens, can be verified by */
+		if (!err)
+			err = ovl_layers_attach_paths(l, opts);
+		if (err && l) {
+			ovl_layers_free(l);
+			l = NULL;
+		}
 	} else if (err == -ENODATA && !(flags & OVL_LAYERS_READ_XATTR_ONLY)) {
 		err = ovl_layers_from_mountinfo(v, opts, &l, why);
 	}

@@ -25,6 +25,16 @@
  * view's root, leads elsewhere (a mount covers it), the layer is
  * "shadowed": the fd and the mount are still right.
  *
+ * A FID record's fid names the directory but cannot be opened (its
+ * filesystem encodes handles it cannot decode), so it is never given to
+ * open_by_handle_at(2).  Where the descriptor knows the mounter's path
+ * string of that layer (read from an overlay: its mount options), the
+ * path is looked up beneath the root of each mount of a filesystem the
+ * record may be on, chosen as for any record, and taken when the fid
+ * AT_HANDLE_FID gives for it is the record's; otherwise "no-handle".
+ * A uuid flagged BAD_UUID is no better than a null one: it never picks a
+ * filesystem alone.  A NODEV record has no st_dev hint to try first.
+ *
  * Mounts whose filesystem can block the caller (FUSE, network
  * filesystems, autofs: a frozen or dead server never answers) are never
  * opened to look for a layer unless a record's st_dev hint names that
@@ -476,16 +486,84 @@ static int located(struct resolver *r, const struct mount_ent *e, int fd,
 	return loc->status;
 }
 
+/* path below the mount point target: what follows it ("" for target
+ * itself), or NULL when path is not below it */
+static const char *below_target(const char *path, const char *target)
+{
+	size_t n = strcmp(target, "/") ? strlen(target) : 0;
+
+	if (strncmp(path, target, n) || (path[n] && path[n] != '/'))
+		return NULL;
+	path += n;
+	while (*path == '/')
+		path++;
+	return path;
+}
+
+/*
+ * A FID record on the mounts of one superblock: its fid cannot be opened,
+ * so the directory the mounter's path string names is, if it is on a
+ * mount of this superblock and its fid is the record's.  The path is
+ * looked up beneath that mount's root without leaving the mount, so no
+ * other filesystem (one that can block, say) is asked anything.  Returns
+ * a status as try_sb(): NO_HANDLE when the path leads nowhere on it.
+ */
+static int try_path(struct resolver *r, const struct sb_ent *sb,
+		    const struct ovl_layer_record *rec, const char *path,
+		    struct ovl_loc *loc, dev_t allowed)
+{
+	int status = OVL_LAYER_NO_HANDLE;
+
+	for (size_t i = sb->first; i < sb->first + sb->n; i++) {
+		struct mount_ent *e = &r->ents[i];
+		const char *rest = below_target(path, mnt_fs_get_target(e->fs));
+		int mfd, fd, same;
+
+		if (!rest)
+			continue;
+		mfd = mount_root(r, e, allowed);
+		if (mfd == -ENOENT)
+			continue;
+		if (mfd < 0)
+			return mfd;
+		fd = ovl_openat2(mfd, *rest ? rest : ".", O_PATH | O_DIRECTORY,
+				 RESOLVE_BENEATH | RESOLVE_NO_XDEV |
+				 RESOLVE_NO_MAGICLINKS);
+		if (fd < 0) {
+			if (ovl_fatal_errno(-fd))
+				return fd;
+			continue;
+		}
+		same = ovl_same_handle(fd, rec);
+		if (same != 1) {
+			close(fd);
+			if (same < 0 && ovl_fatal_errno(-same))
+				return same;
+			continue;	/* another directory */
+		}
+		status = located(r, e, fd, loc);
+		if (status != OVL_LAYER_UNREACHABLE)
+			return status;
+		ovl_loc_clear(loc);
+		status = OVL_LAYER_NO_HANDLE;
+	}
+	return status;
+}
+
 /*
  * Try the mounts of one superblock.  Returns a status: OK or SHADOWED
- * with loc filled, or why it failed; or an error.
+ * with loc filled, or why it failed; or an error.  A FID record is never
+ * given to open_by_handle_at(2): its path, if known, is verified instead.
  */
 static int try_sb(struct resolver *r, const struct sb_ent *sb,
-		  const struct ovl_layer_record *rec, struct ovl_loc *loc,
-		  dev_t allowed)
+		  const struct ovl_layer_record *rec, const char *path,
+		  struct ovl_loc *loc, dev_t allowed)
 {
 	struct ovl_handle h;
 	int status = OVL_LAYER_UNREACHABLE;
+
+	if (rec->flags & OVL_LAYER_FID)
+		return try_path(r, sb, rec, path, loc, allowed);
 
 	h.fh.handle_bytes = rec->fid_len;
 	h.fh.handle_type = rec->fh_type;
@@ -595,8 +673,20 @@ static bool found(int status)
 	return status == OVL_LAYER_OK || status == OVL_LAYER_SHADOWED;
 }
 
+/*
+ * A record's uuid names its filesystem unless it is null or overlayfs
+ * flagged it (BAD_UUID: null or shared with another layer filesystem);
+ * then several filesystems with that uuid are ambiguous, as for a null
+ * one, and only the st_dev hint or the handle tells them apart.
+ */
+static bool uuid_names_fs(const struct ovl_layer_record *rec)
+{
+	return !ovl_uuid_is_null(rec->uuid) &&
+	       !(rec->flags & OVL_LAYER_BAD_UUID);
+}
+
 static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
-		       struct ovl_loc *loc)
+		       const char *path, struct ovl_loc *loc)
 {
 	struct sb_ent *hint = NULL;
 	dev_t hint_dev = makedev(0, 0);
@@ -606,12 +696,15 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 
 	if (rec->flags & OVL_LAYER_NOFH)
 		return OVL_LAYER_NO_HANDLE;
+	/* a fid that cannot be opened, and no path to compare it with */
+	if ((rec->flags & OVL_LAYER_FID) && !path)
+		return OVL_LAYER_NO_HANDLE;
 
 	/*
 	 * The st_dev hint settles it when that fs has the recorded uuid, or
-	 * cannot say which it has and decodes the handle.
+	 * cannot say which it has and decodes the handle.  NODEV: no hint.
 	 */
-	if (rec->kind != OVL_LAYER_ORIGIN) {
+	if (rec->kind != OVL_LAYER_ORIGIN && !(rec->flags & OVL_LAYER_NODEV)) {
 		hint_dev = makedev(rec->dev_major, rec->dev_minor);
 		hint = find_sb(r, hint_dev);
 	}
@@ -634,7 +727,7 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 		hint_unusable = p == PROBE_UNUSABLE;
 		if ((p == PROBE_KNOWN && !memcmp(hint->uuid, rec->uuid, 16)) ||
 		    p == PROBE_UNKNOWN) {
-			status = try_sb(r, hint, rec, loc, hint_dev);
+			status = try_sb(r, hint, rec, path, loc, hint_dev);
 			if (status < 0 || found(status) || p == PROBE_KNOWN)
 				return status;
 		}
@@ -647,12 +740,12 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	if (!matches)
 		return hint_unusable ? OVL_LAYER_UNREACHABLE :
 		       r->skipped ? OVL_LAYER_NOT_PROBED : OVL_LAYER_NO_MOUNT;
-	if (matches > 1 && ovl_uuid_is_null(rec->uuid))
+	if (matches > 1 && !uuid_names_fs(rec))
 		return OVL_LAYER_AMBIGUOUS;
-	/* a shared non-null uuid (cloned fs): try each */
+	/* a shared uuid overlayfs did not flag (cloned fs): try each */
 	status = OVL_LAYER_UNREACHABLE;
 	for (size_t i = first; i < first + matches; i++) {
-		status = try_sb(r, r->by_uuid[i], rec, loc, makedev(0, 0));
+		status = try_sb(r, r->by_uuid[i], rec, path, loc, makedev(0, 0));
 		if (status < 0 || found(status))
 			break;
 	}
@@ -673,7 +766,8 @@ int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 	err = resolver_init(&r, view, flags);
 	for (unsigned int i = 0; !err && i < layers->count; i++) {
 		struct ovl_loc *loc = &layers->locs[i];
-		int status = resolve_one(&r, &layers->recs[i], loc);
+		int status = resolve_one(&r, &layers->recs[i], layers->paths ?
+					 layers->paths[i] : NULL, loc);
 
 		if (status < 0) {
 			err = status;

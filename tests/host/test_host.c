@@ -78,8 +78,9 @@ static void std_overlay(void)
 		      "mount overlay: %m");
 }
 
-/* The record the kernel would write for dir, computed independently. */
-static size_t expect_record(unsigned char *out, const char *dir,
+/* The (version 1) record the kernel would write for dir, computed
+ * independently: le16 len, then the fields of version 0. */
+static size_t expect_record(unsigned char *rec, const char *dir,
 			    unsigned int kind, unsigned int index)
 {
 	struct {
@@ -87,6 +88,7 @@ static size_t expect_record(unsigned char *out, const char *dir,
 		unsigned char b[128];
 	} h = { .fh.handle_bytes = 128 };
 	struct fsuuid2 u = { .len = 16 };
+	unsigned char *out = rec + 2;
 	struct stat st;
 	int fd, mnt;
 
@@ -111,7 +113,9 @@ static size_t expect_record(unsigned char *out, const char *dir,
 	out[15] = kind <= 2 ? 0x04 : 0;
 	out[16] = h.fh.handle_type;
 	memcpy(out + 33, h.fh.f_handle, h.fh.handle_bytes);
-	return 33 + h.fh.handle_bytes;
+	rec[0] = 2 + 33 + h.fh.handle_bytes;
+	rec[1] = 0;
+	return 2 + 33 + h.fh.handle_bytes;
 }
 
 static struct ovl_layers *read_ok(const char *path)
@@ -144,7 +148,7 @@ START_TEST(t_fallback_tmpfs)
 	struct ovl_layers *l;
 
 	std_overlay();
-	want[0] = 0; want[1] = 0xfc; want[2] = 4; want[3] = 0;
+	want[0] = 1; want[1] = 0xfc; want[2] = 4; want[3] = 0;
 	n += expect_record(want + n, P("t1/u"), 1, 0);
 	n += expect_record(want + n, P("t1/w"), 2, 0);
 	n += expect_record(want + n, P("t1/l1"), 3, 1);
@@ -188,7 +192,7 @@ START_TEST(t_fallback_ext4_data_layers_escapes)
 		 P("e/low er"), P("t/a\\:b"), P("t/d1"));
 	ck_assert_msg(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts),
 		      "mount: %m");
-	want[0] = 0; want[1] = 0xfc; want[2] = 3; want[3] = 0;
+	want[0] = 1; want[1] = 0xfc; want[2] = 3; want[3] = 0;
 	n += expect_record(want + n, P("e/low er"), 3, 1);
 	n += expect_record(want + n, P("t/a:b"), 3, 2);
 	n += expect_record(want + n, P("t/d1"), 4, 3);
@@ -247,7 +251,7 @@ static size_t odd_expected(unsigned char *want, bool upper)
 	unsigned int idx = 0;
 	char p[256];
 
-	want[0] = 0; want[1] = 0xfc; want[2] = 5 + (upper ? 2 : 0); want[3] = 0;
+	want[0] = 1; want[1] = 0xfc; want[2] = 5 + (upper ? 2 : 0); want[3] = 0;
 	if (upper) {
 		n += expect_record(want + n, P("t/u,\\1"), 1, 0);
 		n += expect_record(want + n, P("t/w\\,2"), 2, 0);

@@ -1226,7 +1226,7 @@ START_TEST(t_unknown_uuid_is_not_null)
 	/* the kernel's record carries a uuid the filesystem cannot say */
 	n = ovl_layers_encode(l, raw, sizeof(raw));
 	ck_assert_int_gt(n, 33);
-	memset(raw + 4 + 12 + 5, 0x5a, 16);
+	memset(raw + 4 + 2 + 12 + 5, 0x5a, 16);	/* header, len, fields */
 	ck_assert_int_eq(ovl_layers_decode(raw, n, &l2), 0);
 	ck_assert_int_eq(ovl_layers_resolve(l2, 0, 0, NULL), 0);
 	ck_status(l2, 0, OVL_LAYER_OK, P("s/l1"));

@@ -145,7 +145,7 @@ struct bad_case {
 static void m_empty(struct val *v) { v->n = 0; }
 static void m_short_header(struct val *v) { header(v, 0); v->n = 3; }
 static void m_magic(struct val *v) { sample(v); v->b[1] = 0xfb; }
-static void m_version(struct val *v) { sample(v); v->b[0] = 1; }
+static void m_version(struct val *v) { sample(v); v->b[0] = 2; }
 static void m_count_too_big(struct val *v) { header(v, 503); }
 static void m_count_more(struct val *v) { sample(v); v->b[2] = 6; }
 static void m_count_fewer(struct val *v) { sample(v); v->b[2] = 4; }
