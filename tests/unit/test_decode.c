@@ -23,29 +23,48 @@ static void put(struct val *v, const void *p, size_t n)
 	v->n += n;
 }
 
+/* The format version header() and record() write: 0 or 1. */
+static unsigned int ver = 1;
+
 static void header(struct val *v, unsigned int count)
 {
-	unsigned char h[4] = { 0, 0xfc, count & 0xff, count >> 8 };
+	unsigned char h[4] = { ver, 0xfc, count & 0xff, count >> 8 };
 
 	v->n = 0;
 	put(v, h, 4);
 }
 
-/* One record: kind, flags, index, dev 8:1, fb with fid_len bytes 0xA0.. */
-static void record(struct val *v, unsigned int kind, unsigned int flags,
-		   unsigned int index, unsigned int fid_len)
+/* One record: (version 1: le16 len,) kind, flags, index, dev 8:1 (0:0
+ * for NODEV), fb with fid_len bytes 0xA0..; version 1: extra bytes 0xEE
+ * after the fb, counted in len, as a later version may add. */
+static void record_x(struct val *v, unsigned int kind, unsigned int flags,
+		     unsigned int index, unsigned int fid_len,
+		     unsigned int extra)
 {
+	unsigned int dev = flags & OVL_LAYER_NODEV ? 0 : 1;
 	unsigned char r[12 + 21 + 128] = {
 		kind, flags, index & 0xff, index >> 8,
-		8, 0, 0, 0, 1, 0, 0, 0,
+		8 * dev, 0, 0, 0, dev, 0, 0, 0,
 		0, 0xfb, 21 + fid_len, kind <= 2 ? 0x04 : 0, fid_len ? 1 : 0,
 	};
+	unsigned int len = 2 + 33 + fid_len + extra;
+	unsigned char l[2] = { len & 0xff, len >> 8 };
 
 	for (int i = 0; i < 16; i++)
 		r[17 + i] = 0x10 + i;	/* uuid */
 	for (unsigned int i = 0; i < fid_len; i++)
 		r[33 + i] = 0xa0 + i;
+	if (ver)
+		put(v, l, 2);
 	put(v, r, 33 + fid_len);
+	for (unsigned int i = 0; i < extra; i++)
+		v->b[v->n++] = 0xee;
+}
+
+static void record(struct val *v, unsigned int kind, unsigned int flags,
+		   unsigned int index, unsigned int fid_len)
+{
+	record_x(v, kind, flags, index, fid_len, 0);
 }
 
 /* upper, work, two lowers, a data layer: the spec's shape */
@@ -61,13 +80,18 @@ static void sample(struct val *v)
 
 static struct val cur;
 
+/* Either version decodes to the same records and encodes back to its own
+ * bytes (_i: the version). */
 START_TEST(t_round_trip)
 {
 	struct ovl_layers *l = NULL;
 	unsigned char out[1024];
 	struct ovl_layer_record rec;
 
+	ver = _i;
 	sample(&cur);
+	ck_assert_uint_eq(cur.n, ver ? 4 + 2 * 43 + 3 * 47 : 4 + 2 * 41 + 3 * 45);
+	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, NULL, NULL), 0);
 	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 5);
 	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_BUFFER);
@@ -85,6 +109,13 @@ START_TEST(t_round_trip)
 	ck_assert_uint_eq(rec.uuid[0], 0x10);
 	ck_assert_uint_eq(rec.fid[7], 0xa7);
 	ck_assert_uint_eq(rec.fb_len, 29);
+	ck_assert_uint_eq(rec.flags, 0);
+	ck_assert_ptr_eq(rec.fb, rec.fid - 21);
+	ck_assert_int_eq(ovl_layers_record(l, 2, &rec), 0);
+	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
+	ck_assert_uint_eq(rec.index, 1);
+	ck_assert_uint_eq(rec.fid_len, 12);
+	ck_assert_uint_eq(rec.fid[11], 0xab);
 	ck_assert_int_eq(ovl_layers_record(l, 4, &rec), 0);
 	ck_assert_uint_eq(rec.kind, OVL_LAYER_DATA);
 	ck_assert_uint_eq(rec.index, 3);
@@ -100,6 +131,7 @@ START_TEST(t_empty_and_nofh)
 	struct ovl_layers *l = NULL;
 	struct ovl_layer_record rec;
 
+	ver = _i;
 	header(&cur, 0);
 	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 0);
@@ -120,12 +152,13 @@ START_TEST(t_500_records)
 	struct ovl_layers *l = NULL;
 	struct ovl_layer_record rec;
 
+	ver = _i;
 	header(&cur, 502);
 	record(&cur, 1, 0, 0, 12);
 	record(&cur, 2, 0, 0, 12);
 	for (unsigned int i = 1; i <= 500; i++)
 		record(&cur, 3, 0, i, 12);
-	ck_assert_uint_eq(cur.n, 4 + 502 * 45);
+	ck_assert_uint_eq(cur.n, 4 + 502 * (ver ? 47 : 45));
 	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 502);
 	ck_assert_int_eq(ovl_layers_record(l, 501, &rec), 0);
@@ -140,6 +173,7 @@ struct bad_case {
 	void (*make)(struct val *v);
 	int err;
 	size_t offset;
+	unsigned int version;	/* of the values make() builds */
 };
 
 static void m_empty(struct val *v) { v->n = 0; }
@@ -200,40 +234,124 @@ static void m_no_lower(struct val *v)
 	record(v, 2, 0, 0, 8);
 }
 
+/* Version 1: in sample() the records start at 4 (upper), 47 (work), 90
+ * and 137 (lower 1 and 2), 184 (data 3), and it ends at 231; the fields
+ * of a record follow its 2-byte len. */
+static void set_len(struct val *v, size_t at, unsigned int len)
+{
+	v->b[at] = len & 0xff;
+	v->b[at + 1] = len >> 8;
+}
+static void m1_len_past_end(struct val *v) { sample(v); set_len(v, 184, 48); }
+static void m1_len_short_of_fb(struct val *v) { sample(v); set_len(v, 4, 42); }
+static void m1_len_short_of_fields(struct val *v) { sample(v); set_len(v, 4, 34); }
+static void m1_len_zero(struct val *v) { sample(v); set_len(v, 90, 0); }
+static void m1_len_cut(struct val *v) { header(v, 1); v->b[v->n++] = 47; }
+static void m1_fields_cut(struct val *v) { header(v, 1); record(v, 3, 0, 1, 12); v->n = 4 + 2 + 11; }
+static void m1_len_long(struct val *v)
+{
+	/* len claims 3 bytes past the fb that are not there */
+	header(v, 1);
+	record(v, 3, 0, 1, 12);
+	set_len(v, 4, 50);
+}
+static void m1_extra_then_trailing(struct val *v)
+{
+	header(v, 1);
+	record_x(v, 3, 0, 1, 12, 5);
+	v->b[v->n++] = 0;
+}
+static void m1_nofh_fid(struct val *v) { header(v, 1); record(v, 3, 0x03, 1, 0); }
+static void m1_nofh_handle(struct val *v) { header(v, 1); record(v, 3, 0x01, 1, 8); }
+static void m1_fid_empty(struct val *v) { header(v, 1); record(v, 3, 0x02, 1, 0); }
+static void m1_nodev_dev(struct val *v) { header(v, 1); record(v, 3, 0x08, 1, 8); v->b[4 + 2 + 8] = 3; }
+static void m1_flag_10(struct val *v) { sample(v); v->b[90 + 3] = 0x10; }
+static void m1_flag_80(struct val *v) { sample(v); v->b[4 + 3] = 0x80; }
+static void m1_kind_zero(struct val *v) { sample(v); v->b[137 + 2] = 0; }
+static void m1_kind_five(struct val *v) { sample(v); v->b[184 + 2] = 5; }
+static void m1_version(struct val *v) { sample(v); v->b[0] = 0x1f; }
+static void m1_magic(struct val *v) { sample(v); v->b[1] = 0xfd; }
+static void m1_fb_magic(struct val *v) { sample(v); v->b[47 + 2 + 13] = 0xfc; }
+static void m1_fb_len_short(struct val *v) { sample(v); v->b[90 + 2 + 14] = 20; }
+static void m1_fid_too_long(struct val *v)
+{
+	header(v, 1);
+	record(v, 3, 0, 1, 128);
+	v->b[4 + 2 + 14] = 21 + 129;
+	set_len(v, 4, 2 + 12 + 21 + 129);
+	v->b[v->n++] = 0;
+}
+static void m1_fb_past_end(struct val *v) { sample(v); v->b[184 + 2 + 14] = 34; v->n--; set_len(v, 184, 46); }
+static void m1_trailing(struct val *v) { sample(v); v->b[v->n++] = 0; }
+static void m1_count_more(struct val *v) { sample(v); v->b[2] = 6; }
+static void m1_count_fewer(struct val *v) { sample(v); v->b[2] = 4; }
+static void m1_index_gap(struct val *v) { sample(v); v->b[137 + 4] = 3; }
+static void m1_upper_no_work(struct val *v) { sample(v); v->b[47 + 2] = 3; }
+static void m1_short_header(struct val *v) { header(v, 0); v->n = 3; }
+
 static const struct bad_case bad_cases[] = {
-	{ "empty", m_empty, -EINVAL, 0 },
-	{ "short header", m_short_header, -EINVAL, 3 },
-	{ "wrong magic", m_magic, -EINVAL, 1 },
-	{ "unknown version", m_version, -EPROTONOSUPPORT, 0 },
-	{ "count > 502", m_count_too_big, -EINVAL, 2 },
-	{ "count says more than there is", m_count_more, -EINVAL, 4 + 2 * 41 + 3 * 45 },
-	{ "count says fewer: trailing record", m_count_fewer, -EINVAL, 4 + 2 * 41 + 2 * 45 },
-	{ "record header cut", m_record_cut, -EINVAL, 4 },
-	{ "fb header cut", m_fb_cut, -EINVAL, 16 },
-	{ "kind 0", m_kind_zero, -EPROTONOSUPPORT, 4 },
-	{ "kind 5", m_kind_five, -EPROTONOSUPPORT, 4 },
-	{ "unknown record flag", m_flags, -EPROTONOSUPPORT, 5 },
-	{ "fb magic", m_fb_magic, -EINVAL, 17 },
-	{ "fb version", m_fb_version, -EPROTONOSUPPORT, 16 },
-	{ "fb.len < 21", m_fb_len_short, -EINVAL, 18 },
-	{ "fid > 128 bytes", m_fid_too_long, -EINVAL, 18 },
-	{ "fb runs past the end", m_fb_past_end, -EINVAL, 4 + 2 * 41 + 2 * 45 + 14 },
-	{ "trailing byte", m_trailing, -EINVAL, 4 + 2 * 41 + 3 * 45 },
-	{ "NOFH with a fid", m_nofh_with_fid, -EINVAL, 18 },
-	{ "NOFH with a type", m_nofh_type, -EINVAL, 18 },
-	{ "unknown fb flag", m_fb_flags, -EPROTONOSUPPORT, 19 },
-	{ "last fb.len one too long", m_last_fb_len, -EINVAL, 4 + 2 * 41 + 2 * 45 + 14 },
-	{ "upper index 1", m_upper_index, -EINVAL, 6 },
-	{ "work index 256", m_work_index, -EINVAL, 47 },
-	{ "upper without work", m_upper_no_work, -EINVAL, 45 },
-	{ "work first", m_work_first, -EINVAL, 4 },
-	{ "upper second", m_upper_second, -EINVAL, 45 },
-	{ "lower index gap", m_index_gap, -EINVAL, 133 },
-	{ "lower index 0", m_index_zero, -EINVAL, 88 },
-	{ "lower index repeated", m_index_repeat, -EINVAL, 133 },
-	{ "lower after data", m_lower_after_data, -EINVAL, 4 + 2 * 45 },
-	{ "data before any lower", m_data_first, -EINVAL, 4 },
-	{ "upper and work, no lower", m_no_lower, -EINVAL, 4 + 2 * 41 },
+	{ "empty", m_empty, -EINVAL, 0, 0 },
+	{ "short header", m_short_header, -EINVAL, 3, 0 },
+	{ "wrong magic", m_magic, -EINVAL, 1, 0 },
+	{ "unknown version", m_version, -EPROTONOSUPPORT, 0, 0 },
+	{ "count > 502", m_count_too_big, -EINVAL, 2, 0 },
+	{ "count says more than there is", m_count_more, -EINVAL, 4 + 2 * 41 + 3 * 45, 0 },
+	{ "count says fewer: trailing record", m_count_fewer, -EINVAL, 4 + 2 * 41 + 2 * 45, 0 },
+	{ "record header cut", m_record_cut, -EINVAL, 4, 0 },
+	{ "fb header cut", m_fb_cut, -EINVAL, 16, 0 },
+	{ "kind 0", m_kind_zero, -EPROTONOSUPPORT, 4, 0 },
+	{ "kind 5", m_kind_five, -EPROTONOSUPPORT, 4, 0 },
+	{ "version 0: FID is an unknown flag", m_flags, -EPROTONOSUPPORT, 5, 0 },
+	{ "fb magic", m_fb_magic, -EINVAL, 17, 0 },
+	{ "fb version", m_fb_version, -EPROTONOSUPPORT, 16, 0 },
+	{ "fb.len < 21", m_fb_len_short, -EINVAL, 18, 0 },
+	{ "fid > 128 bytes", m_fid_too_long, -EINVAL, 18, 0 },
+	{ "fb runs past the end", m_fb_past_end, -EINVAL, 4 + 2 * 41 + 2 * 45 + 14, 0 },
+	{ "trailing byte", m_trailing, -EINVAL, 4 + 2 * 41 + 3 * 45, 0 },
+	{ "NOFH with a fid", m_nofh_with_fid, -EINVAL, 18, 0 },
+	{ "NOFH with a type", m_nofh_type, -EINVAL, 18, 0 },
+	{ "unknown fb flag", m_fb_flags, -EPROTONOSUPPORT, 19, 0 },
+	{ "last fb.len one too long", m_last_fb_len, -EINVAL, 4 + 2 * 41 + 2 * 45 + 14, 0 },
+	{ "upper index 1", m_upper_index, -EINVAL, 6, 0 },
+	{ "work index 256", m_work_index, -EINVAL, 47, 0 },
+	{ "upper without work", m_upper_no_work, -EINVAL, 45, 0 },
+	{ "work first", m_work_first, -EINVAL, 4, 0 },
+	{ "upper second", m_upper_second, -EINVAL, 45, 0 },
+	{ "lower index gap", m_index_gap, -EINVAL, 133, 0 },
+	{ "lower index 0", m_index_zero, -EINVAL, 88, 0 },
+	{ "lower index repeated", m_index_repeat, -EINVAL, 133, 0 },
+	{ "lower after data", m_lower_after_data, -EINVAL, 4 + 2 * 45, 0 },
+	{ "data before any lower", m_data_first, -EINVAL, 4, 0 },
+	{ "upper and work, no lower", m_no_lower, -EINVAL, 4 + 2 * 41, 0 },
+
+	{ "v1: short header", m1_short_header, -EINVAL, 3, 1 },
+	{ "v1: wrong magic", m1_magic, -EINVAL, 1, 1 },
+	{ "v1: unknown version 0x1f", m1_version, -EPROTONOSUPPORT, 0, 1 },
+	{ "v1: len runs past the end", m1_len_past_end, -EINVAL, 184, 1 },
+	{ "v1: len < 14 + fb.len", m1_len_short_of_fb, -EINVAL, 4, 1 },
+	{ "v1: len < 35", m1_len_short_of_fields, -EINVAL, 4, 1 },
+	{ "v1: len 0", m1_len_zero, -EINVAL, 90, 1 },
+	{ "v1: len cut", m1_len_cut, -EINVAL, 4, 1 },
+	{ "v1: fields cut", m1_fields_cut, -EINVAL, 4, 1 },
+	{ "v1: len past the bytes there", m1_len_long, -EINVAL, 4, 1 },
+	{ "v1: extra bytes skipped, then a trailing byte", m1_extra_then_trailing, -EINVAL, 4 + 47 + 5, 1 },
+	{ "v1: NOFH with FID", m1_nofh_fid, -EINVAL, 7, 1 },
+	{ "v1: NOFH with a fid", m1_nofh_handle, -EINVAL, 20, 1 },
+	{ "v1: FID without a fid", m1_fid_empty, -EINVAL, 20, 1 },
+	{ "v1: NODEV with a device", m1_nodev_dev, -EINVAL, 10, 1 },
+	{ "v1: unknown flag 0x10", m1_flag_10, -EPROTONOSUPPORT, 93, 1 },
+	{ "v1: unknown flag 0x80", m1_flag_80, -EPROTONOSUPPORT, 7, 1 },
+	{ "v1: kind 0", m1_kind_zero, -EPROTONOSUPPORT, 139, 1 },
+	{ "v1: kind 5", m1_kind_five, -EPROTONOSUPPORT, 186, 1 },
+	{ "v1: fb magic", m1_fb_magic, -EINVAL, 62, 1 },
+	{ "v1: fb.len < 21", m1_fb_len_short, -EINVAL, 106, 1 },
+	{ "v1: fid > 128 bytes", m1_fid_too_long, -EINVAL, 20, 1 },
+	{ "v1: fb runs past the end", m1_fb_past_end, -EINVAL, 200, 1 },
+	{ "v1: trailing byte", m1_trailing, -EINVAL, 231, 1 },
+	{ "v1: count says more", m1_count_more, -EINVAL, 231, 1 },
+	{ "v1: count says fewer", m1_count_fewer, -EINVAL, 184, 1 },
+	{ "v1: lower index gap", m1_index_gap, -EINVAL, 141, 1 },
+	{ "v1: upper without work", m1_upper_no_work, -EINVAL, 49, 1 },
 };
 
 START_TEST(t_malformed)
@@ -245,6 +363,7 @@ START_TEST(t_malformed)
 	unsigned char *copy;
 
 	memset(&cur, 0, sizeof(cur));
+	ver = c->version;
 	c->make(&cur);
 	/* an exact-size heap copy, so a read past the end is caught by
 	 * valgrind and ASan */
@@ -273,6 +392,122 @@ START_TEST(t_malformed)
 		free(hex);
 	}
 	free(copy);
+}
+END_TEST
+
+/* Version 1 flags, each decoded as it is on the wire, alone and together
+ * (NOFH with FID being the one pair that is malformed). */
+START_TEST(t_v1_flags)
+{
+	static const unsigned int flags[] = {
+		OVL_LAYER_NOFH, OVL_LAYER_FID, OVL_LAYER_BAD_UUID,
+		OVL_LAYER_NODEV, OVL_LAYER_NOFH | OVL_LAYER_BAD_UUID |
+		OVL_LAYER_NODEV, OVL_LAYER_FID | OVL_LAYER_BAD_UUID |
+		OVL_LAYER_NODEV,
+	};
+	struct ovl_layers *l = NULL;
+	struct ovl_layer_record rec;
+	unsigned char out[256];
+
+	ver = 1;
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		unsigned int f = flags[i];
+		unsigned int fid = f & OVL_LAYER_NOFH ? 0 : 8;
+
+		header(&cur, 2);
+		record(&cur, 3, f, 1, fid);
+		record(&cur, 3, 0, 2, 12);
+		ck_assert_msg(ovl_layers_decode(cur.b, cur.n, &l) == 0,
+			      "flags %#x", f);
+		ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
+		ck_assert_uint_eq(rec.flags, f);
+		ck_assert_uint_eq(rec.fid_len, fid);
+		ck_assert_uint_eq(rec.dev_major, f & OVL_LAYER_NODEV ? 0 : 8);
+		ck_assert_uint_eq(rec.dev_minor, f & OVL_LAYER_NODEV ? 0 : 1);
+		ck_assert_uint_eq(rec.uuid[0], 0x10);
+		ck_assert_int_eq(ovl_layers_record(l, 1, &rec), 0);
+		ck_assert_uint_eq(rec.flags, 0);
+		ck_assert_uint_eq(rec.index, 2);
+		ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)),
+				 (ssize_t)cur.n);
+		ck_assert(!memcmp(out, cur.b, cur.n));
+		ovl_layers_free(l);
+	}
+	/* the same flags in a version 0 value: only NOFH is known there */
+	ver = 0;
+	for (size_t i = 1; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		header(&cur, 1);
+		record(&cur, 3, flags[i], 1, flags[i] & OVL_LAYER_NOFH ? 0 : 8);
+		ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l),
+				 -EPROTONOSUPPORT);
+	}
+}
+END_TEST
+
+/* A version 1 record longer than the fields known here (what a later
+ * version adds after fb) is read up to its fb and skipped to its len. */
+START_TEST(t_v1_longer_records)
+{
+	struct ovl_layers *l = NULL;
+	struct ovl_layer_record rec;
+	unsigned char out[2048];
+	const unsigned int extra[] = { 1, 7, 200 };
+
+	ver = 1;
+	header(&cur, 4);
+	record_x(&cur, 1, 0, 0, 8, extra[0]);
+	record(&cur, 2, 0, 0, 8);
+	record_x(&cur, 3, OVL_LAYER_FID, 1, 12, extra[1]);
+	record_x(&cur, 4, OVL_LAYER_NOFH, 2, 0, extra[2]);
+	ck_assert_uint_eq(cur.n, 4 + 44 + 43 + 54 + 235);
+	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
+	ck_assert_uint_eq(ovl_layers_count(l), 4);
+	ck_assert_int_eq(ovl_layers_record(l, 1, &rec), 0);
+	ck_assert_uint_eq(rec.kind, OVL_LAYER_WORK);
+	ck_assert_uint_eq(rec.fid[0], 0xa0);
+	ck_assert_int_eq(ovl_layers_record(l, 2, &rec), 0);
+	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
+	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID);
+	ck_assert_uint_eq(rec.fid_len, 12);
+	ck_assert_uint_eq(rec.fid[11], 0xab);	/* not the 0xee after it */
+	ck_assert_uint_eq(rec.fb_len, 33);
+	ck_assert_int_eq(ovl_layers_record(l, 3, &rec), 0);
+	ck_assert_uint_eq(rec.kind, OVL_LAYER_DATA);
+	ck_assert_uint_eq(rec.index, 2);
+	ck_assert_uint_eq(rec.fid_len, 0);
+	/* encoded as read, the bytes a later version added included */
+	ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)), (ssize_t)cur.n);
+	ck_assert(!memcmp(out, cur.b, cur.n));
+	ovl_layers_free(l);
+}
+END_TEST
+
+/* The spec's example: an upper on ext4 and two tmpfs lowers. */
+START_TEST(t_spec_example)
+{
+	static const char hex[] =
+		"01fc0400"
+		"2b00" "0100" "0000" "08000000" "01000000" "00fb1d0401"
+		"11111111111111111111111111111111" "0c00000001000000"
+		"2b00" "0200" "0000" "08000000" "01000000" "00fb1d0401"
+		"11111111111111111111111111111111" "0d00000001000000"
+		"2f00" "0300" "0100" "00000000" "28000000" "00fb210001"
+		"22222222222222222222222222222222" "a1b2c3d40100000000000000"
+		"2f00" "0300" "0200" "00000000" "28000000" "00fb210001"
+		"22222222222222222222222222222222" "a2b2c3d40100000000000000";
+	struct ovl_layers *l = NULL;
+	struct ovl_layer_record rec;
+
+	ck_assert_int_eq(ovl_layers_load(hex, strlen(hex), &l, NULL, NULL), 0);
+	ck_assert_uint_eq(ovl_layers_count(l), 4);
+	ck_assert_int_eq(ovl_layers_record(l, 3, &rec), 0);
+	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
+	ck_assert_uint_eq(rec.index, 2);
+	ck_assert_uint_eq(rec.dev_minor, 40);
+	ck_assert_uint_eq(rec.fid_len, 12);
+	ck_assert_uint_eq(rec.fid[0], 0xa2);
+	ovl_layers_free(l);
 }
 END_TEST
 
@@ -535,9 +770,12 @@ int main(void)
 	Suite *s = suite_create("unit");
 	TCase *tc = tcase_create("format");
 
-	tcase_add_test(tc, t_round_trip);
-	tcase_add_test(tc, t_empty_and_nofh);
-	tcase_add_test(tc, t_500_records);
+	tcase_add_loop_test(tc, t_round_trip, 0, 2);
+	tcase_add_loop_test(tc, t_empty_and_nofh, 0, 2);
+	tcase_add_loop_test(tc, t_500_records, 0, 2);
+	tcase_add_test(tc, t_v1_flags);
+	tcase_add_test(tc, t_v1_longer_records);
+	tcase_add_test(tc, t_spec_example);
 	tcase_add_loop_test(tc, t_malformed, 0,
 			    sizeof(bad_cases) / sizeof(bad_cases[0]));
 	tcase_add_test(tc, t_bad_arguments);
