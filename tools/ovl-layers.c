@@ -27,8 +27,8 @@
 #define EXIT_UNRESOLVED	2	/* some layer's status is not "ok" */
 
 enum column {
-	COL_OVERLAY, COL_INDEX, COL_KIND, COL_UUID, COL_DEV, COL_FHTYPE,
-	COL_HANDLE, COL_MNTID, COL_MNTID_UNIQUE, COL_MOUNT, COL_ROOT, COL_PATH,
+	COL_OVERLAY, COL_INDEX, COL_KIND, COL_UUID, COL_DEV, COL_FLAGS,
+	COL_FHTYPE, COL_HANDLE, COL_MNTID, COL_MNTID_UNIQUE, COL_MOUNT, COL_ROOT, COL_PATH,
 	COL_STATUS, COL_SOURCE, COL_OVERLAY_ID, NCOLS
 };
 
@@ -50,7 +50,9 @@ static const struct colinfo infos[NCOLS] = {
 	[COL_UUID] = { "UUID", 36, 0, SCOLS_JSON_STRING,
 		       "uuid of the layer's filesystem" },
 	[COL_DEV] = { "DEV", 6, 0, SCOLS_JSON_STRING,
-		      "st_dev hint, major:minor" },
+		      "st_dev hint, major:minor (none: nodev)" },
+	[COL_FLAGS] = { "FLAGS", 5, 0, SCOLS_JSON_STRING,
+			"record flags: nofh, fid, bad-uuid, nodev, comma separated" },
 	[COL_FHTYPE] = { "FHTYPE", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			 "file handle type" },
 	[COL_HANDLE] = { "HANDLE", 0.1, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
@@ -211,6 +213,26 @@ static void uuid_str(char *out, const unsigned char *u)
 		u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
+/* The record's flags as words, comma separated; "" for none. */
+static void flag_words(char *out, unsigned int flags)
+{
+	static const struct {
+		unsigned int flag;
+		const char *name;
+	} words[] = {
+		{ OVL_LAYER_NOFH, "nofh" },
+		{ OVL_LAYER_FID, "fid" },
+		{ OVL_LAYER_BAD_UUID, "bad-uuid" },
+		{ OVL_LAYER_NODEV, "nodev" },
+	};
+
+	*out = '\0';
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (flags & words[i].flag)
+			sprintf(out + strlen(out), "%s%s", *out ? "," : "",
+				words[i].name);
+}
+
 static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
@@ -255,9 +277,15 @@ static void add_lines(struct ctl *ctl, struct libscols_table *tb,
 				set(ln, i, "%s", buf);
 				break;
 			case COL_DEV:
-				if (rec.kind != OVL_LAYER_ORIGIN)
+				if (rec.kind != OVL_LAYER_ORIGIN &&
+				    !(rec.flags & OVL_LAYER_NODEV))
 					set(ln, i, "%u:%u", rec.dev_major,
 					    rec.dev_minor);
+				break;
+			case COL_FLAGS:
+				flag_words(buf, rec.flags);
+				if (*buf)
+					set(ln, i, "%s", buf);
 				break;
 			case COL_FHTYPE:
 				set(ln, i, "%d", rec.fh_type);
