@@ -30,6 +30,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "ovllayers.h"
@@ -824,6 +825,299 @@ START_TEST(t_place_restored_layers)
 }
 END_TEST
 
+/*
+ * Format version 1's flags on real mounts.  The host kernel writes no
+ * layers xattr, but since 6.7 overlayfs stores a trusted.overlay.* name
+ * set on an overlay by root escaped in the upper layer and reads it back
+ * under its own name: so a value built here and set on the overlay root
+ * is read as the kernel's (source "xattr", with the mount options' path
+ * strings), which is how these tests give the library FID records.
+ */
+
+#ifndef AT_HANDLE_FID
+#define AT_HANDLE_FID 0x200
+#endif
+
+/* std_overlay()'s value as the kernel would write it, l1's record (the
+ * third) with flags l1_flags. */
+static size_t std_value(unsigned char *v, unsigned int l1_flags)
+{
+	size_t n = 4, l1;
+
+	v[0] = 1; v[1] = 0xfc; v[2] = 4; v[3] = 0;
+	n += expect_record(v + n, P("t1/u"), 1, 0);
+	n += expect_record(v + n, P("t1/w"), 2, 0);
+	l1 = n;
+	n += expect_record(v + n, P("t1/l1"), 3, 1);
+	n += expect_record(v + n, P("t2/l2"), 3, 2);
+	v[l1 + 3] = l1_flags;
+	return n;
+}
+
+static struct ovl_layers *read_set_value(const char *mnt,
+					 const unsigned char *v, size_t n)
+{
+	struct ovl_layers *l;
+
+	ck_assert_msg(!setxattr(mnt, "trusted.overlay.layers", v, n, 0),
+		      "setxattr on the overlay root (kernel >= 6.7): %m");
+	l = read_ok(mnt);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_XATTR);
+	return l;
+}
+
+static void drop_dac_read_search(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	ck_assert(!syscall(SYS_capget, &hdr, data));
+	data[0].effective &= ~(1u << CAP_DAC_READ_SEARCH);
+	ck_assert(!syscall(SYS_capset, &hdr, data));
+}
+
+static bool same_file(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return !fstat(fd, &a) && !stat(path, &b) && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/* A FID record is never opened by its handle (on tmpfs it would decode):
+ * the overlay's path string for it is verified by its fid, the right
+ * directory taken, a wrong one refused, and without a path it is
+ * no-handle. */
+START_TEST(t_fid_record_verified_by_path)
+{
+	unsigned char v[1024];
+	struct ovl_layers *l, *bytes;
+	struct ovl_layer_location loc;
+	struct ovl_layer_record rec;
+	size_t n;
+	pid_t pid;
+	int st;
+	char opts[1024];
+
+	std_overlay();
+	mkdirs("t1/decoy");
+	n = std_value(v, OVL_LAYER_FID);
+	l = read_set_value(P("m"), v, n);
+	ck_assert_int_eq(ovl_layers_record(l, 2, &rec), 0);
+	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID);
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, NULL), 0);
+	check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
+	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
+	ck_assert_int_eq(ovl_layers_location(l, 2, &loc), 0);
+	ck_assert(same_file(loc.fd, P("t1/l1")));
+	ck_assert_str_eq(loc.mount_point, P("t1"));
+	ck_assert_str_eq(loc.root, "/l1");
+
+	/* without CAP_DAC_READ_SEARCH open_by_handle_at(2) is refused: the
+	 * FID record is found all the same, as no handle is opened */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		drop_dac_read_search();
+		if (ovl_layers_resolve(l, 0, 0, NULL))
+			_exit(10);
+		if (ovl_layers_location(l, 3, &loc) ||
+		    loc.status != OVL_LAYER_NO_PERMISSION)
+			_exit(11);
+		if (ovl_layers_location(l, 2, &loc) ||
+		    loc.status != OVL_LAYER_OK || strcmp(loc.path, P("t1/l1")))
+			_exit(12);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && !WEXITSTATUS(st), "child step %d",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+
+	/* the same bytes without the overlay's path strings */
+	ck_assert_int_eq(ovl_layers_decode(v, n, &bytes), 0);
+	ck_assert_int_eq(ovl_layers_resolve(bytes, 0, 0, NULL), 0);
+	check_loc(bytes, 2, OVL_LAYER_NO_HANDLE, NULL);
+	check_loc(bytes, 3, OVL_LAYER_OK, P("t2/l2"));
+	/* a restorer's directory is checked by the fid */
+	ck_assert_int_eq(ovl_layers_place(bytes, 2, P("t1/decoy"), 0), -ESTALE);
+	ck_assert_int_eq(ovl_layers_place(bytes, 2, P("t1/l1"), 0), 1);
+	ovl_layers_free(bytes);
+	ovl_layers_free(l);
+
+	/* the overlay mounted again with another directory where l1 was:
+	 * the same upper, so the same value, but the path string names the
+	 * decoy, whose fid is not the record's */
+	ck_assert(!umount(P("m")));
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
+		 P("t1/decoy"), P("t2/l2"), P("t1/u"), P("t1/w"));
+	ck_assert_msg(!mount("overlay", P("m"), "overlay", 0, opts), "%m");
+	l = read_ok(P("m"));
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_XATTR);
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 2, OVL_LAYER_NO_HANDLE, NULL);
+	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
+	ovl_layers_free(l);
+
+	/* and the path renamed away: nothing is found by the handle */
+	ck_assert(!umount(P("m")));
+	ck_assert(!rename(P("t1/decoy"), P("t1/gone")));
+	ck_assert(!rename(P("t1/l1"), P("t1/decoy")));
+	ck_assert_msg(!mount("overlay", P("m"), "overlay", 0, opts), "%m");
+	l = read_ok(P("m"));
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 2, OVL_LAYER_OK, P("t1/decoy"));
+	ovl_layers_free(l);
+}
+END_TEST
+
+/* The fallback on a layer whose filesystem encodes only FIDs (a nested
+ * overlay without nfs_export) writes a FID record, as the kernel does,
+ * and the resolver finds it by the mount option's path. */
+START_TEST(t_fallback_fid_nested_overlay)
+{
+	struct {
+		struct file_handle fh;
+		unsigned char b[128];
+	} h = { .fh.handle_bytes = 128 };
+	struct ovl_layer_record rec;
+	struct ovl_layers *l;
+	char opts[1024];
+	int fd, mnt;
+
+	mount_tmpfs("t");
+	mkdirs("t/a");
+	mkdirs("t/b");
+	mkdirs("n");
+	mkdirs("m");
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("t/a"), P("t/b"));
+	ck_assert(!mount("overlay", P("n"), "overlay", MS_RDONLY, opts));
+	fd = open(P("n"), O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_msg(name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH) &&
+		      errno == EOPNOTSUPP, "an overlay without nfs_export "
+		      "encodes handles that decode: test setup");
+	h.fh.handle_bytes = 128;
+	ck_assert(!name_to_handle_at(fd, "", &h.fh, &mnt,
+				     AT_EMPTY_PATH | AT_HANDLE_FID));
+	close(fd);
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("n"), P("t/b"));
+	ck_assert(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts));
+	l = read_ok(P("m"));
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
+	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID);
+	ck_assert_int_eq(rec.fh_type, h.fh.handle_type);
+	ck_assert_uint_eq(rec.fid_len, h.fh.handle_bytes);
+	ck_assert(!memcmp(rec.fid, h.fh.f_handle, rec.fid_len));
+	ck_assert_int_eq(ovl_layers_record(l, 1, &rec), 0);
+	ck_assert_uint_eq(rec.flags, 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 0, OVL_LAYER_OK, P("n"));
+	check_loc(l, 1, OVL_LAYER_OK, P("t/b"));
+	ovl_layers_free(l);
+}
+END_TEST
+
+/* The first record of a value without upper: flags at 7, dev at 10..17. */
+static struct ovl_layers *with_flags(const unsigned char *v, size_t n,
+				     unsigned int flags, bool keep_dev)
+{
+	unsigned char c[512];
+	struct ovl_layers *l;
+
+	ck_assert_uint_le(n, sizeof(c));
+	memcpy(c, v, n);
+	c[7] = flags;
+	if (!keep_dev)
+		memset(c + 10, 0, 8);
+	ck_assert_int_eq(ovl_layers_decode(c, n, &l), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	return l;
+}
+
+/* Two ext4 filesystems with one uuid (an image and its copy): BAD_UUID
+ * says the uuid does not tell them apart, so without the st_dev hint
+ * (NODEV) the record is ambiguous rather than put on whichever clone
+ * decodes the handle first; with the hint it is found. */
+START_TEST(t_bad_uuid_and_nodev)
+{
+	unsigned char v[512];
+	struct ovl_layer_location loc;
+	struct ovl_layers *l;
+	char opts[512];
+	ssize_t n;
+
+	mkdirs("a");
+	mkdirs("b");
+	mkdirs("m");
+	run("truncate -s 32M %s && mkfs.ext4 -q -F %s && mount -o loop %s %s",
+	    P("a.img"), P("a.img"), P("a.img"), P("a"));
+	run("mkdir %s/l && umount %s && cp %s %s", P("a"), P("a"), P("a.img"),
+	    P("b.img"));
+	run("mount -o loop %s %s && mount -o loop %s %s", P("a.img"), P("a"),
+	    P("b.img"), P("b"));
+	mount_tmpfs("t");
+	mkdirs("t/x");
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("b/l"), P("t/x"));
+	ck_assert(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts));
+	l = read_ok(P("m"));
+	n = ovl_layers_encode(l, v, sizeof(v));
+	ck_assert_int_gt(n, 0);
+	ovl_layers_free(l);
+	ck_assert(!umount(P("m")));
+
+	l = with_flags(v, n, OVL_LAYER_BAD_UUID, true);
+	check_loc(l, 0, OVL_LAYER_OK, P("b/l"));	/* the hint settles it */
+	ovl_layers_free(l);
+	l = with_flags(v, n, OVL_LAYER_BAD_UUID | OVL_LAYER_NODEV, false);
+	check_loc(l, 0, OVL_LAYER_AMBIGUOUS, NULL);
+	ovl_layers_free(l);
+	/* unflagged, the shared uuid is taken for a clone: each is tried */
+	l = with_flags(v, n, OVL_LAYER_NODEV, false);
+	ck_assert_int_eq(ovl_layers_location(l, 0, &loc), 0);
+	ck_assert_int_eq(loc.status, OVL_LAYER_OK);
+	ck_assert(!strcmp(loc.path, P("a/l")) || !strcmp(loc.path, P("b/l")));
+	ovl_layers_free(l);
+	run("umount %s %s", P("a"), P("b"));
+}
+END_TEST
+
+/* A filesystem that cannot say its uuid (squashfs): the record has none,
+ * and only the st_dev hint finds it among the others that cannot
+ * (proc, sysfs, ...); NODEV has no hint: ambiguous. */
+START_TEST(t_nodev_has_no_hint)
+{
+	unsigned char v[512];
+	struct ovl_layers *l;
+	char opts[512];
+	ssize_t n;
+
+	mkdirs("sq/l");
+	mkdirs("s");
+	mkdirs("m");
+	run("mksquashfs %s %s -quiet -noappend >/dev/null && mount -o loop,ro %s %s",
+	    P("sq"), P("sq.img"), P("sq.img"), P("s"));
+	mount_tmpfs("t");
+	mkdirs("t/x");
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("s/l"), P("t/x"));
+	ck_assert(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts));
+	l = read_ok(P("m"));
+	n = ovl_layers_encode(l, v, sizeof(v));
+	ck_assert_int_gt(n, 0);
+	ovl_layers_free(l);
+	ck_assert(!umount(P("m")));
+
+	l = with_flags(v, n, 0, true);
+	check_loc(l, 0, OVL_LAYER_OK, P("s/l"));
+	ovl_layers_free(l);
+	l = with_flags(v, n, OVL_LAYER_NODEV, false);
+	check_loc(l, 0, OVL_LAYER_AMBIGUOUS, NULL);
+	ovl_layers_free(l);
+	run("umount %s", P("s"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("host");
@@ -853,6 +1147,10 @@ int main(void)
 	tcase_add_test(tc, t_no_privilege);
 	tcase_add_test(tc, t_mount_from_descriptor);
 	tcase_add_test(tc, t_place_restored_layers);
+	tcase_add_test(tc, t_fid_record_verified_by_path);
+	tcase_add_test(tc, t_fallback_fid_nested_overlay);
+	tcase_add_test(tc, t_bad_uuid_and_nodev);
+	tcase_add_test(tc, t_nodev_has_no_hint);
 	suite_add_tcase(s, tc);
 	return ovt_run(s, "host");
 }
