@@ -2,8 +2,9 @@
 /*
  * libFuzzer target: the layers value decoder and validator.  Whatever the
  * bytes: no crash, no read past the buffer (ASan), validate and decode
- * agree, a decoded value encodes back to the same bytes, and every record
- * stays inside the value.
+ * agree, a decoded value (version 0 or 1) encodes back to the same bytes,
+ * every record stays inside the value and has only the flags its version
+ * knows, never NOFH with FID.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,7 +40,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (ovl_layers_record(l, i, &rec) ||
 			    (const uint8_t *)rec.fb < (const uint8_t *)0 ||
 			    rec.fid_len > OVL_LAYERS_FID_MAX ||
-			    rec.fb_len != rec.fid_len + 21)
+			    rec.fb_len != rec.fid_len + 21 ||
+			    (rec.flags & ~0x0fu) ||
+			    ((rec.flags & OVL_LAYER_NOFH) &&
+			     (rec.flags & OVL_LAYER_FID)) ||
+			    (data[0] == 0 && (rec.flags & ~OVL_LAYER_NOFH)))
 				abort();
 		}
 		ovl_layers_free(l);
