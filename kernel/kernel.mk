@@ -5,8 +5,15 @@
 kernel: deps
 	$(Q)kernel/build >/dev/null
 
-# Reviewer's check of the series: patch by patch W=1 build and checkpatch.
-CHECK_SUITES += series
+# Reviewer's check of both series, patch by patch: a W=1 build and the
+# tree's own checkpatch.pl --strict; 7.3 in-tree (kernel/build), the 6.12
+# backport as the stock kernel's module (tests/criu/stock-kernel).
+CHECK_SUITES += series series-6.12
+.PHONY: check-series-6.12
 check-series: kernel
 	$(Q)kernel/build --series && \
 		cat $(B)/kernel/series-check.result >> $(RESULTS)
+
+check-series-6.12: deps
+	$(Q)tests/criu/stock-kernel --series && \
+		cat $(B)/stock/series-check.result >> $(RESULTS)

@@ -4,7 +4,7 @@
 # the library's VM tests and the checkpoint/restore scenario there.
 
 .PHONY: stock-kernel check-stock
-stock-kernel: kernel
+stock-kernel: deps
 	$(Q)tests/criu/stock-kernel
 
 CHECK_SUITES += stock
