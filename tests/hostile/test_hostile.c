@@ -1138,11 +1138,12 @@ START_TEST(t_fuse_stuck_dump_does_not_hang)
 			struct ovl_layer_record r;
 
 			ck_assert_int_eq(ovl_layers_record(sample, i, &r), 0);
+			/* version 1: le16 len, then kind, flags, index, dev */
 			for (int k = 0; k < 4; k++) {
-				raw[at + 4 + k] = fu.major >> (8 * k);
-				raw[at + 8 + k] = fu.minor >> (8 * k);
+				raw[at + 2 + 4 + k] = fu.major >> (8 * k);
+				raw[at + 2 + 8 + k] = fu.minor >> (8 * k);
 			}
-			at += 12 + r.fb_len;
+			at += raw[at] | raw[at + 1] << 8;
 		}
 		ck_assert_uint_eq(at, (size_t)n);
 		ovl_layers_free(sample);
