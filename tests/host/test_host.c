@@ -1019,6 +1019,26 @@ START_TEST(t_fallback_fid_nested_overlay)
 }
 END_TEST
 
+/* The fallback's value of an overlay of lower layers rel and a tmpfs. */
+static ssize_t value_with_lower(unsigned char *v, size_t size, const char *rel)
+{
+	struct ovl_layers *l;
+	char opts[512];
+	ssize_t n;
+
+	mount_tmpfs("t");
+	mkdirs("t/x");
+	mkdirs("m");
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P(rel), P("t/x"));
+	ck_assert(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts));
+	l = read_ok(P("m"));
+	n = ovl_layers_encode(l, v, size);
+	ck_assert_int_gt(n, 0);
+	ovl_layers_free(l);
+	ck_assert(!umount(P("m")));
+	return n;
+}
+
 /* The first record of a value without upper: flags at 7, dev at 10..17. */
 static struct ovl_layers *with_flags(const unsigned char *v, size_t n,
 				     unsigned int flags, bool keep_dev)
@@ -1045,27 +1065,17 @@ START_TEST(t_bad_uuid_and_nodev)
 	unsigned char v[512];
 	struct ovl_layer_location loc;
 	struct ovl_layers *l;
-	char opts[512];
 	ssize_t n;
 
 	mkdirs("a");
 	mkdirs("b");
-	mkdirs("m");
 	run("truncate -s 32M %s && mkfs.ext4 -q -F %s && mount -o loop %s %s",
 	    P("a.img"), P("a.img"), P("a.img"), P("a"));
 	run("mkdir %s/l && umount %s && cp %s %s", P("a"), P("a"), P("a.img"),
 	    P("b.img"));
 	run("mount -o loop %s %s && mount -o loop %s %s", P("a.img"), P("a"),
 	    P("b.img"), P("b"));
-	mount_tmpfs("t");
-	mkdirs("t/x");
-	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("b/l"), P("t/x"));
-	ck_assert(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts));
-	l = read_ok(P("m"));
-	n = ovl_layers_encode(l, v, sizeof(v));
-	ck_assert_int_gt(n, 0);
-	ovl_layers_free(l);
-	ck_assert(!umount(P("m")));
+	n = value_with_lower(v, sizeof(v), "b/l");
 
 	l = with_flags(v, n, OVL_LAYER_BAD_UUID, true);
 	check_loc(l, 0, OVL_LAYER_OK, P("b/l"));	/* the hint settles it */
@@ -1090,23 +1100,13 @@ START_TEST(t_nodev_has_no_hint)
 {
 	unsigned char v[512];
 	struct ovl_layers *l;
-	char opts[512];
 	ssize_t n;
 
 	mkdirs("sq/l");
 	mkdirs("s");
-	mkdirs("m");
 	run("mksquashfs %s %s -quiet -noappend >/dev/null && mount -o loop,ro %s %s",
 	    P("sq"), P("sq.img"), P("sq.img"), P("s"));
-	mount_tmpfs("t");
-	mkdirs("t/x");
-	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("s/l"), P("t/x"));
-	ck_assert(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts));
-	l = read_ok(P("m"));
-	n = ovl_layers_encode(l, v, sizeof(v));
-	ck_assert_int_gt(n, 0);
-	ovl_layers_free(l);
-	ck_assert(!umount(P("m")));
+	n = value_with_lower(v, sizeof(v), "s/l");
 
 	l = with_flags(v, n, 0, true);
 	check_loc(l, 0, OVL_LAYER_OK, P("s/l"));
