@@ -53,8 +53,18 @@ struct fsuuid2 {
 
 /* ---- the spec, decoded independently -------------------------------- */
 
+#ifndef AT_HANDLE_FID
+#define AT_HANDLE_FID 0x200	/* file handle needed to compare only */
+#endif
+
+/* the spec's names for the record flags (independent of any header) */
+#define F_NOFH		0x01
+#define F_FID		0x02
+#define F_BAD_UUID	0x04
+#define F_NODEV		0x08
+
 struct rec {
-	unsigned int kind, flags, index, major, minor;
+	unsigned int len, kind, flags, index, major, minor;
 	unsigned int fb_len, fb_flags, fb_type;
 	unsigned char uuid[16];
 	unsigned int fid_len;
@@ -71,7 +81,18 @@ static unsigned int le32(const unsigned char *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (unsigned int)p[3] << 24;
 }
 
-/* Decode per spec; fail the test on anything malformed. */
+static int uuid_is_zero(const unsigned char *u)
+{
+	static const unsigned char zero[16];
+
+	return !memcmp(u, zero, 16);
+}
+
+/*
+ * Decode a version 1 value per spec; fail the test on anything malformed
+ * or on any other version (the patched kernel speaks version 1).  Record:
+ * le16 len, u8 kind, u8 flags, le16 index, le32 major, le32 minor, ovl_fb.
+ */
 static int parse(const unsigned char *v, size_t len, struct rec *recs,
 		 int max)
 {
@@ -79,7 +100,7 @@ static int parse(const unsigned char *v, size_t len, struct rec *recs,
 	int count, i;
 
 	ck_assert_uint_ge(len, 4);
-	ck_assert_uint_eq(v[0], 0);
+	ck_assert_msg(v[0] == 1, "format version %u, not 1", v[0]);
 	ck_assert_uint_eq(v[1], 0xfc);
 	count = le16(v + 2);
 	ck_assert_int_le(count, max);
@@ -87,13 +108,15 @@ static int parse(const unsigned char *v, size_t len, struct rec *recs,
 		struct rec *r = &recs[i];
 		const unsigned char *p = v + off;
 
-		ck_assert_uint_le(off + 12 + 21, len);
-		r->kind = p[0];
-		r->flags = p[1];
-		r->index = le16(p + 2);
-		r->major = le32(p + 4);
-		r->minor = le32(p + 8);
-		p += 12;
+		/* len, then the 12 bytes of fields, then the fb header */
+		ck_assert_uint_le(off + 14 + 21, len);
+		r->len = le16(p);
+		r->kind = p[2];
+		r->flags = p[3];
+		r->index = le16(p + 4);
+		r->major = le32(p + 6);
+		r->minor = le32(p + 10);
+		p += 14;
 		ck_assert_uint_eq(p[0], 0);	/* fb version */
 		ck_assert_uint_eq(p[1], 0xfb);	/* fb magic */
 		r->fb_len = p[2];
@@ -103,16 +126,29 @@ static int parse(const unsigned char *v, size_t len, struct rec *recs,
 		ck_assert_uint_ge(r->fb_len, 21);
 		r->fid_len = r->fb_len - 21;
 		ck_assert_uint_le(r->fid_len, FID_MAX);
-		ck_assert_uint_le(off + 12 + r->fb_len, len);
+		/* version 1 has no field after fb: len is exactly that */
+		ck_assert_msg(r->len == 14 + r->fb_len,
+			      "record %d: len %u, fb.len %u", i, r->len,
+			      r->fb_len);
+		ck_assert_uint_le(off + r->len, len);
 		memcpy(r->fid, p + 21, r->fid_len);
 		ck_assert_uint_ge(r->kind, 1);
 		ck_assert_uint_le(r->kind, 4);
-		ck_assert_uint_eq(r->flags & ~1u, 0);
-		if (r->flags & 1) {
+		ck_assert_msg(!(r->flags & ~0x0fu), "record %d: flags %#x", i,
+			      r->flags);
+		ck_assert_msg((r->flags & (F_NOFH | F_FID)) != (F_NOFH | F_FID),
+			      "record %d: NOFH with FID", i);
+		if (r->flags & F_NOFH) {
 			ck_assert_uint_eq(r->fb_len, 21);
 			ck_assert_uint_eq(r->fb_type, 0);
 		}
-		off += 12 + r->fb_len;
+		if (r->flags & F_FID)
+			ck_assert_uint_gt(r->fid_len, 0);
+		if (r->flags & F_NODEV) {
+			ck_assert_uint_eq(r->major, 0);
+			ck_assert_uint_eq(r->minor, 0);
+		}
+		off += r->len;
 	}
 	ck_assert_uint_eq(off, len);	/* no trailing bytes */
 	return count;
@@ -140,35 +176,67 @@ static void mount_overlay(const char *target, const char *opts)
 		      "mount overlay %s -o %s: %m", target, opts);
 }
 
+/* The value; ENODATA (a kernel without the xattr) fails the test. */
 static ssize_t get_value(const char *path, const char *name,
 			 unsigned char *buf, size_t size)
 {
 	ssize_t n = getxattr(path, name, buf, size);
 
-	ck_assert_msg(n > 0, "getxattr %s %s: %m", path, name);
+	ck_assert_msg(n > 0, "getxattr %s %s: %m%s", path, name,
+		      n < 0 && errno == ENODATA ?
+		      " (a kernel without the layers xattr?)" : "");
 	return n;
 }
 
-static int uuid_is_zero(const unsigned char *u)
-{
-	static const unsigned char zero[16];
+struct handle {
+	struct file_handle fh;
+	unsigned char bytes[FID_MAX];
+};
 
-	return !memcmp(u, zero, 16);
+/* name_to_handle_at(2) of dir with flags; -errno on failure */
+static int handle_of(const char *dir, int flags, struct handle *h)
+{
+	int mnt_id;
+
+	memset(h, 0, sizeof(*h));
+	h->fh.handle_bytes = FID_MAX;
+	if (name_to_handle_at(AT_FDCWD, dir, &h->fh, &mnt_id, flags))
+		return -errno;
+	return 0;
 }
 
-/* Check one record against the directory it claims to describe. */
+/* record's fid == the handle */
+static void assert_fid_is(const struct rec *r, const struct handle *h,
+			  const char *dir, const char *what)
+{
+	ck_assert_msg((int)r->fb_type == h->fh.handle_type,
+		      "%s %s: fb.type %u, handle_type %d", what, dir,
+		      r->fb_type, h->fh.handle_type);
+	ck_assert_msg(r->fid_len == h->fh.handle_bytes,
+		      "%s %s: fid of %u bytes, handle of %u", what, dir,
+		      r->fid_len, h->fh.handle_bytes);
+	ck_assert_msg(!memcmp(r->fid, h->fh.f_handle, r->fid_len),
+		      "%s %s: fid bytes differ", what, dir);
+}
+
+/*
+ * Check one record against the directory it claims to describe: st_dev
+ * (and never NODEV: every layer here can be stat'ed), the fs uuid where
+ * the fs answers FS_IOC_GETFSUUID (else none), and the handle, whose kind
+ * the filesystem decides: name_to_handle_at(2) gives a handle that
+ * open_by_handle_at(2) opens (no flag, same bytes), or only with
+ * AT_HANDLE_FID (FID, same bytes as that, and the fid does not open), or
+ * none at all (NOFH).
+ */
 static void check_layer(const struct rec *r, const char *dir)
 {
-	struct {
-		struct file_handle fh;
-		unsigned char bytes[FID_MAX];
-	} h;
 	struct fsuuid2 u = { .len = 16 };
-	unsigned char zero[16] = { 0 };
+	struct handle h;
 	struct stat st, st2;
-	int mnt_id, fd, byh;
+	int fd, byh, err;
 
 	ck_assert_msg(!stat(dir, &st), "stat %s: %m", dir);
+	ck_assert_msg(!(r->flags & F_NODEV), "NODEV on %s", dir);
 	ck_assert_uint_eq(r->major, major(st.st_dev));
 	ck_assert_uint_eq(r->minor, minor(st.st_dev));
 
@@ -179,31 +247,67 @@ static void check_layer(const struct rec *r, const char *dir)
 		ck_assert_msg(!memcmp(r->uuid, u.uuid, 16), "uuid of %s", dir);
 	} else {
 		ck_assert_int_eq(errno, ENOTTY);	/* fs has no uuid */
-		ck_assert(!memcmp(r->uuid, zero, 16));
+		ck_assert_msg(uuid_is_zero(r->uuid), "uuid of %s", dir);
 	}
+	/* a null uuid identifies nothing: always BAD_UUID */
+	if (uuid_is_zero(r->uuid))
+		ck_assert_msg(r->flags & F_BAD_UUID,
+			      "%s: null uuid without BAD_UUID", dir);
 
-	if (r->flags & 1) {
+	err = handle_of(dir, 0, &h);
+	if (!err) {
+		ck_assert_msg(!(r->flags & (F_NOFH | F_FID)),
+			      "%s: flags %#x, but it has a handle", dir,
+			      r->flags);
+		assert_fid_is(r, &h, dir, "handle of");
+		/* The handle from the record opens that very directory. */
+		h.fh.handle_bytes = r->fid_len;
+		h.fh.handle_type = r->fb_type;
+		memcpy(h.fh.f_handle, r->fid, r->fid_len);
+		byh = open_by_handle_at(fd, &h.fh, O_RDONLY | O_DIRECTORY);
+		ck_assert_msg(byh >= 0, "open_by_handle_at %s: %m", dir);
+		ck_assert(!fstat(byh, &st2));
+		ck_assert_uint_eq(st.st_dev, st2.st_dev);
+		ck_assert_uint_eq(st.st_ino, st2.st_ino);
+		close(byh);
 		close(fd);
 		return;
 	}
-	h.fh.handle_bytes = FID_MAX;
-	ck_assert_msg(!name_to_handle_at(AT_FDCWD, dir, &h.fh, &mnt_id, 0),
-		      "name_to_handle_at %s: %m", dir);
-	ck_assert_int_eq(r->fb_type, h.fh.handle_type);
-	ck_assert_uint_eq(r->fid_len, h.fh.handle_bytes);
-	ck_assert(!memcmp(r->fid, h.fh.f_handle, r->fid_len));
-
-	/* The handle from the record opens that very directory. */
-	h.fh.handle_bytes = r->fid_len;
-	h.fh.handle_type = r->fb_type;
-	memcpy(h.fh.f_handle, r->fid, r->fid_len);
-	byh = open_by_handle_at(fd, &h.fh, O_RDONLY | O_DIRECTORY);
-	ck_assert_msg(byh >= 0, "open_by_handle_at %s: %m", dir);
-	ck_assert(!fstat(byh, &st2));
-	ck_assert_uint_eq(st.st_dev, st2.st_dev);
-	ck_assert_uint_eq(st.st_ino, st2.st_ino);
-	close(byh);
+	ck_assert_msg(err == -EOPNOTSUPP, "name_to_handle_at %s: %s", dir,
+		      strerror(-err));
+	err = handle_of(dir, AT_HANDLE_FID, &h);
+	if (!err) {
+		ck_assert_msg(r->flags & F_FID, "%s: flags %#x, no FID", dir,
+			      r->flags);
+		assert_fid_is(r, &h, dir, "AT_HANDLE_FID of");
+		/* compared, never opened */
+		byh = open_by_handle_at(fd, &h.fh, O_RDONLY | O_DIRECTORY);
+		ck_assert_msg(byh < 0, "a FID of %s opened", dir);
+	} else {
+		ck_assert_int_eq(err, -EOPNOTSUPP);
+		ck_assert_msg(r->flags & F_NOFH, "%s: flags %#x, no NOFH", dir,
+			      r->flags);
+	}
 	close(fd);
+}
+
+/*
+ * BAD_UUID exactly where the spec puts it: a null uuid, or one that a
+ * record on another filesystem (here: another st_dev) has too.
+ */
+static void check_bad_uuid(const struct rec *r, int count)
+{
+	for (int i = 0; i < count; i++) {
+		int bad = uuid_is_zero(r[i].uuid);
+
+		for (int j = 0; j < count && !bad; j++)
+			bad = !memcmp(r[i].uuid, r[j].uuid, 16) &&
+			      (r[i].major != r[j].major ||
+			       r[i].minor != r[j].minor);
+		ck_assert_msg(!!(r[i].flags & F_BAD_UUID) == bad,
+			      "record %d: flags %#x, BAD_UUID expected %s", i,
+			      r[i].flags, bad ? "set" : "clear");
+	}
 }
 
 static void check_kinds(const struct rec *r, int count, const char *kinds,
@@ -219,6 +323,7 @@ static void check_kinds(const struct rec *r, int count, const char *kinds,
 		ck_assert_uint_eq(r[i].fb_flags & ~0x04u,
 				  __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 1 : 0);
 	}
+	check_bad_uuid(r, count);
 }
 
 /* upper + work on one tmpfs, two lowers on two more: the basic case */
@@ -468,8 +573,9 @@ START_TEST(t_500_layers)
 	}
 	check_layer(&recs[0], P("t/0"));
 	check_layer(&recs[499], P("t/499"));
-	/* 4 + 500 * (12 + 21 + 12) on tmpfs */
-	ck_assert_int_eq(n, 4 + 500 * 45);
+	check_bad_uuid(recs, count);
+	/* 4 + 500 * (14 + 21 + 12) on tmpfs */
+	ck_assert_int_eq(n, 4 + 500 * 47);
 	printf("vm: 500 tmpfs lower layers: value is %zd bytes\n", n);
 	fflush(stdout);
 }
@@ -522,7 +628,7 @@ static int userns_child(void)
 	if (mount("overlay", P("n"), "overlay", 0, opts))
 		return 13;
 	n = getxattr(P("n"), XATTR_USER, v, sizeof(v));
-	if (n < 4 || v[1] != 0xfc || le16(v + 2) != 3)
+	if (n < 4 || v[0] != 1 || v[1] != 0xfc || le16(v + 2) != 3)
 		return 14;
 	/* the trusted name is not the layers xattr on a userxattr mount */
 	if (getxattr(P("n"), XATTR, v, sizeof(v)) >= 0)
@@ -579,17 +685,23 @@ static int nested(const char *extra)
 		     502);
 }
 
-/* 8a. nested overlay without nfs_export: a NOFH record */
-START_TEST(t_nested_nofh)
+/*
+ * 8a. nested overlay without nfs_export: overlayfs encodes FIDs only
+ * (AT_HANDLE_FID), so a FID record whose fid is the nested root's
+ */
+START_TEST(t_nested_fid)
 {
+	static const unsigned int idx[] = { 1, 2 };
+	struct handle h;
 	int count = nested("");
 
-	ck_assert_int_eq(count, 2);
-	ck_assert_uint_eq(recs[0].flags, 1);
-	ck_assert_uint_eq(recs[0].fb_len, 21);
-	ck_assert_uint_eq(recs[0].fb_type, 0);
-	/* the inner overlay has a uuid (uuid=on by default): it is there */
-	ck_assert_msg(!uuid_is_zero(recs[0].uuid), "NOFH record without uuid");
+	check_kinds(recs, count, "33", idx);
+	ck_assert_uint_eq(recs[0].flags, F_FID);
+	ck_assert_int_eq(handle_of(P("inner"), 0, &h), -EOPNOTSUPP);
+	ck_assert_int_eq(handle_of(P("inner"), AT_HANDLE_FID, &h), 0);
+	assert_fid_is(&recs[0], &h, P("inner"), "AT_HANDLE_FID of");
+	/* the inner overlay has a uuid (uuid=auto: on for a new upper) */
+	ck_assert_msg(!uuid_is_zero(recs[0].uuid), "FID record without uuid");
 	check_layer(&recs[0], P("inner"));
 	ck_assert_uint_eq(recs[1].flags, 0);
 	check_layer(&recs[1], P("t/l2"));
@@ -599,12 +711,50 @@ END_TEST
 /* 8b. nested overlay with nfs_export=on: a real handle */
 START_TEST(t_nested_nfs_export)
 {
+	static const unsigned int idx[] = { 1, 2 };
 	int count = nested(",index=on,nfs_export=on");
 
-	ck_assert_int_eq(count, 2);
+	check_kinds(recs, count, "33", idx);
 	ck_assert_uint_eq(recs[0].flags, 0);
 	ck_assert_uint_gt(recs[0].fid_len, 0);
 	check_layer(&recs[0], P("inner"));
+}
+END_TEST
+
+/*
+ * 8c. a directory of the VM's root (9p, no export operations: FIDs only,
+ * no uuid) as a lower layer, and as the upper one's neighbour: FID and
+ * BAD_UUID (null uuid), the fid that AT_HANDLE_FID gives
+ */
+START_TEST(t_9p_lower)
+{
+	static const unsigned int idx[] = { 0, 0, 1, 2 };
+	const char *ninep = "/usr/share";
+	char opts[PATH_MAX * 4];
+	struct handle h;
+	int count;
+
+	mount_tmpfs("t");
+	mkdir_p(P("t/u"));
+	mkdir_p(P("t/w"));
+	mkdir_p(P("t/l2"));
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
+		 ninep, P("t/l2"), P("t/u"), P("t/w"));
+	mount_overlay(P("m"), opts);
+	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)), recs,
+		      502);
+	check_kinds(recs, count, "1233", idx);
+	ck_assert_uint_eq(recs[2].flags, F_FID | F_BAD_UUID);
+	ck_assert(uuid_is_zero(recs[2].uuid));
+	ck_assert_int_eq(handle_of(ninep, AT_HANDLE_FID, &h), 0);
+	assert_fid_is(&recs[2], &h, ninep, "AT_HANDLE_FID of");
+	check_layer(&recs[2], ninep);
+	for (int i = 0; i < 4; i++)
+		if (i != 2)
+			ck_assert_uint_eq(recs[i].flags, 0);
+	check_layer(&recs[0], P("t/u"));
+	check_layer(&recs[1], P("t/w"));
+	check_layer(&recs[3], P("t/l2"));
 }
 END_TEST
 
@@ -628,9 +778,12 @@ START_TEST(t_squashfs)
 		      recs, 502);
 	ck_assert_int_eq(count, 2);
 	ck_assert(!memcmp(recs[0].uuid, zero, 16));
-	ck_assert_uint_eq(recs[0].flags, 0);
+	/* a null uuid: BAD_UUID, and still a handle */
+	ck_assert_uint_eq(recs[0].flags, F_BAD_UUID);
 	ck_assert_uint_gt(recs[0].fid_len, 0);
 	check_layer(&recs[0], P("sq/dir"));
+	check_layer(&recs[1], P("l2"));
+	check_bad_uuid(recs, count);
 	run("umount %s && umount %s", P("m"), P("sq"));
 }
 END_TEST
@@ -687,16 +840,32 @@ START_TEST(t_list_and_size)
 }
 END_TEST
 
-/* 12. uuid=off and uuid=null still carry the layer fs's uuid */
+/*
+ * 12. uuid=off, uuid=null (and on, auto) still carry each layer fs's own
+ * uuid: tmpfs upper/work and lower, and an ext4 lower with a fixed uuid;
+ * with uuid=off the origin xattr of a copied-up file has a null uuid, the
+ * layers xattr not
+ */
 START_TEST(t_uuid_modes)
 {
-	static const char *const modes[] = { "off", "null" };
+	static const char *const modes[] = { "off", "null", "on", "auto" };
+	static const unsigned char ext4_uuid[16] = {
+		0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0,
+		0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0 };
+	static const unsigned int idx[] = { 0, 0, 1, 2 };
 	char opts[PATH_MAX * 4], target[32];
 
 	mount_tmpfs("t");
 	mkdir_p(P("t/l"));
-	for (int m = 0; m < 2; m++) {
-		char u[16], w[16];
+	run("echo lower > %s", P("t/l/file"));
+	run("truncate -s 32M %s && mkfs.ext4 -q -F -U 12345678-9abc-def0-1234-56789abcdef0 %s",
+	    P("e.img"), P("e.img"));
+	mkdir_p(P("e"));
+	run("mount -o loop %s %s && mkdir %s", P("e.img"), P("e"), P("e/l"));
+	for (int m = 0; m < 4; m++) {
+		char u[16], w[16], f[48];
+		unsigned char origin[256];
+		ssize_t on;
 		int count;
 
 		snprintf(u, sizeof(u), "t/u%d", m);
@@ -705,21 +874,202 @@ START_TEST(t_uuid_modes)
 		mkdir_p(P(w));
 		snprintf(target, sizeof(target), "m%d", m);
 		snprintf(opts, sizeof(opts),
-			 "lowerdir=%s,upperdir=%s,workdir=%s,uuid=%s",
-			 P("t/l"), P(u), P(w), modes[m]);
+			 "lowerdir=%s:%s,upperdir=%s,workdir=%s,uuid=%s",
+			 P("t/l"), P("e/l"), P(u), P(w), modes[m]);
 		mount_overlay(P(target), opts);
 		count = parse(val, get_value(P(target), XATTR, val,
 					     sizeof(val)), recs, 502);
-		ck_assert_int_eq(count, 3);
+		check_kinds(recs, count, "1233", idx);
 		for (int i = 0; i < count; i++) {
 			/* tmpfs has a random uuid: never zeroed */
 			ck_assert_msg(!uuid_is_zero(recs[i].uuid),
 				      "uuid=%s: record %d has a null uuid",
 				      modes[m], i);
+			ck_assert_uint_eq(recs[i].flags, 0);
 			check_layer(&recs[i], P(i == 0 ? u : i == 1 ? w :
-						"t/l"));
+						i == 2 ? "t/l" : "e/l"));
+		}
+		ck_assert_msg(!memcmp(recs[3].uuid, ext4_uuid, 16),
+			      "uuid=%s: not the ext4's uuid", modes[m]);
+		/* upper, work and the tmpfs lower are on one tmpfs */
+		ck_assert(!memcmp(recs[0].uuid, recs[2].uuid, 16));
+		/* a copy up: origin's uuid follows uuid=, ours does not */
+		snprintf(f, sizeof(f), "%s/file", target);
+		run("echo more >> %s", P(f));
+		snprintf(f, sizeof(f), "%s/file", u);
+		on = getxattr(P(f), "trusted.overlay.origin", origin,
+			      sizeof(origin));
+		ck_assert_msg(on > 21, "uuid=%s: origin: %m", modes[m]);
+		ck_assert_uint_eq(uuid_is_zero(origin + 5), m == 0);
+		if (m)
+			ck_assert(!memcmp(origin + 5, recs[2].uuid, 16));
+		run("umount %s", P(target));
+	}
+	run("umount %s", P("e"));
+}
+END_TEST
+
+/* An ext4 image at rel.img mounted at rel, made with mkfs.ext4 -U uuid */
+static void ext4_at(const char *rel, const char *uuid)
+{
+	char img[64];
+
+	snprintf(img, sizeof(img), "%s.img", rel);
+	run("truncate -s 32M %s && mkfs.ext4 -q -F -U %s %s", P(img), uuid,
+	    P(img));
+	mkdir_p(P(rel));
+	run("mount -o loop %s %s", P(img), P(rel));
+}
+
+/*
+ * 13. BAD_UUID: two ext4 filesystems made with the same uuid, and an ext4
+ * with a null uuid (mkfs.ext4 -U clear); a tmpfs next to them is not bad
+ */
+START_TEST(t_bad_uuid)
+{
+	static const char same[] = "abcdefab-cdef-abcd-efab-cdefabcdefab";
+	static const unsigned int idx3[] = { 1, 2, 3 };
+	static const unsigned int idx4[] = { 0, 0, 1, 2 };
+	char opts[PATH_MAX * 4];
+	int count;
+
+	ext4_at("e1", same);
+	ext4_at("e2", same);
+	ext4_at("z", "clear");
+	mount_tmpfs("t");
+	run("mkdir %s %s %s %s %s %s %s", P("e1/l"), P("e1/u"), P("e1/w"),
+	    P("e2/l"), P("z/l"), P("t/l"), P("t/l2"));
+
+	/* lower only: e1 and e2 share a uuid, the tmpfs does not */
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s:%s", P("e1/l"),
+		 P("e2/l"), P("t/l"));
+	mount_overlay(P("m1"), opts);
+	count = parse(val, get_value(P("m1"), XATTR, val, sizeof(val)), recs,
+		      502);
+	check_kinds(recs, count, "333", idx3);
+	ck_assert_uint_eq(recs[0].flags, F_BAD_UUID);
+	ck_assert_uint_eq(recs[1].flags, F_BAD_UUID);
+	ck_assert_uint_eq(recs[2].flags, 0);
+	ck_assert(!memcmp(recs[0].uuid, recs[1].uuid, 16));
+	check_layer(&recs[0], P("e1/l"));
+	check_layer(&recs[1], P("e2/l"));
+	check_layer(&recs[2], P("t/l"));
+
+	/* upper on e1 shares its uuid with the lower e2: all three bad */
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
+		 P("e2/l"), P("t/l2"), P("e1/u"), P("e1/w"));
+	mount_overlay(P("m2"), opts);
+	count = parse(val, get_value(P("m2"), XATTR, val, sizeof(val)), recs,
+		      502);
+	check_kinds(recs, count, "1233", idx4);
+	ck_assert_uint_eq(recs[0].flags, F_BAD_UUID);
+	ck_assert_uint_eq(recs[1].flags, F_BAD_UUID);
+	ck_assert_uint_eq(recs[2].flags, F_BAD_UUID);
+	ck_assert_uint_eq(recs[3].flags, 0);
+	check_layer(&recs[0], P("e1/u"));
+	check_layer(&recs[1], P("e1/w"));
+	check_layer(&recs[2], P("e2/l"));
+	check_layer(&recs[3], P("t/l2"));
+
+	/* a null uuid, alone of its kind, is bad too */
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("z/l"), P("t/l"));
+	mount_overlay(P("m3"), opts);
+	count = parse(val, get_value(P("m3"), XATTR, val, sizeof(val)), recs,
+		      502);
+	check_kinds(recs, count, "33", idx3);
+	ck_assert(uuid_is_zero(recs[0].uuid));
+	ck_assert_uint_eq(recs[0].flags, F_BAD_UUID);
+	ck_assert_uint_eq(recs[1].flags, 0);
+	check_layer(&recs[0], P("z/l"));
+	check_layer(&recs[1], P("t/l"));
+	run("umount %s %s %s && umount %s %s %s", P("m1"), P("m2"), P("m3"),
+	    P("e1"), P("e2"), P("z"));
+}
+END_TEST
+
+/* every listed name, joined by ' ' (for messages) */
+static int listed(const char *path, const char *name, char *all, size_t size)
+{
+	char list[8192];
+	ssize_t n = listxattr(path, list, sizeof(list));
+	int found = 0;
+
+	ck_assert_msg(n >= 0, "listxattr %s: %m", path);
+	all[0] = '\0';
+	for (char *s = list; s < list + n; s += strlen(s) + 1) {
+		found |= !strcmp(s, name);
+		if (strlen(all) + strlen(s) + 2 < size) {
+			strcat(all, s);
+			strcat(all, " ");
 		}
 	}
+	return found;
+}
+
+/*
+ * 14. the escaped stored name: trusted.overlay.overlay.layers set on the
+ * upper dir (and on a lower-only overlay's top lower) before mounting.
+ * The root still answers the generated value, listxattr does not list
+ * the name, and the stored copy stays in the layer, where it can go.
+ */
+START_TEST(t_escaped_stored_name)
+{
+	static const char esc[] = "trusted.overlay.overlay.layers";
+	static const unsigned int idx[] = { 0, 0, 1, 2 };
+	char opts[PATH_MAX * 4], all[8192], got[64];
+	int count;
+
+	mount_tmpfs("a");
+	mount_tmpfs("b");
+	mount_tmpfs("c");
+	mkdir_p(P("a/l1"));
+	mkdir_p(P("b/l2"));
+	mkdir_p(P("c/u"));
+	mkdir_p(P("c/w"));
+	ck_assert(!setxattr(P("c/u"), esc, "stored-u", 8, 0));
+	ck_assert(!setxattr(P("c/u"), "trusted.overlay.overlay.other", "o", 1,
+			    0));
+	ck_assert(!setxattr(P("a/l1"), esc, "stored-l", 8, 0));
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
+		 P("a/l1"), P("b/l2"), P("c/u"), P("c/w"));
+	mount_overlay(P("m"), opts);
+
+	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)), recs,
+		      502);
+	check_kinds(recs, count, "1233", idx);
+	check_layer(&recs[0], P("c/u"));
+	check_layer(&recs[3], P("b/l2"));
+	ck_assert_msg(!listed(P("m"), XATTR, all, sizeof(all)),
+		      "%s listed on the root: %s", XATTR, all);
+	/* the other escaped name is listed, unescaped, as before */
+	ck_assert_msg(listed(P("m"), "trusted.overlay.other", all,
+			     sizeof(all)), "escaped names not listed: %s",
+		      all);
+	/* the stored copies stay where they were put */
+	ck_assert_int_eq(getxattr(P("c/u"), esc, got, sizeof(got)), 8);
+	ck_assert(!memcmp(got, "stored-u", 8));
+	ck_assert_int_eq(getxattr(P("a/l1"), esc, got, sizeof(got)), 8);
+	/* and cannot be reached or removed through the root */
+	ck_assert_int_eq(removexattr(P("m"), XATTR), -1);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_int_eq(getxattr(P("c/u"), esc, got, sizeof(got)), 8);
+	run("umount %s", P("m"));
+	ck_assert_int_eq(getxattr(P("c/u"), esc, got, sizeof(got)), 8);
+
+	/* lower only: the root's real dentry is the top lower's root */
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("a/l1"), P("b/l2"));
+	mount_overlay(P("m2"), opts);
+	count = parse(val, get_value(P("m2"), XATTR, val, sizeof(val)), recs,
+		      502);
+	check_kinds(recs, count, "33", idx + 2);
+	check_layer(&recs[0], P("a/l1"));
+	ck_assert_msg(!listed(P("m2"), XATTR, all, sizeof(all)),
+		      "%s listed on the lower-only root: %s", XATTR, all);
+	ck_assert_int_eq(getxattr(P("a/l1"), esc, got, sizeof(got)), 8);
+	ck_assert(!memcmp(got, "stored-l", 8));
+	run("umount %s", P("m2"));
+	/* the user can remove it from the layer itself */
+	ck_assert(!removexattr(P("c/u"), esc));
 }
 END_TEST
 
@@ -753,12 +1103,15 @@ int main(int argc, char **argv)
 		tcase_add_test(tc, t_ext4_xfs_tmpfs);
 		tcase_add_test(tc, t_500_layers);
 		tcase_add_test(tc, t_userxattr_userns);
-		tcase_add_test(tc, t_nested_nofh);
+		tcase_add_test(tc, t_nested_fid);
+		tcase_add_test(tc, t_9p_lower);
 		tcase_add_test(tc, t_nested_nfs_export);
 		tcase_add_test(tc, t_squashfs);
 		tcase_add_test(tc, t_set_remove);
 		tcase_add_test(tc, t_list_and_size);
 		tcase_add_test(tc, t_uuid_modes);
+		tcase_add_test(tc, t_bad_uuid);
+		tcase_add_test(tc, t_escaped_stored_name);
 	}
 	suite_add_tcase(s, tc);
 	return ovt_run(s, unpatched ? "vm-unpatched" : "vm");
