@@ -3,6 +3,8 @@
  * The library against the patched kernel ("libvm", run by vm-run): the
  * kernel's value reads, decodes and resolves, and the mountinfo fallback
  * derives the very same bytes where the path strings are still true.
+ * The value is format version 1 (records with their len; the FID and
+ * BAD_UUID flags), which the library decodes since lib/decode.c v1.
  */
 #include <check.h>
 #include <errno.h>
@@ -45,8 +47,22 @@ static void check_both(const char *target, unsigned int count)
 	na = ovl_layers_encode(x, a, sizeof(a));
 	nb = ovl_layers_encode(m, b, sizeof(b));
 	ck_assert_int_gt(na, 0);
-	ck_assert_int_eq(na, nb);
-	ck_assert(!memcmp(a, b, na));
+	if (na != nb || memcmp(a, b, na)) {
+		ssize_t i = 0;
+
+		while (i < na && i < nb && a[i] == b[i])
+			i++;
+		printf("libvm: %s: xattr   ", target);
+		for (ssize_t k = 0; k < na; k++)
+			printf("%02x", a[k]);
+		printf("\nlibvm: %s: fallback ", target);
+		for (ssize_t k = 0; k < nb; k++)
+			printf("%02x", b[k]);
+		printf("\n");
+		fflush(stdout);
+		ck_abort_msg("xattr (%zd bytes) and mountinfo fallback (%zd) "
+			     "differ from byte %zd on", na, nb, i);
+	}
 	/* encode gives back exactly what getxattr gave */
 	nr = getxattr(target, OVL_LAYERS_XATTR, raw, sizeof(raw));
 	ck_assert_int_eq(nr, na);
@@ -277,6 +293,69 @@ START_TEST(t_resolve_kernel_value)
 }
 END_TEST
 
+/* the flags of every record, as the library decoded the kernel's value */
+static void check_flags(const char *target, const unsigned int *flags,
+			unsigned int count)
+{
+	struct ovl_layers *x = NULL;
+	struct ovl_layer_record rec;
+
+	ck_assert_int_eq(ovl_layers_read(0, target, OVL_LAYERS_READ_XATTR_ONLY,
+					 &x), 0);
+	ck_assert_uint_eq(ovl_layers_count(x), count);
+	for (unsigned int i = 0; i < count; i++) {
+		ck_assert_int_eq(ovl_layers_record(x, i, &rec), 0);
+		ck_assert_msg(rec.flags == flags[i],
+			      "record %u: flags %#x, expected %#x", i,
+			      rec.flags, flags[i]);
+	}
+	ovl_layers_free(x);
+}
+
+/* Version 1's FID records: a nested overlay (no nfs_export) and a 9p
+ * directory of the VM's root as lowers.  The fallback derives the same
+ * bytes, and each resolves (by its path, checked by its fid). */
+START_TEST(t_fid_layers)
+{
+	static const unsigned int flags[] = {
+		OVL_LAYER_FID, OVL_LAYER_FID | OVL_LAYER_BAD_UUID, 0 };
+	char opts[1024];
+
+	run("mkdir -p %s/il %s/iu %s/iw %s/inner %s/l3 %s/m", base, base, base,
+	    base, base, base);
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
+		 P("il"), P("iu"), P("iw"));
+	ck_assert(!mount("overlay", P("inner"), "overlay", 0, opts));
+	snprintf(opts, sizeof(opts), "lowerdir=%s:/usr/share:%s", P("inner"),
+		 P("l3"));
+	ck_assert_msg(!mount("overlay", P("m"), "overlay", 0, opts),
+		      "mount %s: %m", opts);
+	check_flags(P("m"), flags, 3);
+	check_both(P("m"), 3);
+}
+END_TEST
+
+/* BAD_UUID: two ext4 filesystems with one uuid, next to a tmpfs */
+START_TEST(t_bad_uuid)
+{
+	static const unsigned int flags[] = {
+		OVL_LAYER_BAD_UUID, OVL_LAYER_BAD_UUID, 0 };
+	char opts[1024];
+
+	run("cd %s && mkdir -p e1 e2 t m && truncate -s 32M e1.img e2.img && "
+	    "mkfs.ext4 -q -U 0badbad0-0bad-0bad-0bad-0badbad0bad0 e1.img && "
+	    "mkfs.ext4 -q -U 0badbad0-0bad-0bad-0bad-0badbad0bad0 e2.img && "
+	    "mount -o loop e1.img e1 && mount -o loop e2.img e2 && "
+	    "mkdir e1/l e2/l t/l", base);
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s:%s", P("e1/l"), P("e2/l"),
+		 P("t/l"));
+	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
+	check_flags(P("m"), flags, 3);
+	check_both(P("m"), 3);
+	run("umount %s && umount %s %s", P("m"), P("e1"), P("e2"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("libvm");
@@ -292,6 +371,8 @@ int main(void)
 	tcase_add_test(tc, t_no_privilege);
 	tcase_add_test(tc, t_userxattr);
 	tcase_add_test(tc, t_resolve_kernel_value);
+	tcase_add_test(tc, t_fid_layers);
+	tcase_add_test(tc, t_bad_uuid);
 	suite_add_tcase(s, tc);
 	return ovt_run(s, "libvm");
 }
