@@ -8,8 +8,9 @@
  *   kernel mount      mount+umount of a 500-layer overlay, 30 times;
  *                     prints "mount,<us per cycle>" (run once with each
  *                     module, bench/run takes the ratio)
- *   kernel size       bytes of one record per layer filesystem, and of
- *                     the 500-layer value: "size,<fs>,<bytes>"
+ *   kernel size       bytes of one record per layer filesystem (its
+ *                     le16 len, format version 1), and of the 500-layer
+ *                     value: "size,<fs>,<bytes>"
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -119,20 +120,60 @@ static void bench_mount(void)
 	printf("mount,%.0f\n", (now_ns() - t0) / 30 / 1e3);
 }
 
+/*
+ * The length of record i of a value (format version 1: the record's own
+ * le16 len; version 0: 12 + fb.len), or -1 if the value is not one.
+ */
+static long record_len(const unsigned char *v, ssize_t n, unsigned int i)
+{
+	ssize_t off = 4;
+	unsigned int count;
+	long len = -1;
+
+	if (n < 4 || v[1] != 0xfc || v[0] > 1)
+		return -1;
+	count = v[2] | v[3] << 8;
+	for (unsigned int r = 0; r < count && r <= i; r++) {
+		if (v[0] == 1) {
+			if (off + 2 > n)
+				return -1;
+			len = v[off] | v[off + 1] << 8;
+		} else {
+			if (off + 12 + 3 > n)
+				return -1;
+			len = 12 + v[off + 12 + 2];
+		}
+		if (len < 14 || off + len > n)
+			return -1;
+		off += len;
+	}
+	return count > i ? len : -1;
+}
+
 /* One record's size: a lower on the fs, next to a tmpfs lower. */
 static void size_on(const char *fs, const char *dir)
 {
+	static unsigned char v[4096];
 	char opts[512], m[96];
 	ssize_t n;
+	long len;
 
 	snprintf(m, sizeof(m), "%s/m-%s", base, fs);
 	mkdir(m, 0755);
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s/l/0", dir, base);
 	if (mount("overlay", m, "overlay", 0, opts))
 		die(opts);
-	n = getxattr(m, "trusted.overlay.layers", NULL, 0);
-	/* 4 header + the tmpfs record (45) + this one */
-	printf("size,%s,%zd\n", fs, n - 4 - 45);
+	n = getxattr(m, "trusted.overlay.layers", v, sizeof(v));
+	if (n < 0)
+		die("getxattr layers");
+	/* the first record is the one on fs */
+	len = record_len(v, n, 0);
+	if (len < 0) {
+		fprintf(stderr, "size: %s: not a layers value (version %u)\n",
+			fs, n ? v[0] : 0);
+		exit(1);
+	}
+	printf("size,%s,%ld\n", fs, len);
 	umount(m);
 }
 
