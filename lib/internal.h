@@ -175,8 +175,10 @@ bool ovl_is_layer_option(const char *name);
  * a comma; -EINVAL for a value that cannot be written (a quote in it). */
 int ovl_opt_append(struct ovl_buf *b, const char *name, const char *value);
 
-/* mountinfo.c: the fallback */
-int ovl_layers_from_mountinfo(const struct ovl_view *v, const char *raw,
+/* mountinfo.c: the fallback; m is v's mount table (for BAD_UUID, which
+ * compares the layers' superblocks as the kernel does) */
+int ovl_layers_from_mountinfo(const struct ovl_view *v,
+			      const struct ovl_mounts *m, const char *raw,
 			      struct ovl_layers **out, const char **why);
 /* Give l->paths the layer path strings of the overlay's raw options when
  * they name exactly the layers of l's records (kind by kind), as a value

@@ -19,6 +19,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <libmount.h>
+
 #include "internal.h"
 
 #ifndef FS_IOC_GETFSUUID
@@ -134,13 +136,15 @@ static int layer_handle(int fd, struct ovl_handle *h)
 }
 
 /* Append the (version 1) record of one layer directory, as the kernel
- * would.  It cannot see overlayfs's verdict on the uuid (BAD_UUID) and
- * always has st_dev (no NODEV); a null uuid is weak to the resolver all
- * the same. */
+ * would; it always has st_dev (no NODEV).  *sb: the device of the layer's
+ * superblock (its mount's in mountinfo: one for every btrfs subvolume),
+ * for BAD_UUID, which mark_bad_uuids() sets once all records are in. */
 static int put_layer(struct ovl_buf *b, const struct ovl_view *v,
-		     const char *dir, unsigned int kind, unsigned int index,
+		     const struct ovl_mounts *m, const char *dir,
+		     unsigned int kind, unsigned int index, dev_t *sb,
 		     const char **why)
 {
+	struct libmnt_fs *mfs;
 	struct ovl_handle h;
 	unsigned char rec[OVL_REC_LEN_FIELD + OVL_REC_LEN + OVL_FB_HDR_LEN];
 	unsigned char *f = rec + OVL_REC_LEN_FIELD, *fb = f + OVL_REC_LEN;
@@ -176,6 +180,8 @@ static int put_layer(struct ovl_buf *b, const struct ovl_view *v,
 	err = ovl_ident(fd, &id);
 	if (err)
 		goto out;
+	mfs = ovl_mounts_find_id(m, id.mnt_id);
+	*sb = mfs ? mnt_fs_get_devno(mfs) : id.dev;
 	f[0] = kind;
 	f[2] = index & 0xff;
 	f[3] = index >> 8;
@@ -430,9 +436,38 @@ static int take_paths(struct ovl_layers *l, struct layer_list *list)
 	return 0;
 }
 
-int ovl_layers_from_mountinfo(const struct ovl_view *v, const char *opts,
+/* BAD_UUID as the kernel sets it: a null uuid, or one that a layer on
+ * another superblock has too.  value: count well-formed records. */
+static void mark_bad_uuids(unsigned char *value, unsigned int count,
+			   const dev_t *sb)
+{
+	static const unsigned char null_uuid[16];
+	unsigned char *rec[OVL_LAYERS_MAX_RECORDS];
+	size_t off = OVL_HDR_LEN;
+	unsigned int i, j;
+
+	for (i = 0; i < count; i++) {
+		rec[i] = value + off;
+		off += rec[i][0] | rec[i][1] << 8;
+	}
+#define UUID_OF(r) ((r) + OVL_REC_LEN_FIELD + OVL_REC_LEN + 5)
+	for (i = 0; i < count; i++) {
+		bool bad = !memcmp(UUID_OF(rec[i]), null_uuid, 16);
+
+		for (j = 0; j < count && !bad; j++)
+			bad = sb[j] != sb[i] &&
+			      !memcmp(UUID_OF(rec[j]), UUID_OF(rec[i]), 16);
+		if (bad)
+			rec[i][OVL_REC_LEN_FIELD + 1] |= OVL_LAYER_BAD_UUID;
+	}
+#undef UUID_OF
+}
+
+int ovl_layers_from_mountinfo(const struct ovl_view *v,
+			      const struct ovl_mounts *m, const char *opts,
 			      struct ovl_layers **out, const char **why)
 {
+	dev_t sb[OVL_LAYERS_MAX_RECORDS];
 	struct layer_list list = { 0 };
 	struct ovl_buf b = { 0 };
 	unsigned char hdr[OVL_HDR_LEN] = { OVL_LAYERS_VERSION, OVL_LAYERS_MAGIC };
@@ -452,10 +487,12 @@ int ovl_layers_from_mountinfo(const struct ovl_view *v, const char *opts,
 	for (i = 0; i < count && !err; i++) {
 		const char *path = nth_layer(&list, i, &kind);
 
-		err = put_layer(&b, v, path, kind, kind == OVL_LAYER_UPPER ||
-				kind == OVL_LAYER_WORK ? 0 : ++index, why);
+		err = put_layer(&b, v, m, path, kind,
+				kind == OVL_LAYER_UPPER ||
+				kind == OVL_LAYER_WORK ? 0 : ++index, &sb[i], why);
 	}
 	if (!err) {
+		mark_bad_uuids(b.data, count, sb);
 		err = ovl_layers_new_from_raw(b.data, b.len,
 					      OVL_LAYERS_SOURCE_MOUNTINFO,
 					      false, &l);

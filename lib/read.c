@@ -207,7 +207,7 @@ static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
 			l = NULL;
 		}
 	} else if (err == -ENODATA && !(flags & OVL_LAYERS_READ_XATTR_ONLY)) {
-		err = ovl_layers_from_mountinfo(v, opts, &l, why);
+		err = ovl_layers_from_mountinfo(v, m, opts, &l, why);
 	}
 	if (!err) {
 		l->mount_options = other;

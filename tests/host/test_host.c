@@ -1006,7 +1006,8 @@ START_TEST(t_fallback_fid_nested_overlay)
 	l = read_ok(P("m"));
 	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
 	ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
-	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID);
+	/* a lower-only overlay has a null uuid: BAD_UUID, as the kernel says */
+	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID | OVL_LAYER_BAD_UUID);
 	ck_assert_int_eq(rec.fh_type, h.fh.handle_type);
 	ck_assert_uint_eq(rec.fid_len, h.fh.handle_bytes);
 	ck_assert(!memcmp(rec.fid, h.fh.f_handle, rec.fid_len));
@@ -1016,6 +1017,50 @@ START_TEST(t_fallback_fid_nested_overlay)
 	check_loc(l, 0, OVL_LAYER_OK, P("n"));
 	check_loc(l, 1, OVL_LAYER_OK, P("t/b"));
 	ovl_layers_free(l);
+}
+END_TEST
+
+/*
+ * The fallback's BAD_UUID is the kernel's: two ext4 filesystems made with
+ * one uuid are flagged, two btrfs subvolumes of one filesystem (their own
+ * st_dev each, one superblock and uuid) and a tmpfs are not.
+ */
+#define SHARED_UUID "01234567-89ab-cdef-0123-456789abcdef"
+
+START_TEST(t_fallback_bad_uuid)
+{
+	struct ovl_layer_record rec;
+	struct ovl_layers *l;
+	char opts[1024];
+	unsigned int i;
+
+	mkdirs("e");
+	mkdirs("f");
+	mkdirs("b");
+	mkdirs("m");
+	mkdirs("t/b");
+	run("truncate -s 32M %s %s && mkfs.ext4 -q -F -U %s %s && mkfs.ext4"
+	    " -q -F -U %s %s", P("e.img"), P("f.img"), SHARED_UUID, P("e.img"),
+	    SHARED_UUID, P("f.img"));
+	run("mount -o loop %s %s && mount -o loop %s %s && mkdir %s/l %s/l",
+	    P("e.img"), P("e"), P("f.img"), P("f"), P("e"), P("f"));
+	run("truncate -s 128M %s && mkfs.btrfs -q -f %s && mount -o loop %s %s"
+	    " && btrfs -q subvolume create %s/s1 && btrfs -q subvolume create %s/s2",
+	    P("b.img"), P("b.img"), P("b.img"), P("b"), P("b"), P("b"));
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s:%s:%s:%s", P("e/l"),
+		 P("f/l"), P("b/s1"), P("b/s2"), P("t/b"));
+	ck_assert(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts));
+	l = read_ok(P("m"));
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(ovl_layers_record(l, i, &rec), 0);
+		ck_assert_msg(!!(rec.flags & OVL_LAYER_BAD_UUID) == (i < 2),
+			      "record %u: flags %#x", i, rec.flags);
+	}
+	ck_assert_int_eq(ovl_layers_record(l, 2, &rec), 0);
+	ck_assert_int_ne(rec.dev_minor + (rec.dev_major << 20), 0);
+	ovl_layers_free(l);
+	run("umount %s && umount %s %s %s", P("m"), P("e"), P("f"), P("b"));
 }
 END_TEST
 
@@ -1149,6 +1194,7 @@ int main(void)
 	tcase_add_test(tc, t_place_restored_layers);
 	tcase_add_test(tc, t_fid_record_verified_by_path);
 	tcase_add_test(tc, t_fallback_fid_nested_overlay);
+	tcase_add_test(tc, t_fallback_bad_uuid);
 	tcase_add_test(tc, t_bad_uuid_and_nodev);
 	tcase_add_test(tc, t_nodev_has_no_hint);
 	suite_add_tcase(s, tc);
