@@ -326,8 +326,9 @@ static void check_kinds(const struct rec *r, int count, const char *kinds,
 	check_bad_uuid(r, count);
 }
 
-/* upper + work on one tmpfs, two lowers on two more: the basic case */
-static void basic_overlay(void)
+/* upper + work on one tmpfs, two lowers on two more: the basic case.
+ * basic_layers() makes the directories, basic_mount() the overlay on m. */
+static void basic_layers(void)
 {
 	mount_tmpfs("a");
 	mount_tmpfs("b");
@@ -336,11 +337,21 @@ static void basic_overlay(void)
 	mkdir_p(P("b/l2"));
 	mkdir_p(P("c/u"));
 	mkdir_p(P("c/w"));
+}
+
+static void basic_mount(void)
+{
 	char opts[PATH_MAX * 4];
 
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
 		 P("a/l1"), P("b/l2"), P("c/u"), P("c/w"));
 	mount_overlay(P("m"), opts);
+}
+
+static void basic_overlay(void)
+{
+	basic_layers();
+	basic_mount();
 }
 
 static struct rec recs[502];
@@ -1016,23 +1027,15 @@ START_TEST(t_escaped_stored_name)
 {
 	static const char esc[] = "trusted.overlay.overlay.layers";
 	static const unsigned int idx[] = { 0, 0, 1, 2 };
-	char opts[PATH_MAX * 4], all[8192], got[64];
+	char opts[PATH_MAX * 2], all[8192], got[64];
 	int count;
 
-	mount_tmpfs("a");
-	mount_tmpfs("b");
-	mount_tmpfs("c");
-	mkdir_p(P("a/l1"));
-	mkdir_p(P("b/l2"));
-	mkdir_p(P("c/u"));
-	mkdir_p(P("c/w"));
+	basic_layers();
 	ck_assert(!setxattr(P("c/u"), esc, "stored-u", 8, 0));
 	ck_assert(!setxattr(P("c/u"), "trusted.overlay.overlay.other", "o", 1,
 			    0));
 	ck_assert(!setxattr(P("a/l1"), esc, "stored-l", 8, 0));
-	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
-		 P("a/l1"), P("b/l2"), P("c/u"), P("c/w"));
-	mount_overlay(P("m"), opts);
+	basic_mount();
 
 	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)), recs,
 		      502);
