@@ -5,6 +5,13 @@
 kernel: deps
 	$(Q)kernel/build >/dev/null
 
+# The debug variant: the same tree, series and modules with
+# kernel/debug.fragment on top (KASAN, kmemleak, fault injection), in
+# build/kernel-debug/ with a tree of its own (tests/debug/ boots it).
+.PHONY: kernel-debug
+kernel-debug: deps
+	$(Q)kernel/build --debug >/dev/null
+
 # Reviewer's check of both series, patch by patch: a W=1 build and the
 # tree's own checkpatch.pl --strict; 7.3 in-tree (kernel/build), the 6.12
 # backport as the stock kernel's module (tests/criu/stock-kernel).
