@@ -22,6 +22,7 @@ include tests/fuzz/fuzz.mk
 include tests/asan.mk
 include tests/criu/criu.mk
 include tests/hostile/hostile.mk
+include tests/debug/debug.mk
 
 .PHONY: check
 check: deps
