@@ -53,6 +53,7 @@ all:
 # Fragments add their install rules' names here.
 INSTALL_TARGETS :=
 
+include man/man.mk
 include lib/lib.mk
 include tools/tools.mk
 include criu/criu.mk

@@ -6,7 +6,8 @@
 
 CRIU_PLUGIN     := $(B)/criu/ovl_layers_plugin.so
 CRIU_PLUGIN_H   := $(wildcard /usr/include/criu/criu-plugin.h)
-CRIU_PLUGINDIR  ?= $(LIBDIR)/criu
+# criu's folder is /usr/lib/criu, also when LIBDIR is a multiarch one
+CRIU_PLUGINDIR  ?= $(PREFIX)/lib/criu
 CRIU_OBJS       := $(B)/obj/criu/ovl_layers_plugin.o $(B)/obj/criu/images.o
 JSON_CFLAGS     := $(shell pkg-config --cflags json-c 2>/dev/null)
 
@@ -15,10 +16,10 @@ all: $(CRIU_PLUGIN)
 INSTALL_TARGETS += install-criu-plugin
 endif
 
-$(B)/obj/criu/%.o: criu/%.c criu/images.h include/ovllayers.h
+$(B)/obj/criu/%.o: criu/%.c criu/images.h include/ovllayers.h VERSION
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -fPIC $(JSON_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -fPIC $(JSON_CFLAGS) -DVERSION='"$(LIB_VERSION)"' -c -o $@ $<
 
 # no -z defs: criu_get_image_dir() and print_on_level() come from criu
 $(CRIU_PLUGIN): $(CRIU_OBJS) $(LIB_A) criu/plugin.map
@@ -28,7 +29,7 @@ $(CRIU_PLUGIN): $(CRIU_OBJS) $(LIB_A) criu/plugin.map
 		-o $@ $(CRIU_OBJS) $(LIB_A) $(MOUNT_LIBS)
 
 .PHONY: install-criu-plugin
-install-criu-plugin: $(CRIU_PLUGIN)
+install-criu-plugin: $(CRIU_PLUGIN) $(MAN1)
 	install -d $(DESTDIR)$(CRIU_PLUGINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(CRIU_PLUGIN) $(DESTDIR)$(CRIU_PLUGINDIR)/
-	install -m 644 man/man1/ovl_layers_plugin.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(B)/man/man1/ovl_layers_plugin.1 $(DESTDIR)$(MANDIR)/man1/

@@ -1074,6 +1074,7 @@ out:
 static int plugin_init(int s)
 {
 	stage = s;
+	say(LOG_DEBUG, "libovllayers %s", VERSION);
 	return 0;
 }
 

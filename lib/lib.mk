@@ -2,7 +2,9 @@
 # Symbols are hidden by default; OVL_EXPORT marks the exported ones and
 # lib/libovllayers.map versions them.
 
-LIB_VERSION := 0.3.0
+# One version for the library, the CLI, the plugin and the man pages: the
+# top-level VERSION file (debian/changelog must say the same).
+LIB_VERSION := $(shell cat VERSION)
 LIB_SONAME  := libovllayers.so.0
 LIB_SO      := $(B)/lib/libovllayers.so.$(LIB_VERSION)
 LIB_A       := $(B)/lib/libovllayers.a
@@ -39,14 +41,14 @@ $(LIB_A): $(LIB_OBJS)
 
 INSTALL_TARGETS += install-lib
 .PHONY: install-lib
-install-lib: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.pc
+install-lib: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.pc $(MAN3)
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man3
 	install -m 644 $(LIB_SO) $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	ln -sf libovllayers.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libovllayers.so
 	install -m 644 include/ovllayers.h $(DESTDIR)$(INCDIR)/
 	install -m 644 $(B)/lib/libovllayers.pc $(DESTDIR)$(PKGCONFIGDIR)/
-	cp -P man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
+	cp -P $(MAN3) $(DESTDIR)$(MANDIR)/man3/
 
 # Regenerated whenever the directories it names change, so that a
 # `make install PREFIX=/usr` after a plain `make install` is not stale.

@@ -23,9 +23,22 @@ include tests/asan.mk
 include tests/criu/criu.mk
 include tests/hostile/hostile.mk
 include tests/debug/debug.mk
+include tests/packages/packages.mk
 
 .PHONY: check
 check: deps
 	$(Q)rm -f $(RESULTS); mkdir -p $(dir $(RESULTS))
 	$(Q)$(MAKE) --no-print-directory -k $(addprefix check-,$(CHECK_SUITES)) || true
 	$(Q)tests/summary $(RESULTS) $(CHECK_SUITES)
+
+# What a package build can run (debian/rules' dh_auto_test): the suites that
+# need neither root, nor a VM, nor apt or a network; their root-only parts
+# are skipped even when run as root (OVT_UNPRIVILEGED=1).  No `deps`.
+BUILD_SUITES := unit cli abi
+BUILD_RESULTS := $(abspath $(B)/results/build.txt)
+.PHONY: check-build
+check-build: all
+	$(Q)rm -f $(BUILD_RESULTS); mkdir -p $(dir $(BUILD_RESULTS))
+	$(Q)$(MAKE) --no-print-directory -k RESULTS=$(BUILD_RESULTS) OVT_UNPRIVILEGED=1 \
+		$(addprefix check-,$(BUILD_SUITES)) || true
+	$(Q)tests/summary $(BUILD_RESULTS) $(BUILD_SUITES)

@@ -34,10 +34,10 @@ check-criu-unpatched: stock-kernel $(CLI) $(CRIU_PLUGIN)
 # criu_get_image_dir() and print_on_level(), exported with -rdynamic.
 PLUGIN_TEST := $(B)/tests/criu/test_plugin
 
-$(PLUGIN_TEST): tests/criu/test_plugin.c tests/common/testrun.h tests/common/fixture.h tests/common/plugin_harness.h
+$(PLUGIN_TEST): tests/criu/test_plugin.c VERSION tests/common/testrun.h tests/common/fixture.h tests/common/plugin_harness.h
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(TEST_CFLAGS) $(JSON_CFLAGS) -DPLUGIN_SO='"$(abspath $(CRIU_PLUGIN))"' \
+	$(Q)$(CC) $(TEST_CFLAGS) $(JSON_CFLAGS) -DPLUGIN_SO='"$(abspath $(CRIU_PLUGIN))"' -DPLUGIN_VERSION='"$(LIB_VERSION)"' \
 		-o $@ $< $(LDFLAGS) -rdynamic $(TEST_LIBS) \
 		$(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c) -ldl
 

@@ -130,11 +130,15 @@ START_TEST(t_loads_like_criu)
 	ck_assert_ptr_null(dlsym(plugin, "ovl_layers_read"));
 	ck_assert_ptr_null(dlsym(plugin, "criu_mnt_image_read"));
 	ck_assert_ptr_null(dlsym(plugin, "say"));
-	/* a dump without mountpoints images: nothing to do, nothing said */
+	/* a dump without mountpoints images: nothing to do, nothing said
+	 * but init's debug line with the version (criu -v4 shows it) */
 	write_text(img_path("inventory.img"), "not read\n");
+	version_lines = 0;
 	dump_stage();
 	ck_assert_str_eq(listing(), "inventory.img");
 	ck_assert_ptr_null(log_text);
+	ck_assert_int_eq(version_lines, 1);
+	ck_assert_str_eq(version_line, "ovl_layers: libovllayers " PLUGIN_VERSION "\n");
 }
 END_TEST
 
