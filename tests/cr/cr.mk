@@ -13,8 +13,7 @@ check-cr-unpatched: $(CR_DEPS)
 	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) --unpatched -- tests/cr/scenario.sh --unpatched
 
 # Then the same with the real criu 3.17.1 and the plugin, on Debian's
-# stock kernel with the series' module (tests/criu/criu.sh --demo).
+# stock kernel with the series' module (tests/criu/criu.sh --demo); a
+# summary at the end (tests/cr/demo).
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all kernel stock-kernel >/dev/null
-	$(Q)$(VM_RUN) -- tests/cr/scenario.sh --demo
-	$(Q)$(VM_RUN) --stock -- tests/criu/criu.sh --demo
+	$(Q)tests/cr/demo

@@ -25,6 +25,10 @@
 #                           plugin says why
 #   criu.sh --demo       3, 1 (three cycles) and 2, told on screen
 #                        (make demo)
+#   criu.sh --installed  3, 1 (three cycles) and 2 with what the Debian
+#                        packages installed (the packages suite): the
+#                        plugin found by criu itself in /usr/lib/criu (no
+#                        -L), /usr/bin/ovl-layers; "packages-criu" results
 #   criu.sh --unpatched  the stock kernel's own overlay.ko (no layers
 #                        xattr): the plugin describes the overlay from the
 #                        option strings once; the second dump refuses, and
@@ -45,12 +49,16 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 mode=patched
 [ "${1:-}" = --unpatched ] && mode=unpatched
 [ "${1:-}" = --demo ] && mode=demo
+[ "${1:-}" = --installed ] && mode=installed
 suite=criu
 [ $mode = unpatched ] && suite=criu-unpatched
+[ $mode = installed ] && suite=packages-criu
 demo() { [ $mode = demo ]; }
 
 cli=$top/build/bin/ovl-layers
 plugin_dir=$top/build/criu
+# installed: no -L, criu looks in its own folder
+[ $mode = installed ] && { cli=/usr/bin/ovl-layers; plugin_dir=; }
 no_plugin=$(mktemp -d /tmp/noplugin.XXXXXX)	# criu -L: an empty folder
 pass=0 fail=0
 ok() { pass=$((pass + 1)); demo || echo "$suite: ok   $*"; }
@@ -61,8 +69,8 @@ finish() {
 		say "Done: $pass checks passed, $fail failed"
 	else
 		echo "$suite: $pass passed, $fail failed"
-		[ -n "${OVT_RESULTS:-}" ] && echo "$suite $pass $fail" >> "$OVT_RESULTS"
 	fi
+	[ -n "${OVT_RESULTS:-}" ] && echo "$suite $pass $fail" >> "$OVT_RESULTS"
 	[ "$fail" = 0 ]; exit
 }
 # CRIU's own lines worth reading, from a log (the demo shows them as they
@@ -78,10 +86,19 @@ log() {
 say() { demo && printf '\n\033[1m== %s\033[0m\n' "$*"; true; }
 show() { demo && { tell "$*"; eval "$*"; }; true; }
 tell() { demo && printf '\033[36m$ %s\033[0m\n' "$*"; true; }
-[ -x "$plugin_dir/ovl_layers_plugin.so" ] || { ko "no $plugin_dir/ovl_layers_plugin.so (make)"; finish; }
+if [ $mode = installed ]; then
+	check "the plugin is where criu looks, from its package" \
+		bash -c "dpkg -S /usr/lib/criu/ovl_layers_plugin.so | grep -q '^ovl-layers-criu-plugin: '"
+	check "ovl-layers is /usr/bin's, from its package" \
+		bash -c "[ \"\$(command -v ovl-layers)\" = /usr/bin/ovl-layers ] && dpkg -S /usr/bin/ovl-layers | grep -q '^ovl-layers: '"
+else
+	[ -x "$plugin_dir/ovl_layers_plugin.so" ] || { ko "no $plugin_dir/ovl_layers_plugin.so (make)"; finish; }
+fi
 command -v criu > /dev/null || { ko "criu is not installed (tests/criu/stock-kernel)"; finish; }
 
 ip link set lo up
+# the demo shows the kernel's messages itself (dmesg): not on the console too
+demo && dmesg -n 1
 mount --make-rprivate /
 W=$(mktemp -d /tmp/criu.XXXXXX)
 mount -t tmpfs work "$W"
@@ -151,16 +168,17 @@ new_container() {
 	echo "$pid"
 }
 
-# dump NAME PLUGINDIR IMAGES PID [criu options]
+# dump NAME PLUGINDIR IMAGES PID [criu options]; an empty PLUGINDIR: no
+# -L, criu's own folder
 dump() {
 	local name=$1 libdir=$2 img=$3 pid=$4; shift 4
 	mkdir -p "$img"
-	criu dump -t "$pid" -D "$img" -o dump.log -v4 -L "$libdir" --enable-fs ext4 "$@"
+	criu dump -t "$pid" -D "$img" -o dump.log -v4 ${libdir:+-L "$libdir"} --enable-fs ext4 "$@"
 }
 # restore NAME PLUGINDIR IMAGES [criu options]: prints the new pid
 restore() {
 	local name=$1 libdir=$2 img=$3; shift 3
-	criu restore -D "$img" -o restore.log -v4 -L "$libdir" -d --root "$W/$name" \
+	criu restore -D "$img" -o restore.log -v4 ${libdir:+-L "$libdir"} -d --root "$W/$name" \
 		--enable-fs ext4 --pidfile "$img/pid" "$@" && cat "$img/pid"
 }
 # the overlay's MntEntry member $2, as crit decodes the image in $1
@@ -358,7 +376,7 @@ deep_overlay() {
 	log "$img/restore.log" 'Error'
 }
 
-if [ $mode = demo ]; then
+if [ $mode = demo ] || [ $mode = installed ]; then
 	no_plugin_at_all
 	with_plugin 3
 	seed_bug
