@@ -10,6 +10,11 @@
  * wins, so nothing else in the entry has to be understood or re-encoded.
  * crit(1) does the same edit in Python; the plugin runs inside criu and
  * cannot depend on it.  Field numbers: images/mnt.proto.
+ *
+ * Which mountpoints images are the dump's own (a reused images directory
+ * keeps those of earlier dumps): the mount namespaces of the processes in
+ * pstree.img (PstreeEntry.pid), each named by its ids-<pid>.img
+ * (TaskKobjIdsEntry.mnt_ns_id), as criu's restore finds them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,12 +29,17 @@
 #define IMG_COMMON_MAGIC	0x54564319
 #define IMG_SERVICE_MAGIC	0x55105940
 #define MNTS_MAGIC		0x55563928
+#define PSTREE_MAGIC		0x50273030
+#define IDS_MAGIC		0x54432030
 
 enum {
 	MNT_FSTYPE = 1, MNT_MNT_ID = 2, MNT_ROOT_DEV = 3, MNT_PARENT = 4,
 	MNT_FLAGS = 5, MNT_ROOT = 6, MNT_MOUNTPOINT = 7, MNT_SOURCE = 8,
 	MNT_WITH_PLUGIN = 12,
 };
+/* images/pstree.proto: PstreeEntry.pid; images/core.proto:
+ * TaskKobjIdsEntry.mnt_ns_id */
+enum { PSTREE_PID = 1, IDS_MNT_NS_ID = 9 };
 enum { WT_VARINT = 0, WT_FIXED64 = 1, WT_LEN = 2, WT_FIXED32 = 5 };
 
 static int varint(const unsigned char **p, const unsigned char *end,
@@ -169,34 +179,59 @@ out:
 	return err;
 }
 
+/* Where the entries of an image of kind magic begin in data: after the
+ * common magic and magic, or magic alone (older images).  -EINVAL when
+ * it is not such an image. */
+static int image_start(const unsigned char *data, size_t size, uint32_t want,
+		       size_t *off)
+{
+	uint32_t magic;
+
+	if (size < 4)
+		return -EINVAL;
+	memcpy(&magic, data, 4);
+	*off = 4;
+	if (magic == IMG_COMMON_MAGIC || magic == IMG_SERVICE_MAGIC) {
+		if (size < 8)
+			return -EINVAL;
+		memcpy(&magic, data + 4, 4);
+		*off = 8;
+	}
+	return magic == want ? 0 : -EINVAL;
+}
+
+/* The entry at *off (a 32-bit length, then that many bytes): its bytes
+ * begin at *off + 4 on return, *len long; *off is moved past it. */
+static int next_entry(const unsigned char *data, size_t size, size_t *off,
+		      size_t *start, size_t *len)
+{
+	uint32_t l;
+
+	if (size - *off < 4)
+		return -EINVAL;
+	memcpy(&l, data + *off, 4);
+	*start = *off + 4;
+	if (l > size - *start)
+		return -EINVAL;
+	*len = l;
+	*off = *start + l;
+	return 0;
+}
+
 /* Parse img->data (img->size bytes, owned by img); on failure img is
  * freed. */
 static int parse_image(struct criu_mnt_image *img)
 {
-	size_t off = 4, cap = 0;
-	uint32_t magic, len;
-	int err = -EINVAL;
+	size_t off, start, len, cap = 0;
+	int err;
 
-	if (img->size < 4)
-		goto fail;
-	memcpy(&magic, img->data, 4);
-	if (magic == IMG_COMMON_MAGIC || magic == IMG_SERVICE_MAGIC) {
-		if (img->size < 8)
-			goto fail;
-		memcpy(&magic, img->data + 4, 4);
-		off = 8;
-	}
-	if (magic != MNTS_MAGIC)
-		goto fail;
-	while (off < img->size) {
+	err = image_start(img->data, img->size, MNTS_MAGIC, &off);
+	while (!err && off < img->size) {
 		struct criu_mnt *m;
 
-		if (img->size - off < 4)
-			goto fail;
-		memcpy(&len, img->data + off, 4);
-		off += 4;
-		if (len > img->size - off)
-			goto fail;
+		err = next_entry(img->data, img->size, &off, &start, &len);
+		if (err)
+			break;
 		if (img->nents == cap) {
 			struct criu_mnt *more;
 
@@ -204,24 +239,179 @@ static int parse_image(struct criu_mnt_image *img)
 			more = realloc(img->ents, cap * sizeof(*more));
 			if (!more) {
 				err = -ENOMEM;
-				goto fail;
+				break;
 			}
 			img->ents = more;
 		}
 		m = &img->ents[img->nents++];
 		memset(m, 0, sizeof(*m));
-		m->off = off;
+		m->off = start;
 		m->len = len;
-		err = parse_entry(img->data + off, len, m);
-		if (err)
-			goto fail;
-		err = -EINVAL;
-		off += len;
+		err = parse_entry(img->data + start, len, m);
 	}
-	return 0;
-fail:
-	criu_mnt_image_free(img);
+	if (err)
+		criu_mnt_image_free(img);
 	return err;
+}
+
+/* The varint field `field` of one protobuf entry, if there (the last
+ * occurrence wins): 1 found, 0 not, -EINVAL malformed. */
+static int entry_u32(const unsigned char *p, size_t len, unsigned int field,
+		     uint32_t *val)
+{
+	const unsigned char *end = p + len;
+	int found = 0;
+
+	while (p < end) {
+		uint64_t key, v;
+
+		if (varint(&p, end, &key))
+			return -EINVAL;
+		switch (key & 7) {
+		case WT_VARINT:
+			if (varint(&p, end, &v))
+				return -EINVAL;
+			if (key >> 3 == field) {
+				if (v > UINT32_MAX)
+					return -EINVAL;
+				*val = v;
+				found = 1;
+			}
+			break;
+		case WT_LEN:
+			if (varint(&p, end, &v) || v > (uint64_t)(end - p))
+				return -EINVAL;
+			p += v;
+			break;
+		case WT_FIXED64:
+		case WT_FIXED32:
+			v = (key & 7) == WT_FIXED64 ? 8 : 4;
+			if (v > (uint64_t)(end - p))
+				return -EINVAL;
+			p += v;
+			break;
+		default:
+			return -EINVAL;
+		}
+	}
+	return found;
+}
+
+int criu_image_u32s(const void *buf, size_t size, uint32_t magic,
+		    unsigned int field, uint32_t **vals, size_t *n)
+{
+	const unsigned char *data = buf;
+	size_t off, start, len, cap = 0;
+	int err;
+
+	*vals = NULL;
+	*n = 0;
+	err = image_start(data, size, magic, &off);
+	while (!err && off < size) {
+		uint32_t v;
+		int found;
+
+		err = next_entry(data, size, &off, &start, &len);
+		if (err)
+			break;
+		found = entry_u32(data + start, len, field, &v);
+		if (found < 0) {
+			err = found;
+			break;
+		}
+		if (!found)
+			continue;
+		if (*n == cap) {
+			uint32_t *more;
+
+			cap = cap ? 2 * cap : 16;
+			more = realloc(*vals, cap * sizeof(*more));
+			if (!more) {
+				err = -ENOMEM;
+				break;
+			}
+			*vals = more;
+		}
+		(*vals)[(*n)++] = v;
+	}
+	if (err) {
+		free(*vals);
+		*vals = NULL;
+		*n = 0;
+	}
+	return err;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* dir/name, a CRIU image of kind magic: every value of field */
+static int read_u32s(int dir, const char *name, uint32_t magic,
+		     unsigned int field, uint32_t **vals, size_t *n)
+{
+	unsigned char *data = NULL;
+	size_t size;
+	int err;
+
+	*vals = NULL;
+	*n = 0;
+	err = criu_read_file(dir, name, CRIU_IMAGE_MAX, &data, &size);
+	if (!err)
+		err = criu_image_u32s(data, size, magic, field, vals, n);
+	free(data);
+	return err;
+}
+
+int criu_dump_mnt_namespaces(int dir, uint32_t **ids, size_t *n,
+			     char *bad, size_t badlen)
+{
+	uint32_t *pids = NULL, *ns = NULL;
+	size_t npids, nns = 0;
+	int err;
+
+	*ids = NULL;
+	*n = 0;
+	snprintf(bad, badlen, "pstree.img");
+	err = read_u32s(dir, "pstree.img", PSTREE_MAGIC, PSTREE_PID, &pids, &npids);
+	if (!err && !npids)
+		err = -EINVAL;		/* a dump has one process at least */
+	if (!err) {
+		ns = malloc(npids * sizeof(*ns));
+		if (!ns)
+			err = -ENOMEM;
+	}
+	for (size_t i = 0; !err && i < npids; i++) {
+		char name[32];
+		uint32_t *v;
+		size_t nv;
+
+		snprintf(name, sizeof(name), "ids-%u.img", pids[i]);
+		snprintf(bad, badlen, "%s", name);
+		err = read_u32s(dir, name, IDS_MAGIC, IDS_MNT_NS_ID, &v, &nv);
+		/* one TaskKobjIdsEntry; without mnt_ns_id, no namespace */
+		if (!err && nv > 1)
+			err = -EINVAL;
+		if (!err && nv)
+			ns[nns++] = v[0];
+		free(v);
+	}
+	free(pids);
+	if (err) {
+		free(ns);
+		return err;
+	}
+	qsort(ns, nns, sizeof(*ns), cmp_u32);
+	*n = 0;
+	for (size_t i = 0; i < nns; i++)
+		if (!*n || ns[*n - 1] != ns[i])
+			ns[(*n)++] = ns[i];
+	*ids = ns;
+	bad[0] = '\0';
+	return 0;
 }
 
 int criu_mnt_image_parse(const void *buf, size_t len,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The part of CRIU's image format the plugin needs: the mount entries of a
- * mountpoints-<ns>.img, and setting MntEntry.with_plugin on some of them.
+ * mountpoints-<ns>.img, and setting MntEntry.with_plugin on some of them;
+ * which of those images are the dump's (pstree.img, ids-<pid>.img).
  */
 #ifndef OVLP_IMAGES_H
 #define OVLP_IMAGES_H
@@ -61,6 +62,18 @@ int criu_read_file(int dir, const char *name, size_t max,
 		   unsigned char **data, size_t *size);
 /* No mount table of CRIU's comes near this. */
 #define CRIU_IMAGE_MAX	(256u << 20)
+
+/* Every value of the varint field `field` in the entries of an image of
+ * kind magic (entries without it add none), in order, malloc'd.  0 or
+ * -errno (-EINVAL: another kind of image, or a malformed one). */
+int criu_image_u32s(const void *buf, size_t size, uint32_t magic,
+		    unsigned int field, uint32_t **vals, size_t *n);
+/* The mount namespaces of the dump in dir: the mnt_ns_id in the
+ * ids-<pid>.img of every process of pstree.img, sorted, each once
+ * (free() *ids).  0 or -errno, with the name of the image at fault in
+ * bad. */
+int criu_dump_mnt_namespaces(int dir, uint32_t **ids, size_t *n,
+			     char *bad, size_t badlen);
 
 const struct criu_mnt *criu_mnt_find(const struct criu_mnt_image *img,
 				     uint32_t mnt_id);

@@ -513,33 +513,63 @@ static int dump_image(int dir, const char *name)
 	return first;
 }
 
+/*
+ * The mountpoints images of this dump, and only those: an images
+ * directory may be reused (podman's checkpoint --keep, criu -D on an old
+ * folder) and keep the images of earlier dumps, whose namespace ids are
+ * no longer this dump's.  The dump's own are those of the namespaces its
+ * processes are in (pstree.img and each one's ids-<pid>.img, written by
+ * criu before the plugin's exit); any other is left as it is.  When they
+ * cannot be told, no overlay is described and criu's log says why.
+ */
 static int dump_images(void)
 {
 	int dir = criu_get_image_dir(), dfd, err = 0;
+	uint32_t *ns = NULL;
+	size_t nns = 0;
 	struct dirent *de;
+	char bad[64];
 	DIR *d;
 
-	/* an open file of its own: a dup of criu's fd would share (and
-	 * leave at the end) criu's position in the directory, and start
-	 * from wherever that was */
-	dfd = dir >= 0 ? openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	if (!d) {
-		say(LOG_ERROR, "cannot read the images directory: %m");
-		if (dfd >= 0)
-			close(dfd);
-		return -EIO;
+	err = dir >= 0 ? criu_dump_mnt_namespaces(dir, &ns, &nns, bad, sizeof(bad)) : -EBADF;
+	if (err) {
+		say(LOG_ERROR, "%s: %s: cannot tell this dump's mount namespaces; no overlay is described",
+		    dir >= 0 ? bad : "the images directory",
+		    err == -EINVAL ? "not the CRIU image its name says (or a damaged one)" : image_error(err));
+		return err;
 	}
-	/* every image, even after one failed */
-	while ((de = readdir(d))) {
+	for (size_t i = 0; i < nns; i++) {
+		char name[32];
 		int e;
+
+		snprintf(name, sizeof(name), "mountpoints-%u.img", ns[i]);
+		/* none: the namespace is criu's own, its mounts not dumped */
+		if (faccessat(dir, name, F_OK, AT_SYMLINK_NOFOLLOW) && errno == ENOENT)
+			continue;
+		e = dump_image(dir, name);
+		err = err ? err : e;
+	}
+	/* the others are an earlier dump's: said, and left alone */
+	dfd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	while (d && (de = readdir(d))) {
+		unsigned long id;
+		bool ours = false;
 
 		if (!is_mnt_image(de->d_name))
 			continue;
-		e = dump_image(dir, de->d_name);
-		err = err ? err : e;
+		id = strtoul(de->d_name + strlen("mountpoints-"), NULL, 10);
+		for (size_t i = 0; i < nns && !ours; i++)
+			ours = ns[i] == id;
+		if (!ours)
+			say(LOG_DEBUG, "%s: not this dump's (an earlier dump's in a reused folder): left alone",
+			    de->d_name);
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
+	else if (dfd >= 0)
+		close(dfd);
+	free(ns);
 	return err;
 }
 

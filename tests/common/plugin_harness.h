@@ -188,11 +188,7 @@ static inline void plugin_teardown(void)
 	ck_assert_msg(!rmdir(base), "rmdir %s: %m", base);
 }
 
-static inline void dump_stage(void)
-{
-	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__DUMP), 0);
-	desc->exit(CR_PLUGIN_STAGE__DUMP, 0);
-}
+static inline void dump_stage(void);
 
 static inline int restore_mount(int id, const char *target)
 {
@@ -432,6 +428,131 @@ static inline const char *img_path(const char *name)
 	ck_assert(snprintf(b, sizeof(buf[0]), "%s/%s", images, name) <
 		  (int)sizeof(buf[0]));
 	return b;
+}
+
+/* What criu has written when the plugin's dump ends: pstree.img, and an
+ * ids-<pid>.img for each of its processes naming the process's mount
+ * namespace, by which the plugin knows the dump's mountpoints images.
+ * Written here in CRIU's encoding (the two magics, then each entry's
+ * length and protobuf bytes; t_task_images_as_crit_reads_them checks
+ * them with crit): process 1000 + i in namespace ns[i]. */
+static inline size_t put_varint(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+
+	do {
+		p[n++] = (v & 0x7f) | (v > 0x7f ? 0x80 : 0);
+		v >>= 7;
+	} while (v);
+	return n;
+}
+
+static inline void put_image(const char *name, uint32_t magic,
+			     const unsigned char (*ents)[64], const size_t *lens,
+			     size_t n)
+{
+	FILE *f = fopen(img_path(name), "w");
+	const uint32_t magics[2] = { 0x54564319, magic };
+
+	ck_assert_msg(f, "%s: %m", name);
+	fwrite(magics, sizeof(magics), 1, f);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t len = lens[i];
+
+		fwrite(&len, 4, 1, f);
+		fwrite(ents[i], 1, len, f);
+	}
+	ck_assert(!fclose(f));
+}
+
+static inline void make_task_images(const uint32_t *ns, size_t n)
+{
+	unsigned char (*pst)[64] = calloc(n ? n : 1, sizeof(*pst));
+	size_t *plen = calloc(n ? n : 1, sizeof(*plen));
+
+	ck_assert(pst && plen);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ids[1][64], *p = pst[i];
+		uint32_t pid = 1000 + i;
+		size_t ilen;
+		char name[32];
+
+		/* PstreeEntry: pid 1, ppid 2, pgid 3, sid 4, threads 5 */
+		p += put_varint(p, 1 << 3);
+		p += put_varint(p, pid);
+		p += put_varint(p, 2 << 3);
+		p += put_varint(p, i ? 1000 : 0);
+		p += put_varint(p, 3 << 3);
+		p += put_varint(p, 1000);
+		p += put_varint(p, 4 << 3);
+		p += put_varint(p, 1000);
+		p += put_varint(p, 5 << 3);
+		p += put_varint(p, pid);
+		plen[i] = p - pst[i];
+		/* TaskKobjIdsEntry: vm, files, fs, sighand ids 1-4 (required),
+		 * mnt_ns_id 9 */
+		p = ids[0];
+		for (unsigned int f = 1; f <= 4; f++) {
+			p += put_varint(p, f << 3);
+			p += put_varint(p, 1 + i);
+		}
+		p += put_varint(p, 9 << 3);
+		p += put_varint(p, ns[i]);
+		ilen = p - ids[0];
+		snprintf(name, sizeof(name), "ids-%u.img", pid);
+		put_image(name, 0x54432030, ids, &ilen, 1);
+	}
+	put_image("pstree.img", 0x50273030, pst, plen, n);
+	free(pst);
+	free(plen);
+}
+
+static inline void remove_task_images(size_t n)
+{
+	char name[32];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "ids-%zu.img", 1000 + i);
+		unlinkat(images_fd, name, 0);
+	}
+	unlinkat(images_fd, "pstree.img", 0);
+}
+
+/* A dump: init, then exit with success.  Unless the test wrote its own
+ * pstree.img, one process per mountpoints-<N>.img name in the folder (of
+ * whatever kind the file is), in namespace N, so that every image a test
+ * made is the dump's (none: one process in namespace 1); those task
+ * images go again afterwards. */
+static inline void dump_stage(void)
+{
+	uint32_t ns[64];
+	size_t n = 0;
+	bool own = !faccessat(images_fd, "pstree.img", F_OK, AT_SYMLINK_NOFOLLOW);
+
+	if (!own) {
+		struct dirent **names;
+		int k = scandir(images, &names, NULL, alphasort);
+
+		ck_assert_int_ge(k, 0);
+		for (int i = 0; i < k; i++) {
+			unsigned int id;
+			int end = 0;
+
+			if (sscanf(names[i]->d_name, "mountpoints-%u.img%n", &id, &end) == 1 &&
+			    !names[i]->d_name[end] && n < 64)
+				ns[n++] = id;
+			free(names[i]);
+		}
+		free(names);
+		/* no image: one process, in a namespace not dumped */
+		if (!n)
+			ns[n++] = 1;
+		make_task_images(ns, n);
+	}
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__DUMP), 0);
+	desc->exit(CR_PLUGIN_STAGE__DUMP, 0);
+	if (!own)
+		remove_task_images(n);
 }
 
 /* A file's bytes and identity, before the plugin ran. */

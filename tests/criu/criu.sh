@@ -23,6 +23,8 @@
 #                        5. the documented limit: an overlay deeper than
 #                           its layers' mounts fails to restore, and the
 #                           plugin says why
+#                        6. a reused images folder: an earlier dump's
+#                           mountpoints image is left alone
 #   criu.sh --demo       3, 1 (three cycles) and 2, told on screen
 #                        (make demo)
 #   criu.sh --installed  3, 1 (three cycles) and 2 with what the Debian
@@ -376,6 +378,44 @@ deep_overlay() {
 	log "$img/restore.log" 'Error'
 }
 
+# --- 6. a reused images folder (podman's checkpoint --keep, criu -D on
+# an old folder): an earlier dump's mountpoints image, of a namespace that
+# is not this dump's, is neither read nor rewritten ---
+reused_folder() {
+	local img=$W/c6-img stale sum first first_sum
+	pid=$(new_container c6)
+	dump c6 "$plugin_dir" "$img" "$pid"
+	check "reused folder: first dump" test $? = 0
+	pid=$(restore c6 "$plugin_dir" "$img")
+	check "reused folder: first restore" test -n "$pid"
+	# the restored container's namespace is another one; an earlier
+	# dump's image as it would be left (a copy under an id not this dump's)
+	first=$(ls "$img"/mountpoints-*.img | head -n 1)
+	first_sum=$(sha256sum < "$first")
+	stale=$img/mountpoints-999999.img
+	cp "$first" "$stale"
+	sum=$(sha256sum < "$stale")
+	rm -f "$img"/*.log "$img/pid"
+	dump c6 "$plugin_dir" "$img" "$pid"
+	check "reused folder: second dump into the same folder" test $? = 0
+	check "reused folder: no Error line" bash -c "! grep -q Error '$img/dump.log'"
+	check "reused folder: the earlier dump's image is not rewritten" test "$(sha256sum < "$stale")" = "$sum"
+	check "reused folder: the plugin says it left it alone" \
+		grep -q 'ovl_layers: mountpoints-999999.img: not this dump.s (an earlier dump.s in a reused folder): left alone' "$img/dump.log"
+	# criu numbers the restored container's namespaces anew: the first
+	# dump's own image is then stale too, and left as the first dump wrote it
+	if grep -q "ovl_layers: $(basename "$first"): not this dump" "$img/dump.log"; then
+		check "reused folder: the first dump's $(basename "$first") (stale now) is not rewritten" \
+			test "$(sha256sum < "$first")" = "$first_sum"
+	fi
+	pid=$(restore c6 "$plugin_dir" "$img")
+	check "reused folder: the second restore works" test -n "$pid"
+	[ -n "$pid" ] && check "reused folder: the overlay's layers resolve to the container's paths" \
+		test "$(layers_of "$pid" /ovl)" = "$ovl_layers"
+	log "$img/dump.log" 'Error|left alone'
+	log "$img/restore.log" 'Error'
+}
+
 if [ $mode = demo ] || [ $mode = installed ]; then
 	no_plugin_at_all
 	with_plugin 3
@@ -386,6 +426,7 @@ elif [ $mode = patched ]; then
 	no_plugin_at_all
 	root_overlay
 	deep_overlay
+	reused_folder
 else
 	# --- the stock overlay module: the plugin without the xattr ---
 	pid=$(new_container c3)

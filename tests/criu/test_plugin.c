@@ -341,6 +341,111 @@ START_TEST(t_only_image_names)
 }
 END_TEST
 
+/* The task images the harness writes are CRIU's: crit reads them so. */
+START_TEST(t_task_images_as_crit_reads_them)
+{
+	struct json_object *o, *e, *arr;
+
+	make_task_images((const uint32_t[]){ 7, 300 }, 2);
+	o = decode(img_path("pstree.img"));
+	ck_assert(json_object_object_get_ex(o, "entries", &arr));
+	ck_assert_int_eq(json_object_array_length(arr), 2);
+	e = json_object_array_get_idx(arr, 1);
+	ck_assert_int_eq(jint(e, "pid"), 1001);
+	ck_assert_int_eq(jint(e, "ppid"), 1000);
+	json_object_put(o);
+	o = decode(img_path("ids-1001.img"));
+	ck_assert(json_object_object_get_ex(o, "entries", &arr));
+	ck_assert_int_eq(json_object_array_length(arr), 1);
+	ck_assert_int_eq(jint(json_object_array_get_idx(arr, 0), "mnt_ns_id"), 300);
+	json_object_put(o);
+}
+END_TEST
+
+/*
+ * A reused images directory (podman container checkpoint --keep, criu -D
+ * on an old folder): an earlier dump's mountpoints-13.img is still there,
+ * this dump's namespace is 14 (ids-<pid>.img).  Only 14 is read and
+ * marked; 13 is neither read nor rewritten, and no Error is said.
+ */
+START_TEST(t_reused_folder_only_this_dumps_images)
+{
+	struct scene s = scene(0);
+	struct json_object *dec;
+	struct snap stale, cur;
+
+	scene_image("mountpoints-13.img", &s, 0);
+	scene_image("mountpoints-14.img", &s, 0);
+	stale = snap(img_path("mountpoints-13.img"));
+	cur = snap(img_path("mountpoints-14.img"));
+	dec = decode(img_path("mountpoints-14.img"));
+	make_task_images((const uint32_t[]){ 14, 14 }, 2);
+
+	dump_stage();
+
+	ck_untouched(img_path("mountpoints-13.img"), &stale);
+	ck_marked("mountpoints-14.img", &cur, dec, (int[]){ s.m.id, 0 });
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_assert_uint_eq(log_count(3), 1);	/* described once: from 14 */
+	ck_log_line(4, "ovl_layers: mountpoints-13.img: not this dump's (an earlier dump's in a reused folder): left alone");
+	json_object_put(dec);
+	free(cur.bytes);
+}
+END_TEST
+
+/* Which images are the dump's cannot be told: no overlay described, the
+ * images left as they are, criu's log says which file and why. */
+START_TEST(t_dump_namespaces_unknown)
+{
+	static const struct {
+		const char *setup, *line;
+	} cases[] = {
+		{ "", "pstree.img: No such file or directory" },
+		{ "pstree", "ids-1000.img: No such file or directory" },
+		{ "garbage-ids", "ids-1000.img: not the CRIU image its name says (or a damaged one)" },
+		{ "pstree-symlink", "pstree.img: a symbolic link" },
+		{ "ids-as-pstree", "pstree.img: not the CRIU image its name says (or a damaged one)" },
+	};
+	struct scene s = scene(0);
+	struct snap before;
+	char line[512];
+
+	scene_image("mountpoints-1.img", &s, 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *c = cases[i].setup;
+
+		before = snap(img_path("mountpoints-1.img"));
+		remove_task_images(1);
+		unlinkat(images_fd, "elsewhere.img", 0);
+		if (strcmp(c, "")) {
+			make_task_images((const uint32_t[]){ 1 }, 1);
+			if (!strcmp(c, "pstree"))
+				unlinkat(images_fd, "ids-1000.img", 0);
+			if (!strcmp(c, "garbage-ids"))
+				write_text(img_path("ids-1000.img"), "garbage");
+			if (!strcmp(c, "pstree-symlink")) {
+				ck_assert(!renameat(images_fd, "pstree.img", images_fd, "elsewhere.img"));
+				ck_assert(!symlinkat("elsewhere.img", images_fd, "pstree.img"));
+			}
+			if (!strcmp(c, "ids-as-pstree"))
+				ck_assert(!renameat(images_fd, "ids-1000.img", images_fd, "pstree.img"));
+		}
+		log_reset();
+		ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__DUMP), 0);
+		desc->exit(CR_PLUGIN_STAGE__DUMP, 0);
+		fmt(line, "Error (ovl_layers): %s: cannot tell this dump's mount namespaces; no overlay is described",
+		    cases[i].line);
+		ck_log_line(1, "%s", line);
+		ck_assert_uint_eq(log_count(1), 1);
+		ck_assert_uint_eq(log_count(3), 0);
+		ck_untouched(img_path("mountpoints-1.img"), &before);
+		ck_assert_msg(!strstr(listing(), "ovl-layers-"), "case %zu: %s", i, listing());
+	}
+	remove_task_images(1);
+	unlinkat(images_fd, "elsewhere.img", 0);
+}
+END_TEST
+
 /* The namespace's root mount is criu's (--root), even an overlay: an
  * overlay whose parent is not in the image, or at "/". */
 START_TEST(t_namespace_root_overlay_left)
@@ -857,6 +962,9 @@ int main(void)
 	tcase_add_test(tc, t_image_without_overlay_untouched);
 	tcase_add_test(tc, t_failed_dump_and_predump_untouched);
 	tcase_add_test(tc, t_only_image_names);
+	tcase_add_test(tc, t_task_images_as_crit_reads_them);
+	tcase_add_test(tc, t_reused_folder_only_this_dumps_images);
+	tcase_add_test(tc, t_dump_namespaces_unknown);
 	tcase_add_test(tc, t_namespace_root_overlay_left);
 	tcase_add_test(tc, t_malformed_images);
 	tcase_add_test(tc, t_restore_v2);

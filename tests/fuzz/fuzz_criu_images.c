@@ -8,10 +8,15 @@
  * the same entries and fields, each now with_plugin, each two bytes
  * longer (the appended field 12).
  *
+ * The same bytes are read as the plugin reads pstree.img and ids-<pid>.img
+ * (criu_image_u32s(), which tells the dump's own mount namespaces): no
+ * crash, nothing left on failure, never more values than entries.
+ *
  * The seed corpus (corpus/criu_images/) is real images: `crit encode` of
  * JSON mount tables (a container's, with an overlay, a bind mount of it
  * and optional members; entries already with_plugin; no entries), and
- * the same bytes without the IMG_COMMON magic, as old images have it.
+ * the same bytes without the IMG_COMMON magic, as old images have it;
+ * a pstree.img of three processes and an ids-<pid>.img.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,6 +80,29 @@ static int same_str(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
+/* criu_image_u32s() as the plugin calls it (PSTREE pids, IDS mnt_ns_id),
+ * and on mount tables (mnt_id) */
+static void u32s(const uint8_t *data, size_t size)
+{
+	static const struct { uint32_t magic; unsigned int field; } kinds[] = {
+		{ 0x50273030, 1 }, { 0x54432030, 9 }, { 0x55563928, 2 },
+	};
+
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		uint32_t *v = (uint32_t *)1;
+		size_t n = 1;
+		int err = criu_image_u32s(data, size, kinds[k].magic,
+					  kinds[k].field, &v, &n);
+
+		if (err && (v || n || (err != -EINVAL && err != -ENOMEM)))
+			abort();
+		/* each value is an entry's: 4 bytes of length at least */
+		if (!err && n > size / 4)
+			abort();
+		free(v);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const unsigned char with_plugin[2] = { 12 << 3, 1 };
@@ -82,6 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t off;
 	int err = criu_mnt_image_parse(data, size, &img);
 
+	u32s(data, size);
 	if (err) {
 		if (err != -EINVAL && err != -ENOMEM)
 			abort();
