@@ -67,20 +67,46 @@ static char *string(const unsigned char *p, uint64_t len)
 	return s;
 }
 
+/* One protobuf field at *p: its key; a varint's value, or a length-
+ * delimited field's length in *v and its bytes at *bytes; fixed-size
+ * fields skipped.  *p is moved past it.  0, or -EINVAL. */
+static int next_field(const unsigned char **p, const unsigned char *end,
+		      uint64_t *key, uint64_t *v, const unsigned char **bytes)
+{
+	if (varint(p, end, key))
+		return -EINVAL;
+	switch (*key & 7) {
+	case WT_VARINT:
+		return varint(p, end, v);
+	case WT_LEN:
+		if (varint(p, end, v) || *v > (uint64_t)(end - *p))
+			return -EINVAL;
+		*bytes = *p;
+		*p += *v;
+		return 0;
+	case WT_FIXED64:
+	case WT_FIXED32:
+		*v = (*key & 7) == WT_FIXED64 ? 8 : 4;
+		if (*v > (uint64_t)(end - *p))
+			return -EINVAL;
+		*p += *v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static int parse_entry(const unsigned char *p, size_t len, struct criu_mnt *m)
 {
 	const unsigned char *end = p + len;
 
 	while (p < end) {
+		const unsigned char *bytes = NULL;
 		uint64_t key, v;
 		char **str = NULL;
 
-		if (varint(&p, end, &key))
+		if (next_field(&p, end, &key, &v, &bytes))
 			return -EINVAL;
-		switch (key & 7) {
-		case WT_VARINT:
-			if (varint(&p, end, &v))
-				return -EINVAL;
+		if ((key & 7) == WT_VARINT) {
 			switch (key >> 3) {
 			case MNT_FSTYPE: m->fstype = v; break;
 			case MNT_MNT_ID: m->mnt_id = v; break;
@@ -89,10 +115,7 @@ static int parse_entry(const unsigned char *p, size_t len, struct criu_mnt *m)
 			case MNT_FLAGS: m->flags = v; break;
 			case MNT_WITH_PLUGIN: m->with_plugin = v; break;
 			}
-			break;
-		case WT_LEN:
-			if (varint(&p, end, &v) || v > (uint64_t)(end - p))
-				return -EINVAL;
+		} else if ((key & 7) == WT_LEN) {
 			if (key >> 3 == MNT_ROOT)
 				str = &m->root;
 			else if (key >> 3 == MNT_MOUNTPOINT)
@@ -101,21 +124,10 @@ static int parse_entry(const unsigned char *p, size_t len, struct criu_mnt *m)
 				str = &m->source;
 			if (str) {
 				free(*str);
-				*str = string(p, v);
+				*str = string(bytes, v);
 				if (!*str)
 					return -ENOMEM;
 			}
-			p += v;
-			break;
-		case WT_FIXED64:
-		case WT_FIXED32:
-			v = (key & 7) == WT_FIXED64 ? 8 : 4;
-			if (v > (uint64_t)(end - p))
-				return -EINVAL;
-			p += v;
-			break;
-		default:
-			return -EINVAL;
 		}
 	}
 	return m->root && m->mountpoint && m->source ? 0 : -EINVAL;
@@ -259,39 +271,19 @@ static int parse_image(struct criu_mnt_image *img)
 static int entry_u32(const unsigned char *p, size_t len, unsigned int field,
 		     uint32_t *val)
 {
-	const unsigned char *end = p + len;
+	const unsigned char *end = p + len, *bytes;
 	int found = 0;
 
 	while (p < end) {
 		uint64_t key, v;
 
-		if (varint(&p, end, &key))
+		if (next_field(&p, end, &key, &v, &bytes))
 			return -EINVAL;
-		switch (key & 7) {
-		case WT_VARINT:
-			if (varint(&p, end, &v))
+		if ((key & 7) == WT_VARINT && key >> 3 == field) {
+			if (v > UINT32_MAX)
 				return -EINVAL;
-			if (key >> 3 == field) {
-				if (v > UINT32_MAX)
-					return -EINVAL;
-				*val = v;
-				found = 1;
-			}
-			break;
-		case WT_LEN:
-			if (varint(&p, end, &v) || v > (uint64_t)(end - p))
-				return -EINVAL;
-			p += v;
-			break;
-		case WT_FIXED64:
-		case WT_FIXED32:
-			v = (key & 7) == WT_FIXED64 ? 8 : 4;
-			if (v > (uint64_t)(end - p))
-				return -EINVAL;
-			p += v;
-			break;
-		default:
-			return -EINVAL;
+			*val = v;
+			found = 1;
 		}
 	}
 	return found;
