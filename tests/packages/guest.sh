@@ -133,10 +133,13 @@ grep -iE 'dkms|error|overlay-layers' "$tmp/remove.log" | head -n 15 | log
 check "dkms status is empty" test -z "$(dkms status 2>&1)"
 check "modinfo overlay names the in-tree module again" test "$(modinfo -n overlay)" = "$intree"
 check "no updates/dkms/overlay.ko is left" bash -c "! ls /lib/modules/$kver/updates/dkms/overlay.ko* 2>/dev/null"
+# Without conffiles, remove already purged them: apt-get purge would not
+# find them (they came from local .debs: "Unable to locate package").
+# dpkg --purge does what is left, and is a no-op for what is gone.
 # shellcheck disable=SC2086
-apt-get purge -y $pkgs > "$tmp/purge.log" 2>&1
+dpkg --purge $pkgs > "$tmp/purge.log" 2>&1
 rc=$?
-check "apt-get purge (the five packages)" test "$rc" = 0
+check "dpkg --purge (the five packages)" test "$rc" = 0
 [ "$rc" = 0 ] || tail -n 15 "$tmp/purge.log" | log
 check "dpkg knows none of them any more (no rc state left)" \
 	bash -c "! dpkg-query -W -f='\${db:Status-Abbrev}\n' $pkgs 2>/dev/null | grep -q ."
