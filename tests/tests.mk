@@ -24,12 +24,21 @@ include tests/criu/criu.mk
 include tests/hostile/hostile.mk
 include tests/debug/debug.mk
 include tests/packages/packages.mk
+include tests/runtimes/runtimes.mk
 
 .PHONY: check
 check: deps
 	$(Q)rm -f $(RESULTS); mkdir -p $(dir $(RESULTS))
-	$(Q)$(MAKE) --no-print-directory -k $(addprefix check-,$(CHECK_SUITES)) || true
+	$(Q)date +%s > $(TIMES)
+	$(Q)$(MAKE) --no-print-directory -k $(foreach s,$(CHECK_SUITES),check-$(s) check-time-$(s)) || true
 	$(Q)tests/summary $(RESULTS) $(CHECK_SUITES)
+
+# A serial make runs its goals in order: check-time-<suite>, the goal after
+# check-<suite>, writes when that suite ended, and tests/summary prints each
+# suite's seconds (a suite's include the builds it was the first to need).
+TIMES := $(RESULTS:.txt=.times)
+check-time-%:
+	@echo "$* $$(date +%s)" >> $(TIMES)
 
 # What a package build can run (debian/rules' dh_auto_test): the suites that
 # need neither root, nor a VM, nor apt or a network; their root-only parts

@@ -1,0 +1,320 @@
+#!/usr/bin/env bash
+# tests/runtimes/guest.sh first|second DIR: podman (runc) checkpoints and
+# restores containers that mounted their own overlay, in the stock-kernel
+# VM (tests/runtimes/run starts it twice: two boots, as two hosts).
+#
+# The packages' own files, as dpkg would place them (dpkg-deb -x of the
+# .debs; the guest's root is the host's, read-only; the packages suite
+# installs them with apt): the plugin ovl_layers_plugin.so, ovl-layers and
+# libovllayers.so.0.  The module is the series' overlay.ko built against
+# the stock kernel's headers (the packages suite tests the DKMS one).
+#
+# first, in this order (the plugin is nowhere criu looks until step 4):
+#   1. crun, podman's default runtime: Debian builds it without CRIU
+#   2. runc, a plain container: three commands, a control
+#   3. runc, a container that mounts an overlay in itself, no plugin:
+#      the checkpoint works, CRIU's restore cannot mount the overlay
+#   4. the plugin named by runc's CRIU configuration file (the annotation
+#      org.criu.config, a file with "libdir DIR"): three cycles with
+#      --keep, the folder reused
+#   5. the plugin in criu's own folder /usr/lib/criu (where the package
+#      puts it): three cycles without --keep, the container's root a
+#      directory (--rootfs) that holds one of its layers
+#   6. the limit: a layer on a root that podman mounted as an overlay
+#      (no nfs_export) restores once; the next dump cannot describe it
+#   7. migration, out: checkpoint --export, the image saved, the ext4
+#      layer image kept, all in DIR
+# second (a fresh boot, a fresh podman store, the ext4 image on another
+# loop device): podman load, restore --import, then one more cycle.
+# Appends "runtimes-<first|second> P F" to $OVT_RESULTS.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+mode=$1 M=$2
+ver=$(cat "$top/VERSION")
+debs=$top/build/packages/debs
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "runtimes: ok   $*"; }
+ko() { fail=$((fail + 1)); echo "runtimes: FAIL $*"; }
+check() { local what=$1; shift; if "$@" > /dev/null 2>&1; then ok "$what"; else ko "$what"; return 1; fi; }
+log() { sed 's/^/runtimes: log: /'; }
+finish() {
+	echo "runtimes: $mode boot: $pass passed, $fail failed"
+	[ -n "${OVT_RESULTS:-}" ] && echo "runtimes-$mode $pass $fail" >> "$OVT_RESULTS"
+	exit 0
+}
+T0=$(date +%s)
+took() { echo "$1 took $(( $(date +%s) - T0 )) s" | log; T0=$(date +%s); }
+
+# --- the guest: cgroup2, lo, podman's store on tmpfs ---
+ip link set lo up
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
+for c in $(cat /sys/fs/cgroup/cgroup.controllers); do echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control; done
+S=/tmp/podman
+mkdir -p "$S"
+P() {
+	podman --root "$S/root" --runroot "$S/run" --tmpdir "$S/tmp" --network-config-dir "$S/net" \
+		--cgroup-manager cgroupfs --events-backend file --runtime "${runtime:-runc}" "$@"
+}
+runtime=runc
+cpid() { P inspect -f '{{.State.Pid}}' "$1"; }
+userdata() { echo "$S/root/overlay-containers/$(P inspect -f '{{.Id}}' "$1")/userdata"; }
+
+# the packages' files
+pk=/tmp/pkg
+mkdir -p "$pk"
+for p in libovllayers0 ovl-layers ovl-layers-criu-plugin; do
+	dpkg-deb -x "$debs/${p}_${ver}_amd64.deb" "$pk" || { ko "cannot unpack $p's .deb (make packages)"; finish; }
+done
+cli() { LD_LIBRARY_PATH=$pk/usr/lib/x86_64-linux-gnu "$pk/usr/bin/ovl-layers" "$@"; }
+check "the packaged ovl-layers runs, version $ver" test "$(cli --version | awk '{ print $NF }')" = "$ver"
+
+# the ext4 layer: an image with a fixed uuid, mounted at /tmp/ext4 and
+# given to the containers with -v (a bind mount: runc tells CRIU it is
+# external, and binds it again at restore)
+img=$M/layer.img
+ext4=/tmp/ext4
+mkdir -p "$ext4"
+if [ "$mode" = first ]; then
+	rm -rf "$M" && mkdir -p "$M"
+	truncate -s 32M "$img"
+	mkfs.ext4 -q -U 0ddba11c-c0de-4000-8000-0000000e4e4e "$img"
+	mount -o loop "$img" "$ext4" && mkdir "$ext4/l" && echo two > "$ext4/l/b"
+else
+	# another loop device first: the layer's st_dev is not the first boot's
+	truncate -s 1M /tmp/other.img && losetup -f /tmp/other.img
+	mount -o loop "$img" "$ext4" || { ko "cannot mount the carried ext4 image"; finish; }
+fi
+echo "the ext4 layer: $(findmnt -n -o SOURCE,MAJ:MIN "$ext4")" | log
+
+# the image: busybox and /bin/ct, the containers' command: it mounts a
+# tmpfs at /t and the overlay /o over /t/l1 and /data/l (the ext4 layer),
+# and with "rootlow" /rootlow too (a directory of its root), keeps three
+# files of it open, and appends a tick to /o/c every second
+rootfs=/tmp/rootfs
+mkdir -p "$rootfs"/{bin,proc,dev,sys,t,o,data,rootlow,etc}
+cp /bin/busybox "$rootfs/bin/"
+for c in sh sleep cat mount mkdir echo; do ln -sf busybox "$rootfs/bin/$c"; done
+echo rootlow > "$rootfs/rootlow/r"
+cat > "$rootfs/bin/ct" <<'EOC'
+#!/bin/sh
+mount -t tmpfs t /t && mkdir /t/l1 /t/u /t/w
+echo one > /t/l1/a
+low=/t/l1:/data/l
+[ "${1:-}" = rootlow ] && low=$low:/rootlow
+mount -t overlay ovl -o lowerdir=$low,upperdir=/t/u,workdir=/t/w /o
+exec 3</o/a 4>>/o/c 5</o/b
+while :; do echo tick >&4; sleep 1; done
+EOC
+chmod +x "$rootfs/bin/ct"
+if [ "$mode" = first ]; then
+	tar -C "$rootfs" -cf /tmp/rootfs.tar .
+	P import /tmp/rootfs.tar localhost/ct > /dev/null
+	check "podman import of the busybox image" test $? = 0
+else
+	P load -i "$M/image.tar" > /dev/null
+	check "podman load of the first boot's image" test $? = 0
+fi
+took "setting up podman"
+
+# run NAME [podman run options] -- [ct args]: start an inner-overlay container
+run() {
+	local name=$1; shift
+	local opts=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+	shift
+	P run -d --name "$name" --privileged --network none -v "$ext4:/data" "${opts[@]}" \
+		"${image:-localhost/ct}" /bin/ct "$@" > /dev/null || return 1
+	for _ in $(seq 50); do grep -q ' /o ' "/proc/$(cpid "$name")/mountinfo" 2>/dev/null && return 0; sleep 0.2; done
+	return 1
+}
+ticks() { grep -c tick "/proc/$(cpid "$1")/root/o/c"; }
+layers='upper 0 ok /t/u
+work 0 ok /t/w
+lower 1 ok /t/l1
+lower 2 ok /data/l'
+# after_restore WHAT NAME [extra layer line]
+after_restore() {
+	local what=$1 name=$2 extra=${3:-} pid t want=$layers
+	[ -n "$extra" ] && want=$want$'\n'$extra
+	pid=$(cpid "$name")
+	check "$what: the container's command runs ($pid)" test "$(cat "/proc/$pid/comm" 2>/dev/null)" = ct
+	check "$what: fd 3 reads back /o/a (a tmpfs lower's file)" test "$(cat "/proc/$pid/fd/3")" = one
+	check "$what: fd 5 reads back /o/b (the ext4 lower's file)" test "$(cat "/proc/$pid/fd/5")" = two
+	t=$(ticks "$name")
+	sleep 3
+	check "$what: it appends through fd 4 again ($t ticks, then more)" test "$(ticks "$name")" -gt "$t"
+	check "$what: ovl-layers resolves every layer to the container's own path" \
+		test "$(cli -N "$pid" -n -r -o KIND,INDEX,STATUS,PATH /o)" = "$want"
+	check "$what: its mount options name no path of the container (the plugin's fds)" \
+		grep -qE ' /o .*lowerdir[+]?=/proc/self/fd/[0-9]+' "/proc/$pid/mountinfo"
+}
+# unchanged HASHES DIR FILE...: each FILE of DIR has the sha256sum line it
+# had in HASHES (and there is at least one)
+unchanged() {
+	local stale=$1 dir=$2 f
+	shift 2
+	[ $# -gt 0 ] || return 1
+	for f; do grep -qxF "$(cd "$dir" && sha256sum "$f")" <<< "$stale" || return 1; done
+}
+# checkpoint WHAT NAME [options]: podman container checkpoint, with checks
+# on CRIU's dump log
+checkpoint() {
+	local what=$1 name=$2; shift 2
+	local ud
+	ud=$(userdata "$name")
+	rm -f /tmp/dump.log
+	P container checkpoint "$@" "$name" > /tmp/ck.log 2>&1
+	check "$what: podman container checkpoint $*" test $? = 0 || log < /tmp/ck.log
+	cp "$ud/dump.log" /tmp/dump.log 2>/dev/null
+}
+restore() {
+	local what=$1 name=$2; shift 2
+	local ud
+	ud=$(userdata "$name")
+	rm -f /tmp/restore.log
+	P container restore "$@" "$name" > /tmp/rs.log 2>&1
+	local rc=$?
+	cp "$ud/restore.log" /tmp/restore.log 2>/dev/null
+	return $rc
+}
+
+if [ "$mode" = first ]; then
+# --- 1. crun ---
+runtime=crun
+P run -d --name crun1 --network none localhost/ct /bin/sleep 100000 > /dev/null
+check "crun: a container runs" test -n "$(cpid crun1)"
+check "crun: Debian's crun is built without CRIU (no +CRIU in crun --version)" bash -c "! crun --version | grep -q '+CRIU'"
+P container checkpoint crun1 > /tmp/ck.log 2>&1
+rc=$?
+log < /tmp/ck.log
+check "crun: podman container checkpoint fails" test "$rc" != 0
+check "crun: podman says the runtime does not support checkpoint/restore" \
+	grep -q 'configured runtime does not support checkpoint/restore' /tmp/ck.log
+P rm -f -t 0 crun1 > /dev/null
+runtime=runc
+took "crun"
+
+# --- 2. runc, a plain container ---
+P run -d --name plain --network none localhost/ct /bin/sleep 100000 > /dev/null
+checkpoint "plain" plain
+restore "plain" plain
+check "plain: podman container restore" test $? = 0
+check "plain: its process runs again" test "$(cat "/proc/$(cpid plain)/comm" 2>/dev/null)" = sleep
+P rm -f -t 0 plain > /dev/null
+took "the plain container"
+
+# --- 3. no plugin ---
+run noplug -- || ko "noplug: the container did not start"
+checkpoint "no plugin" noplug
+restore "no plugin" noplug
+check "no plugin: podman container restore fails" test $? != 0
+log < /tmp/rs.log
+check "no plugin: CRIU cannot mount the overlay" grep -qE \
+	'Error \(criu/mount.c:[0-9]+\): mnt: Unable to mount ovl /tmp/.criu.mntns.*: No such file or directory' /tmp/restore.log
+grep -E 'Error' /tmp/restore.log | head -n 4 | log
+dmesg | grep -E 'overlayfs: failed to resolve' | tail -n 1 > /tmp/dmesg
+check "no plugin: the kernel could not find the container's /t/l1" grep -q "failed to resolve '/t/l1': -2" /tmp/dmesg
+log < /tmp/dmesg
+P rm -f -t 0 noplug > /dev/null
+took "the container without the plugin"
+
+# --- 4. runc's CRIU configuration file names the plugin's folder ---
+echo "libdir $pk/usr/lib/criu" > /tmp/runc-criu.conf
+cycles=3
+run keep --annotation org.criu.config=/tmp/runc-criu.conf -- || { ko "keep: the container did not start"; cycles=0; }
+for n in $(seq "$cycles"); do
+	what="--keep $n"
+	ud=$(userdata keep)
+	stale=
+	[ "$n" -gt 1 ] && stale=$(cd "$ud/checkpoint" && sha256sum mountpoints-*.img)
+	checkpoint "$what" keep --keep
+	check "$what: CRIU loaded the plugin from runc's configuration file" grep -q "Plugin \"ovl_layers\"" /tmp/dump.log
+	check "$what: the plugin described /o from the xattr" \
+		grep -qE 'ovl_layers: overlay /o \(mount [0-9]+\): 4 layers described from trusted.overlay.layers' /tmp/dump.log
+	check "$what: no Error line in the dump log" bash -c "! grep -q 'Error' /tmp/dump.log"
+	grep -E 'Error|ovl_layers: (overlay .* described|mountpoints-)' /tmp/dump.log | log
+	if [ "$n" -gt 1 ]; then
+		check "$what: the earlier dump's mount namespace image is left alone" \
+			grep -q 'not this dump.s (an earlier dump.s in a reused folder): left alone' /tmp/dump.log
+		# the images the plugin left alone, byte for byte as before the dump
+		left=$(grep -o 'mountpoints-[0-9]*\.img: not this dump' /tmp/dump.log | cut -d: -f1)
+		# shellcheck disable=SC2086
+		check "$what: and not rewritten ($(echo $left))" unchanged "$stale" "$ud/checkpoint" $left
+	fi
+	restore "$what" keep --keep
+	check "$what: podman container restore --keep" test $? = 0
+	after_restore "$what" keep
+done
+P rm -f -t 0 keep > /dev/null
+took "three --keep cycles"
+
+# --- 5. the plugin in criu's own folder (the package's place) ---
+mkdir -p /tmp/criudir && cp -a /usr/lib/criu/. /tmp/criudir/ && cp "$pk/usr/lib/criu/ovl_layers_plugin.so" /tmp/criudir/
+mount --bind /tmp/criudir /usr/lib/criu
+cp -a "$rootfs" /tmp/rootfs-dir
+# (with --rootfs, podman's first argument is the root folder, not an image)
+cycles=3
+image=/tmp/rootfs-dir run rootdir --rootfs -- rootlow || { ko "rootdir: the container did not start"; cycles=0; }
+for n in $(seq "$cycles"); do
+	what="--rootfs $n"
+	checkpoint "$what" rootdir
+	check "$what: CRIU loaded the plugin from /usr/lib/criu" grep -q "Plugin \"ovl_layers\"" /tmp/dump.log
+	check "$what: the plugin described /o, /rootlow on the root mount" \
+		grep -qE 'ovl_layers: overlay /o: lower layer 3 at /rootlow \(mount [0-9]+ /, ok\)' /tmp/dump.log
+	check "$what: no Error line in the dump log" bash -c "! grep -q 'Error' /tmp/dump.log"
+	restore "$what" rootdir
+	check "$what: podman container restore" test $? = 0
+	after_restore "$what" rootdir "lower 3 ok /rootlow"
+done
+P rm -f -t 0 rootdir > /dev/null
+took "three cycles, the plugin in /usr/lib/criu"
+
+# --- 6. the limit: a layer on podman's overlay root ---
+run fid -- rootlow || ko "fid: the container did not start"
+check "overlay root: the layer on podman's root overlay resolves before any checkpoint" \
+	test "$(cli -N "$(cpid fid)" -n -r -o STATUS,PATH /o | tail -n 1)" = "ok /rootlow"
+checkpoint "overlay root 1" fid
+restore "overlay root 1" fid
+check "overlay root 1: podman container restore (the layer found by its path, checked by its fid)" test $? = 0
+check "overlay root 1: /o reads back the root's layer" test "$(cat "/proc/$(cpid fid)/root/o/r")" = rootlow
+checkpoint "overlay root 2" fid --keep
+check "overlay root 2: the plugin says the layer on the overlay root cannot be found again" grep -qE \
+	'Error \(ovl_layers\): overlay /o \(mount [0-9]+\) cannot be described: its lower layer 3 is no-handle' /tmp/dump.log
+grep 'Error' /tmp/dump.log | log
+P rm -f -t 0 fid > /dev/null
+took "the overlay-root limit"
+
+# --- 7. migration, out ---
+run mig -- || ko "mig: the container did not start"
+P save -o "$M/image.tar" localhost/ct > /dev/null
+check "migration: podman save of the image" test -s "$M/image.tar"
+echo "$(ticks mig)" > "$M/ticks"
+checkpoint "migration" mig --export "$M/mig.tar.gz"
+check "migration: the export holds the plugin's file for /o" \
+	bash -c "tar -tf '$M/mig.tar.gz' | grep -qE '^(\./)?checkpoint/ovl-layers-[0-9]+\.json$'"
+P rm -f -t 0 mig > /dev/null
+umount "$ext4"
+took "the export"
+else
+# --- second boot: migration, in ---
+mkdir -p /tmp/criudir && cp -a /usr/lib/criu/. /tmp/criudir/ && cp "$pk/usr/lib/criu/ovl_layers_plugin.so" /tmp/criudir/
+mount --bind /tmp/criudir /usr/lib/criu
+P container restore --import "$M/mig.tar.gz" > /tmp/rs.log 2>&1
+rc=$?
+# (the one container of this boot's store)
+cp "$(find "$S/root/overlay-containers" -name restore.log | head -n 1)" /tmp/restore.log 2>/dev/null
+log < /tmp/rs.log
+check "migration: podman container restore --import on a second boot" test "$rc" = 0
+grep -E 'Error|ovl_layers: overlay /o' /tmp/restore.log | log
+check "migration: the plugin placed the ext4 layer by its file handle" \
+	grep -qE 'ovl_layers: overlay /o \(mount [0-9]+\) mounted at .* from 4 layers \(1 checked by file handle\)' /tmp/restore.log
+after_restore "migration" mig
+check "migration: the ticks go on from the first boot's" test "$(ticks mig)" -gt "$(cat "$M/ticks")"
+checkpoint "migration, then" mig
+restore "migration, then" mig
+check "migration, then: podman container restore" test $? = 0
+after_restore "migration, then" mig
+P rm -f -t 0 mig > /dev/null
+took "the import and one more cycle"
+fi
+finish
