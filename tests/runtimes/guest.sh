@@ -19,7 +19,12 @@
 #      --keep, the folder reused
 #   5. the plugin in criu's own folder /usr/lib/criu (where the package
 #      puts it): three cycles without --keep, the container's root a
-#      directory (--rootfs) that holds one of its layers
+#      directory (--rootfs) that holds one of its layers (the restore
+#      fails without the plugin: 3; podman keeps no CRIU log without
+#      --keep, the plugin's mount shows in the options)
+#   3b, 5b. LXC 5.0.2 (lxc-checkpoint): the failure without the plugin;
+#      one cycle with it; the second checkpoint fails as LXC 5.0.2 does
+#      for every restored container (the freezer, lxc/lxc#4643)
 #   6. the limit: a layer on a root that podman mounted as an overlay
 #      (no nfs_export) restores once; the next dump cannot describe it
 #   7. migration, out: checkpoint --export, the image saved, the ext4
@@ -45,10 +50,12 @@ finish() {
 T0=$(date +%s)
 took() { echo "$1 took $(( $(date +%s) - T0 )) s" | log; T0=$(date +%s); }
 
-# --- the guest: cgroup2, lo, podman's store on tmpfs ---
+# --- the guest: cgroup2, securityfs, lo, podman's store on tmpfs ---
 ip link set lo up
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 for c in $(cat /sys/fs/cgroup/cgroup.controllers); do echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control; done
+# securityfs: criu checks AppArmor there (LXC's restore names a profile)
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 S=/tmp/podman
 mkdir -p "$S"
 P() {
@@ -127,22 +134,21 @@ run() {
 	for _ in $(seq 50); do grep -q ' /o ' "/proc/$(cpid "$name")/mountinfo" 2>/dev/null && return 0; sleep 0.2; done
 	return 1
 }
-ticks() { grep -c tick "/proc/$(cpid "$1")/root/o/c"; }
+ticks() { grep -c tick "/proc/$1/root/o/c"; }
 layers='upper 0 ok /t/u
 work 0 ok /t/w
 lower 1 ok /t/l1
 lower 2 ok /data/l'
-# after_restore WHAT NAME [extra layer line]
+# after_restore WHAT PID [extra layer line]: PID is the container's command
 after_restore() {
-	local what=$1 name=$2 extra=${3:-} pid t want=$layers
+	local what=$1 pid=$2 extra=${3:-} t want=$layers
 	[ -n "$extra" ] && want=$want$'\n'$extra
-	pid=$(cpid "$name")
 	check "$what: the container's command runs ($pid)" test "$(cat "/proc/$pid/comm" 2>/dev/null)" = ct
 	check "$what: fd 3 reads back /o/a (a tmpfs lower's file)" test "$(cat "/proc/$pid/fd/3")" = one
 	check "$what: fd 5 reads back /o/b (the ext4 lower's file)" test "$(cat "/proc/$pid/fd/5")" = two
-	t=$(ticks "$name")
+	t=$(ticks "$pid")
 	sleep 3
-	check "$what: it appends through fd 4 again ($t ticks, then more)" test "$(ticks "$name")" -gt "$t"
+	check "$what: it appends through fd 4 again ($t ticks, then more)" test "$(ticks "$pid")" -gt "$t"
 	check "$what: ovl-layers resolves every layer to the container's own path" \
 		test "$(cli -N "$pid" -n -r -o KIND,INDEX,STATUS,PATH /o)" = "$want"
 	check "$what: its mount options name no path of the container (the plugin's fds)" \
@@ -177,6 +183,37 @@ restore() {
 	cp "$ud/restore.log" /tmp/restore.log 2>/dev/null
 	return $rc
 }
+
+
+# LXC 5.0.2: a container from a directory rootfs (the same busybox and
+# /bin/ct), the ext4 layer bound in at /data, lxcpath on tmpfs
+LP=/tmp/lxc
+lxc_new() {
+	local n=$1
+	mkdir -p "$LP/$n/rootfs"
+	cp -a "$rootfs/." "$LP/$n/rootfs/"
+	cat > "$LP/$n/config" <<-EOC
+	lxc.uts.name = $n
+	lxc.rootfs.path = dir:$LP/$n/rootfs
+	lxc.net.0.type = empty
+	lxc.tty.max = 0
+	lxc.console.path = none
+	lxc.apparmor.profile = unconfined
+	lxc.apparmor.allow_incomplete = 1
+	lxc.mount.auto = proc:rw sys:rw cgroup:rw
+	lxc.mount.entry = $ext4 data none bind 0 0
+	lxc.init.cmd = /bin/ct
+	EOC
+	lxc-start -n "$n" -P "$LP" -d -o "$LP/$n.log" -l WARN < /dev/null > /dev/null 2>&1 || return 1
+	for _ in $(seq 50); do grep -q ' /o ' "/proc/$(lpid "$n")/mountinfo" 2>/dev/null && return 0; sleep 0.2; done
+	return 1
+}
+lpid() { lxc-info -n "$1" -P "$LP" -p -H 2>/dev/null; }
+# lxc_checkpoint NAME DIR: dump and stop; lxc_restore NAME DIR (its
+# daemon keeps inherited fds open: never into a pipe); -v: criu -v4, so
+# that the plugin's lines are in its logs
+lxc_checkpoint() { rm -rf "$2"; mkdir -p "$2"; timeout 300 lxc-checkpoint -v -s -D "$2" -n "$1" -P "$LP" < /dev/null > "$LP/ck.out" 2>&1; }
+lxc_restore() { timeout 300 lxc-checkpoint -v -r -D "$2" -n "$1" -P "$LP" < /dev/null > "$LP/rs.out" 2>&1; }
 
 if [ "$mode" = first ]; then
 # --- 1. crun ---
@@ -218,6 +255,18 @@ log < /tmp/dmesg
 P rm -f -t 0 noplug > /dev/null
 took "the container without the plugin"
 
+# --- 3b. LXC, no plugin ---
+lxc_new lnoplug || ko "lxc, no plugin: the container did not start"
+lxc_checkpoint lnoplug /tmp/lxc-img0
+check "lxc, no plugin: lxc-checkpoint -s" test $? = 0
+lxc_restore lnoplug /tmp/lxc-img0
+check "lxc, no plugin: lxc-checkpoint -r fails" test $? != 0
+check "lxc, no plugin: CRIU cannot mount the overlay" grep -qE \
+	'Error \(criu/mount.c:[0-9]+\): mnt: Unable to mount ovl .*: No such file or directory' /tmp/lxc-img0/restore.log
+grep -E 'Error' /tmp/lxc-img0/restore.log | head -n 3 | log
+lxc-stop -k -n lnoplug -P "$LP" > /dev/null 2>&1
+took "LXC without the plugin"
+
 # --- 4. runc's CRIU configuration file names the plugin's folder ---
 echo "libdir $pk/usr/lib/criu" > /tmp/runc-criu.conf
 cycles=3
@@ -243,7 +292,7 @@ for n in $(seq "$cycles"); do
 	fi
 	restore "$what" keep --keep
 	check "$what: podman container restore --keep" test $? = 0
-	after_restore "$what" keep
+	after_restore "$what" "$(cpid keep)"
 done
 P rm -f -t 0 keep > /dev/null
 took "three --keep cycles"
@@ -257,17 +306,37 @@ cycles=3
 image=/tmp/rootfs-dir run rootdir --rootfs -- rootlow || { ko "rootdir: the container did not start"; cycles=0; }
 for n in $(seq "$cycles"); do
 	what="--rootfs $n"
+	# (without --keep podman deletes CRIU's logs: the restore that works,
+	# and the mount the plugin made, are what show it)
 	checkpoint "$what" rootdir
-	check "$what: CRIU loaded the plugin from /usr/lib/criu" grep -q "Plugin \"ovl_layers\"" /tmp/dump.log
-	check "$what: the plugin described /o, /rootlow on the root mount" \
-		grep -qE 'ovl_layers: overlay /o: lower layer 3 at /rootlow \(mount [0-9]+ /, ok\)' /tmp/dump.log
-	check "$what: no Error line in the dump log" bash -c "! grep -q 'Error' /tmp/dump.log"
 	restore "$what" rootdir
 	check "$what: podman container restore" test $? = 0
-	after_restore "$what" rootdir "lower 3 ok /rootlow"
+	after_restore "$what" "$(cpid rootdir)" "lower 3 ok /rootlow"
 done
 P rm -f -t 0 rootdir > /dev/null
 took "three cycles, the plugin in /usr/lib/criu"
+
+# --- 5b. LXC, the plugin in /usr/lib/criu ---
+lxc_new lplug || ko "lxc: the container did not start"
+lxc_checkpoint lplug /tmp/lxc-img1
+check "lxc 1: lxc-checkpoint -s" test $? = 0
+check "lxc 1: the plugin described /o" \
+	grep -qE 'ovl_layers: overlay /o \(mount [0-9]+\): 4 layers described from trusted.overlay.layers' /tmp/lxc-img1/dump.log
+lxc_restore lplug /tmp/lxc-img1
+check "lxc 1: lxc-checkpoint -r" test $? = 0 || { log < "$LP/rs.out"; grep Error /tmp/lxc-img1/restore.log | log; }
+after_restore "lxc 1" "$(lpid lplug)"
+# LXC 5.0.2's restore never records the cgroup2 freezer (do_restore()
+# does not call the cgroup finalize that lxc_spawn() calls): the next
+# checkpoint of any restored container fails, plugin or not
+# (lxc/lxc#4643, fixed after 7.0.0).  The known limit, asserted as it is:
+lxc_checkpoint lplug /tmp/lxc-img2
+check "lxc 2 (LXC's limit): lxc-checkpoint -s of the restored container fails" test $? != 0
+check "lxc 2 (LXC's limit): for want of the freezer, not for the overlay" \
+	grep -q 'Failed getting freezer path' "$LP/ck.out" "$LP/lplug.log"
+grep -hE 'freezer' "$LP/ck.out" "$LP/lplug.log" | head -n 3 | log
+check "lxc 2: the container still runs after the failed checkpoint" test "$(cat "/proc/$(lpid lplug)/comm" 2>/dev/null)" = ct
+lxc-stop -k -n lplug -P "$LP" > /dev/null 2>&1
+took "LXC with the plugin"
 
 # --- 6. the limit: a layer on podman's overlay root ---
 run fid -- rootlow || ko "fid: the container did not start"
@@ -288,7 +357,7 @@ took "the overlay-root limit"
 run mig -- || ko "mig: the container did not start"
 P save -o "$M/image.tar" localhost/ct > /dev/null
 check "migration: podman save of the image" test -s "$M/image.tar"
-echo "$(ticks mig)" > "$M/ticks"
+ticks "$(cpid mig)" > "$M/ticks"
 checkpoint "migration" mig --export "$M/mig.tar.gz"
 check "migration: the export holds the plugin's file for /o" \
 	bash -c "tar -tf '$M/mig.tar.gz' | grep -qE '^(\./)?checkpoint/ovl-layers-[0-9]+\.json$'"
@@ -299,7 +368,8 @@ else
 # --- second boot: migration, in ---
 mkdir -p /tmp/criudir && cp -a /usr/lib/criu/. /tmp/criudir/ && cp "$pk/usr/lib/criu/ovl_layers_plugin.so" /tmp/criudir/
 mount --bind /tmp/criudir /usr/lib/criu
-P container restore --import "$M/mig.tar.gz" > /tmp/rs.log 2>&1
+# (--keep: CRIU's restore log stays)
+P container restore --keep --import "$M/mig.tar.gz" > /tmp/rs.log 2>&1
 rc=$?
 # (the one container of this boot's store)
 cp "$(find "$S/root/overlay-containers" -name restore.log | head -n 1)" /tmp/restore.log 2>/dev/null
@@ -308,12 +378,12 @@ check "migration: podman container restore --import on a second boot" test "$rc"
 grep -E 'Error|ovl_layers: overlay /o' /tmp/restore.log | log
 check "migration: the plugin placed the ext4 layer by its file handle" \
 	grep -qE 'ovl_layers: overlay /o \(mount [0-9]+\) mounted at .* from 4 layers \(1 checked by file handle\)' /tmp/restore.log
-after_restore "migration" mig
-check "migration: the ticks go on from the first boot's" test "$(ticks mig)" -gt "$(cat "$M/ticks")"
+after_restore "migration" "$(cpid mig)"
+check "migration: the ticks go on from the first boot's" test "$(ticks "$(cpid mig)")" -gt "$(cat "$M/ticks")"
 checkpoint "migration, then" mig
 restore "migration, then" mig
 check "migration, then: podman container restore" test $? = 0
-after_restore "migration, then" mig
+after_restore "migration, then" "$(cpid mig)"
 P rm -f -t 0 mig > /dev/null
 took "the import and one more cycle"
 fi
