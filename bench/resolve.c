@@ -131,7 +131,7 @@ static double run_walk(void)
 		struct libmnt_fs *fs;
 		int found = 0;
 
-		ovl_layers_record(desc, i, &rec);
+		ovl_layers_get_record(desc, i, &rec, sizeof(rec));
 		mnt_reset_iter(it, MNT_ITER_FORWARD);
 		while (!found && mnt_table_next_fs(tb, it, &fs) == 0) {
 			dev_t dev = mnt_fs_get_devno(fs);

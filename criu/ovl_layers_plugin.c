@@ -285,8 +285,8 @@ static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
 			err = -ENOMEM;
 			goto out;
 		}
-		ovl_layers_record(l, i, &r);
-		ovl_layers_location(l, i, &loc);
+		ovl_layers_get_record(l, i, &r, sizeof(r));
+		ovl_layers_get_location(l, i, &loc, sizeof(loc));
 		err = -ENOENT;
 		if (loc.status != OVL_LAYER_OK && loc.status != OVL_LAYER_SHADOWED)
 			snprintf(buf, size, "its %s layer %u is %s in process %d's view",
@@ -962,7 +962,7 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 
 		if (!path)
 			path = "?";
-		ovl_layers_record(l, i, &r);
+		ovl_layers_get_record(l, i, &r, sizeof(r));
 		lm = check_layer(one, &r, img, ent, &what);
 		if (!lm) {
 			say(LOG_ERROR, "overlay %s (mount %d): %s layer %u (%s on mount %lld): %s",

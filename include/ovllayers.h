@@ -48,6 +48,7 @@
 #ifndef OVLLAYERS_H
 #define OVLLAYERS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -103,6 +104,30 @@ enum ovl_layers_source {
 #define OVL_LAYERS_READ_XATTR_ONLY	(1u << 0)
 #define OVL_LAYERS_READ_MOUNTINFO_ONLY	(1u << 1)
 
+/*
+ * Records that grow (LIBOVLLAYERS_1.0).  struct ovl_layer_record and
+ * struct ovl_layer_location gain fields at their end only, in later
+ * releases too.  ovl_layers_get_record() and ovl_layers_get_location()
+ * take the size of the caller's struct (sizeof(rec), from the header the
+ * caller was built with) and fill that much: a caller built against an
+ * older header gets the fields it knows, one built against a newer header
+ * gets the fields past this library's zeroed (0 and NULL mean "unknown"
+ * in every field added later).  They return the size this library fills,
+ * so "ret >= offsetof(field) + sizeof(field)" says a field is known.
+ * ovl_layers_record() and ovl_layers_location() (0.1) fill the 0.1
+ * layout, and nothing past it, for the programs built against it.
+ * Functions taking flags reject bits they do not know with -EINVAL, so a
+ * program asking for a later behaviour fails clearly on an older library.
+ * libovllayers(3), ABI.
+ */
+#ifndef OVL_LAYERS_DEPRECATED_0_1
+#define OVL_LAYERS_DEPRECATED_0_1 __attribute__((deprecated("the 0.1 layout: see ovl_layers_get_record() and ovl_layers_get_location()")))
+#endif
+#define OVL_LAYER_RECORD_SIZE_VER0	(offsetof(struct ovl_layer_record, fb_len) + \
+					 sizeof(size_t))
+#define OVL_LAYER_LOCATION_SIZE_VER0	(offsetof(struct ovl_layer_location, fd) + \
+					 sizeof(int))
+
 /* One decoded record.  Pointers stay valid until ovl_layers_free(). */
 struct ovl_layer_record {
 	unsigned int kind;		/* enum ovl_layer_kind */
@@ -153,6 +178,13 @@ struct ovl_layer_location {
 	int fd;				/* O_PATH fd (OVL_RESOLVE_FD, or a
 					   placed layer), else -1; owned by
 					   the descriptor */
+	/* since 1.0 */
+	const char *reason;		/* why the status is what it is, a
+					   static English phrase (e.g. "no
+					   mount of the layer's filesystem
+					   contains the directory its handle
+					   names"); NULL when the status says
+					   it all */
 };
 
 /* ovl_layers_resolve() flags */
@@ -181,6 +213,27 @@ pid_t ovl_view_pid(const struct ovl_view *view);
  * process's; the caller closes it. */
 int ovl_view_open_mountinfo(const struct ovl_view *view);
 
+/*
+ * The log (LIBOVLLAYERS_1.0), in the libkmod style: messages of syslog(3)
+ * priority (LOG_ERR ... LOG_DEBUG) up to the set one go to fn (NULL: a
+ * line "libovllayers[PID]: func: message" on stderr).  LOG_ERR: what the
+ * kernel said about a mount that failed (its fs_context messages, read
+ * from the fs fd; LOG_WARNING and LOG_INFO for its "w" and "i" lines);
+ * LOG_DEBUG: the resolver's choices (which mount was tried for each
+ * layer, and why it was rejected).  The default: nothing, unless the
+ * environment variable OVL_LAYERS_DEBUG is set ("all", "debug" or 1:
+ * LOG_DEBUG; "info", "err", or a number 0-7), then stderr.  A view logs
+ * its reads and resolutions; a descriptor logs its mounts, through the
+ * log of the view it was read or resolved in unless ovl_layers_set_log()
+ * gave it its own.  Set a view's log before sharing it between threads.
+ * flags: 0 (-EINVAL otherwise, also for a priority outside -1 to 7; -1
+ * logs nothing).
+ */
+typedef void (*ovl_log_fn)(void *data, int priority, const char *func,
+			   const char *format, va_list args);
+int ovl_view_set_log(struct ovl_view *view, int priority, ovl_log_fn fn,
+		     void *data, unsigned int flags);
+
 /* Read the descriptor of the overlay that contains path in view (any path
  * inside it).  In the caller's own view path is looked up as open(2)
  * would; in another process's view beneath its root (RESOLVE_IN_ROOT |
@@ -194,6 +247,13 @@ int ovl_layers_read_view(struct ovl_view *view, const char *path,
 int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
 			  unsigned int flags, struct ovl_layers **out,
 			  const char **reason);
+/* The same by its unique mount ID (LIBOVLLAYERS_1.0): statx(2)
+ * STATX_MNT_ID_UNIQUE, statmount(2) and listmount(2)'s mnt_id, Linux 6.8+;
+ * never reused, unlike a mountinfo ID.  -ENOENT when no overlay of the
+ * view has it, -EOPNOTSUPP on a kernel without unique IDs. */
+int ovl_layers_read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
+				 unsigned int flags, struct ovl_layers **out,
+				 const char **reason);
 
 /* Read the descriptor of the overlay that contains path (any path inside
  * it; the mount root is found).  pid 0: the caller's view; otherwise path
@@ -239,6 +299,10 @@ int ovl_layers_load(const void *buf, size_t len, struct ovl_layers **out,
  * into *json, NUL-terminated; free() it.  -EINVAL for an origin. */
 int ovl_layers_save_record(const struct ovl_layers *layers, char **json);
 
+/* The log of a descriptor's mounts, as ovl_view_set_log() for a view. */
+int ovl_layers_set_log(struct ovl_layers *layers, int priority,
+		       ovl_log_fn fn, void *data, unsigned int flags);
+
 /* Encode back, byte-identical to what was decoded or read (the origin
  * form for an origin descriptor).  Returns the length; with size 0 only
  * the length; -ERANGE when size is too small. */
@@ -253,8 +317,14 @@ int ovl_layers_source(const struct ovl_layers *layers);
  * shows them, for a descriptor read from an overlay; NULL otherwise. */
 const char *ovl_layers_options(const struct ovl_layers *layers);
 unsigned int ovl_layers_count(const struct ovl_layers *layers);
+/* Record i, size bytes of it (sizeof(*rec)): the size this library
+ * fills on success (see "Records that grow"), -EINVAL for a bad argument
+ * or a size below OVL_LAYER_RECORD_SIZE_VER0 or above 4096. */
+int ovl_layers_get_record(const struct ovl_layers *layers, unsigned int i,
+			  struct ovl_layer_record *rec, size_t size);
+/* The 0.1 layout only: use ovl_layers_get_record(). */
 int ovl_layers_record(const struct ovl_layers *layers, unsigned int i,
-		      struct ovl_layer_record *rec);
+		      struct ovl_layer_record *rec) OVL_LAYERS_DEPRECATED_0_1;
 
 /* Resolve every record to a mount and a path in the view of pid (0: the
  * caller's).  Per-layer outcomes are statuses, not errors: returns 0 when
@@ -266,8 +336,12 @@ int ovl_layers_resolve(struct ovl_layers *layers, pid_t pid,
 /* The same in view: pid 0 or pid are ovl_view_open(pid) of it. */
 int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 			    unsigned int flags, unsigned int *unresolved);
+/* Where record i is now, as ovl_layers_get_record() fills a record. */
+int ovl_layers_get_location(const struct ovl_layers *layers, unsigned int i,
+			    struct ovl_layer_location *loc, size_t size);
+/* The 0.1 layout only: use ovl_layers_get_location(). */
 int ovl_layers_location(const struct ovl_layers *layers, unsigned int i,
-			struct ovl_layer_location *loc);
+			struct ovl_layer_location *loc) OVL_LAYERS_DEPRECATED_0_1;
 
 /* Set where record i is now, for a restorer that re-created or re-mounted
  * the layer filesystems itself and knows where each layer went (CRIU's

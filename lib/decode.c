@@ -418,33 +418,76 @@ unsigned int ovl_layers_count(const struct ovl_layers *layers)
 	return layers ? layers->count : 0;
 }
 
+/*
+ * Copy a record that may grow, as the kernel copies an extensible struct
+ * (copy_struct_to_user()): the caller's size of it, the fields this
+ * library does not know zeroed.  Returns the size this library fills.
+ */
+#define OVL_STRUCT_SIZE_MAX	4096
+
+static int copy_out(void *dst, size_t usize, const void *src, size_t ksize,
+		    size_t min)
+{
+	if (usize < min || usize > OVL_STRUCT_SIZE_MAX)
+		return -EINVAL;
+	memcpy(dst, src, usize < ksize ? usize : ksize);
+	if (usize > ksize)
+		memset((unsigned char *)dst + ksize, 0, usize - ksize);
+	return (int)ksize;
+}
+
+OVL_EXPORT
+int ovl_layers_get_record(const struct ovl_layers *layers, unsigned int i,
+			  struct ovl_layer_record *rec, size_t size)
+{
+	if (!layers || !rec || i >= layers->count)
+		return -EINVAL;
+	return copy_out(rec, size, &layers->recs[i], sizeof(*rec),
+			OVL_LAYER_RECORD_SIZE_VER0);
+}
+
+OVL_EXPORT
+int ovl_layers_get_location(const struct ovl_layers *layers, unsigned int i,
+			    struct ovl_layer_location *loc, size_t size)
+{
+	struct ovl_layer_location out;
+	const struct ovl_loc *l;
+
+	if (!layers || !loc || i >= layers->count)
+		return -EINVAL;
+	l = &layers->locs[i];
+	memset(&out, 0, sizeof(out));
+	out.status = l->status;
+	out.mnt_id = l->mnt_id;
+	out.mnt_id_unique = l->mnt_id_unique;
+	out.mount_point = l->mount_point;
+	out.root = l->root;
+	out.path = l->path;
+	out.fd = l->fd;
+	out.reason = l->reason;
+	return copy_out(loc, size, &out, sizeof(out),
+			OVL_LAYER_LOCATION_SIZE_VER0);
+}
+
+/* The 0.1 calls: the 0.1 layout, not a byte past it. */
 OVL_EXPORT
 int ovl_layers_record(const struct ovl_layers *layers, unsigned int i,
 		      struct ovl_layer_record *rec)
 {
-	if (!layers || !rec || i >= layers->count)
-		return -EINVAL;
-	*rec = layers->recs[i];
-	return 0;
+	int n = ovl_layers_get_record(layers, i, rec,
+				      OVL_LAYER_RECORD_SIZE_VER0);
+
+	return n < 0 ? n : 0;
 }
 
 OVL_EXPORT
 int ovl_layers_location(const struct ovl_layers *layers, unsigned int i,
 			struct ovl_layer_location *loc)
 {
-	const struct ovl_loc *l;
+	int n = ovl_layers_get_location(layers, i, loc,
+					OVL_LAYER_LOCATION_SIZE_VER0);
 
-	if (!layers || !loc || i >= layers->count)
-		return -EINVAL;
-	l = &layers->locs[i];
-	loc->status = l->status;
-	loc->mnt_id = l->mnt_id;
-	loc->mnt_id_unique = l->mnt_id_unique;
-	loc->mount_point = l->mount_point;
-	loc->root = l->root;
-	loc->path = l->path;
-	loc->fd = l->fd;
-	return 0;
+	return n < 0 ? n : 0;
 }
 
 OVL_EXPORT

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <syslog.h>
 
 #include "ovllayers.h"
 
@@ -47,8 +48,20 @@ struct ovl_loc {
 	char *root;
 	char *path;
 	int fd;
+	const char *reason;	/* static, or NULL */
 	dev_t dev;		/* the identity of the directory found, */
 	ino_t ino;		/* checked again before it is mounted */
+};
+
+/*
+ * log.c: where messages go.  Zeroed (a calloc'd object): not set yet, and
+ * the environment (OVL_LAYERS_DEBUG) decides at the first message.
+ */
+struct ovl_log {
+	bool set;		/* priority, fn and data are decided */
+	int priority;		/* -1: nothing */
+	ovl_log_fn fn;		/* NULL: stderr */
+	void *data;
 };
 
 struct ovl_layers {
@@ -65,6 +78,7 @@ struct ovl_layers {
 					   mount options, record by record
 					   (NULL where unknown), to verify a
 					   FID record by */
+	struct ovl_log log;		/* its mounts'; unset: its view's */
 };
 
 /* decode.c */
@@ -103,6 +117,7 @@ struct ovl_view {
 	int pidfd;		/* -1 for the caller */
 	int procfd;		/* its /proc/<pid> directory */
 	int rootfd;		/* its root directory, O_PATH */
+	struct ovl_log log;
 };
 
 struct ovl_mounts {
@@ -202,6 +217,22 @@ static inline bool ovl_uuid_is_null(const unsigned char *u)
  * its own ioctl.  1 known, 0 unknown (the kernel or the filesystem cannot
  * say: uuid is then zeroed, the spec's "no uuid"), or -errno. */
 int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16]);
+
+/* log.c.  ovl_log_on() is cheap: test it before building a message. */
+bool ovl_log_on(const struct ovl_log *lg, int priority);
+void ovl_log(const struct ovl_log *lg, int priority, const char *func,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The log a descriptor's operations use: its own, else its view's, else
+ * the environment's. */
+const struct ovl_log *ovl_layers_log(const struct ovl_layers *l);
+#define ovl_dbg(lg, ...) do {						\
+		if (ovl_log_on(lg, LOG_DEBUG))				\
+			ovl_log(lg, LOG_DEBUG, __func__, __VA_ARGS__);	\
+	} while (0)
+#define ovl_err(lg, ...) do {						\
+		if (ovl_log_on(lg, LOG_ERR))				\
+			ovl_log(lg, LOG_ERR, __func__, __VA_ARGS__);	\
+	} while (0)
 
 /* load.c, record.c */
 struct ovl_load_error {

@@ -257,6 +257,33 @@ static int apply_options(int fsfd, const char *options)
 	return err;
 }
 
+/*
+ * What the kernel said about the mount it refused: its fs_context log,
+ * read from the fs fd ("e ", "w ", "i " lines, then ENODATA), into the
+ * descriptor's log.  Read only when someone listens: the kernel drops the
+ * messages with the fd.
+ */
+static void kernel_messages(const struct ovl_layers *l, int fsfd)
+{
+	const struct ovl_log *lg = ovl_layers_log(l);
+	char msg[1024];
+	ssize_t n;
+
+	if (fsfd < 0 || !ovl_log_on(lg, LOG_ERR))
+		return;
+	while ((n = read(fsfd, msg, sizeof(msg) - 1)) > 0) {
+		int prio = LOG_ERR;
+
+		msg[n] = '\0';
+		if (n > 2 && msg[1] == ' ')
+			prio = msg[0] == 'w' ? LOG_WARNING :
+			       msg[0] == 'i' ? LOG_INFO : LOG_ERR;
+		if (ovl_log_on(lg, prio))
+			ovl_log(lg, prio, "ovl_layers_fsmount", "kernel: %s",
+				n > 2 && msg[1] == ' ' ? msg + 2 : msg);
+	}
+}
+
 #define OVL_MOUNT_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | \
 			 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC | \
 			 MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME | \
@@ -291,6 +318,10 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 		}
 		fd = layer_fd(layers, i, &owned[i]);
 		if (fd < 0) {
+			ovl_err(ovl_layers_log(layers), "layer %u: %s", i,
+				fd == -ESTALE ? "its path leads to another directory now" :
+				fd == -ENOENT ? "not resolved: no fd and no path" :
+				strerror(-fd));
 			err = fd;
 			break;
 		}
@@ -311,6 +342,10 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 				owned[i] >= 0 ? owned[i] : layers->locs[i].fd,
 				&by_fd);
 		if (err) {
+			ovl_err(ovl_layers_log(layers), "layer %u (%s): %s", i,
+				layer_key(layers->recs[i].kind),
+				strerror(-err));
+			kernel_messages(layers, fsfd);
 			if (failed)
 				*failed = i;
 			goto out;
@@ -319,10 +354,14 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 	err = apply_options(fsfd, options);
 	if (!err && fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
 		err = -errno;
-	if (err)
+	if (err) {
+		kernel_messages(layers, fsfd);
 		goto out;
+	}
 	mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC, attr);
 	err = mntfd < 0 ? -errno : mntfd;
+	if (mntfd < 0)
+		kernel_messages(layers, fsfd);
 out:
 	if (fsfd >= 0)
 		close(fsfd);

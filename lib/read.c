@@ -59,8 +59,10 @@ static bool may_read(bool userxattr)
 			     st.st_ino == OVL_PROC_USER_INIT_INO);
 }
 
+/* want: its unique mount ID, when the caller named it by that (else 0) */
 static int open_overlay_root(const struct ovl_view *v,
-			     const struct ovl_mounts *m, struct libmnt_fs *fs)
+			     const struct ovl_mounts *m, struct libmnt_fs *fs,
+			     uint64_t want)
 {
 	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
 	dev_t dev = mnt_fs_get_devno(fs);
@@ -86,7 +88,8 @@ static int open_overlay_root(const struct ovl_view *v,
 			continue;
 		}
 		if (!ovl_ident(fd, &id) && id.mnt_id == mnt_fs_get_id(cand) &&
-		    id.mount_root) {
+		    id.mount_root &&
+		    (!want || ovl_unique_mount_id(fd) == want)) {
 			mnt_free_iter(it);
 			return fd;
 		}
@@ -139,7 +142,7 @@ static int check_flags(unsigned int flags, const char **why)
 
 /* The descriptor of the overlay mount fs of the view's table m. */
 static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
-		      struct libmnt_fs *fs, unsigned int flags,
+		      struct libmnt_fs *fs, uint64_t want, unsigned int flags,
 		      struct ovl_layers **out, const char **why)
 {
 	struct ovl_layers *l = NULL;
@@ -170,7 +173,7 @@ static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
 
 	err = -ENODATA;
 	if (!(flags & OVL_LAYERS_READ_MOUNTINFO_ONLY)) {
-		root = open_overlay_root(v, m, fs);
+		root = open_overlay_root(v, m, fs, want);
 		err = root < 0 ? root :
 		      read_xattr(root, userxattr ? OVL_LAYERS_XATTR_USER :
 				 OVL_LAYERS_XATTR, &val, &len);
@@ -212,6 +215,12 @@ static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
 	if (!err) {
 		l->mount_options = other;
 		other = NULL;
+		/* its mounts log where its view's reads do */
+		if (v->log.set)
+			l->log = v->log;
+		ovl_dbg(&v->log, "overlay %d (%s): %u records from %s",
+			mnt_fs_get_id(fs), mnt_fs_get_target(fs), l->count,
+			ovl_layers_source_name(l->source));
 		*out = l;
 		*why = NULL;
 	}
@@ -248,7 +257,7 @@ static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 	}
 	fs = ovl_mounts_find_id(&m, id.mnt_id);
 	if (fs) {
-		err = read_mount(v, &m, fs, flags, out, why);
+		err = read_mount(v, &m, fs, 0, flags, out, why);
 	} else if (!fstatfs(fd, &sfs) && sfs.f_type != OVERLAYFS_MAGIC) {
 		*why = "not on an overlay";
 		err = -EMEDIUMTYPE;
@@ -318,11 +327,81 @@ int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
 				  "cannot read mountinfo", reason);
 	fs = ovl_mounts_find_id(&m, mnt_id);
 	if (fs) {
-		err = read_mount(view, &m, fs, flags, out, &why);
+		err = read_mount(view, &m, fs, 0, flags, out, &why);
 	} else {
 		err = -ENOENT;
 		why = "no mount with that ID in this view";
 	}
+	ovl_mounts_free(&m);
+	return reason_out(err, why, reason);
+}
+
+/*
+ * The overlay whose unique mount ID (statx STATX_MNT_ID_UNIQUE, statmount
+ * and listmount's, Linux 6.8+) is mnt_id: each overlay of the view's table
+ * is opened as read_mount() opens it, and the one whose root has that ID
+ * is read.  Unique IDs are never reused, so unlike a mountinfo ID this one
+ * cannot name another mount later.
+ */
+OVL_EXPORT
+int ovl_layers_read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
+				 unsigned int flags, struct ovl_layers **out,
+				 const char **reason)
+{
+	struct libmnt_iter *it = NULL;
+	const char *why = NULL;
+	struct ovl_mounts m;
+	struct libmnt_fs *fs;
+	bool any = false, covered = false;
+	int err;
+
+	if (!view || !out || !mnt_id)
+		return reason_out(-EINVAL, "bad argument", reason);
+	err = check_flags(flags, &why);
+	if (err)
+		return reason_out(err, why, reason);
+	err = ovl_view_mounts(view, &m);
+	if (err)
+		return reason_out(err, err == -ESRCH ? "no such process" :
+				  "cannot read mountinfo", reason);
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	err = it ? -ENOENT : -ENOMEM;
+	why = "no overlay with that unique mount ID in this view";
+	while (it && err == -ENOENT && mnt_table_next_fs(m.tb, it, &fs) == 0) {
+		const char *root = mnt_fs_get_root(fs);
+		int fd;
+
+		if (!mnt_fs_match_fstype(fs, "overlay") || !root ||
+		    strcmp(root, "/"))
+			continue;
+		fd = open_overlay_root(view, &m, fs, 0);
+		if (fd < 0) {
+			if (ovl_fatal_errno(-fd))
+				err = fd;
+			covered |= fd == -ENOENT;
+			ovl_dbg(&view->log, "overlay %d (%s): its root cannot be opened: %s",
+				mnt_fs_get_id(fs), mnt_fs_get_target(fs),
+				fd == -ENOENT ? "covered by another mount" : strerror(-fd));
+			continue;
+		}
+		any = true;
+		if (ovl_unique_mount_id(fd) == mnt_id) {
+			ovl_dbg(&view->log, "unique mount ID %llu is overlay %d (%s)",
+				(unsigned long long)mnt_id, mnt_fs_get_id(fs),
+				mnt_fs_get_target(fs));
+			err = read_mount(view, &m, fs, mnt_id, flags, out, &why);
+		}
+		close(fd);
+	}
+	if (err == -ENOENT && any && !ovl_unique_mount_id(view->rootfd)) {
+		err = -EOPNOTSUPP;
+		why = "the kernel has no unique mount IDs (Linux 6.8+)";
+	} else if (err == -ENOENT && covered) {
+		why = "no overlay of this view that can be reached has that "
+		      "unique mount ID (one covered by another mount cannot "
+		      "be read)";
+	}
+	mnt_free_iter(it);
 	ovl_mounts_free(&m);
 	return reason_out(err, why, reason);
 }

@@ -259,8 +259,8 @@ static void add_lines(struct ctl *ctl, struct libscols_table *tb,
 
 		if (!ln)
 			err(EXIT_FAILURE, "out of memory");
-		ovl_layers_record(l, r, &rec);
-		ovl_layers_location(l, r, &loc);
+		ovl_layers_get_record(l, r, &rec, sizeof(rec));
+		ovl_layers_get_location(l, r, &loc, sizeof(loc));
 		for (size_t i = 0; i < ctl->ncols; i++) {
 			switch (ctl->cols[i]) {
 			case COL_OVERLAY:
@@ -580,8 +580,8 @@ static int upper_file_of(struct ctl *ctl, const char *file, char **shown)
 		fail(ctl, file, e, NULL);
 		goto out;
 	}
-	ovl_layers_record(l, 0, &rec);
-	ovl_layers_location(l, 0, &loc);
+	ovl_layers_get_record(l, 0, &rec, sizeof(rec));
+	ovl_layers_get_location(l, 0, &loc, sizeof(loc));
 	e = -1;
 	if (ovl_layers_count(l) == 0 || rec.kind != OVL_LAYER_UPPER) {
 		warnx("%s: the overlay has no upper layer: nothing is copied up",
@@ -1047,8 +1047,8 @@ static int cmd_mount(int argc, char **argv)
 		struct ovl_layer_record rec;
 		struct ovl_layer_location loc;
 
-		ovl_layers_record(l, failed, &rec);
-		ovl_layers_location(l, failed, &loc);
+		ovl_layers_get_record(l, failed, &rec, sizeof(rec));
+		ovl_layers_get_location(l, failed, &loc, sizeof(loc));
 		errx(EXIT_FAILURE, "%s: %s layer %u is %s: nothing mounted",
 		     argv[optind], ovl_layer_kind_name(rec.kind), rec.index,
 		     ovl_layer_status_name(loc.status));

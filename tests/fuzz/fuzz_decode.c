@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (unsigned int i = 0; i < ovl_layers_count(l); i++) {
 			struct ovl_layer_record rec;
 
-			if (ovl_layers_record(l, i, &rec) ||
+			if ((ovl_layers_get_record(l, i, &rec, sizeof(rec)) < 0) ||
 			    (const uint8_t *)rec.fb < (const uint8_t *)0 ||
 			    rec.fid_len > OVL_LAYERS_FID_MAX ||
 			    rec.fb_len != rec.fid_len + 21 ||

@@ -31,7 +31,22 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#include <syslog.h>
 #include <unistd.h>
+
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U
+#endif
+
+/* the last occurrence of needle in hay */
+static const char *strrstr_last(const char *hay, const char *needle)
+{
+	const char *last = NULL;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p++)
+		last = p;
+	return last;
+}
 
 #include "ovllayers.h"
 #include "fixture.h"
@@ -133,7 +148,7 @@ static void check_loc(struct ovl_layers *l, unsigned int i, int status,
 {
 	struct ovl_layer_location loc;
 
-	ck_assert_int_eq(ovl_layers_location(l, i, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(l, i, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_msg(loc.status == status, "layer %u: %s, want %s", i,
 		      ovl_layer_status_name(loc.status),
 		      ovl_layer_status_name(status));
@@ -204,7 +219,7 @@ START_TEST(t_fallback_ext4_data_layers_escapes)
 	check_loc(l, 0, OVL_LAYER_OK, P("e/low er"));
 	check_loc(l, 1, OVL_LAYER_OK, P("t/a:b"));
 	check_loc(l, 2, OVL_LAYER_OK, P("t/d1"));
-	ck_assert_int_eq(ovl_layers_location(l, 0, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(l, 0, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_str_eq(loc.mount_point, P("e"));
 	ck_assert_str_eq(loc.root, "/low er");
 	ovl_layers_free(l);
@@ -388,7 +403,7 @@ START_TEST(t_chrooted_process)
 	ck_assert_int_eq(ovl_layers_resolve(l, pid, 0, NULL), 0);
 	check_loc(l, 0, OVL_LAYER_OK, "/t1/u2");
 	check_loc(l, 3, OVL_LAYER_OK, "/t2/l2");
-	ck_assert_int_eq(ovl_layers_location(l, 3, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(l, 3, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_str_eq(loc.mount_point, "/t2");
 	ck_assert_str_eq(loc.root, "/l2");
 	/* and in ours */
@@ -425,7 +440,7 @@ START_TEST(t_remounted_other_device)
 	run("mount -o loop %s %s && mount -o loop %s %s", P("f.img"), P("f"),
 	    P("e.img"), P("e2"));
 	ck_assert(!stat(P("f"), &st));
-	ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_msg(makedev(rec.dev_major, rec.dev_minor) == st.st_dev,
 		      "the loop device was not reused; test setup");
 	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
@@ -464,7 +479,7 @@ START_TEST(t_bind_mount_of_subtree)
 	    P("t2"));
 	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
 	check_loc(l, 3, OVL_LAYER_OK, P("bind-l2"));
-	ck_assert_int_eq(ovl_layers_location(l, 3, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(l, 3, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_str_eq(loc.mount_point, P("bind-l2"));
 	ck_assert_str_eq(loc.root, "/");
 
@@ -488,7 +503,7 @@ START_TEST(t_overmounted_layer)
 	ck_assert_int_eq(ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, &bad), 0);
 	ck_assert_uint_eq(bad, 1);
 	check_loc(l, 2, OVL_LAYER_SHADOWED, P("t1/l1"));
-	ck_assert_int_eq(ovl_layers_location(l, 2, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(l, 2, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_int_ge(loc.fd, 0);
 	ck_assert(!fstat(loc.fd, &got));
 	ck_assert_uint_eq(got.st_ino, want.st_ino);
@@ -610,7 +625,7 @@ START_TEST(t_other_namespace)
 	ck_assert_int_eq(ovl_layers_count(l), 2);
 	ck_assert_int_eq(ovl_layers_resolve(l, pid, OVL_RESOLVE_FD, NULL), 0);
 	check_loc(l, 0, OVL_LAYER_OK, P("theirs/l1"));
-	ck_assert_int_eq(ovl_layers_location(l, 1, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(l, 1, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_str_eq(loc.mount_point, P("theirs"));
 	ck_assert_int_ge(loc.fd, 0);
 	/* in our own namespace the same layers are elsewhere */
@@ -697,7 +712,7 @@ START_TEST(t_no_privilege)
 			_exit(11);
 		if (ovl_layers_resolve(l, 0, 0, NULL))
 			_exit(12);
-		if (ovl_layers_location(l, 0, &loc) ||
+		if ((ovl_layers_get_location(l, 0, &loc, sizeof(loc)) < 0) ||
 		    loc.status != OVL_LAYER_NO_PERMISSION)
 			_exit(13);
 		_exit(0);
@@ -753,6 +768,161 @@ START_TEST(t_mount_from_descriptor)
 }
 END_TEST
 
+
+/* The log: a caller's function gets what the kernel said about the mount
+ * it refused (its fs_context messages), at LOG_ERR; nothing below the
+ * priority set; and OVL_LAYERS_DEBUG prints the reads on stderr. */
+struct logged {
+	int n, errs, debugs;
+	char text[4096];
+};
+
+static void collect(void *data, int priority, const char *func,
+		    const char *fmt, va_list ap)
+{
+	struct logged *lg = data;
+	size_t len = strlen(lg->text);
+
+	lg->n++;
+	lg->errs += priority <= LOG_ERR;
+	lg->debugs += priority == LOG_DEBUG;
+	snprintf(lg->text + len, sizeof(lg->text) - len, "%d %s: ", priority,
+		 func);
+	len = strlen(lg->text);
+	vsnprintf(lg->text + len, sizeof(lg->text) - len, fmt, ap);
+	len = strlen(lg->text);
+	snprintf(lg->text + len, sizeof(lg->text) - len, "\n");
+}
+
+START_TEST(t_log_kernel_messages)
+{
+	struct logged got = { 0 };
+	struct ovl_layers *l;
+	struct ovl_view *v;
+	unsigned int failed = 99;
+
+	std_overlay();
+	ck_assert_int_eq(ovl_view_open(0, 0, &v), 0);
+	ck_assert_int_eq(ovl_view_set_log(v, LOG_DEBUG, collect, &got, 1), -EINVAL);
+	ck_assert_int_eq(ovl_view_set_log(v, 8, collect, &got, 0), -EINVAL);
+	ck_assert_int_eq(ovl_view_set_log(v, LOG_DEBUG, collect, &got, 0), 0);
+	ck_assert_int_eq(ovl_layers_read_view(v, P("m"), 0, &l, NULL), 0);
+	ck_assert_msg(got.debugs >= 1 && strstr(got.text, "4 records from mountinfo"),
+		      "the read was not logged: %s", got.text);
+	ck_assert_int_eq(ovl_layers_resolve_view(l, v, OVL_RESOLVE_FD, NULL), 0);
+	mkdirs("again");
+	memset(&got, 0, sizeof(got));
+	/* a value the kernel refuses, and says why */
+	ck_assert_int_eq(ovl_layers_mount(l, "redirect_dir=sideways", P("again"), 0,
+					  &failed), -EINVAL);
+	ck_assert_msg(got.errs >= 1 && strstr(got.text, "kernel: ") &&
+		      strstr(got.text, "redirect_dir"),
+		      "the kernel's message is not in the log: %s", got.text);
+	/* its own log, quieter than the view's: errors only */
+	memset(&got, 0, sizeof(got));
+	ck_assert_int_eq(ovl_layers_set_log(l, LOG_ERR, collect, &got, 0), 0);
+	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("again"), 0, &failed), 0);
+	ck_assert_int_eq(got.n, 0);
+	run("umount %s", P("again"));
+	ck_assert_int_eq(ovl_layers_set_log(l, -1, collect, &got, 0), 0);
+	ck_assert_int_eq(ovl_layers_mount(l, "redirect_dir=sideways", P("again"), 0,
+					  &failed), -EINVAL);
+	ck_assert_int_eq(got.n, 0);
+	ovl_layers_free(l);
+	ovl_view_unref(v);
+}
+END_TEST
+
+START_TEST(t_log_environment)
+{
+	struct ovl_layers *l = NULL;
+	char err[8192];
+	int fds[2], saved;
+	ssize_t n;
+
+	std_overlay();
+	ck_assert(!pipe(fds));
+	saved = dup(2);
+	ck_assert(dup2(fds[1], 2) == 2);
+	setenv("OVL_LAYERS_DEBUG", "all", 1);
+	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	unsetenv("OVL_LAYERS_DEBUG");
+	ovl_layers_free(l);
+	l = NULL;
+	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), 0);	/* quiet */
+	ovl_layers_free(l);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(fds[1]);
+	n = read(fds[0], err, sizeof(err) - 1);
+	close(fds[0]);
+	ck_assert_int_gt(n, 0);
+	err[n] = '\0';
+	ck_assert_msg(strstr(err, "libovllayers[") && strstr(err, "read_mount: overlay ") &&
+		      strstr(err, "4 records from mountinfo"), "stderr: %s", err);
+	/* one read logged, not two */
+	ck_assert_msg(strstr(err, "records from") == strrstr_last(err, "records from"),
+		      "logged without OVL_LAYERS_DEBUG: %s", err);
+}
+END_TEST
+
+/* Two overlays stacked on one mount point: one path, two unique mount
+ * IDs, each read as itself. */
+START_TEST(t_read_mount_unique)
+{
+	struct ovl_layer_record rec;
+	struct ovl_layers *l = NULL;
+	struct ovl_view *v;
+	struct statx stx;
+	uint64_t first, second;
+	const char *why = NULL;
+	char opts[512];
+
+	std_overlay();
+	ck_assert(!statx(AT_FDCWD, P("m"), 0, STATX_MNT_ID_UNIQUE, &stx));
+	ck_assert(stx.stx_mask & STATX_MNT_ID_UNIQUE);
+	first = stx.stx_mnt_id;
+	mount_tmpfs("t3");
+	mkdirs("t3/only");
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("t3/only"), P("t2/l2"));
+	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
+	ck_assert(!statx(AT_FDCWD, P("m"), 0, STATX_MNT_ID_UNIQUE, &stx));
+	second = stx.stx_mnt_id;
+	ck_assert(first != second);
+
+	ck_assert_int_eq(ovl_view_open(0, 0, &v), 0);
+	/* the covered one: no path leads to its root, and it is not read
+	 * from its strings instead */
+	ck_assert_int_eq(ovl_layers_read_mount_unique(v, first, 0, &l, &why), -ENOENT);
+	ck_assert_msg(strstr(why, "covered by another mount"), "%s", why);
+	ck_assert_ptr_null(l);
+	ck_assert_int_eq(ovl_layers_read_mount_unique(v, second, 0, &l, &why), 0);
+	ck_assert_ptr_null(why);
+	ck_assert_uint_eq(ovl_layers_count(l), 2);	/* 2 lower, no upper */
+	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
+	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
+	ovl_layers_free(l);
+	l = NULL;
+	/* not an overlay's, no such, bad */
+	ck_assert(!statx(AT_FDCWD, P("t3"), 0, STATX_MNT_ID_UNIQUE, &stx));
+	ck_assert_int_eq(ovl_layers_read_mount_unique(v, stx.stx_mnt_id, 0, &l, &why), -ENOENT);
+	ck_assert_msg(strstr(why, "has that unique mount ID"), "%s", why);
+	ck_assert_int_eq(ovl_layers_read_mount_unique(v, second + 1000000, 0, &l, &why), -ENOENT);
+	ck_assert_int_eq(ovl_layers_read_mount_unique(v, 0, 0, &l, &why), -EINVAL);
+	ck_assert_int_eq(ovl_layers_read_mount_unique(v, first, 4, &l, &why), -EINVAL);
+	ck_assert_ptr_null(l);
+	run("umount %s", P("m"));
+	/* gone: its ID is never another mount's; the one below is found */
+	ck_assert_int_eq(ovl_layers_read_mount_unique(v, second, 0, &l, &why), -ENOENT);
+	ck_assert_int_eq(ovl_layers_read_mount_unique(v, first, 0, &l, &why), 0);
+	ck_assert_uint_eq(ovl_layers_count(l), 4);	/* upper, work, 2 lower */
+	ovl_layers_free(l);
+	ovl_view_unref(v);
+}
+END_TEST
+
 /* A restorer that re-mounted or re-created the layer filesystems says
  * where each layer went: the handle checks it where the fs kept its
  * identity (ext4 mounted again), nothing can on a new tmpfs. */
@@ -795,7 +965,7 @@ START_TEST(t_place_restored_layers)
 	ck_assert_int_eq(ovl_layers_place(l, 0, P("yard/t/u"), 0), 0);
 	ck_assert_int_eq(ovl_layers_place(l, 1, P("yard/t/w"), 0), 0);
 	check_loc(l, 2, OVL_LAYER_OK, P("yard/e/l1"));
-	ck_assert_int_eq(ovl_layers_location(l, 2, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(l, 2, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_int_gt(loc.mnt_id, 0);
 	/* the directory placed is held, and it is what gets mounted */
 	ck_assert_int_ge(loc.fd, 0);
@@ -904,12 +1074,12 @@ START_TEST(t_fid_record_verified_by_path)
 	mkdirs("t1/decoy");
 	n = std_value(v, OVL_LAYER_FID);
 	l = read_set_value(P("m"), v, n);
-	ck_assert_int_eq(ovl_layers_record(l, 2, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID);
 	ck_assert_int_eq(ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, NULL), 0);
 	check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
 	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
-	ck_assert_int_eq(ovl_layers_location(l, 2, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(l, 2, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert(same_file(loc.fd, P("t1/l1")));
 	ck_assert_str_eq(loc.mount_point, P("t1"));
 	ck_assert_str_eq(loc.root, "/l1");
@@ -922,10 +1092,10 @@ START_TEST(t_fid_record_verified_by_path)
 		drop_dac_read_search();
 		if (ovl_layers_resolve(l, 0, 0, NULL))
 			_exit(10);
-		if (ovl_layers_location(l, 3, &loc) ||
+		if ((ovl_layers_get_location(l, 3, &loc, sizeof(loc)) < 0) ||
 		    loc.status != OVL_LAYER_NO_PERMISSION)
 			_exit(11);
-		if (ovl_layers_location(l, 2, &loc) ||
+		if ((ovl_layers_get_location(l, 2, &loc, sizeof(loc)) < 0) ||
 		    loc.status != OVL_LAYER_OK || strcmp(loc.path, P("t1/l1")))
 			_exit(12);
 		_exit(0);
@@ -1005,13 +1175,13 @@ START_TEST(t_fallback_fid_nested_overlay)
 	ck_assert(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts));
 	l = read_ok(P("m"));
 	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
-	ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
 	/* a lower-only overlay has a null uuid: BAD_UUID, as the kernel says */
 	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID | OVL_LAYER_BAD_UUID);
 	ck_assert_int_eq(rec.fh_type, h.fh.handle_type);
 	ck_assert_uint_eq(rec.fid_len, h.fh.handle_bytes);
 	ck_assert(!memcmp(rec.fid, h.fh.f_handle, rec.fid_len));
-	ck_assert_int_eq(ovl_layers_record(l, 1, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 1, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.flags, 0);
 	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
 	check_loc(l, 0, OVL_LAYER_OK, P("n"));
@@ -1053,11 +1223,11 @@ START_TEST(t_fallback_bad_uuid)
 	l = read_ok(P("m"));
 	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
 	for (i = 0; i < 5; i++) {
-		ck_assert_int_eq(ovl_layers_record(l, i, &rec), 0);
+		ck_assert_int_eq(ovl_layers_get_record(l, i, &rec, sizeof(rec)), (int)sizeof(rec));
 		ck_assert_msg(!!(rec.flags & OVL_LAYER_BAD_UUID) == (i < 2),
 			      "record %u: flags %#x", i, rec.flags);
 	}
-	ck_assert_int_eq(ovl_layers_record(l, 2, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_int_ne(rec.dev_minor + (rec.dev_major << 20), 0);
 	ovl_layers_free(l);
 	run("umount %s && umount %s %s %s", P("m"), P("e"), P("f"), P("b"));
@@ -1130,7 +1300,7 @@ START_TEST(t_bad_uuid_and_nodev)
 	ovl_layers_free(l);
 	/* unflagged, the shared uuid is taken for a clone: each is tried */
 	l = with_flags(v, n, OVL_LAYER_NODEV, false);
-	ck_assert_int_eq(ovl_layers_location(l, 0, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(l, 0, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_int_eq(loc.status, OVL_LAYER_OK);
 	ck_assert(!strcmp(loc.path, P("a/l")) || !strcmp(loc.path, P("b/l")));
 	ovl_layers_free(l);
@@ -1175,6 +1345,9 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, t_fallback_tmpfs);
+	tcase_add_test(tc, t_log_kernel_messages);
+	tcase_add_test(tc, t_log_environment);
+	tcase_add_test(tc, t_read_mount_unique);
 	tcase_add_test(tc, t_fallback_ext4_data_layers_escapes);
 	tcase_add_test(tc, t_fallback_escapes_mount2);
 	tcase_add_test(tc, t_fallback_escapes_new_api);

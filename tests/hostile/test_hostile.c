@@ -142,7 +142,7 @@ static void ck_no_canary(const struct ovl_layers *l)
 	for (unsigned int i = 0; l && i < ovl_layers_count(l); i++) {
 		struct ovl_layer_record r;
 
-		ck_assert_int_eq(ovl_layers_record(l, i, &r), 0);
+		ck_assert_int_eq(ovl_layers_get_record(l, i, &r, sizeof(r)), (int)sizeof(r));
 		ck_assert_msg(!(r.fh_type == canary.h.fh.handle_type &&
 				r.fid_len == canary.h.fh.handle_bytes &&
 				!memcmp(r.fid, canary.h.fh.f_handle, r.fid_len)),
@@ -197,7 +197,7 @@ static bool record_is_in(const struct ovl_layers *l, unsigned int i,
 	ck_assert_msg(fd >= 0, "%s: %m", dir);
 	ck_assert(!name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH));
 	close(fd);
-	ck_assert_int_eq(ovl_layers_record(l, i, &r), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, i, &r, sizeof(r)), (int)sizeof(r));
 	return r.fh_type == h.fh.handle_type && r.fid_len == h.fh.handle_bytes &&
 	       !memcmp(r.fid, h.fh.f_handle, r.fid_len);
 }
@@ -213,7 +213,7 @@ static void ck_status(const struct ovl_layers *l, unsigned int i, int status,
 {
 	struct ovl_layer_location loc;
 
-	ck_assert_int_eq(ovl_layers_location(l, i, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(l, i, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_msg(loc.status == status, "layer %u: %s, want %s", i,
 		      ovl_layer_status_name(loc.status),
 		      ovl_layer_status_name(status));
@@ -828,7 +828,7 @@ START_TEST(t_mount_moved_after_read)
 	box_do(&b, c_move, "/lt|/moved/here");
 	ck_assert_int_eq(ovl_layers_resolve(l, b.pid, 0, NULL), 0);
 	ck_status(l, 0, OVL_LAYER_OK, "/moved/here/l1");
-	ck_assert_int_eq(ovl_layers_location(l, 0, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(l, 0, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_int_eq(loc.mnt_id, lt.id);
 	box_do(&b, c_tmpfs, "/moved");
 	box_do(&b, c_mkdir, "/moved/here/l1");	/* a decoy at the old path */
@@ -1137,7 +1137,7 @@ START_TEST(t_fuse_stuck_dump_does_not_hang)
 		for (unsigned int i = 0; i < ovl_layers_count(sample); i++) {
 			struct ovl_layer_record r;
 
-			ck_assert_int_eq(ovl_layers_record(sample, i, &r), 0);
+			ck_assert_int_eq(ovl_layers_get_record(sample, i, &r, sizeof(r)), (int)sizeof(r));
 			/* version 1: le16 len, then kind, flags, index, dev */
 			for (int k = 0; k < 4; k++) {
 				raw[at + 2 + 4 + k] = fu.major >> (8 * k);
@@ -1194,7 +1194,7 @@ START_TEST(t_emfile_is_an_error)
 		} else {
 			struct ovl_layer_location loc;
 
-			ck_assert_int_eq(ovl_layers_location(l, 0, &loc), 0);
+			ck_assert_int_eq(ovl_layers_get_location(l, 0, &loc, sizeof(loc)), (int)sizeof(loc));
 			ck_assert_int_eq(loc.status, OVL_LAYER_UNRESOLVED);
 		}
 	}

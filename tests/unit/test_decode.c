@@ -100,7 +100,7 @@ START_TEST(t_round_trip)
 	ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)), (ssize_t)cur.n);
 	ck_assert(!memcmp(out, cur.b, cur.n));
 
-	ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.kind, OVL_LAYER_UPPER);
 	ck_assert_uint_eq(rec.fh_flags, 0x04);
 	ck_assert_uint_eq(rec.fid_len, 8);
@@ -111,16 +111,16 @@ START_TEST(t_round_trip)
 	ck_assert_uint_eq(rec.fb_len, 29);
 	ck_assert_uint_eq(rec.flags, 0);
 	ck_assert_ptr_eq(rec.fb, rec.fid - 21);
-	ck_assert_int_eq(ovl_layers_record(l, 2, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
 	ck_assert_uint_eq(rec.index, 1);
 	ck_assert_uint_eq(rec.fid_len, 12);
 	ck_assert_uint_eq(rec.fid[11], 0xab);
-	ck_assert_int_eq(ovl_layers_record(l, 4, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 4, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.kind, OVL_LAYER_DATA);
 	ck_assert_uint_eq(rec.index, 3);
 	ck_assert_int_eq(rec.fh_type, 1);
-	ck_assert_int_eq(ovl_layers_record(l, 5, &rec), -EINVAL);
+	ck_assert_int_eq(ovl_layers_get_record(l, 5, &rec, sizeof(rec)), -EINVAL);
 	ck_assert_ptr_null(ovl_layers_options(l));
 	ovl_layers_free(l);
 }
@@ -140,7 +140,7 @@ START_TEST(t_empty_and_nofh)
 	header(&cur, 1);
 	record(&cur, 3, 1, 1, 0);
 	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
-	ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.flags, OVL_LAYER_NOFH);
 	ck_assert_uint_eq(rec.fid_len, 0);
 	ovl_layers_free(l);
@@ -161,7 +161,7 @@ START_TEST(t_500_records)
 	ck_assert_uint_eq(cur.n, 4 + 502 * (ver ? 47 : 45));
 	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 502);
-	ck_assert_int_eq(ovl_layers_record(l, 501, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 501, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.index, 500);
 	ovl_layers_free(l);
 }
@@ -419,13 +419,13 @@ START_TEST(t_v1_flags)
 		record(&cur, 3, 0, 2, 12);
 		ck_assert_msg(ovl_layers_decode(cur.b, cur.n, &l) == 0,
 			      "flags %#x", f);
-		ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
+		ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
 		ck_assert_uint_eq(rec.flags, f);
 		ck_assert_uint_eq(rec.fid_len, fid);
 		ck_assert_uint_eq(rec.dev_major, f & OVL_LAYER_NODEV ? 0 : 8);
 		ck_assert_uint_eq(rec.dev_minor, f & OVL_LAYER_NODEV ? 0 : 1);
 		ck_assert_uint_eq(rec.uuid[0], 0x10);
-		ck_assert_int_eq(ovl_layers_record(l, 1, &rec), 0);
+		ck_assert_int_eq(ovl_layers_get_record(l, 1, &rec, sizeof(rec)), (int)sizeof(rec));
 		ck_assert_uint_eq(rec.flags, 0);
 		ck_assert_uint_eq(rec.index, 2);
 		ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)),
@@ -463,16 +463,16 @@ START_TEST(t_v1_longer_records)
 	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, NULL, NULL), 0);
 	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 4);
-	ck_assert_int_eq(ovl_layers_record(l, 1, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 1, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.kind, OVL_LAYER_WORK);
 	ck_assert_uint_eq(rec.fid[0], 0xa0);
-	ck_assert_int_eq(ovl_layers_record(l, 2, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
 	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID);
 	ck_assert_uint_eq(rec.fid_len, 12);
 	ck_assert_uint_eq(rec.fid[11], 0xab);	/* not the 0xee after it */
 	ck_assert_uint_eq(rec.fb_len, 33);
-	ck_assert_int_eq(ovl_layers_record(l, 3, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 3, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.kind, OVL_LAYER_DATA);
 	ck_assert_uint_eq(rec.index, 2);
 	ck_assert_uint_eq(rec.fid_len, 0);
@@ -501,7 +501,7 @@ START_TEST(t_spec_example)
 
 	ck_assert_int_eq(ovl_layers_load(hex, strlen(hex), &l, NULL, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 4);
-	ck_assert_int_eq(ovl_layers_record(l, 3, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 3, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
 	ck_assert_uint_eq(rec.index, 2);
 	ck_assert_uint_eq(rec.dev_minor, 40);
@@ -551,7 +551,7 @@ START_TEST(t_origin)
 	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l), 0);
 	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_ORIGIN);
 	ck_assert_uint_eq(ovl_layers_count(l), 1);
-	ck_assert_int_eq(ovl_layers_record(l, 0, &rec), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.kind, OVL_LAYER_ORIGIN);
 	ck_assert_uint_eq(rec.fid_len, 8);
 	ck_assert_uint_eq(rec.uuid[15], 0x33);

@@ -144,7 +144,7 @@ START_TEST(t_origin)
 	ck_assert_int_gt(n, 21);
 	ck_assert_int_eq(ovl_layers_decode_origin(v, n, &o), 0);
 	ck_assert_int_eq(ovl_layers_resolve(o, 0, 0, NULL), 0);
-	ck_assert_int_eq(ovl_layers_location(o, 0, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(o, 0, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_int_eq(loc.status, OVL_LAYER_OK);
 	ck_assert_str_eq(loc.path, P("l/file"));
 	ovl_layers_free(o);
@@ -283,10 +283,10 @@ START_TEST(t_resolve_kernel_value)
 	    "mount -t tmpfs cover %s/t1/l1",
 	    base, base, base, base, base, base, base);
 	ck_assert_int_eq(ovl_layers_resolve(x, 0, OVL_RESOLVE_FD, NULL), 0);
-	ck_assert_int_eq(ovl_layers_location(x, 1, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(x, 1, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_int_eq(loc.status, OVL_LAYER_OK);
 	ck_assert_str_eq(loc.path, P("bind"));
-	ck_assert_int_eq(ovl_layers_location(x, 0, &loc), 0);
+	ck_assert_int_eq(ovl_layers_get_location(x, 0, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_int_eq(loc.status, OVL_LAYER_SHADOWED);
 	ck_assert_int_ge(loc.fd, 0);
 	ovl_layers_free(x);
@@ -304,7 +304,7 @@ static void check_flags(const char *target, const unsigned int *flags,
 					 &x), 0);
 	ck_assert_uint_eq(ovl_layers_count(x), count);
 	for (unsigned int i = 0; i < count; i++) {
-		ck_assert_int_eq(ovl_layers_record(x, i, &rec), 0);
+		ck_assert_int_eq(ovl_layers_get_record(x, i, &rec, sizeof(rec)), (int)sizeof(rec));
 		ck_assert_msg(rec.flags == flags[i],
 			      "record %u: flags %#x, expected %#x", i,
 			      rec.flags, flags[i]);
