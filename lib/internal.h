@@ -185,7 +185,16 @@ int ovl_opt_next(struct ovl_opt_iter *it, bool raw, char **name,
 		 char **value);
 void ovl_opt_end(struct ovl_opt_iter *it);
 /* Options that name layers: the descriptor decides those. */
+struct ovl_layer_option {
+	const char *name;
+	unsigned int kind;	/* enum ovl_layer_kind */
+	bool list;		/* "lowerdir": a colon-separated list */
+};
+const struct ovl_layer_option *ovl_layer_option(const char *name);
 bool ovl_is_layer_option(const char *name);
+/* The option that gives the kernel one layer of kind (fsconfig() key),
+ * NULL for a kind that is not a layer. */
+const char *ovl_layer_option_key(unsigned int kind);
 /* Append name[=value] to an option string, quoting the value if it holds
  * a comma; -EINVAL for a value that cannot be written (a quote in it). */
 int ovl_opt_append(struct ovl_buf *b, const char *name, const char *value);
@@ -234,14 +243,20 @@ const struct ovl_log *ovl_layers_log(const struct ovl_layers *l);
 			ovl_log(lg, LOG_ERR, __func__, __VA_ARGS__);	\
 	} while (0)
 
-/* load.c, record.c */
+/* load.c, record.c, value.c: loading saved descriptors; load.c calls the
+ * other two, record.c calls value.c, value.c neither */
 struct ovl_load_error {
 	size_t offset;
 	const char *reason;
 };
-/* On failure *text says whether the text of v was wrong (why->offset is
- * into v) or the value it decodes to (why->offset is into that). */
-int ovl_load_value(const char *v, size_t n, bool origin,
+/* value.c: a value as bytes, or as text (its name stripped); kind
+ * BY_MAGIC lets the bytes tell.  On failure *text says whether the text of
+ * v was wrong (why->offset is into v) or the value it decodes to
+ * (why->offset is into that). */
+enum ovl_value_kind { OVL_VALUE_LAYERS, OVL_VALUE_ORIGIN, OVL_VALUE_BY_MAGIC };
+int ovl_decode_bytes(const unsigned char *bytes, size_t len, bool origin,
+		     struct ovl_layers **out, struct ovl_load_error *why);
+int ovl_load_value(const char *v, size_t n, enum ovl_value_kind kind,
 		   struct ovl_layers **out, struct ovl_load_error *why,
 		   bool *text);
 int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,

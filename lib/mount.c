@@ -151,21 +151,6 @@ int ovl_layers_place(struct ovl_layers *layers, unsigned int i,
 	return ret;
 }
 
-/* The fsconfig() key for a record, NULL for a kind that is not a layer. */
-static const char *layer_key(unsigned int kind)
-{
-	switch (kind) {
-	case OVL_LAYER_UPPER:
-		return "upperdir";
-	case OVL_LAYER_WORK:
-		return "workdir";
-	case OVL_LAYER_LOWER:
-		return "lowerdir+";
-	case OVL_LAYER_DATA:
-		return "datadir+";
-	}
-	return NULL;
-}
 
 /*
  * An fd of layer i to hand the kernel: the one held, or its path opened
@@ -312,7 +297,7 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 	for (i = 0; i < count; i++) {
 		int fd;
 
-		if (!layer_key(layers->recs[i].kind)) {
+		if (!ovl_layer_option_key(layers->recs[i].kind)) {
 			err = -EINVAL;
 			break;
 		}
@@ -338,12 +323,12 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 		goto out;
 	}
 	for (i = 0; i < count; i++) {
-		err = set_layer(fsfd, layer_key(layers->recs[i].kind),
+		err = set_layer(fsfd, ovl_layer_option_key(layers->recs[i].kind),
 				owned[i] >= 0 ? owned[i] : layers->locs[i].fd,
 				&by_fd);
 		if (err) {
 			ovl_err(ovl_layers_log(layers), "layer %u (%s): %s", i,
-				layer_key(layers->recs[i].kind),
+				ovl_layer_option_key(layers->recs[i].kind),
 				strerror(-err));
 			kernel_messages(layers, fsfd);
 			if (failed)

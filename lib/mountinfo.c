@@ -326,24 +326,21 @@ static int parse_options(const char *raw, struct layer_list *l,
 
 	err = ovl_opt_begin(&it, raw);
 	while (!err && (err = ovl_opt_next(&it, true, &name, &value)) > 0) {
+		const struct ovl_layer_option *o;
 		char **one = NULL;
 
 		err = 0;
-		if (!value || !ovl_is_layer_option(name))
+		if (!value || !(o = ovl_layer_option(name)))
 			continue;
 		if (it.quoted) {
 			*why = why_quote;
 			err = -EINVAL;
-		} else if (!strcmp(name, "lowerdir")) {
+		} else if (o->list) {
 			err = split_lowerdir(l, value, strlen(value));
-		} else if (!strcmp(name, "lowerdir+")) {
-			err = list_add(l, value, strlen(value),
-				       OVL_LAYER_LOWER, false);
-		} else if (!strcmp(name, "datadir+")) {
-			err = list_add(l, value, strlen(value),
-				       OVL_LAYER_DATA, false);
+		} else if (o->kind == OVL_LAYER_LOWER || o->kind == OVL_LAYER_DATA) {
+			err = list_add(l, value, strlen(value), o->kind, false);
 		} else {
-			one = !strcmp(name, "upperdir") ? &l->upper : &l->work;
+			one = o->kind == OVL_LAYER_UPPER ? &l->upper : &l->work;
 		}
 		if (one) {
 			free(*one);

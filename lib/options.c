@@ -87,16 +87,36 @@ int ovl_opt_next(struct ovl_opt_iter *it, bool raw, char **name,
 	return 1;
 }
 
+/* The options that name layers, the one table of them.  "lowerdir" is
+ * the old colon-separated list; the others name one layer each, which is
+ * how the library gives them to fsconfig(). */
+static const struct ovl_layer_option layer_options[] = {
+	{ "upperdir",	OVL_LAYER_UPPER,	false },
+	{ "workdir",	OVL_LAYER_WORK,		false },
+	{ "lowerdir+",	OVL_LAYER_LOWER,	false },
+	{ "datadir+",	OVL_LAYER_DATA,		false },
+	{ "lowerdir",	OVL_LAYER_LOWER,	true },
+};
+
+const struct ovl_layer_option *ovl_layer_option(const char *name)
+{
+	for (size_t i = 0; i < sizeof(layer_options) / sizeof(layer_options[0]); i++)
+		if (!strcmp(name, layer_options[i].name))
+			return &layer_options[i];
+	return NULL;
+}
+
 bool ovl_is_layer_option(const char *name)
 {
-	static const char *const layers[] = {
-		"lowerdir", "lowerdir+", "datadir+", "upperdir", "workdir",
-	};
+	return ovl_layer_option(name) != NULL;
+}
 
-	for (size_t i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
-		if (!strcmp(name, layers[i]))
-			return true;
-	return false;
+const char *ovl_layer_option_key(unsigned int kind)
+{
+	for (size_t i = 0; i < sizeof(layer_options) / sizeof(layer_options[0]); i++)
+		if (layer_options[i].kind == kind && !layer_options[i].list)
+			return layer_options[i].name;
+	return NULL;
 }
 
 int ovl_opt_append(struct ovl_buf *b, const char *name, const char *value)

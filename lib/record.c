@@ -168,7 +168,8 @@ int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		why->reason = "record lacks options or descriptor";
 		goto out;
 	}
-	err = ovl_load_value(hex, strlen(hex), false, out, why, &bad_text);
+	err = ovl_load_value(hex, strlen(hex), OVL_VALUE_LAYERS, out, why,
+			     &bad_text);
 	if (err && bad_text) {
 		/* an offset into the record, not into the member's string */
 		at = descriptor_offset(text, len, hex);
