@@ -227,6 +227,18 @@ static inline bool ovl_uuid_is_null(const unsigned char *u)
  * say: uuid is then zeroed, the spec's "no uuid"), or -errno. */
 int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16]);
 
+/* json.c: exactly one JSON object in text[0..len) (whitespace around it
+ * allowed) into *out, or what is wrong with *bad its offset; members by
+ * type, NULL / false when missing or of another type. */
+struct json_object;
+enum ovl_json_err {
+	OVL_JSON_OK, OVL_JSON_NOMEM, OVL_JSON_NOT_OBJECT, OVL_JSON_TRAILING
+};
+enum ovl_json_err ovl_json_object(const char *text, size_t len,
+				  struct json_object **out, size_t *bad);
+const char *ovl_json_str(struct json_object *o, const char *key);
+bool ovl_json_int(struct json_object *o, const char *key, int64_t *n);
+
 /* log.c.  ovl_log_on() is cheap: test it before building a message. */
 bool ovl_log_on(const struct ovl_log *lg, int priority);
 void ovl_log(const struct ovl_log *lg, int priority, const char *func,

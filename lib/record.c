@@ -75,16 +75,6 @@ out:
 	return err;
 }
 
-static const char *member(struct json_object *o, const char *name)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, name, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 static const char *skip_space(const char *p, const char *end)
 {
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
@@ -119,51 +109,47 @@ static long descriptor_offset(const char *text, size_t len, const char *hex)
 int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		    struct ovl_load_error *why)
 {
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *o = NULL, *v;
+	struct json_object *o = NULL;
 	const char *format, *options, *hex;
 	bool bad_text;
+	int64_t version;
 	long at;
 	int err = -EINVAL;
 
 	why->offset = 0;
 	why->reason = "not a libovllayers checkpoint record";
-	if (!tok)
-		return -ENOMEM;
 	if (len > RECORD_MAX) {
 		why->offset = RECORD_MAX;
 		why->reason = "record is larger than any checkpoint record";
 		goto out;
 	}
-	o = json_tokener_parse_ex(tok, text, (int)len);
-	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
-	    !json_object_is_type(o, json_type_object)) {
-		why->offset = json_tokener_get_parse_end(tok);
+	switch (ovl_json_object(text, len, &o, &why->offset)) {
+	case OVL_JSON_OK:
+		break;
+	case OVL_JSON_NOMEM:
+		err = -ENOMEM;
+		goto out;
+	case OVL_JSON_NOT_OBJECT:
 		why->reason = "record is not a JSON object";
 		goto out;
-	}
-	at = (long)json_tokener_get_parse_end(tok);
-	if (skip_space(text + at, text + len) != text + len) {
-		why->offset = skip_space(text + at, text + len) - text;
+	case OVL_JSON_TRAILING:
 		why->reason = "trailing data after the record";
 		goto out;
 	}
-	format = member(o, "format");
+	format = ovl_json_str(o, "format");
 	if (!format || strcmp(format, RECORD_FORMAT))
 		goto out;
-	if (!json_object_object_get_ex(o, "version", &v) ||
-	    !json_object_is_type(v, json_type_int)) {
+	if (!ovl_json_int(o, "version", &version)) {
 		why->reason = "record has no version";
 		goto out;
 	}
-	if (json_object_get_int64(v) > RECORD_VERSION ||
-	    json_object_get_int64(v) < 1) {
+	if (version > RECORD_VERSION || version < 1) {
 		why->reason = "record version is not supported (newer than this library?)";
 		err = -EPROTONOSUPPORT;
 		goto out;
 	}
-	options = member(o, "options");
-	hex = member(o, "descriptor");
+	options = ovl_json_str(o, "options");
+	hex = ovl_json_str(o, "descriptor");
 	if (!options || !hex) {
 		why->reason = "record lacks options or descriptor";
 		goto out;
@@ -176,7 +162,7 @@ int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		why->offset = at < 0 ? 0 : why->offset + at;
 	}
 	if (!err) {
-		const char *source = member(o, "source");
+		const char *source = ovl_json_str(o, "source");
 
 		if (source && !strcmp(source, "xattr"))
 			(*out)->source = OVL_LAYERS_SOURCE_XATTR;
@@ -191,6 +177,5 @@ int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 	}
 out:
 	json_object_put(o);
-	json_tokener_free(tok);
 	return err;
 }
