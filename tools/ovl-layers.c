@@ -87,7 +87,7 @@ static const struct colinfo infos[NCOLS] = {
  * still accepted by -o, and then printed as asked (header, JSON member),
  * so a script that names them reads what it read before.  Deprecated:
  * ovl-layers(1) says so; -H, --help and the completion show only the new
- * names.  To be removed in the release after next.
+ * names.  To be removed in the next release.
  */
 static const struct {
 	const char *name;
