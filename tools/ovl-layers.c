@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -27,9 +28,9 @@
 #define EXIT_UNRESOLVED	2	/* some layer's status is not "ok" */
 
 enum column {
-	COL_OVERLAY, COL_INDEX, COL_KIND, COL_UUID, COL_DEV, COL_FLAGS,
-	COL_FHTYPE, COL_HANDLE, COL_MNTID, COL_MNTID_UNIQUE, COL_MOUNT, COL_ROOT, COL_PATH,
-	COL_STATUS, COL_SOURCE, COL_OVERLAY_ID, NCOLS
+	COL_OVERLAY, COL_INDEX, COL_KIND, COL_UUID, COL_MAJMIN, COL_FLAGS,
+	COL_FHTYPE, COL_HANDLE, COL_ID, COL_UNIQ_ID, COL_TARGET, COL_FSROOT,
+	COL_ROOT, COL_PATH, COL_STATUS, COL_SOURCE, COL_OVERLAY_ID, NCOLS
 };
 
 struct colinfo {
@@ -40,6 +41,10 @@ struct colinfo {
 	const char *help;
 };
 
+/* Named as findmnt(8) names the same thing (ID, UNIQ-ID, MAJ:MIN, TARGET,
+ * FSROOT, UUID); ROOT, the layer's directory below the root of its mount,
+ * is not findmnt's FSROOT (the mount's root inside its filesystem), and
+ * SOURCE says which --source the layers came from. */
 static const struct colinfo infos[NCOLS] = {
 	[COL_OVERLAY] = { "OVERLAY", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			  "the overlay mount point (or the loaded file)" },
@@ -49,23 +54,24 @@ static const struct colinfo infos[NCOLS] = {
 		       "upper, work, lower, data (data-only lower) or origin" },
 	[COL_UUID] = { "UUID", 36, 0, SCOLS_JSON_STRING,
 		       "uuid of the layer's filesystem" },
-	[COL_DEV] = { "DEV", 6, 0, SCOLS_JSON_STRING,
-		      "st_dev hint, major:minor (none: nodev)" },
+	[COL_MAJMIN] = { "MAJ:MIN", 6, 0, SCOLS_JSON_STRING,
+			 "st_dev hint of the layer's filesystem, major:minor (none: nodev)" },
 	[COL_FLAGS] = { "FLAGS", 5, 0, SCOLS_JSON_STRING,
 			"record flags: nofh, fid, bad-uuid, nodev, comma separated" },
 	[COL_FHTYPE] = { "FHTYPE", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			 "file handle type" },
 	[COL_HANDLE] = { "HANDLE", 0.1, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			 "file handle bytes, hex" },
-	[COL_MNTID] = { "MNTID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
-			"mount ID the layer was found through" },
-	[COL_MNTID_UNIQUE] = { "MNTID-UNIQUE", 10, SCOLS_FL_RIGHT,
-			       SCOLS_JSON_NUMBER,
-			       "64-bit unique mount ID (0: kernel lacks it)" },
-	[COL_MOUNT] = { "MOUNT", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
-			"that mount's mount point" },
+	[COL_ID] = { "ID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+		     "mount ID of the mount the layer was found through" },
+	[COL_UNIQ_ID] = { "UNIQ-ID", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			  "that mount's 64-bit unique mount ID (0: kernel lacks it)" },
+	[COL_TARGET] = { "TARGET", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+			 "that mount's mount point" },
+	[COL_FSROOT] = { "FSROOT", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+			 "that mount's root inside its filesystem" },
 	[COL_ROOT] = { "ROOT", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
-		       "the layer root inside that mount" },
+		       "the layer root below that mount's root" },
 	[COL_PATH] = { "PATH", 0.3, 0, SCOLS_JSON_STRING,
 		       "the layer root's path now" },
 	[COL_STATUS] = { "STATUS", 10, 0, SCOLS_JSON_STRING,
@@ -76,18 +82,45 @@ static const struct colinfo infos[NCOLS] = {
 			     "mount ID of the overlay (stacked overlays share OVERLAY)" },
 };
 
+/*
+ * The names of release 0.3, before the columns took findmnt's names:
+ * still accepted by -o, and then printed as asked (header, JSON member),
+ * so a script that names them reads what it read before.  Deprecated:
+ * ovl-layers(1) says so; -H, --help and the completion show only the new
+ * names.  To be removed in the next release.
+ */
+static const struct {
+	const char *name;
+	int col;
+} aliases[] = {
+	{ "DEV", COL_MAJMIN },
+	{ "MNTID", COL_ID },
+	{ "MNTID-UNIQUE", COL_UNIQ_ID },
+	{ "MOUNT", COL_TARGET },
+};
+
 static const int default_cols[] = {
-	COL_OVERLAY, COL_KIND, COL_INDEX, COL_DEV, COL_UUID, COL_STATUS,
+	COL_OVERLAY, COL_KIND, COL_INDEX, COL_MAJMIN, COL_UUID, COL_STATUS,
 	COL_PATH,
 };
 
+/* A column of the output, and the name it was asked by. */
+struct outcol {
+	int col;
+	const char *name;
+};
+
+#define MAX_OUTCOLS	(NCOLS * 2)
+
 struct ctl {
-	int cols[NCOLS * 2];
+	struct outcol cols[MAX_OUTCOLS];
 	size_t ncols;
-	bool json, raw, noheadings, no_resolve;
+	bool json, raw, pairs, tree, noheadings, no_resolve;
 	unsigned int read_flags;
 	pid_t pid;
 	struct ovl_view *view;	/* -N PID's, or ours; opened once */
+	struct libmnt_table *mounts;	/* the view's mountinfo, parsed once
+					   when first needed */
 	const char *save, *record, *load, *origin;
 	bool warned, warned_perm;
 	int status;	/* exit status so far */
@@ -102,13 +135,16 @@ static void __attribute__((noreturn)) usage(void)
 	       " ovl-layers mount --load FILE [-O OPTIONS] TARGET\n"
 	       "\nShow where the layers of overlay mounts are, from the kernel's\n"
 	       "trusted.overlay.layers xattr (or, without it, mountinfo).\n"
+	       "Without PATH: every overlay mount, each by its mount ID.\n"
 	       "\nOptions:\n"
 	       " -J, --json               JSON output\n"
+	       " -P, --pairs              KEY=\"value\" output\n"
 	       " -r, --raw                raw output\n"
+	       " -T, --tree               each overlay a line, its layers below it\n"
 	       " -n, --noheadings         no headings\n"
 	       " -o, --output COLS        the columns to show\n"
 	       "     --output-all         all columns\n"
-	       " -H, --list-columns       list the columns\n"
+	       " -H, --list-columns       list the columns (with -J: as JSON)\n"
 	       "     --source WHERE       auto (default), xattr or mountinfo\n"
 	       "     --no-resolve         decode only, do not look for the layers\n"
 	       " -N, --task PID           resolve in PID's mount namespace\n"
@@ -116,18 +152,71 @@ static void __attribute__((noreturn)) usage(void)
 	       "     --record FILE        write a checkpoint record (- stdout)\n"
 	       "     --load FILE          read a saved descriptor (- stdin)\n"
 	       "     --origin FILE        the lower file a copied-up FILE came from\n"
-	       " -O, --options OPTS       (mount) extra overlay mount options\n"
 	       " -h, --help               this help\n"
 	       " -V, --version            version\n"
-	       "\nExit status: 0 every layer ok, 1 error, 2 some layer not ok.\n"
+	       "\nSubcommand: ovl-layers mount --help.\n"
+	       "Exit status: 0 every layer ok, 1 error, 2 some layer not ok.\n"
 	       "See ovl-layers(1).\n");
 	exit(EXIT_SUCCESS);
 }
 
+static void __attribute__((noreturn)) mount_usage(void)
+{
+	printf("Usage:\n"
+	       " ovl-layers mount --load FILE [-O OPTIONS] TARGET\n"
+	       "\nMount a new overlay at TARGET from a saved descriptor or\n"
+	       "checkpoint record, each layer by where it is now.\n"
+	       "\nOptions:\n"
+	       " -l, --load FILE          the descriptor or record (- stdin)\n"
+	       " -O, --options OPTS       more overlay mount options\n"
+	       " -h, --help               this help\n"
+	       "\nExit status: 0 mounted, 1 otherwise.\n"
+	       "See ovl-layers(1).\n");
+	exit(EXIT_SUCCESS);
+}
+
+/* "ovl-layers" or "ovl-layers mount": whose --help a usage error names */
+static const char *command = "ovl-layers";
+
 static void __attribute__((noreturn)) errtryhelp(void)
 {
-	fprintf(stderr, "Try 'ovl-layers --help' for more information.\n");
+	fprintf(stderr, "Try '%s --help' for more information.\n", command);
 	exit(EXIT_FAILURE);
+}
+
+/*
+ * As util-linux's close_stdout_atexit() (include/closestream.h): a write
+ * error on stdout, a full disk say, is exit status 1 with a message,
+ * whatever the run found.  EPIPE (a reader that went away, with SIGPIPE
+ * ignored) is not reported, as there: the reader chose to stop.
+ */
+static int close_stream(FILE *stream)
+{
+	bool pending = __fpending(stream) != 0;
+	bool failed_before = ferror(stream) != 0;
+	bool close_failed = fclose(stream) != 0;
+
+	if (failed_before || (close_failed && (pending || errno != EBADF))) {
+		/* a failed write earlier: its errno is known only if nothing
+		 * changed it since, and only EPIPE matters */
+		if (!close_failed && errno != EPIPE)
+			errno = 0;
+		return EOF;
+	}
+	return 0;
+}
+
+static void close_stdout(void)
+{
+	if (close_stream(stdout) && errno != EPIPE) {
+		if (errno)
+			warn("write error");
+		else
+			warnx("write error");
+		_exit(EXIT_FAILURE);
+	}
+	if (close_stream(stderr))
+		_exit(EXIT_FAILURE);
 }
 
 /*
@@ -166,36 +255,65 @@ static void __attribute__((noreturn)) bad_option(char **argv, int c,
 	errtryhelp();
 }
 
-static int column_by_name(const char *name, size_t len)
+/* The column named name[0..len), and in *asked the name to print it by. */
+static int column_by_name(const char *name, size_t len, const char **asked)
 {
 	for (int i = 0; i < NCOLS; i++)
 		if (strlen(infos[i].name) == len &&
-		    !strncasecmp(infos[i].name, name, len))
+		    !strncasecmp(infos[i].name, name, len)) {
+			*asked = infos[i].name;
 			return i;
-	warnx("unknown column: %.*s", (int)len, name);
+		}
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strlen(aliases[i].name) == len &&
+		    !strncasecmp(aliases[i].name, name, len)) {
+			*asked = aliases[i].name;
+			return aliases[i].col;
+		}
 	return -1;
 }
 
+static void add_column(struct ctl *ctl, int col, const char *name,
+		       const char *list)
+{
+	if (ctl->ncols == MAX_OUTCOLS) {
+		warnx("too many columns (at most %d): %s", MAX_OUTCOLS, list);
+		errtryhelp();
+	}
+	ctl->cols[ctl->ncols].col = col;
+	ctl->cols[ctl->ncols].name = name;
+	ctl->ncols++;
+}
+
+/* -o LIST: every name a column, none empty, none dropped */
 static void parse_columns(struct ctl *ctl, const char *list)
 {
 	const char *p = list;
 
-	/* "+COLS" adds to the defaults, as in findmnt */
+	/* "+COLS" adds to the columns so far (the defaults), as in findmnt */
 	if (*p == '+')
 		p++;
 	else
 		ctl->ncols = 0;
-	while (*p) {
+	for (;;) {
 		size_t len = strcspn(p, ",");
-		int col = len ? column_by_name(p, len) : -1;
+		const char *name;
+		int col;
 
-		if (col < 0)
+		if (!len) {
+			warnx("empty column name in the list: '%s'", list);
 			errtryhelp();
-		if (ctl->ncols < sizeof(ctl->cols) / sizeof(ctl->cols[0]))
-			ctl->cols[ctl->ncols++] = col;
+		}
+		col = column_by_name(p, len, &name);
+		if (col < 0) {
+			warnx("unknown column: %.*s", (int)len, p);
+			errtryhelp();
+		}
+		add_column(ctl, col, name, list);
 		p += len;
-		if (*p == ',')
-			p++;
+		if (!*p)
+			break;
+		p++;
 	}
 }
 
@@ -248,86 +366,175 @@ static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
 		err(EXIT_FAILURE, "out of memory");
 }
 
+/*
+ * The view's mount table, parsed once from ovl_view_open_mountinfo():
+ * the overlays to list, the FSROOT of a layer's mount.
+ */
+static struct libmnt_table *view_mounts(struct ctl *ctl)
+{
+	int fd;
+	FILE *f;
+
+	if (ctl->mounts)
+		return ctl->mounts;
+	fd = ovl_view_open_mountinfo(ctl->view);
+	if (fd < 0)
+		errx(EXIT_FAILURE, "mountinfo: %s", strerror(-fd));
+	f = fdopen(fd, "re");
+	ctl->mounts = mnt_new_table();
+	if (!f || !ctl->mounts)
+		err(EXIT_FAILURE, "mountinfo");
+	if (mnt_table_parse_stream(ctl->mounts, f, "mountinfo"))
+		errx(EXIT_FAILURE, "mountinfo: cannot parse it");
+	fclose(f);
+	return ctl->mounts;
+}
+
+/* libmount 2.38 has no mnt_table_find_id() */
+static struct libmnt_fs *mount_by_id(struct ctl *ctl, int id)
+{
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs = NULL;
+
+	if (!it)
+		err(EXIT_FAILURE, "out of memory");
+	while (mnt_table_next_fs(view_mounts(ctl), it, &fs) == 0 &&
+	       mnt_fs_get_id(fs) != id)
+		fs = NULL;
+	mnt_free_iter(it);
+	return fs;
+}
+
+/* A column of the overlay, not of one of its layers: in a tree, on the
+ * overlay's line only. */
+static bool overlay_column(int col)
+{
+	return col == COL_OVERLAY || col == COL_OVERLAY_ID || col == COL_SOURCE;
+}
+
+/* Fill the cells of ln that are of the overlay (label, ovl_id, l) or, with
+ * r >= 0, of its record r: in a list each line has both. */
+static void fill_line(struct ctl *ctl, struct libscols_line *ln,
+		      const char *label, int ovl_id, const struct ovl_layers *l,
+		      int r, bool overlay_cells)
+{
+	struct ovl_layer_record rec = { 0 };
+	struct ovl_layer_location loc = { .mnt_id = -1 };
+	char buf[2 * OVL_LAYERS_FID_MAX + 1];
+	struct libmnt_fs *fs;
+
+	if (r >= 0) {
+		ovl_layers_get_record(l, r, &rec, sizeof(rec));
+		ovl_layers_get_location(l, r, &loc, sizeof(loc));
+	}
+	for (size_t i = 0; i < ctl->ncols; i++) {
+		int col = ctl->cols[i].col;
+
+		if (overlay_column(col) ? !overlay_cells : r < 0)
+			continue;
+		switch (col) {
+		case COL_OVERLAY:
+			set(ln, i, "%s", label);
+			break;
+		case COL_INDEX:
+			set(ln, i, "%u", rec.index);
+			break;
+		case COL_KIND:
+			set(ln, i, "%s", ovl_layer_kind_name(rec.kind));
+			break;
+		case COL_UUID:
+			uuid_str(buf, rec.uuid);
+			set(ln, i, "%s", buf);
+			break;
+		case COL_MAJMIN:
+			if (rec.kind != OVL_LAYER_ORIGIN &&
+			    !(rec.flags & OVL_LAYER_NODEV))
+				set(ln, i, "%u:%u", rec.dev_major,
+				    rec.dev_minor);
+			break;
+		case COL_FLAGS:
+			flag_words(buf, rec.flags);
+			if (*buf)
+				set(ln, i, "%s", buf);
+			break;
+		case COL_FHTYPE:
+			set(ln, i, "%d", rec.fh_type);
+			break;
+		case COL_HANDLE:
+			hex(buf, rec.fid, rec.fid_len);
+			set(ln, i, "%s", buf);
+			break;
+		case COL_ID:
+			if (loc.mnt_id >= 0)
+				set(ln, i, "%d", loc.mnt_id);
+			break;
+		case COL_UNIQ_ID:
+			if (loc.mount_point)
+				set(ln, i, "%llu", (unsigned long long)
+				    loc.mnt_id_unique);
+			break;
+		case COL_TARGET:
+			if (loc.mount_point)
+				set(ln, i, "%s", loc.mount_point);
+			break;
+		case COL_FSROOT:
+			/* the mount by its ID in the view's mountinfo, as
+			 * findmnt's FSROOT; empty if it is gone since */
+			fs = loc.mnt_id >= 0 ? mount_by_id(ctl, loc.mnt_id) :
+					       NULL;
+			if (fs && mnt_fs_get_root(fs))
+				set(ln, i, "%s", mnt_fs_get_root(fs));
+			break;
+		case COL_ROOT:
+			if (loc.root)
+				set(ln, i, "%s", loc.root);
+			break;
+		case COL_PATH:
+			if (loc.path)
+				set(ln, i, "%s", loc.path);
+			break;
+		case COL_STATUS:
+			set(ln, i, "%s", ovl_layer_status_name(loc.status));
+			break;
+		case COL_SOURCE:
+			set(ln, i, "%s", ovl_layers_source_name(
+				    ovl_layers_source(l)));
+			break;
+		case COL_OVERLAY_ID:
+			if (ovl_id >= 0)
+				set(ln, i, "%d", ovl_id);
+			break;
+		}
+	}
+}
+
+static struct libscols_line *new_line(struct libscols_table *tb,
+				      struct libscols_line *parent)
+{
+	struct libscols_line *ln = scols_table_new_line(tb, parent);
+
+	if (!ln)
+		err(EXIT_FAILURE, "out of memory");
+	return ln;
+}
+
+/* The overlay's lines: one per layer; in a tree, the overlay's line first
+ * and its layers as its children. */
 static void add_lines(struct ctl *ctl, struct libscols_table *tb,
 		      const char *label, int ovl_id, const struct ovl_layers *l)
 {
-	for (unsigned int r = 0; r < ovl_layers_count(l); r++) {
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
-		struct ovl_layer_record rec;
-		struct ovl_layer_location loc;
-		char buf[2 * OVL_LAYERS_FID_MAX + 1];
+	struct libscols_line *parent = NULL;
 
-		if (!ln)
-			err(EXIT_FAILURE, "out of memory");
-		ovl_layers_get_record(l, r, &rec, sizeof(rec));
+	if (ctl->tree) {
+		parent = new_line(tb, NULL);
+		fill_line(ctl, parent, label, ovl_id, l, -1, true);
+	}
+	for (unsigned int r = 0; r < ovl_layers_count(l); r++) {
+		struct libscols_line *ln = new_line(tb, parent);
+		struct ovl_layer_location loc;
+
+		fill_line(ctl, ln, label, ovl_id, l, r, !ctl->tree);
 		ovl_layers_get_location(l, r, &loc, sizeof(loc));
-		for (size_t i = 0; i < ctl->ncols; i++) {
-			switch (ctl->cols[i]) {
-			case COL_OVERLAY:
-				set(ln, i, "%s", label);
-				break;
-			case COL_INDEX:
-				set(ln, i, "%u", rec.index);
-				break;
-			case COL_KIND:
-				set(ln, i, "%s", ovl_layer_kind_name(rec.kind));
-				break;
-			case COL_UUID:
-				uuid_str(buf, rec.uuid);
-				set(ln, i, "%s", buf);
-				break;
-			case COL_DEV:
-				if (rec.kind != OVL_LAYER_ORIGIN &&
-				    !(rec.flags & OVL_LAYER_NODEV))
-					set(ln, i, "%u:%u", rec.dev_major,
-					    rec.dev_minor);
-				break;
-			case COL_FLAGS:
-				flag_words(buf, rec.flags);
-				if (*buf)
-					set(ln, i, "%s", buf);
-				break;
-			case COL_FHTYPE:
-				set(ln, i, "%d", rec.fh_type);
-				break;
-			case COL_HANDLE:
-				hex(buf, rec.fid, rec.fid_len);
-				set(ln, i, "%s", buf);
-				break;
-			case COL_MNTID:
-				if (loc.mnt_id >= 0)
-					set(ln, i, "%d", loc.mnt_id);
-				break;
-			case COL_MNTID_UNIQUE:
-				if (loc.mount_point)
-					set(ln, i, "%llu", (unsigned long long)
-					    loc.mnt_id_unique);
-				break;
-			case COL_MOUNT:
-				if (loc.mount_point)
-					set(ln, i, "%s", loc.mount_point);
-				break;
-			case COL_ROOT:
-				if (loc.root)
-					set(ln, i, "%s", loc.root);
-				break;
-			case COL_PATH:
-				if (loc.path)
-					set(ln, i, "%s", loc.path);
-				break;
-			case COL_STATUS:
-				set(ln, i, "%s", ovl_layer_status_name(loc.status));
-				break;
-			case COL_SOURCE:
-				set(ln, i, "%s", ovl_layers_source_name(
-					    ovl_layers_source(l)));
-				break;
-			case COL_OVERLAY_ID:
-				if (ovl_id >= 0)
-					set(ln, i, "%d", ovl_id);
-				break;
-			}
-		}
 		if (!ctl->no_resolve && loc.status != OVL_LAYER_OK &&
 		    ctl->status == EXIT_SUCCESS)
 			ctl->status = EXIT_UNRESOLVED;
@@ -435,10 +642,10 @@ static int write_file(const char *name, const void *data, size_t len)
 	if (!f)
 		return -1;
 	ok = fwrite(data, 1, len, f) == len;
+	/* stdout: its errors are close_stdout()'s, at exit, said once */
 	if (f == stdout)
-		ok = !fflush(f) && ok;
-	else
-		ok = !fclose(f) && ok;
+		return 0;
+	ok = !fclose(f) && ok;
 	return ok ? 0 : -1;
 }
 
@@ -470,23 +677,12 @@ static struct ovl_layers *load_file(struct ctl *ctl, const char *name)
 	return l;
 }
 
-static bool have_cap(int cap)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return false;
-	return data[cap / 32].effective & (1u << (cap % 32));
-}
-
 /*
  * file's absolute path, its symlink not followed, and the mount it is on
  * (from mountinfo: mount point, and the mount's root inside its fs).
  */
-static int locate(const char *file, char *abs, size_t size, char **target,
-		  char **fsroot)
+static int locate(struct ctl *ctl, const char *file, char *abs, size_t size,
+		  char **target, char **fsroot)
 {
 	struct libmnt_table *tb;
 	struct libmnt_iter *it;
@@ -515,7 +711,10 @@ static int locate(const char *file, char *abs, size_t size, char **target,
 			     S_ISLNK(stx.stx_mode) ? basename(base) : "") >= size)
 		goto out;
 	e = -EIO;
-	tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	/* file is in the caller's view, even with -N: the view's table is
+	 * the one only without -N */
+	tb = ctl->pid ? mnt_new_table_from_file("/proc/self/mountinfo") :
+			view_mounts(ctl);
 	it = mnt_new_iter(MNT_ITER_FORWARD);
 	while (tb && it && mnt_table_next_fs(tb, it, &fs) == 0) {
 		if ((uint64_t)mnt_fs_get_id(fs) != stx.stx_mnt_id)
@@ -526,7 +725,8 @@ static int locate(const char *file, char *abs, size_t size, char **target,
 		break;
 	}
 	mnt_free_iter(it);
-	mnt_unref_table(tb);
+	if (ctl->pid)
+		mnt_unref_table(tb);
 out:
 	free(real);
 	free(dir);
@@ -542,7 +742,8 @@ out:
  * (the fd the resolution checked) without following any symlink and
  * without leaving that filesystem, and its name in *shown; -1 on error.
  */
-static int upper_file_of(struct ctl *ctl, const char *file, char **shown)
+static int upper_file_of(struct ctl *ctl, const char *file, char **shown,
+			 bool *on_overlay)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
@@ -559,6 +760,7 @@ static int upper_file_of(struct ctl *ctl, const char *file, char **shown)
 
 	*shown = NULL;
 	e = ovl_layers_read_reason(0, file, ctl->read_flags, &l, &reason);
+	*on_overlay = e != -EMEDIUMTYPE;
 	if (e == -EMEDIUMTYPE) {
 		/* not on an overlay: the upper file itself */
 		fd = open(file, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -593,7 +795,7 @@ static int upper_file_of(struct ctl *ctl, const char *file, char **shown)
 		      ovl_layer_status_name(loc.status));
 		goto out;
 	}
-	e = locate(file, abs, sizeof(abs), &target, &fsroot);
+	e = locate(ctl, file, abs, sizeof(abs), &target, &fsroot);
 	if (e) {
 		fail(ctl, file, e, "cannot look up the file");
 		goto out;
@@ -632,6 +834,35 @@ out:
 	return e ? -1 : fd;
 }
 
+/*
+ * Whether the ENODATA of reading file's origin xattr is the kernel hiding
+ * trusted.* from a caller without CAP_SYS_ADMIN.  On an overlay the
+ * library says: reading the layers xattr needs the same privilege and
+ * gives -EPERM without it (--source mountinfo did not ask).  The upper
+ * file named directly is on a filesystem of which the library reads
+ * nothing, so capget(2) is asked here: the one thing the library cannot
+ * say.
+ */
+static bool origin_hidden(const char *file, bool on_overlay)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	struct ovl_layers *l = NULL;
+	int e;
+
+	if (on_overlay) {
+		e = ovl_layers_read_reason(0, file, OVL_LAYERS_READ_XATTR_ONLY,
+					   &l, NULL);
+		ovl_layers_free(l);
+		return e == -EPERM;
+	}
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return !(data[CAP_SYS_ADMIN / 32].effective &
+		 (1u << (CAP_SYS_ADMIN % 32)));
+}
+
 /* The copied-up file's origin xattr: where it came from. */
 static struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 {
@@ -641,7 +872,8 @@ static struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 	struct ovl_layers *l = NULL;
 	ssize_t n = -1;
 	char link[32], *upper;
-	int e, fd = upper_file_of(ctl, file, &upper);
+	bool on_overlay;
+	int e, fd = upper_file_of(ctl, file, &upper, &on_overlay);
 
 	if (fd < 0)
 		return NULL;
@@ -653,7 +885,7 @@ static struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 	e = errno;
 	close(fd);
 	if (n < 0) {
-		if (e == ENODATA && !have_cap(CAP_SYS_ADMIN))
+		if (e == ENODATA && origin_hidden(file, on_overlay))
 			warnx("%s: no privilege to read %s (needs CAP_SYS_ADMIN)",
 			      file, OVL_ORIGIN_XATTR);
 		else if (e == ENODATA)
@@ -686,27 +918,80 @@ static struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 
 static int cmd_mount(int argc, char **argv);
 
-static struct libscols_table *new_table(struct ctl *ctl)
+static struct libscols_table *new_table(struct ctl *ctl, const char *name)
 {
 	struct libscols_table *tb = scols_new_table();
 
 	if (!tb)
 		err(EXIT_FAILURE, "out of memory");
+	/* the JSON top-level key; in a tree, the overlays hold the layers */
+	scols_table_set_name(tb, name);
 	scols_table_enable_json(tb, ctl->json);
-	scols_table_set_name(tb, "layers");
 	scols_table_enable_raw(tb, ctl->raw);
+	/* -P: KEY="value" with the names fit for the shell (MAJ:MIN is
+	 * MAJ_MIN), as findmnt -P -y prints them */
+	scols_table_enable_export(tb, ctl->pairs);
+	scols_table_enable_shellvar(tb, ctl->pairs);
 	scols_table_enable_noheadings(tb, ctl->noheadings);
-	for (size_t i = 0; i < ctl->ncols; i++) {
-		const struct colinfo *ci = &infos[ctl->cols[i]];
-		struct libscols_column *cl;
+	return tb;
+}
 
-		cl = scols_table_new_column(tb, ci->name, ci->whint, ci->flags);
-		if (!cl)
-			err(EXIT_FAILURE, "out of memory");
-		if (ctl->json)
-			scols_column_set_json_type(cl, ci->json);
+static void new_column(struct libscols_table *tb, const char *name,
+		       double whint, int flags, int json)
+{
+	struct libscols_column *cl = scols_table_new_column(tb, name, whint,
+							    flags);
+
+	if (!cl || scols_column_set_json_type(cl, json))
+		err(EXIT_FAILURE, "out of memory");
+}
+
+static struct libscols_table *layers_table(struct ctl *ctl)
+{
+	struct libscols_table *tb = new_table(ctl, ctl->tree ? "overlays" :
+							       "layers");
+	bool tree = ctl->tree;
+
+	for (size_t i = 0; i < ctl->ncols; i++) {
+		const struct colinfo *ci = &infos[ctl->cols[i].col];
+		int flags = ci->flags;
+
+		/* the tree in the first OVERLAY column */
+		if (tree && ctl->cols[i].col == COL_OVERLAY) {
+			flags |= SCOLS_FL_TREE;
+			tree = false;
+		}
+		new_column(tb, ctl->cols[i].name, ci->whint, flags, ci->json);
 	}
 	return tb;
+}
+
+/* -H: the columns; with -J (or -r, -P) as a table: name, type, description */
+static void list_columns(struct ctl *ctl)
+{
+	struct libscols_table *tb;
+
+	if (!ctl->json && !ctl->raw && !ctl->pairs) {
+		for (int i = 0; i < NCOLS; i++)
+			printf("%14s  %s\n", infos[i].name, infos[i].help);
+		return;
+	}
+	tb = new_table(ctl, "columns");
+	new_column(tb, "NAME", 14, 0, SCOLS_JSON_STRING);
+	new_column(tb, "TYPE", 6, 0, SCOLS_JSON_STRING);
+	new_column(tb, "DESCRIPTION", 0.5, 0, SCOLS_JSON_STRING);
+	for (int i = 0; i < NCOLS; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln)
+			err(EXIT_FAILURE, "out of memory");
+		set(ln, 0, "%s", infos[i].name);
+		set(ln, 1, "%s", infos[i].json == SCOLS_JSON_NUMBER ?
+			"number" : "string");
+		set(ln, 2, "%s", infos[i].help);
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
 }
 
 /* Resolve, print lines, save if asked.  ovl_id: the overlay's mount ID,
@@ -759,7 +1044,7 @@ struct overlay {
 static bool has_column(const struct ctl *ctl, int col)
 {
 	for (size_t i = 0; i < ctl->ncols; i++)
-		if (ctl->cols[i] == col)
+		if (ctl->cols[i].col == col)
 			return true;
 	return false;
 }
@@ -771,18 +1056,14 @@ static bool has_column(const struct ctl *ctl, int col)
  */
 static size_t all_overlays(struct ctl *ctl, struct overlay **list)
 {
-	int fd = ovl_view_open_mountinfo(ctl->view);
-	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
-	struct libmnt_table *t = mnt_new_table();
+	struct libmnt_table *t = view_mounts(ctl);
 	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
 	struct libmnt_fs *fs;
 	size_t n = 0;
 
 	*list = NULL;
-	if (fd < 0)
-		errx(EXIT_FAILURE, "mountinfo: %s", strerror(-fd));
-	if (!f || !t || !it || mnt_table_parse_stream(t, f, "mountinfo"))
-		err(EXIT_FAILURE, "mountinfo");
+	if (!it)
+		err(EXIT_FAILURE, "out of memory");
 	while (mnt_table_next_fs(t, it, &fs) == 0) {
 		const char *target = mnt_fs_get_target(fs);
 
@@ -801,8 +1082,6 @@ static size_t all_overlays(struct ctl *ctl, struct overlay **list)
 		n++;
 	}
 	mnt_free_iter(it);
-	mnt_unref_table(t);
-	fclose(f);
 	return n;
 }
 
@@ -812,7 +1091,9 @@ int main(int argc, char **argv)
 	       OPT_RECORD, OPT_LOAD, OPT_ORIGIN };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
+		{ "pairs", no_argument, NULL, 'P' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "tree", no_argument, NULL, 'T' },
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
@@ -828,27 +1109,34 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char optstring[] = ":Jrno:HN:hV";
+	static const char optstring[] = ":JPrTno:HN:hV";
 	struct ctl ctl = { .status = EXIT_SUCCESS };
 	struct libscols_table *tb;
-	bool list_columns = false;
+	bool list_cols = false;
 	struct overlay *overlays = NULL;
 	size_t npaths;
 	int c;
 
+	atexit(close_stdout);
 	if (argc > 1 && !strcmp(argv[1], "mount"))
 		return cmd_mount(argc - 1, argv + 1);
 
-	memcpy(ctl.cols, default_cols, sizeof(default_cols));
-	ctl.ncols = sizeof(default_cols) / sizeof(default_cols[0]);
+	for (size_t i = 0; i < sizeof(default_cols) / sizeof(default_cols[0]); i++)
+		add_column(&ctl, default_cols[i], infos[default_cols[i]].name, "");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':
 			ctl.json = true;
 			break;
+		case 'P':
+			ctl.pairs = true;
+			break;
 		case 'r':
 			ctl.raw = true;
+			break;
+		case 'T':
+			ctl.tree = true;
 			break;
 		case 'n':
 			ctl.noheadings = true;
@@ -857,11 +1145,12 @@ int main(int argc, char **argv)
 			parse_columns(&ctl, optarg);
 			break;
 		case OPT_OUTPUT_ALL:
-			for (ctl.ncols = 0; ctl.ncols < NCOLS; ctl.ncols++)
-				ctl.cols[ctl.ncols] = ctl.ncols;
+			ctl.ncols = 0;
+			for (int i = 0; i < NCOLS; i++)
+				add_column(&ctl, i, infos[i].name, "--output-all");
 			break;
 		case 'H':
-			list_columns = true;
+			list_cols = true;
 			break;
 		case OPT_SOURCE:
 			if (!strcmp(optarg, "auto"))
@@ -911,10 +1200,31 @@ int main(int argc, char **argv)
 		}
 	}
 
-	if (list_columns) {
-		for (int i = 0; i < NCOLS; i++)
-			printf("%14s  %s\n", infos[i].name, infos[i].help);
+	/* as findmnt: one output format */
+	if (ctl.json + ctl.pairs + ctl.raw > 1) {
+		warnx("mutually exclusive arguments: --json --pairs --raw");
+		errtryhelp();
+	}
+	/* a tree needs the table's lines, or JSON's nesting */
+	if (ctl.tree && (ctl.pairs || ctl.raw)) {
+		warnx("mutually exclusive arguments: --pairs --raw --tree");
+		errtryhelp();
+	}
+	if (list_cols) {
+		list_columns(&ctl);
 		return EXIT_SUCCESS;
+	}
+	/* a tree hangs from the overlay's line: it has its OVERLAY */
+	if (ctl.tree && !has_column(&ctl, COL_OVERLAY)) {
+		if (ctl.ncols == MAX_OUTCOLS) {
+			warnx("too many columns (at most %d) with --tree",
+			      MAX_OUTCOLS - 1);
+			errtryhelp();
+		}
+		memmove(ctl.cols + 1, ctl.cols, ctl.ncols * sizeof(ctl.cols[0]));
+		ctl.cols[0].col = COL_OVERLAY;
+		ctl.cols[0].name = infos[COL_OVERLAY].name;
+		ctl.ncols++;
 	}
 	/* the view, opened once: one clear error for a bad PID, not one per
 	 * overlay; a PID that exits (and may be reused) meanwhile is an
@@ -953,7 +1263,7 @@ int main(int argc, char **argv)
 		errtryhelp();
 	}
 
-	tb = new_table(&ctl);
+	tb = layers_table(&ctl);
 	if (ctl.load || ctl.origin) {
 		const char *name = ctl.load ? ctl.load : ctl.origin;
 		struct ovl_layers *l = ctl.load ? load_file(&ctl, name) :
@@ -987,6 +1297,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < npaths && overlays; i++)
 		free(overlays[i].label);
 	free(overlays);
+	mnt_unref_table(ctl.mounts);
 	ovl_view_unref(ctl.view);
 	return ctl.status;
 }
@@ -1012,6 +1323,7 @@ static int cmd_mount(int argc, char **argv)
 	unsigned int failed = 0;
 	int c, e;
 
+	command = "ovl-layers mount";
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (c) {
@@ -1022,7 +1334,7 @@ static int cmd_mount(int argc, char **argv)
 			extra = optarg;
 			break;
 		case 'h':
-			usage();
+			mount_usage();
 		default:
 			bad_option(argv, c, optstring, longopts);
 		}

@@ -13,7 +13,7 @@ mount --make-rprivate /
 d=$(mktemp -d); mount -t tmpfs t "$d"; cd "$d"
 mkdir -p a b u w m; mount -t tmpfs b b; mkdir a/l1 b/l2
 mount -t overlay o -o "lowerdir=$d/a/l1:$d/b/l2,upperdir=$d/u,workdir=$d/w" m
-cols=KIND,INDEX,DEV,UUID,FHTYPE,HANDLE,MNTID,MOUNT,ROOT,PATH,STATUS
+cols=KIND,INDEX,MAJ:MIN,UUID,FHTYPE,HANDLE,ID,UNIQ-ID,TARGET,FSROOT,ROOT,PATH,STATUS
 "$cli" -o "$cols" m > from-mount.txt 2> from-mount.err; rc=$?
 check "exit 0 on the patched kernel" test "$rc" = 0
 check "no fallback warning" test ! -s from-mount.err
