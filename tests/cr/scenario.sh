@@ -78,7 +78,7 @@ mount -t overlay overlay -o "lowerdir=$W/ext/lower1:$W/mem/lower2,upperdir=$W/ex
 echo "appended" >> "$W/ovl/a"
 echo "written before the checkpoint" > "$W/ovl/c"
 show "getfattr -n trusted.overlay.layers -e hex $W/ovl"
-show "$cli -o KIND,INDEX,DEV,UUID,STATUS,PATH $W/ovl"
+show "$cli -o KIND,INDEX,MAJ:MIN,UUID,STATUS,PATH $W/ovl"
 show "grep ' $W/ovl ' /proc/self/mountinfo"
 expect "the kernel exports the layers" getfattr -n trusted.overlay.layers "$W/ovl"
 
@@ -129,7 +129,7 @@ check "the yard paths do not exist any more" test ! -e "$R/data/ext/lower1"
 show "$cli --source mountinfo /ovl"
 check "the mountinfo fallback fails on them" bash -c "! $cli --source mountinfo /ovl"
 say "   but the kernel's layers xattr says where the layers really are"
-show "$cli -o KIND,INDEX,STATUS,PATH,MOUNT,SOURCE /ovl"
+show "$cli -o KIND,INDEX,STATUS,PATH,TARGET,SOURCE /ovl"
 expect "every layer resolves to its real path" bash -c "$cli -n -r -o STATUS,PATH /ovl | diff - <(printf 'ok /data/ext/upper\nok /data/ext/work\nok /data/ext/lower1\nok /data/mem/lower2\n')"
 check "files read back" bash -c "[ \"\$(cat /ovl/a)\" = \$'from lower1\nappended' ] && grep -qx 'from lower2' /ovl/b && grep -qx 'written before the checkpoint' /ovl/c"
 echo "written after the restore" > /ovl/d

@@ -722,7 +722,7 @@ START_TEST(t_symlink_on_mount_point_path)
 	ck_assert_int_eq(ovl_layers_resolve(l, b.pid, OVL_RESOLVE_FD, NULL), 0);
 	ck_status(l, 0, OVL_LAYER_UNREACHABLE, NULL);
 	ovl_layers_free(l);
-	ck_assert_int_eq(cli("-N %d --load %s -o KIND,STATUS,MNTID,ROOT", (int)b.pid,
+	ck_assert_int_eq(cli("-N %d --load %s -o KIND,STATUS,ID,ROOT", (int)b.pid,
 			     P("rec.json")), 2);
 	ck_assert_int_eq(cli("-N %d --source mountinfo /ov", (int)b.pid), 1);
 	ck_assert(err_has("the path strings are stale"));
@@ -799,7 +799,7 @@ START_TEST(t_bind_of_same_fs_over_mount_point)
 	ck_assert_int_ne(bound.id, lt.id);
 	ck_assert_str_eq(bound.root, "/sub");
 	/* l2 is only on the covered tmpfs: unreachable, exit 2 */
-	ck_assert_int_eq(cli("-N %d --load %s -r -n -o INDEX,MNTID,ROOT,PATH,STATUS",
+	ck_assert_int_eq(cli("-N %d --load %s -r -n -o INDEX,ID,ROOT,PATH,STATUS",
 			     (int)b.pid, P("rec.json")), 2);
 	json = out_text();
 	fmt(want, "1 %d /l1 /lt/l1 ok\n2    unreachable\n", bound.id);
@@ -1151,7 +1151,7 @@ START_TEST(t_fuse_stuck_dump_does_not_hang)
 		ck_assert(f && fwrite(raw, 1, n, f) == (size_t)n && !fclose(f));
 	}
 	alarm(30);
-	ck_assert_int_eq(cli("--load %s -N %d -n -o DEV,STATUS", P("hinted.bin"),
+	ck_assert_int_eq(cli("--load %s -N %d -n -o MAJ:MIN,STATUS", P("hinted.bin"),
 			     (int)b.pid), 2);
 	alarm(0);
 	{
