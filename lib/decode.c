@@ -533,6 +533,42 @@ const char *ovl_layer_status_name(int status)
 	return names[status];
 }
 
+const char *ovl_status_reason(const struct ovl_layer_record *rec, int status)
+{
+	switch (status) {
+	case OVL_LAYER_SHADOWED:
+		return "its path is covered by another mount; its fd and mount "
+		       "ID still lead to it";
+	case OVL_LAYER_UNREACHABLE:
+		return "its filesystem is mounted, but no mount of it shows "
+		       "the directory its handle names";
+	case OVL_LAYER_NO_MOUNT:
+		return ovl_uuid_is_null(rec->uuid) ?
+		       "no mounted filesystem holds the directory its handle "
+		       "names" :
+		       "no filesystem with the record's uuid is mounted in "
+		       "this view";
+	case OVL_LAYER_STALE:
+		return "its handle no longer opens a directory (deleted, or "
+		       "the filesystem re-created)";
+	case OVL_LAYER_NO_HANDLE:
+		return rec->flags & OVL_LAYER_NOFH ?
+		       "its filesystem cannot encode file handles: nothing "
+		       "but a path could find it" :
+		       "its fid cannot be opened, and no path the overlay was "
+		       "mounted with leads to the directory it names";
+	case OVL_LAYER_NO_PERMISSION:
+		return "opening a file handle needs CAP_DAC_READ_SEARCH";
+	case OVL_LAYER_AMBIGUOUS:
+		return "its uuid is null and several filesystems hold a "
+		       "directory with its handle";
+	case OVL_LAYER_NOT_PROBED:
+		return "on none of the filesystems looked at; those that can "
+		       "block (FUSE, network, autofs) were not asked";
+	}
+	return NULL;	/* ok, unresolved: the status says it all */
+}
+
 OVL_EXPORT
 const char *ovl_layers_source_name(int source)
 {

@@ -86,6 +86,9 @@ int ovl_layers_new_from_raw(unsigned char *raw, size_t len, int source,
 			    bool origin, struct ovl_layers **out);
 void ovl_layers_clear_locations(struct ovl_layers *l);
 void ovl_loc_clear(struct ovl_loc *loc);
+/* Why a layer of record rec has status: a static phrase, NULL for ok and
+ * unresolved (the resolver may give a more precise one). */
+const char *ovl_status_reason(const struct ovl_layer_record *rec, int status);
 
 /* mount.c: 1 when the handle of the directory fd is the record's (asked
  * with AT_HANDLE_FID for a FID record), 0 when not, or -errno. */

@@ -151,7 +151,6 @@ int ovl_layers_place(struct ovl_layers *layers, unsigned int i,
 	return ret;
 }
 
-
 /*
  * An fd of layer i to hand the kernel: the one held, or its path opened
  * again beneath the root it was resolved in, which must still be the same

@@ -30,7 +30,8 @@
 enum column {
 	COL_OVERLAY, COL_INDEX, COL_KIND, COL_UUID, COL_MAJMIN, COL_FLAGS,
 	COL_FHTYPE, COL_HANDLE, COL_ID, COL_UNIQ_ID, COL_TARGET, COL_FSROOT,
-	COL_ROOT, COL_PATH, COL_STATUS, COL_SOURCE, COL_OVERLAY_ID, NCOLS
+	COL_ROOT, COL_PATH, COL_STATUS, COL_REASON, COL_SOURCE, COL_OVERLAY_ID,
+	NCOLS
 };
 
 struct colinfo {
@@ -76,6 +77,8 @@ static const struct colinfo infos[NCOLS] = {
 		       "the layer root's path now" },
 	[COL_STATUS] = { "STATUS", 10, 0, SCOLS_JSON_STRING,
 			 "ok, shadowed, unreachable, no-mount, stale, no-handle, no-permission, ambiguous, not-probed, unresolved" },
+	[COL_REASON] = { "REASON", 0.3, SCOLS_FL_WRAP, SCOLS_JSON_STRING,
+			 "why the status is what it is (empty when it says it all)" },
 	[COL_SOURCE] = { "SOURCE", 9, 0, SCOLS_JSON_STRING,
 			 "where the descriptor came from: xattr, mountinfo, buffer, origin" },
 	[COL_OVERLAY_ID] = { "OVERLAY-ID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
@@ -496,6 +499,10 @@ static void fill_line(struct ctl *ctl, struct libscols_line *ln,
 		case COL_STATUS:
 			set(ln, i, "%s", ovl_layer_status_name(loc.status));
 			break;
+		case COL_REASON:
+			if (loc.reason)
+				set(ln, i, "%s", loc.reason);
+			break;
 		case COL_SOURCE:
 			set(ln, i, "%s", ovl_layers_source_name(
 				    ovl_layers_source(l)));
@@ -791,8 +798,10 @@ static int upper_file_of(struct ctl *ctl, const char *file, char **shown,
 		goto out;
 	}
 	if (loc.status != OVL_LAYER_OK && loc.status != OVL_LAYER_SHADOWED) {
-		warnx("%s: the upper layer is %s: cannot read the origin", file,
-		      ovl_layer_status_name(loc.status));
+		warnx("%s: the upper layer is %s%s%s%s: cannot read the origin",
+		      file, ovl_layer_status_name(loc.status),
+		      loc.reason ? " (" : "", loc.reason ? loc.reason : "",
+		      loc.reason ? ")" : "");
 		goto out;
 	}
 	e = locate(ctl, file, abs, sizeof(abs), &target, &fsroot);
