@@ -28,3 +28,10 @@ else
 bench: deps all kernel $(BENCH_RESOLVE) $(BENCH_KERNEL)
 	$(Q)bench/run
 endif
+
+BENCH_VIEWS := $(B)/bench/views
+$(BENCH_VIEWS): bench/views.c $(LIB_A)
+	$(call quiet,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS)
+bench: $(BENCH_VIEWS)

@@ -24,8 +24,9 @@
  *                      lib_mi_us,lib_sm_us,lib/floor,lib_mi/floor,
  *                      lib_sm/floor,table  (medians of RUNS interleaved
  *                      runs; table: the way lib read the mount table)
- *   resolve -c WAY N M run one way K times and nothing else (for callgrind
- *                      or strace: bench/run divides by K x N)
+ *   resolve -c WAY[,WAY...] N M   run those ways K times each and nothing
+ *                      else (for callgrind or strace: bench/run divides by
+ *                      K x N; BENCH_K=... for perf)
  *
  * Times are noisy here: read the ratios, measured in the same process.
  *
@@ -397,16 +398,26 @@ int main(int argc, char **argv)
 		die("namespace");
 	setup(n, m);
 	if (only) {
-		for (size_t w = 0; w < NWAYS; w++) {
-			if (strcmp(ways[w].name, only))
+		/* a comma separated list of ways, each run K times */
+		char *list = strdup(only), *save = NULL;
+		int bad = 0, reps = getenv("BENCH_K") ? atoi(getenv("BENCH_K")) : K;
+
+		for (char *way = strtok_r(list, ",", &save); way;
+		     way = strtok_r(NULL, ",", &save)) {
+			size_t w;
+
+			for (w = 0; w < NWAYS && strcmp(ways[w].name, way); w++)
+				;
+			if (w == NWAYS) {
+				bad = 2;
 				continue;
-			for (int k = 0; k < K; k++)
+			}
+			for (int k = 0; k < reps; k++)
 				ways[w].run();
-			teardown();
-			return 0;
 		}
+		free(list);
 		teardown();
-		return 2;
+		return bad;
 	}
 	sm = statmount_works();
 	for (int r = 0; r < RUNS; r++)
