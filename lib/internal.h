@@ -246,11 +246,14 @@ struct ovl_mnt {
 	char *block;			/* statmount: where they are */
 };
 
+struct ovl_statmount;
 struct ovl_mnt_table {
 	struct ovl_mnt *mnts;		/* in mountinfo order */
 	size_t n;
 	int way;			/* OVL_MOUNT_TABLE_MOUNTINFO or _STATMOUNT */
 	uint64_t ns_id;			/* statmount: the namespace, 0 ours */
+	struct ovl_statmount *sm_buf;	/* statmount: its buffer, kept */
+	size_t sm_size;
 	struct ovl_mounts mi;		/* mountinfo: what the strings are in */
 };
 int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t);

@@ -838,6 +838,15 @@ static int stays_in(struct resolver *r, struct mount_ent *e, const char *path)
 	return 1;
 }
 
+/* Of spelled_one_way()'s, those with casefolded directories (the ext4
+ * driver also mounts ext2 and ext3; an overlay shows its layers') */
+static bool may_casefold(const char *fstype)
+{
+	return strcmp(fstype, "xfs") && strcmp(fstype, "btrfs") &&
+	       strcmp(fstype, "squashfs") && strcmp(fstype, "erofs") &&
+	       strcmp(fstype, "ramfs");
+}
+
 /*
  * The common case in fewer calls: the record's directory is where the
  * descriptor's path string says, on the first mount of its superblock
@@ -866,8 +875,9 @@ static int stays_in(struct resolver *r, struct mount_ent *e, const char *path)
  *               record names, the very directory a decode would give
  *               (the handle is the inode and generation; the caller may
  *               decode, may_decode(), so try_sb() would not say EPERM)
- *   ioctl       FS_IOC_GETFLAGS: not in a casefolded directory (see
- *               spelled_one_way()), so the string is the kernel's name
+ *   ioctl       FS_IOC_GETFLAGS (ext4, f2fs, tmpfs, bcachefs, overlay):
+ *               not in a casefolded directory (see spelled_one_way()), so
+ *               the string is the kernel's name
  *   close       (an O_PATH fd of it is kept for OVL_RESOLVE_FD)
  * Anything else (another mount or directory, a handle that differs, a
  * filesystem that can block, a symlink, a covered mount point, a
@@ -929,9 +939,15 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	}
 	if (known && memcmp(uuid, rec->uuid, 16))
 		goto usual;	/* another filesystem: the usual way says */
+	/* FS_IOC_GETFLAGS: a directory made in a casefolded one is
+	 * casefolded too, so one whose name may be spelled otherwise in its
+	 * parent shows it (unless the flag was cleared on purpose while it
+	 * was empty: then the string still leads to the directory verified,
+	 * spelled as the mounter spelled it) */
 	err = ovl_same_handle(pfd, rec);
-	if (err != 1 ||
-	    (ioctl(pfd, FS_IOC_GETFLAGS, &fl) == 0 && (fl & FS_CASEFOLD_FL)))
+	if (err != 1 || (may_casefold(e->mnt->fstype) &&
+			 ioctl(pfd, FS_IOC_GETFLAGS, &fl) == 0 &&
+			 (fl & FS_CASEFOLD_FL)))
 		goto usual;
 	if (r->flags & OVL_RESOLVE_FD) {
 		fd = openat(pfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -952,8 +968,10 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	/* as located() composes it: the mount point, then the part below */
 	loc->fd = fd;
 	loc->root = malloc(strlen(rest) + 2);
-	if (loc->root)
-		sprintf(loc->root, "/%s", rest);
+	if (loc->root) {
+		loc->root[0] = '/';
+		memcpy(loc->root + 1, rest, strlen(rest) + 1);
+	}
 	loc->path = strdup(path);
 	loc->mount_point = strdup(target);
 	if (!loc->root || !loc->path || !loc->mount_point)
@@ -1086,14 +1104,11 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 
 		if (!fm)
 			return -ENOMEM;
-		if (!fm->blocks || ovl_uuid_is_null(rec->uuid))
-			goto hinted;
+		if (fm->blocks && !ovl_uuid_is_null(rec->uuid)) {
+			r->skipped = true;
+			hint = NULL;
+		}
 	}
-	if (hint) {
-		r->skipped = true;
-		hint = NULL;
-	}
-hinted:
 	if (hint) {
 		int p = fast_hint(r, hint, rec, path, loc, hint_dev);
 

@@ -535,6 +535,7 @@ void ovl_mnt_table_free(struct ovl_mnt_table *t)
 	for (size_t i = 0; t->mnts && i < t->n; i++)
 		free(t->mnts[i].block);
 	free(t->mnts);
+	free(t->sm_buf);
 	if (t->mi.tb || t->mi.text)
 		ovl_mounts_free(&t->mi);
 	memset(t, 0, sizeof(*t));
@@ -665,8 +666,8 @@ static int sm_one(const struct ovl_mnt_table *t, uint64_t id, uint64_t mask,
 int ovl_mnt_table_strings(struct ovl_mnt_table *t, struct ovl_mnt *m)
 {
 	static const char empty[] = "";
-	struct ovl_statmount *sm = NULL;
-	size_t size = 0, n[4];
+	struct ovl_statmount *sm;
+	size_t n[4];
 	const char *str[4], *sub = NULL;
 	char *block;
 	int err;
@@ -676,11 +677,11 @@ int ovl_mnt_table_strings(struct ovl_mnt_table *t, struct ovl_mnt *m)
 	m->strings = true;
 	m->root = m->target = m->source = empty;
 	m->fstype = NULL;
-	err = sm_one(t, m->unique_id, OVL_SM_STRINGS, &sm, &size);
-	if (err) {
-		free(sm);
+	err = sm_one(t, m->unique_id, OVL_SM_STRINGS,
+		     &t->sm_buf, &t->sm_size);
+	if (err)
 		return err == -ENOMEM ? err : 0;
-	}
+	sm = t->sm_buf;
 	str[0] = sm->mask & OVL_SM_MNT_ROOT ? sm->str + sm->mnt_root : empty;
 	str[1] = sm->mask & OVL_SM_MNT_POINT ? sm->str + sm->mnt_point : empty;
 	str[2] = sm->mask & OVL_SM_FS_TYPE ? sm->str + sm->fs_type : NULL;
@@ -692,10 +693,8 @@ int ovl_mnt_table_strings(struct ovl_mnt_table *t, struct ovl_mnt *m)
 	if (sub)
 		n[2] += strlen(sub) + 1;	/* "type.subtype" as mountinfo */
 	block = malloc(n[0] + n[1] + n[2] + n[3] + 1);
-	if (!block) {
-		free(sm);
+	if (!block)
 		return -ENOMEM;
-	}
 	m->block = block;
 	for (int i = 0; i < 4; i++) {
 		const char **out = i == 0 ? &m->root : i == 1 ? &m->target :
@@ -703,14 +702,18 @@ int ovl_mnt_table_strings(struct ovl_mnt_table *t, struct ovl_mnt *m)
 
 		if (!str[i])
 			continue;
-		if (i == 2 && sub)
-			sprintf(block, "%s.%s", str[i], sub);
-		else
+		if (i == 2 && sub) {
+			size_t k = strlen(str[i]);
+
+			memcpy(block, str[i], k);
+			block[k] = '.';
+			memcpy(block + k + 1, sub, strlen(sub) + 1);
+		} else {
 			memcpy(block, str[i], n[i]);
+		}
 		*out = block;
 		block += n[i];
 	}
-	free(sm);
 	return 0;
 }
 
@@ -765,6 +768,9 @@ static int table_from_statmount(struct ovl_mnt_table *t, uint64_t ns_id)
 		};
 	}
 	t->way = OVL_MOUNT_TABLE_STATMOUNT;
+	t->sm_buf = sm;		/* for the strings, later */
+	t->sm_size = size;
+	sm = NULL;
 	err = 0;
 out:
 	free(ids);
