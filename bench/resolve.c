@@ -425,9 +425,14 @@ int main(int argc, char **argv)
 	}
 	sm = statmount_works();
 	for (int r = 0; r < RUNS; r++)
-		/* interleaved, so drift hits all alike */
-		for (size_t w = 0; w < NWAYS; w++)
+		/* interleaved, so drift hits all alike, and the order turned
+		 * by one every run, so none always follows the same one (the
+		 * walk leaves the caches cold for whatever comes next) */
+		for (size_t k = 0; k < NWAYS; k++) {
+			size_t w = (k + r) % NWAYS;
+
 			t[w][r] = (w != 5 || sm) ? ways[w].run() : 0;
+		}
 	for (size_t w = 0; w < NWAYS; w++)
 		med[w] = median(t[w], RUNS);
 	if (&ovl_mount_table_used) {

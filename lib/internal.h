@@ -256,7 +256,11 @@ struct ovl_mnt_table {
 	size_t sm_size;
 	struct ovl_mounts mi;		/* mountinfo: what the strings are in */
 };
-int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t);
+/* want: how many mounts' strings the caller expects to need (its
+ * records): when that is most of the table, statmount reads them with
+ * the rest, one call a mount instead of two */
+int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
+			 size_t want);
 void ovl_mnt_table_free(struct ovl_mnt_table *t);
 /* m's strings, read now if they are not yet: 0 or -ENOMEM */
 int ovl_mnt_table_strings(struct ovl_mnt_table *t, struct ovl_mnt *m);

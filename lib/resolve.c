@@ -123,6 +123,7 @@ struct resolver {
 	int fd_dir;		/* /proc/self/fd, opened on first use */
 	bool may_decode;	/* open_by_handle_at(2) would not say EPERM */
 	bool asked_caps;
+	int unicode;		/* casefolding in this kernel: -1 not asked */
 };
 
 /* Filesystems whose server may never answer: FUSE (its daemon can be
@@ -197,7 +198,7 @@ static struct sb_ent *find_sb(struct resolver *r, dev_t dev)
  * cost one statmount without strings each.
  */
 static int resolver_init(struct resolver *r, const struct ovl_view *v,
-			 unsigned int flags)
+			 unsigned int flags, size_t records)
 {
 	size_t mask;
 	int err;
@@ -206,7 +207,8 @@ static int resolver_init(struct resolver *r, const struct ovl_view *v,
 	r->v = v;
 	r->flags = flags;
 	r->fd_dir = -1;
-	err = ovl_view_mount_table(v, &r->t);
+	r->unicode = -1;
+	err = ovl_view_mount_table(v, &r->t, records);
 	if (err)
 		return err;
 	r->nhash = 64;
@@ -838,13 +840,26 @@ static int stays_in(struct resolver *r, struct mount_ent *e, const char *path)
 	return 1;
 }
 
-/* Of spelled_one_way()'s, those with casefolded directories (the ext4
- * driver also mounts ext2 and ext3; an overlay shows its layers') */
-static bool may_casefold(const char *fstype)
+/*
+ * Of spelled_one_way()'s, those with casefolded directories (the ext4
+ * driver also mounts ext2 and ext3; an overlay shows its layers'), in a
+ * kernel that can casefold at all: every filesystem's casefolding needs
+ * CONFIG_UNICODE, and since 6.13 tmpfs lists "casefold" in
+ * /sys/fs/tmpfs/features exactly when it is there.  Asked once.
+ */
+static bool may_casefold(struct resolver *r, const char *fstype)
 {
-	return strcmp(fstype, "xfs") && strcmp(fstype, "btrfs") &&
-	       strcmp(fstype, "squashfs") && strcmp(fstype, "erofs") &&
-	       strcmp(fstype, "ramfs");
+	struct stat st;
+
+	if (!strcmp(fstype, "xfs") || !strcmp(fstype, "btrfs") ||
+	    !strcmp(fstype, "squashfs") || !strcmp(fstype, "erofs") ||
+	    !strcmp(fstype, "ramfs"))
+		return false;
+	if (r->unicode < 0)
+		r->unicode = stat("/sys/fs/tmpfs/features", &st) ||
+			     !stat("/sys/fs/tmpfs/features/casefold", &st) ||
+			     errno != ENOENT;
+	return r->unicode;
 }
 
 /*
@@ -875,9 +890,10 @@ static bool may_casefold(const char *fstype)
  *               record names, the very directory a decode would give
  *               (the handle is the inode and generation; the caller may
  *               decode, may_decode(), so try_sb() would not say EPERM)
- *   ioctl       FS_IOC_GETFLAGS (ext4, f2fs, tmpfs, bcachefs, overlay):
- *               not in a casefolded directory (see spelled_one_way()), so
- *               the string is the kernel's name
+ *   ioctl       FS_IOC_GETFLAGS (ext4, f2fs, tmpfs, bcachefs, overlay, in
+ *               a kernel with CONFIG_UNICODE): not in a casefolded
+ *               directory (see spelled_one_way()), so the string is the
+ *               kernel's name
  *   close       (an O_PATH fd of it is kept for OVL_RESOLVE_FD)
  * Anything else (another mount or directory, a handle that differs, a
  * filesystem that can block, a symlink, a covered mount point, a
@@ -945,7 +961,7 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	 * was empty: then the string still leads to the directory verified,
 	 * spelled as the mounter spelled it) */
 	err = ovl_same_handle(pfd, rec);
-	if (err != 1 || (may_casefold(e->mnt->fstype) &&
+	if (err != 1 || (may_casefold(r, e->mnt->fstype) &&
 			 ioctl(pfd, FS_IOC_GETFLAGS, &fl) == 0 &&
 			 (fl & FS_CASEFOLD_FL)))
 		goto usual;
@@ -1158,7 +1174,7 @@ int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 	if (!layers || !view || (flags & ~OVL_RESOLVE_FD))
 		return -EINVAL;
 	ovl_layers_clear_locations(layers);
-	err = resolver_init(&r, view, flags);
+	err = resolver_init(&r, view, flags, layers->count);
 	for (unsigned int i = 0; !err && i < layers->count; i++) {
 		struct ovl_loc *loc = &layers->locs[i];
 		int status = resolve_one(&r, &layers->recs[i], layers->paths ?
