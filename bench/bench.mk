@@ -1,15 +1,18 @@
 # Benchmarks (make bench): ratios measured side by side in one run, never
 # absolute thresholds.  See bench/run.
+#
+#   make bench                 P1 (host), P2 and P3 (VM, the patched kernel)
+#   make bench BENCH_ONLY=P1   P1 alone: no kernel build, no VM
+#
+# bench/resolve links the static library: it sets the library's internal
+# knob ovl_mount_table_way (lib/internal.h) to time each way of reading
+# the mount table.
 
 BENCH_RESOLVE := $(B)/bench/resolve
-$(BENCH_RESOLVE): bench/resolve.c $(B)/lib/libovllayers.so
+$(BENCH_RESOLVE): bench/resolve.c $(LIB_A)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(TEST_LIB_LINK) $(MOUNT_LIBS)
-
-.PHONY: bench
-bench: deps all kernel $(BENCH_RESOLVE)
-	$(Q)bench/run
+	$(Q)$(CC) $(CFLAGS) $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS) -ldl
 
 BENCH_KERNEL := $(B)/bench/kernel
 $(BENCH_KERNEL): bench/kernel.c
@@ -17,4 +20,18 @@ $(BENCH_KERNEL): bench/kernel.c
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LDFLAGS)
 
-bench: $(BENCH_KERNEL)
+.PHONY: bench
+ifeq ($(BENCH_ONLY),P1)
+bench: deps all $(BENCH_RESOLVE)
+	$(Q)BENCH_ONLY=P1 bench/run
+else
+bench: deps all kernel $(BENCH_RESOLVE) $(BENCH_KERNEL)
+	$(Q)bench/run
+endif
+
+BENCH_VIEWS := $(B)/bench/views
+$(BENCH_VIEWS): bench/views.c $(LIB_A)
+	$(call quiet,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS)
+bench: $(BENCH_VIEWS)

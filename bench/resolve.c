@@ -1,44 +1,143 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * P1: resolving N layers among M unrelated mounts, four ways, side by side
- * in one run (root; run in a private mount namespace: bench/run does).
+ * P1: resolving N layers among M unrelated mounts, side by side in one
+ * run (root; it unshares a private mount namespace of its own).
  *
- *   floor      one mount table read, then N open_by_handle_at() through
- *              mount fds already known: the least any resolver can do
+ *   floor      one mount table read (mountinfo, parsed by libmount), then
+ *              N open_by_handle_at() through mount fds already known: the
+ *              least any resolver can do
  *   paths      today's way: parse mountinfo, stat each layer path string
  *              (cheap, and wrong as soon as the strings are stale)
  *   walk       CRIU's fsnotify way: for each handle, walk every mount of
  *              the same st_dev, open it, open_by_handle_at, readlink, verify
- *   lib        ovl_layers_resolve()
+ *   lib        ovl_layers_resolve(), reading the mount table the way the
+ *              library picks (listmount/statmount where the kernel has
+ *              them, mountinfo otherwise)
+ *   lib_mi     the same, the mount table forced to mountinfo
+ *   lib_sm     the same, forced to listmount(2)/statmount(2) ("-" when
+ *              the kernel or the library has no such way)
  *
  * Each layer is its own tmpfs (N superblocks); the M other mounts are bind
- * mounts of one more tmpfs.  Prints one CSV line per (N, M):
- *   N,M,floor_us,paths_us,walk_us,lib_us,lib/floor
- * with the median of R runs of each.  Times are noisy here: read the
- * ratios, measured in the same process, not the absolute numbers.
+ * mounts of one more tmpfs, made first, as a busy host's come first.
+ *
+ *   resolve N M        one CSV line: N,M,floor_us,paths_us,walk_us,lib_us,
+ *                      lib_mi_us,lib_sm_us,lib/floor,lib_mi/floor,
+ *                      lib_sm/floor,table  (medians of RUNS interleaved
+ *                      runs; table: the way lib read the mount table)
+ *   resolve -c WAY[,WAY...] N M   run those ways K times each and nothing
+ *                      else (for callgrind or strace: bench/run divides by
+ *                      K x N; BENCH_K=... for perf)
+ *
+ * Times are CPU times of the thread (CLOCK_THREAD_CPUTIME_ID), and still
+ * noisy here: read the ratios, measured in the same process.
+ *
+ * Under valgrind 3.19 (Debian 12), which knows neither openat2(2) nor
+ * listmount(2)/statmount(2) nor the new mount API, syscall(2) is
+ * interposed below and those calls are made natively (VALGRIND_NON_SIMD_
+ * CALL: the kernel's work is not counted anyway; callgrind counts the
+ * user-space instructions of the library and of the floor).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount.h>
 #include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
+#include <valgrind/valgrind.h>
 
 #include "ovllayers.h"
 
 #define RUNS 15
+#define K 2
 
+/* lib/internal.h's knob (weak: a library without it reads mountinfo only) */
+extern int ovl_mount_table_way __attribute__((weak));
+#define WAY_AUTO 0
+#define WAY_MOUNTINFO 1
+#define WAY_STATMOUNT 2
+/* set by the library: the way the last table was read (1 or 2) */
+extern int ovl_mount_table_used __attribute__((weak));
+
+#ifndef SYS_listmount
+#define SYS_listmount 458
+#endif
+#ifndef SYS_statmount
+#define SYS_statmount 457
+#endif
+
+/* --- valgrind 3.19: the syscalls it does not know, made natively --- */
+struct vg_call {
+	long nr, a[6];
+};
+
+static long raw_syscall(struct vg_call *c)
+{
+	register long r10 __asm__("r10") = c->a[3];
+	register long r8 __asm__("r8") = c->a[4];
+	register long r9 __asm__("r9") = c->a[5];
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(c->nr), "D"(c->a[0]), "S"(c->a[1]),
+			   "d"(c->a[2]), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+static long native(long tid, long arg)
+{
+	(void)tid;
+	return raw_syscall((struct vg_call *)arg);
+}
+
+long syscall(long nr, ...);
+long syscall(long nr, ...)
+{
+	static long (*next)(long, ...);
+	struct vg_call c = { .nr = nr };
+	va_list ap;
+	long ret;
+
+	va_start(ap, nr);
+	for (int i = 0; i < 6; i++)
+		c.a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (RUNNING_ON_VALGRIND &&
+	    (nr == SYS_openat2 || nr == SYS_listmount || nr == SYS_statmount ||
+	     nr == SYS_fsopen || nr == SYS_fsconfig || nr == SYS_fsmount ||
+	     nr == SYS_move_mount)) {
+		ret = VALGRIND_NON_SIMD_CALL1(native, &c);
+		if (ret < 0 && ret > -4096) {
+			errno = (int)-ret;
+			return -1;
+		}
+		return ret;
+	}
+	if (!next)
+		next = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+	return next(nr, c.a[0], c.a[1], c.a[2], c.a[3], c.a[4], c.a[5]);
+}
+
+/* --- timing --- */
+/* The CPU time of this thread, user and system: what the resolver
+ * itself costs, without the time the 2 shared cores spend on other jobs
+ * meanwhile (all of it is in memory: nothing waits for I/O). */
 static double now_us(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
@@ -166,14 +265,38 @@ static double run_walk(void)
 	return now_us() - t;
 }
 
-static double run_lib(void)
+static double run_lib_way(int way)
 {
-	double t = now_us();
+	double t;
 	unsigned int bad = 1;
 
+	if (&ovl_mount_table_way)
+		ovl_mount_table_way = way;
+	t = now_us();
 	if (ovl_layers_resolve(desc, 0, 0, &bad) || bad)
 		die("ovl_layers_resolve");
-	return now_us() - t;
+	t = now_us() - t;
+	if (&ovl_mount_table_way)
+		ovl_mount_table_way = WAY_AUTO;
+	return t;
+}
+
+static double run_lib(void) { return run_lib_way(WAY_AUTO); }
+static double run_lib_mi(void) { return run_lib_way(WAY_MOUNTINFO); }
+static double run_lib_sm(void) { return run_lib_way(WAY_STATMOUNT); }
+
+/* the library forced to statmount: does it read the table that way? */
+static bool statmount_works(void)
+{
+	if (!&ovl_mount_table_way || !&ovl_mount_table_used)
+		return false;
+	ovl_mount_table_used = 0;
+	ovl_mount_table_way = WAY_STATMOUNT;
+	unsigned int bad = 1;
+	int err = ovl_layers_resolve(desc, 0, 0, &bad);
+
+	ovl_mount_table_way = WAY_AUTO;
+	return !err && !bad && ovl_mount_table_used == WAY_STATMOUNT;
 }
 
 static void setup(unsigned int n, unsigned int m)
@@ -200,7 +323,10 @@ static void setup(unsigned int n, unsigned int m)
 		if (mount(src, dst, NULL, MS_BIND, NULL))
 			die("bind");
 	}
-	fd = fsopen("overlay", 0);
+	/* through syscall(): valgrind 3.19 does not know the new mount API */
+	fd = (int)syscall(SYS_fsopen, "overlay", 0);
+	if (fd < 0)
+		die("fsopen");
 	handles = calloc(n, sizeof(*handles));
 	mount_fds = calloc(n, sizeof(*mount_fds));
 	for (unsigned int i = 0; i < n; i++) {
@@ -216,20 +342,22 @@ static void setup(unsigned int n, unsigned int m)
 		handles[i].fh.handle_bytes = 128;
 		if (name_to_handle_at(AT_FDCWD, dir, &handles[i].fh, &mnt_id, 0))
 			die("name_to_handle_at");
-		if (fsconfig(fd, FSCONFIG_SET_STRING, "lowerdir+", dir, 0))
+		if (syscall(SYS_fsconfig, fd, FSCONFIG_SET_STRING, "lowerdir+",
+			    dir, 0))
 			die("lowerdir+");
 	}
 	if (n == 1) {	/* a lower-only overlay needs two lowers */
 		snprintf(dir, sizeof(dir), "%s/other/x", base);
 		mkdir(dir, 0755);
-		fsconfig(fd, FSCONFIG_SET_STRING, "lowerdir+", dir, 0);
+		syscall(SYS_fsconfig, fd, FSCONFIG_SET_STRING, "lowerdir+", dir, 0);
 	}
-	if (fsconfig(fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+	if (syscall(SYS_fsconfig, fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
 		die("create");
-	mfd = fsmount(fd, 0, 0);
+	mfd = (int)syscall(SYS_fsmount, fd, 0, 0);
 	snprintf(dir, sizeof(dir), "%s/ovl", base);
 	mkdir(dir, 0755);
-	if (mfd < 0 || move_mount(mfd, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH))
+	if (mfd < 0 || syscall(SYS_move_mount, mfd, "", AT_FDCWD, dir,
+			       MOVE_MOUNT_F_EMPTY_PATH))
 		die("overlay");
 	if (ovl_layers_read(0, dir, 0, &desc))
 		die("ovl_layers_read");
@@ -238,11 +366,34 @@ static void setup(unsigned int n, unsigned int m)
 	close(mfd);
 }
 
+static void teardown(void)
+{
+	ovl_layers_free(desc);
+	umount2(base, MNT_DETACH);
+	rmdir(base);	/* the mount was in our namespace: only the dir */
+}
+
+static const struct way {
+	const char *name;
+	double (*run)(void);
+} ways[] = {
+	{ "floor", run_floor }, { "paths", run_paths }, { "walk", run_walk },
+	{ "lib", run_lib }, { "lib_mi", run_lib_mi }, { "lib_sm", run_lib_sm },
+};
+#define NWAYS (sizeof(ways) / sizeof(ways[0]))
+
 int main(int argc, char **argv)
 {
+	const char *only = NULL;
 	unsigned int n, m;
-	double f[RUNS], p[RUNS], w[RUNS], l[RUNS];
+	double t[NWAYS][RUNS], med[NWAYS];
+	bool sm;
 
+	if (argc == 5 && !strcmp(argv[1], "-c")) {
+		only = argv[2];
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 3)
 		return 2;
 	n = atoi(argv[1]);
@@ -250,17 +401,58 @@ int main(int argc, char **argv)
 	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		die("namespace");
 	setup(n, m);
-	for (int r = 0; r < RUNS; r++) {
-		/* interleaved, so drift hits all four alike */
-		f[r] = run_floor();
-		p[r] = run_paths();
-		w[r] = run_walk();
-		l[r] = run_lib();
-	}
-	double fm = median(f, RUNS), pm = median(p, RUNS);
-	double wm = median(w, RUNS), lm = median(l, RUNS);
+	if (only) {
+		/* a comma separated list of ways, each run K times */
+		char *list = strdup(only), *save = NULL;
+		int bad = 0, reps = getenv("BENCH_K") ? atoi(getenv("BENCH_K")) : K;
 
-	printf("%u,%u,%.0f,%.0f,%.0f,%.0f,%.2f\n", n, m, fm, pm, wm, lm, lm / fm);
-	ovl_layers_free(desc);
+		for (char *way = strtok_r(list, ",", &save); way;
+		     way = strtok_r(NULL, ",", &save)) {
+			size_t w;
+
+			for (w = 0; w < NWAYS && strcmp(ways[w].name, way); w++)
+				;
+			if (w == NWAYS) {
+				bad = 2;
+				continue;
+			}
+			for (int k = 0; k < reps; k++)
+				ways[w].run();
+		}
+		free(list);
+		teardown();
+		return bad;
+	}
+	sm = statmount_works();
+	for (int r = 0; r < RUNS; r++)
+		/* interleaved, so drift hits all alike, and the order turned
+		 * by one every run, so none always follows the same one (the
+		 * walk leaves the caches cold for whatever comes next) */
+		for (size_t k = 0; k < NWAYS; k++) {
+			size_t w = (k + r) % NWAYS;
+
+			t[w][r] = (w != 5 || sm) ? ways[w].run() : 0;
+		}
+	for (size_t w = 0; w < NWAYS; w++)
+		med[w] = median(t[w], RUNS);
+	if (&ovl_mount_table_used) {
+		ovl_mount_table_used = 0;
+		run_lib();
+	}
+	printf("%u,%u,%.0f,%.0f,%.0f,%.0f,%.0f,", n, m, med[0], med[1],
+	       med[2], med[3], med[4]);
+	if (sm)
+		printf("%.0f,", med[5]);
+	else
+		printf("-,");
+	printf("%.2f,%.2f,", med[3] / med[0], med[4] / med[0]);
+	if (sm)
+		printf("%.2f,", med[5] / med[0]);
+	else
+		printf("-,");
+	printf("%s\n", !&ovl_mount_table_used ? "mountinfo" :
+	       ovl_mount_table_used == WAY_STATMOUNT ? "statmount" :
+	       ovl_mount_table_used == WAY_MOUNTINFO ? "mountinfo" : "?");
+	teardown();
 	return 0;
 }

@@ -277,4 +277,56 @@ int ovl_load_value(const char *v, size_t n, enum ovl_value_kind kind,
 int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		    struct ovl_load_error *why);
 
+/* resolve/view performance */
+/*
+ * The mount table as the resolver needs it (view.c): read with
+ * listmount(2)/statmount(2) where the kernel can give exactly what
+ * mountinfo would for that view, from mountinfo otherwise.  The strings
+ * are unescaped, as libmount gives them; fstype as mountinfo spells it
+ * ("fuse.sshfs"); source may be "" (none).
+ */
+enum {
+	OVL_MOUNT_TABLE_AUTO,
+	OVL_MOUNT_TABLE_MOUNTINFO,
+	OVL_MOUNT_TABLE_STATMOUNT,
+};
+/* AUTO unless bench/resolve forces a way (a forced STATMOUNT still falls
+ * back to mountinfo where it cannot be used); _used: the way the last
+ * table was read. */
+extern int ovl_mount_table_way;
+extern int ovl_mount_table_used;
+
+struct ovl_mnt {
+	int id, parent;			/* mountinfo's 32-bit IDs */
+	uint64_t unique_id;		/* statmount's; 0: not known yet */
+	dev_t dev;
+	bool strings;			/* the four below are there: always
+					   from mountinfo, on demand from
+					   statmount (ovl_mnt_table_strings) */
+	const char *root, *target, *fstype, *source;
+	char *block;			/* statmount: where they are */
+};
+
+struct ovl_statmount;
+struct ovl_mnt_table {
+	struct ovl_mnt *mnts;		/* in mountinfo order */
+	size_t n;
+	int way;			/* OVL_MOUNT_TABLE_MOUNTINFO or _STATMOUNT */
+	uint64_t ns_id;			/* statmount: the namespace, 0 ours */
+	struct ovl_statmount *sm_buf;	/* statmount: its buffer, kept */
+	size_t sm_size;
+	struct ovl_mounts mi;		/* mountinfo: what the strings are in */
+};
+/* want: how many mounts' strings the caller expects to need (its
+ * records): when that is most of the table, statmount reads them with
+ * the rest, one call a mount instead of two */
+int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
+			 size_t want);
+void ovl_mnt_table_free(struct ovl_mnt_table *t);
+/* m's strings, read now if they are not yet: 0 or -ENOMEM */
+int ovl_mnt_table_strings(struct ovl_mnt_table *t, struct ovl_mnt *m);
+/* ovl_ident() with the unique mount ID instead of the 32-bit one (one
+ * statx: it gives one or the other); id->mnt_id is then -1. */
+int ovl_ident_unique(int fd, struct ovl_ident *id, uint64_t *unique);
+
 #endif

@@ -3,12 +3,17 @@
  * Resolve each record of a descriptor to a mount, a path and an fd, in a
  * view (ovl_view: a task's root and mount table).
  *
- * The mount table is read once.  Mounts are sorted by device, whole-fs
- * mounts (root "/") first, so each record finds the mounts of its
- * filesystem by binary search; the uuid of each superblock is probed at
- * most once, and all of them (then sorted by uuid) only when a st_dev
- * hint does not settle it.  There is no step that grows as layers x
- * mounts.
+ * The mount table is read once (listmount/statmount, or mountinfo: see
+ * view.c) and indexed in one pass: mounts by ID and by device (hashed),
+ * so each record finds the mounts of its filesystem at once, whole-fs
+ * mounts (root "/") first; the uuid of each superblock is probed at most
+ * once, and all of them (then sorted by uuid) only when a st_dev hint
+ * does not settle it.  There is no step that grows as layers x mounts.
+ *
+ * Where the descriptor knows the mounter's path string of a layer, the
+ * common case costs six calls (fast_hint(): the string looked up, its
+ * mount and handle checked) instead of the usual thirteen; any doubt
+ * sends it the usual way, which gives the same answer.
  *
  * Nothing is taken from a path alone.  A mount's root is opened beneath
  * the view's root by its mount point, without following symlinks, and is
@@ -50,7 +55,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -63,16 +72,21 @@
 
 struct mount_ent {
 	dev_t dev;
+	bool ready;		/* its strings read, whole and blocks set */
 	bool whole;		/* root is "/" */
 	bool blocks;		/* its filesystem can block the caller */
 	unsigned int order;	/* mountinfo order, for a stable sort */
 	int id, parent;
-	struct libmnt_fs *fs;
+	struct ovl_mnt *mnt;	/* its entry in the table */
+	struct mount_ent *next_in_sb;	/* the next mount of its fs, in order */
+	struct mount_ent *child;	/* its first child mount, in order */
+	struct mount_ent *sibling;	/* the next child of its parent */
 	int root_fd;		/* opened on first use; -1 not (or unusable) */
 	bool opened;
 	struct ovl_ident root_id;
-	char *root_path;	/* the kernel's path of root_fd, our view */
-	uint64_t unique_id;
+	char *root_path;	/* the kernel's path of root_fd, our view:
+				   read when first needed */
+	uint64_t unique_id;	/* 0 until known */
 };
 
 /* What probing a superblock's uuid found; a negative errno ends the call. */
@@ -86,37 +100,44 @@ struct sb_ent {
 	dev_t dev;
 	int probed;		/* 0 not yet, or an enum probe */
 	unsigned char uuid[16];	/* zero when unknown */
-	size_t first;		/* its mounts: ents[first .. first + n) */
+	struct mount_ent *head, *tail;	/* its mounts in table order */
 	size_t n;
+	struct mount_ent **m;	/* the same, whole ones first: sb_ready() */
 };
 
 struct resolver {
 	const struct ovl_view *v;
 	unsigned int flags;
-	struct ovl_mounts m;
-	struct mount_ent *ents;
+	struct ovl_mnt_table t;
+	struct mount_ent *ents;		/* in table order */
 	size_t nents;
-	struct mount_ent **by_id;	/* ents sorted by mount ID */
-	struct sb_ent *sbs;
+	struct mount_ent **by_id;	/* hashed by mount ID (open addressing) */
+	struct sb_ent *sbs;		/* in the order first seen */
 	size_t nsbs;
+	size_t *by_dev;			/* sbs index + 1, hashed by device */
+	size_t nhash;			/* slots of both: a power of 2 */
 	struct sb_ent **by_uuid;	/* probed superblocks by uuid, built */
 	size_t nby_uuid;		/* on the first miss of a st_dev hint */
 	bool indexed;
 	bool skipped;		/* some filesystem was not probed: it blocks */
+	int fd_dir;		/* /proc/self/fd, opened on first use */
+	bool may_decode;	/* open_by_handle_at(2) would not say EPERM */
+	bool asked_caps;
+	int unicode;		/* casefolding in this kernel: -1 not asked */
 };
 
 /* Filesystems whose server may never answer: FUSE (its daemon can be
  * frozen with the container, or gone), network filesystems, autofs. */
-static bool fs_can_block(struct libmnt_fs *fs)
+static bool fs_can_block(const struct ovl_mnt *fs)
 {
 	static const char *const types[] = {
 		"fuse", "fuseblk", "nfs", "nfs4", "cifs", "smb3", "smbfs",
 		"9p", "ceph", "autofs", "afs", "glusterfs", "virtiofs",
 	};
-	const char *type = mnt_fs_get_fstype(fs);
-	const char *src = mnt_fs_get_source(fs);
+	const char *type = fs->fstype;
+	const char *src = fs->source;
 
-	if (!type || !strncmp(type, "fuse.", 5) || mnt_fs_is_netfs(fs))
+	if (!type || !strncmp(type, "fuse.", 5) || mnt_fstype_is_netfs(type))
 		return true;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (!strcmp(type, types[i]))
@@ -129,86 +150,177 @@ static bool fs_can_block(struct libmnt_fs *fs)
 	return false;
 }
 
+/* whole mounts first, then table order */
 static int cmp_ent(const void *a, const void *b)
 {
-	const struct mount_ent *x = a, *y = b;
+	const struct mount_ent *x = *(struct mount_ent *const *)a;
+	const struct mount_ent *y = *(struct mount_ent *const *)b;
 
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
 	if (x->whole != y->whole)
 		return x->whole ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static int cmp_id(const void *a, const void *b)
+static size_t hash_u64(uint64_t v, size_t mask)
 {
-	const struct mount_ent *x = *(struct mount_ent *const *)a;
-	const struct mount_ent *y = *(struct mount_ent *const *)b;
-
-	return x->id < y->id ? -1 : x->id > y->id;
+	v ^= v >> 33;
+	v *= 0xff51afd7ed558ccdULL;
+	v ^= v >> 33;
+	return (size_t)v & mask;
 }
 
-static int resolver_init(struct resolver *r, const struct ovl_view *v,
-			 unsigned int flags)
+static struct mount_ent *find_id(struct resolver *r, int id)
 {
-	struct libmnt_iter *it;
-	struct libmnt_fs *fs;
-	size_t cap = 0;
+	size_t mask = r->nhash - 1;
+
+	for (size_t i = hash_u64((uint64_t)(unsigned int)id, mask); r->by_id[i];
+	     i = (i + 1) & mask)
+		if (r->by_id[i]->id == id)
+			return r->by_id[i];
+	return NULL;
+}
+
+static struct sb_ent *find_sb(struct resolver *r, dev_t dev)
+{
+	size_t mask = r->nhash - 1;
+
+	for (size_t i = hash_u64(dev, mask); r->by_dev[i]; i = (i + 1) & mask)
+		if (r->sbs[r->by_dev[i] - 1].dev == dev)
+			return &r->sbs[r->by_dev[i] - 1];
+	return NULL;
+}
+
+/*
+ * The table is indexed in one pass, without reading any mount's strings:
+ * its filesystems (by device), mount IDs and children.  Strings (from
+ * statmount, mount by mount) are read for the mounts the records lead to
+ * (ent_ready(), sb_first(), sb_ready()), so that mounts no record is on
+ * cost one statmount without strings each.
+ */
+static int resolver_init(struct resolver *r, const struct ovl_view *v,
+			 unsigned int flags, size_t records)
+{
+	size_t mask;
 	int err;
 
 	memset(r, 0, sizeof(*r));
 	r->v = v;
 	r->flags = flags;
-	err = ovl_view_mounts(v, &r->m);
+	r->fd_dir = -1;
+	r->unicode = -1;
+	err = ovl_view_mount_table(v, &r->t, records);
 	if (err)
 		return err;
-	it = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!it)
+	r->nhash = 64;
+	while (r->nhash < 2 * r->t.n)
+		r->nhash *= 2;
+	mask = r->nhash - 1;
+	r->ents = calloc(r->t.n ? r->t.n : 1, sizeof(*r->ents));
+	r->sbs = calloc(r->t.n ? r->t.n : 1, sizeof(*r->sbs));
+	r->by_id = calloc(r->nhash, sizeof(*r->by_id));
+	r->by_dev = calloc(r->nhash, sizeof(*r->by_dev));
+	if (!r->ents || !r->sbs || !r->by_id || !r->by_dev)
 		return -ENOMEM;
-	while (mnt_table_next_fs(r->m.tb, it, &fs) == 0) {
-		const char *root = mnt_fs_get_root(fs);
+	for (size_t k = 0; k < r->t.n; k++) {
+		struct ovl_mnt *fs = &r->t.mnts[k];
+		struct mount_ent *e = &r->ents[r->nents];
+		struct sb_ent *sb;
+		size_t i;
 
-		if (r->nents == cap) {
-			struct mount_ent *e;
-
-			cap = cap ? cap * 2 : 64;
-			e = realloc(r->ents, cap * sizeof(*e));
-			if (!e) {
-				mnt_free_iter(it);
-				return -ENOMEM;
-			}
-			r->ents = e;
-		}
-		r->ents[r->nents] = (struct mount_ent) {
-			.dev = mnt_fs_get_devno(fs),
-			.whole = root && !strcmp(root, "/"),
-			.blocks = fs_can_block(fs),
+		*e = (struct mount_ent) {
+			.dev = fs->dev,
 			.order = r->nents,
-			.id = mnt_fs_get_id(fs),
-			.parent = mnt_fs_get_parent_id(fs),
-			.fs = fs,
+			.id = fs->id,
+			.parent = fs->parent,
+			.mnt = fs,
 			.root_fd = -1,
+			.unique_id = fs->unique_id,
 		};
 		r->nents++;
-	}
-	mnt_free_iter(it);
-	qsort(r->ents, r->nents, sizeof(*r->ents), cmp_ent);
-
-	r->by_id = calloc(r->nents ? r->nents : 1, sizeof(*r->by_id));
-	r->sbs = calloc(r->nents ? r->nents : 1, sizeof(*r->sbs));
-	if (!r->by_id || !r->sbs)
-		return -ENOMEM;
-	for (size_t i = 0; i < r->nents; i++) {
-		r->by_id[i] = &r->ents[i];
-		if (!r->nsbs || r->sbs[r->nsbs - 1].dev != r->ents[i].dev) {
-			r->sbs[r->nsbs].dev = r->ents[i].dev;
-			r->sbs[r->nsbs].first = i;
-			r->nsbs++;
+		for (i = hash_u64((uint64_t)(unsigned int)e->id, mask);
+		     r->by_id[i]; i = (i + 1) & mask)
+			;
+		r->by_id[i] = e;	/* a duplicate ID: the first is found */
+		for (i = hash_u64(e->dev, mask); r->by_dev[i] &&
+		     r->sbs[r->by_dev[i] - 1].dev != e->dev; i = (i + 1) & mask)
+			;
+		if (!r->by_dev[i]) {
+			r->sbs[r->nsbs].dev = e->dev;
+			r->by_dev[i] = ++r->nsbs;
 		}
-		r->sbs[r->nsbs - 1].n++;
+		sb = &r->sbs[r->by_dev[i] - 1];
+		if (sb->tail)
+			sb->tail->next_in_sb = e;
+		else
+			sb->head = e;
+		sb->tail = e;
+		sb->n++;
 	}
-	qsort(r->by_id, r->nents, sizeof(*r->by_id), cmp_id);
+	/* children in table order: backwards, each put first */
+	for (size_t k = r->nents; k-- > 0; ) {
+		struct mount_ent *e = &r->ents[k], *p;
+
+		if (e->parent == e->id || !(p = find_id(r, e->parent)) || p == e)
+			continue;
+		e->sibling = p->child;
+		p->child = e;
+	}
 	return 0;
+}
+
+/* e's strings, whole and blocks; 0 or -ENOMEM */
+static int ent_ready(struct resolver *r, struct mount_ent *e)
+{
+	int err;
+
+	if (e->ready)
+		return 0;
+	err = ovl_mnt_table_strings(&r->t, e->mnt);
+	if (err)
+		return err;
+	e->whole = e->mnt->root && !strcmp(e->mnt->root, "/");
+	e->blocks = fs_can_block(e->mnt);
+	e->ready = true;
+	return 0;
+}
+
+/* sb->m: its mounts, whole ones first, each in table order */
+static int sb_ready(struct resolver *r, struct sb_ent *sb)
+{
+	size_t i = 0;
+	int err;
+
+	if (sb->m)
+		return 0;
+	sb->m = calloc(sb->n ? sb->n : 1, sizeof(*sb->m));
+	if (!sb->m)
+		return -ENOMEM;
+	for (struct mount_ent *e = sb->head; e; e = e->next_in_sb) {
+		err = ent_ready(r, e);
+		if (err) {
+			free(sb->m);
+			sb->m = NULL;
+			return err;
+		}
+		sb->m[i++] = e;
+	}
+	qsort(sb->m, sb->n, sizeof(*sb->m), cmp_ent);
+	return 0;
+}
+
+/* The first of sb's mounts, whole ones first (NULL: out of memory),
+ * reading the strings of no more mounts than it takes. */
+static struct mount_ent *sb_first(struct resolver *r, struct sb_ent *sb)
+{
+	if (sb->m)
+		return sb->m[0];
+	for (struct mount_ent *e = sb->head; e; e = e->next_in_sb) {
+		if (ent_ready(r, e))
+			return NULL;
+		if (e->whole)
+			return e;
+	}
+	return sb_ready(r, sb) ? NULL : sb->m[0];
 }
 
 static void close_root(struct mount_ent *e)
@@ -225,45 +337,16 @@ static void resolver_fini(struct resolver *r)
 {
 	for (size_t i = 0; i < r->nents; i++)
 		close_root(&r->ents[i]);
+	for (size_t i = 0; i < r->nsbs; i++)
+		free(r->sbs[i].m);
 	free(r->ents);
 	free(r->by_id);
+	free(r->by_dev);
 	free(r->sbs);
 	free(r->by_uuid);
-	ovl_mounts_free(&r->m);
-}
-
-static struct sb_ent *find_sb(struct resolver *r, dev_t dev)
-{
-	size_t lo = 0, hi = r->nsbs;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (r->sbs[mid].dev == dev)
-			return &r->sbs[mid];
-		if (r->sbs[mid].dev < dev)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static struct mount_ent *find_id(struct resolver *r, int id)
-{
-	size_t lo = 0, hi = r->nents;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (r->by_id[mid]->id == id)
-			return r->by_id[mid];
-		if (r->by_id[mid]->id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	if (r->fd_dir >= 0)
+		close(r->fd_dir);
+	ovl_mnt_table_free(&r->t);
 }
 
 /*
@@ -273,21 +356,25 @@ static struct mount_ent *find_id(struct resolver *r, int id)
  * lookup goes through it (a diskless host on NFS, a VM on 9p, a rootless
  * container on fuse-overlayfs), and if it never answers nothing does.
  */
-static bool would_block(struct resolver *r, const struct mount_ent *e,
-			dev_t allowed)
+static int would_block(struct resolver *r, struct mount_ent *e,
+		       dev_t allowed)
 {
-	const struct mount_ent *m = e;
+	struct mount_ent *m = e;
 
 	for (int depth = 0; m && depth < OVL_MAX_NESTING; depth++) {
-		bool root = !strcmp(mnt_fs_get_target(m->fs), "/");
+		bool root;
+		int err = ent_ready(r, m);
 
+		if (err)
+			return err;
+		root = !strcmp(m->mnt->target, "/");
 		if (m->blocks && m->dev != allowed && (m == e || !root))
-			return true;
+			return 1;
 		if (root || m->parent == m->id)
 			break;
 		m = find_id(r, m->parent);
 	}
-	return false;
+	return 0;
 }
 
 /*
@@ -302,36 +389,86 @@ static int mount_root(struct resolver *r, struct mount_ent *e, dev_t allowed)
 
 	if (e->opened)
 		return e->root_fd >= 0 ? e->root_fd : -ENOENT;
-	if (would_block(r, e, allowed)) {
+	err = would_block(r, e, allowed);
+	if (err < 0)
+		return err;
+	if (err) {
 		r->skipped = true;
 		return -ENOENT;	/* not marked opened: another hint may */
 	}
 	e->opened = true;
-	/* O_RDONLY: open_by_handle_at(2) takes no O_PATH mount fd */
-	fd = ovl_view_openat(r->v, mnt_fs_get_target(e->fs),
-			     O_RDONLY | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
+	/* O_RDONLY: open_by_handle_at(2) takes no O_PATH mount fd, and
+	 * FS_IOC_GETFSUUID needs a real open */
+	fd = ovl_view_openat(r->v, e->mnt->target, O_RDONLY | O_DIRECTORY,
+			     RESOLVE_NO_SYMLINKS);
 	if (fd < 0)
 		return ovl_fatal_errno(-fd) ? fd : -ENOENT;
 	/* its st_dev may differ from mountinfo's (a btrfs subvolume): the
-	 * mount ID says which mount it is */
-	err = ovl_ident(fd, &e->root_id);
-	if (err || e->root_id.mnt_id != e->id || !e->root_id.mount_root) {
+	 * mount ID says which mount it is.  statmount gave the unique ID,
+	 * which one statx checks; mountinfo only the 32-bit one, and the
+	 * unique one (reported in the location) costs a second statx. */
+	if (e->mnt->unique_id) {
+		uint64_t u;
+
+		err = ovl_ident_unique(fd, &e->root_id, &u);
+		if (!err && u != e->mnt->unique_id)
+			err = -ENOENT;
+		e->root_id.mnt_id = e->id;
+	} else {
+		err = ovl_ident(fd, &e->root_id);
+		if (!err && e->root_id.mnt_id != e->id)
+			err = -ENOENT;
+	}
+	if (err || !e->root_id.mount_root) {
 		close(fd);
 		return err && ovl_fatal_errno(-err) ? err : -ENOENT;
 	}
-	e->unique_id = ovl_unique_mount_id(fd);
-	e->root_path = ovl_fd_path(fd);
+	if (!e->unique_id)
+		e->unique_id = ovl_unique_mount_id(fd);
 	e->root_fd = fd;
 	return fd;
+}
+
+/* The kernel's path (our view) of an fd, by readlinkat(2) in /proc/self/fd
+ * opened once: the lookup of "/proc/self/fd/N" whole costs as much again. */
+static char *fd_path(struct resolver *r, int fd)
+{
+	char name[16], buf[4096];
+	ssize_t n;
+
+	if (r->fd_dir < 0)
+		r->fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY |
+				 O_CLOEXEC);
+	if (r->fd_dir < 0)
+		return ovl_fd_path(fd);
+	snprintf(name, sizeof(name), "%d", fd);
+	n = readlinkat(r->fd_dir, name, buf, sizeof(buf) - 1);
+	if (n <= 0 || n >= (ssize_t)sizeof(buf) - 1)
+		return NULL;
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
+/* e's root_path, read the first time a location needs it */
+static const char *root_path(struct resolver *r, struct mount_ent *e)
+{
+	if (!e->root_path && e->root_fd >= 0)
+		e->root_path = fd_path(r, e->root_fd);
+	return e->root_path;
 }
 
 /* An enum probe, or an error. */
 static int probe_uuid(struct resolver *r, struct sb_ent *sb, dev_t allowed)
 {
+	int err;
+
 	if (sb->probed)
 		return sb->probed;
-	for (size_t i = sb->first; i < sb->first + sb->n; i++) {
-		struct mount_ent *e = &r->ents[i];
+	err = sb_ready(r, sb);
+	if (err)
+		return err;
+	for (size_t i = 0; i < sb->n; i++) {
+		struct mount_ent *e = sb->m[i];
 		int fd = mount_root(r, e, allowed), known;
 
 		if (fd == -ENOENT)
@@ -341,7 +478,7 @@ static int probe_uuid(struct resolver *r, struct sb_ent *sb, dev_t allowed)
 		/* never ask a filesystem that can block (FS_IOC_GETFSUUID
 		 * reaches FUSE before 6.9): its uuid is unknown */
 		known = e->blocks ? 0 :
-			ovl_fs_uuid(fd, mnt_fs_get_fstype(e->fs), sb->uuid);
+			ovl_fs_uuid(fd, e->mnt->fstype, sb->uuid);
 		if (known < 0 && ovl_fatal_errno(-known))
 			return known;
 		if (known < 0)
@@ -427,10 +564,10 @@ static bool leads_to(const struct resolver *r, const char *path,
  * lead to it or the mount is not the right one (UNREACHABLE: the caller
  * tries the next).
  */
-static int located(struct resolver *r, const struct mount_ent *e, int fd,
+static int located(struct resolver *r, struct mount_ent *e, int fd,
 		   struct ovl_loc *loc)
 {
-	const char *target = mnt_fs_get_target(e->fs);
+	const char *target = e->mnt->target;
 	struct ovl_ident want;
 	char *kpath = NULL;
 	const char *rel;
@@ -447,8 +584,8 @@ static int located(struct resolver *r, const struct mount_ent *e, int fd,
 		close(fd);
 		return OVL_LAYER_STALE;
 	}
-	kpath = ovl_fd_path(fd);
-	rel = kpath ? below_root(kpath, e->root_path) : NULL;
+	kpath = fd_path(r, fd);
+	rel = kpath ? below_root(kpath, root_path(r, e)) : NULL;
 	if (!rel) {
 		/* cannot be named, or not below the root it was opened
 		 * through: not through this mount */
@@ -508,15 +645,15 @@ static const char *below_target(const char *path, const char *target)
  * other filesystem (one that can block, say) is asked anything.  Returns
  * a status as try_sb(): NO_HANDLE when the path leads nowhere on it.
  */
-static int try_path(struct resolver *r, const struct sb_ent *sb,
+static int try_path(struct resolver *r, struct sb_ent *sb,
 		    const struct ovl_layer_record *rec, const char *path,
 		    struct ovl_loc *loc, dev_t allowed)
 {
 	int status = OVL_LAYER_NO_HANDLE;
 
-	for (size_t i = sb->first; i < sb->first + sb->n; i++) {
-		struct mount_ent *e = &r->ents[i];
-		const char *rest = below_target(path, mnt_fs_get_target(e->fs));
+	for (size_t i = 0; i < sb->n; i++) {
+		struct mount_ent *e = sb->m[i];
+		const char *rest = below_target(path, e->mnt->target);
 		int mfd, fd, same;
 
 		if (!rest)
@@ -555,13 +692,16 @@ static int try_path(struct resolver *r, const struct sb_ent *sb,
  * with loc filled, or why it failed; or an error.  A FID record is never
  * given to open_by_handle_at(2): its path, if known, is verified instead.
  */
-static int try_sb(struct resolver *r, const struct sb_ent *sb,
+static int try_sb(struct resolver *r, struct sb_ent *sb,
 		  const struct ovl_layer_record *rec, const char *path,
 		  struct ovl_loc *loc, dev_t allowed)
 {
 	struct ovl_handle h;
-	int status = OVL_LAYER_UNREACHABLE;
+	int status = OVL_LAYER_UNREACHABLE, err;
 
+	err = sb_ready(r, sb);
+	if (err)
+		return err;
 	if (rec->flags & OVL_LAYER_FID)
 		return try_path(r, sb, rec, path, loc, allowed);
 
@@ -569,8 +709,8 @@ static int try_sb(struct resolver *r, const struct sb_ent *sb,
 	h.fh.handle_type = rec->fh_type;
 	memcpy(h.fh.f_handle, rec->fid, rec->fid_len);
 
-	for (size_t i = sb->first; i < sb->first + sb->n; i++) {
-		struct mount_ent *e = &r->ents[i];
+	for (size_t i = 0; i < sb->n; i++) {
+		struct mount_ent *e = sb->m[i];
 		struct ovl_ident id;
 		int mfd, fd;
 
@@ -603,6 +743,266 @@ static int try_sb(struct resolver *r, const struct sb_ent *sb,
 	return status;
 }
 
+/*
+ * A path string that names a directory one way only: absolute, no empty,
+ * "." or ".." component, no trailing slash.  Only such a string, once it
+ * is shown to lead to the directory, can stand for the kernel's path.
+ */
+static bool canonical(const char *p)
+{
+	if (*p != '/')
+		return false;
+	if (!p[1])
+		return true;
+	for (const char *c = p + 1;; ) {
+		const char *end = strchrnul(c, '/');
+		size_t n = end - c;
+
+		if (!n || (n == 1 && c[0] == '.') ||
+		    (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		if (!*end)
+			return true;
+		c = end + 1;
+	}
+}
+
+/*
+ * Filesystems whose names are spelled one way: a lookup of a name finds
+ * only the entry of that very name, unless a directory is casefolded
+ * (ext4, f2fs, tmpfs: FS_CASEFOLD_FL, asked below).  On any other (vfat,
+ * exfat, ntfs, hfs, iso9660, cifs, zfs with casesensitivity=insensitive,
+ * or one not known here) a path string may find a directory spelled
+ * otherwise, and the kernel's own path is read instead.
+ */
+static bool spelled_one_way(const char *fstype)
+{
+	static const char *const types[] = {
+		"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "f2fs",
+		"squashfs", "erofs", "overlay", "ramfs", "bcachefs",
+	};
+
+	for (size_t i = 0; fstype && i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(fstype, types[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Whether open_by_handle_at(2) would decode for the caller: with
+ * CAP_DAC_READ_SEARCH in the initial user namespace it does; without, an
+ * O_PATH decode (as try_sb() asks) fails with EPERM whatever the mount
+ * (fs/fhandle.c).  capget(2) says what the caller has in its own user
+ * namespace, which must then be the initial one.  Asked once.
+ */
+#define OVL_PROC_USER_INIT_INO	0xEFFFFFFDU
+static bool may_decode(struct resolver *r)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	struct stat st;
+
+	if (r->asked_caps)
+		return r->may_decode;
+	r->asked_caps = true;
+	r->may_decode = !syscall(SYS_capget, &hdr, data) &&
+			(data[CAP_DAC_READ_SEARCH / 32].effective &
+			 (1u << (CAP_DAC_READ_SEARCH % 32))) &&
+			!stat("/proc/self/ns/user", &st) &&
+			st.st_ino == OVL_PROC_USER_INIT_INO;
+	return r->may_decode;
+}
+
+/*
+ * Does the lookup of path, from e's mount point on, stay in e?  Not if a
+ * child of e (a mount on e, stacked on it or below it) is mounted on the
+ * way: a lookup there would ask that filesystem (one that can block,
+ * say) for names.  The table says; a mount made since ends the lookup
+ * on another mount, which the statx after it tells.  1 yes, 0 no, or
+ * -ENOMEM.
+ */
+static int stays_in(struct resolver *r, struct mount_ent *e, const char *path)
+{
+	for (struct mount_ent *c = e->child; c; c = c->sibling) {
+		const char *t;
+		size_t n;
+		int err = ent_ready(r, c);
+
+		if (err)
+			return err;
+		t = c->mnt->target;
+		n = strlen(t);
+		if (!strcmp(t, "/") || (!strncmp(path, t, n) &&
+					(!path[n] || path[n] == '/')))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Of spelled_one_way()'s, those with casefolded directories (the ext4
+ * driver also mounts ext2 and ext3; an overlay shows its layers'), in a
+ * kernel that can casefold at all: every filesystem's casefolding needs
+ * CONFIG_UNICODE, and since 6.13 tmpfs lists "casefold" in
+ * /sys/fs/tmpfs/features exactly when it is there.  Asked once.
+ */
+static bool may_casefold(struct resolver *r, const char *fstype)
+{
+	struct stat st;
+
+	if (!strcmp(fstype, "xfs") || !strcmp(fstype, "btrfs") ||
+	    !strcmp(fstype, "squashfs") || !strcmp(fstype, "erofs") ||
+	    !strcmp(fstype, "ramfs"))
+		return false;
+	if (r->unicode < 0)
+		r->unicode = stat("/sys/fs/tmpfs/features", &st) ||
+			     !stat("/sys/fs/tmpfs/features/casefold", &st) ||
+			     errno != ENOENT;
+	return r->unicode;
+}
+
+/*
+ * The common case in fewer calls: the record's directory is where the
+ * descriptor's path string says, on the first mount of its superblock
+ * (the one try_sb() tries first).  The answer is the one try_sb() and
+ * located() would give, or 0: take the usual way (nothing was settled,
+ * nothing cached; only time was spent).  A negative errno ends the call.
+ *
+ * The usual way opens the mount's root, decodes the handle through it
+ * (open_by_handle_at), reads the kernel's path of the directory it got
+ * (readlink), checks that directory lies below the mount's root, and
+ * looks the composed path up again (leads_to()).  Here the path string
+ * is looked up once and the directory found is shown to be the record's
+ * by its handle, on the filesystem the record names:
+ *   openat2     the path string beneath the view's root, no symlink, no
+ *               magic link (exactly leads_to()'s lookup), a directory;
+ *               no mount on the way after e's mount point (stays_in())
+ *   statx       it is on mount e (its unique ID, or the 32-bit one from
+ *               mountinfo): the lookup went through e's mount point into
+ *               e's root and stayed in e, so what follows e's mount point
+ *               in the string is its path below e's root, and it lies
+ *               below e's root (what below() checks after a decode);
+ *               and it was not removed
+ *   ioctl       FS_IOC_GETFSUUID, once per superblock (as probe_uuid()):
+ *               a record with another uuid is not on this filesystem
+ *   name_to_handle_at  its handle is the record's: on the superblock the
+ *               record names, the very directory a decode would give
+ *               (the handle is the inode and generation; the caller may
+ *               decode, may_decode(), so try_sb() would not say EPERM)
+ *   ioctl       FS_IOC_GETFLAGS (ext4, f2fs, tmpfs, bcachefs, overlay, in
+ *               a kernel with CONFIG_UNICODE): not in a casefolded
+ *               directory (see spelled_one_way()), so the string is the
+ *               kernel's name
+ *   close       (an O_PATH fd of it is kept for OVL_RESOLVE_FD)
+ * Anything else (another mount or directory, a handle that differs, a
+ * filesystem that can block, a symlink, a covered mount point, a
+ * spelling that may differ) goes the usual way, which finds the same or
+ * says why not.
+ */
+static int fast_hint(struct resolver *r, struct sb_ent *sb,
+		     const struct ovl_layer_record *rec, const char *path,
+		     struct ovl_loc *loc, dev_t allowed)
+{
+	struct mount_ent *e;
+	const char *target, *rest;
+	struct ovl_ident pid;
+	unsigned char uuid[16];
+	uint64_t unique = 0;
+	int pfd, fd = -1, err, known, fl = 0;
+
+	if (!path || (rec->flags & OVL_LAYER_FID) || !canonical(path) ||
+	    !may_decode(r))
+		return 0;
+	e = sb_first(r, sb);
+	if (!e)
+		return -ENOMEM;
+	target = e->mnt->target;
+	if (e->blocks || (e->opened && e->root_fd < 0) ||
+	    !spelled_one_way(e->mnt->fstype) ||
+	    !(rest = below_target(path, target)))
+		return 0;
+	err = would_block(r, e, allowed);
+	if (!err)
+		err = stays_in(r, e, path) == 1 ? 0 : 1;
+	if (err)
+		return err < 0 ? err : 0;
+
+	pfd = ovl_view_openat(r->v, path, O_RDONLY | O_DIRECTORY,
+			      RESOLVE_NO_SYMLINKS);
+	if (pfd < 0)
+		return ovl_fatal_errno(-pfd) ? pfd : 0;
+	if (e->mnt->unique_id) {
+		err = ovl_ident_unique(pfd, &pid, &unique);
+		if (!err && unique != e->mnt->unique_id)
+			err = 1;
+	} else {
+		err = ovl_ident(pfd, &pid);
+		if (!err && pid.mnt_id != e->id)
+			err = 1;
+	}
+	if (err || !pid.nlink)
+		goto usual;
+	if (sb->probed) {
+		known = sb->probed == PROBE_KNOWN;
+		memcpy(uuid, sb->uuid, 16);
+	} else {
+		known = ovl_fs_uuid(pfd, e->mnt->fstype, uuid);
+		if (known < 0) {
+			err = known;
+			goto usual;
+		}
+	}
+	if (known && memcmp(uuid, rec->uuid, 16))
+		goto usual;	/* another filesystem: the usual way says */
+	/* FS_IOC_GETFLAGS: a directory made in a casefolded one is
+	 * casefolded too, so one whose name may be spelled otherwise in its
+	 * parent shows it (unless the flag was cleared on purpose while it
+	 * was empty: then the string still leads to the directory verified,
+	 * spelled as the mounter spelled it) */
+	err = ovl_same_handle(pfd, rec);
+	if (err != 1 || (may_casefold(r, e->mnt->fstype) &&
+			 ioctl(pfd, FS_IOC_GETFLAGS, &fl) == 0 &&
+			 (fl & FS_CASEFOLD_FL)))
+		goto usual;
+	if (r->flags & OVL_RESOLVE_FD) {
+		fd = openat(pfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0) {
+			err = -errno;
+			goto usual;
+		}
+	}
+	/* mountinfo gave no unique ID: one statx more, once per mount */
+	if (!e->unique_id)
+		e->unique_id = ovl_unique_mount_id(pfd);
+	close(pfd);
+
+	if (!sb->probed) {
+		sb->probed = known ? PROBE_KNOWN : PROBE_UNKNOWN;
+		memcpy(sb->uuid, uuid, 16);
+	}
+	/* as located() composes it: the mount point, then the part below */
+	loc->fd = fd;
+	loc->root = malloc(strlen(rest) + 2);
+	if (loc->root) {
+		loc->root[0] = '/';
+		memcpy(loc->root + 1, rest, strlen(rest) + 1);
+	}
+	loc->path = strdup(path);
+	loc->mount_point = strdup(target);
+	if (!loc->root || !loc->path || !loc->mount_point)
+		return -ENOMEM;	/* loc is cleared by the caller */
+	loc->status = OVL_LAYER_OK;	/* the path led to it, as leads_to() */
+	loc->mnt_id = e->id;
+	loc->mnt_id_unique = e->unique_id;
+	loc->dev = pid.dev;
+	loc->ino = pid.ino;
+	return OVL_LAYER_OK;
+usual:
+	close(pfd);
+	return err < 0 && ovl_fatal_errno(-err) ? err : 0;
+}
+
 static int cmp_uuid(const void *a, const void *b)
 {
 	const struct sb_ent *x = *(struct sb_ent *const *)a;
@@ -632,16 +1032,17 @@ static int index_uuids(struct resolver *r)
 		bool was_open = false;
 		int p;
 
-		for (size_t k = sb->first; k < sb->first + sb->n; k++)
-			was_open |= r->ents[k].opened;
+		for (struct mount_ent *e = sb->head; e; e = e->next_in_sb)
+			was_open |= e->opened;
 		p = probe_uuid(r, sb, makedev(0, 0));
 
 		if (p < 0)
 			return p;
 		if (p == PROBE_KNOWN || p == PROBE_UNKNOWN)
 			r->by_uuid[r->nby_uuid++] = sb;
-		for (size_t k = sb->first; !was_open && k < sb->first + sb->n; k++)
-			close_root(&r->ents[k]);
+		for (struct mount_ent *e = sb->head; !was_open && e;
+		     e = e->next_in_sb)
+			close_root(e);
 	}
 	qsort(r->by_uuid, r->nby_uuid, sizeof(*r->by_uuid), cmp_uuid);
 	r->indexed = true;
@@ -714,12 +1115,22 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	 * record with a uuid (from another boot or host, whose st_dev means
 	 * nothing here) is on another filesystem, whatever its hint says.
 	 */
-	if (hint && r->ents[hint->first].blocks && !ovl_uuid_is_null(rec->uuid)) {
-		r->skipped = true;
-		hint = NULL;
+	if (hint) {
+		struct mount_ent *fm = sb_first(r, hint);
+
+		if (!fm)
+			return -ENOMEM;
+		if (fm->blocks && !ovl_uuid_is_null(rec->uuid)) {
+			r->skipped = true;
+			hint = NULL;
+		}
 	}
 	if (hint) {
-		int p = probe_uuid(r, hint, hint_dev);
+		int p = fast_hint(r, hint, rec, path, loc, hint_dev);
+
+		if (p)
+			return p;
+		p = probe_uuid(r, hint, hint_dev);
 
 		if (p < 0)
 			return p;
@@ -763,7 +1174,7 @@ int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 	if (!layers || !view || (flags & ~OVL_RESOLVE_FD))
 		return -EINVAL;
 	ovl_layers_clear_locations(layers);
-	err = resolver_init(&r, view, flags);
+	err = resolver_init(&r, view, flags, layers->count);
 	for (unsigned int i = 0; !err && i < layers->count; i++) {
 		struct ovl_loc *loc = &layers->locs[i];
 		int status = resolve_one(&r, &layers->recs[i], layers->paths ?

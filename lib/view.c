@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/pidfd.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -408,4 +409,506 @@ char *ovl_fd_path(int fd)
 		return NULL;
 	buf[n] = '\0';
 	return strdup(buf);
+}
+
+/*
+ * The mount table as the resolver needs it, read with listmount(2) and
+ * statmount(2) (Linux 6.8; another namespace's since 6.11; sb_source,
+ * which fs_can_block() reads, since 6.13) or from mountinfo.
+ *
+ * listmount/statmount give the kernel's own strings (nothing to
+ * unescape) and the unique and the old 32-bit mount IDs of each mount.
+ * One statmount without strings (IDs, device) costs about 1 us; the
+ * kernel printing one line of mountinfo 2-3 us and libmount parsing it
+ * 1.5-2 more; a statmount with strings 2.5-3 us.  So every mount is
+ * listed without its strings, and the strings of a mount are asked for
+ * when the resolver needs them (the mounts of the filesystems records
+ * are on, their parents and children: ovl_mnt_table_strings()).  They
+ * are used only where they answer exactly as the view's mountinfo would:
+ *
+ * - paths: statmount gives mount points relative to the caller's root in
+ *   its own namespace, and relative to the namespace's root mount in
+ *   another; mountinfo gives them relative to the task's root, and lists
+ *   only the mounts reachable from it (listmount lists those reachable
+ *   from the root it uses: the same set when the roots are the same).  So
+ *   a task's view is read this way only when its root is that root: the
+ *   caller's root in the caller's namespace (same mount, dev and inode),
+ *   or in another namespace the root of the one listed mount whose parent
+ *   is not listed (the namespace's root mount).  A task chrooted below it,
+ *   or whose root mount is covered, is read from mountinfo.
+ * - fields: statmount's fs_type is mountinfo's without the ".subtype"
+ *   (added from fs_subtype, 6.13); a kernel that cannot give sb_source or
+ *   a mount point is read from mountinfo.
+ * - errors: any failure of listmount/statmount (ENOSYS before 6.8, EINVAL
+ *   for a request it does not know, EPERM without CAP_SYS_ADMIN over a
+ *   foreign namespace, ENOENT for a namespace gone) falls back to
+ *   mountinfo; a mount gone between listmount and statmount is skipped,
+ *   as mountinfo read a moment later would not show it.
+ *
+ * The raw super options (read.c, mountinfo.c) still come from mountinfo's
+ * text (ovl_view_mounts()): statmount's mnt_opts is not spelled as
+ * mountinfo spells them for every filesystem (it has no "rw"/"ro" and
+ * leaves out what show_options() puts first), and the descriptor's layer
+ * strings are parsed from exactly that text.
+ */
+#ifndef SYS_statmount
+#define SYS_statmount 457
+#endif
+#ifndef SYS_listmount
+#define SYS_listmount 458
+#endif
+
+struct ovl_mnt_id_req {
+	uint32_t size;
+	uint32_t spare;
+	uint64_t mnt_id;
+	uint64_t param;
+	uint64_t mnt_ns_id;
+};
+#define OVL_MNT_ID_REQ_SIZE_VER0	24
+#define OVL_MNT_ID_REQ_SIZE_VER1	32	/* with mnt_ns_id (6.11) */
+#define OVL_LSMT_ROOT			0xffffffffffffffffULL
+
+/* include/uapi/linux/mount.h as of 6.18 (512 bytes, then the strings) */
+struct ovl_statmount {
+	uint32_t size, mnt_opts;
+	uint64_t mask;
+	uint32_t sb_dev_major, sb_dev_minor;
+	uint64_t sb_magic;
+	uint32_t sb_flags, fs_type;
+	uint64_t mnt_id, mnt_parent_id;
+	uint32_t mnt_id_old, mnt_parent_id_old;
+	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master;
+	uint64_t propagate_from;
+	uint32_t mnt_root, mnt_point;
+	uint64_t mnt_ns_id;
+	uint32_t fs_subtype, sb_source;
+	uint32_t opt_num, opt_array, opt_sec_num, opt_sec_array;
+	uint64_t supported_mask;
+	uint32_t uidmap_num, uidmap, gidmap_num, gidmap;
+	uint64_t spare2[43];
+	char str[];
+};
+_Static_assert(sizeof(struct ovl_statmount) == 512, "struct statmount");
+
+#define OVL_SM_SB_BASIC		0x0001U
+#define OVL_SM_MNT_BASIC	0x0002U
+#define OVL_SM_MNT_ROOT		0x0008U
+#define OVL_SM_MNT_POINT	0x0010U
+#define OVL_SM_FS_TYPE		0x0020U
+#define OVL_SM_FS_SUBTYPE	0x0100U
+#define OVL_SM_SB_SOURCE	0x0200U
+#define OVL_SM_SUPPORTED_MASK	0x1000U	/* 6.15 */
+#define OVL_SM_NEEDED (OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC | OVL_SM_MNT_ROOT | \
+		       OVL_SM_MNT_POINT | OVL_SM_FS_TYPE)
+
+/* nsfs: the id of a mount namespace (6.11), or the generic NS_GET_ID */
+#define OVL_NS_GET_MNTNS_ID	_IOR(0xb7, 0x5, uint64_t)
+#define OVL_NS_GET_ID		_IOR(0xb7, 13, uint64_t)
+
+int ovl_mount_table_way = OVL_MOUNT_TABLE_AUTO;
+int ovl_mount_table_used;
+
+int ovl_ident_unique(int fd, struct ovl_ident *id, uint64_t *unique)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC,
+		  STATX_TYPE | STATX_INO | STATX_NLINK | STATX_MNT_ID_UNIQUE,
+		  &stx))
+		return -errno;
+	if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE) || !(stx.stx_mask & STATX_INO))
+		return -EIO;
+	id->dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	id->ino = stx.stx_ino;
+	id->mode = stx.stx_mode;
+	id->nlink = stx.stx_nlink;
+	id->mnt_id = -1;
+	id->mount_root = (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+			 (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	*unique = stx.stx_mnt_id;
+	return 0;
+}
+
+void ovl_mnt_table_free(struct ovl_mnt_table *t)
+{
+	for (size_t i = 0; t->mnts && i < t->n; i++)
+		free(t->mnts[i].block);
+	free(t->mnts);
+	free(t->sm_buf);
+	if (t->mi.tb || t->mi.text)
+		ovl_mounts_free(&t->mi);
+	memset(t, 0, sizeof(*t));
+}
+
+static int table_from_mountinfo(const struct ovl_view *v,
+				struct ovl_mnt_table *t)
+{
+	struct libmnt_iter *it;
+	struct libmnt_fs *fs;
+	size_t cap = 0;
+	int err;
+
+	err = ovl_view_mounts(v, &t->mi);
+	if (err)
+		return err;
+	t->way = OVL_MOUNT_TABLE_MOUNTINFO;
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!it)
+		return -ENOMEM;
+	while (mnt_table_next_fs(t->mi.tb, it, &fs) == 0) {
+		const char *src = mnt_fs_get_source(fs);
+
+		if (t->n == cap) {
+			struct ovl_mnt *m;
+
+			cap = cap ? cap * 2 : 64;
+			m = realloc(t->mnts, cap * sizeof(*m));
+			if (!m) {
+				mnt_free_iter(it);
+				return -ENOMEM;
+			}
+			t->mnts = m;
+		}
+		t->mnts[t->n++] = (struct ovl_mnt) {
+			.id = mnt_fs_get_id(fs),
+			.parent = mnt_fs_get_parent_id(fs),
+			.dev = mnt_fs_get_devno(fs),
+			.root = mnt_fs_get_root(fs),
+			.target = mnt_fs_get_target(fs),
+			.fstype = mnt_fs_get_fstype(fs),
+			.source = src ? src : "",
+			.strings = true,
+		};
+		/* a field libmount could not give: never a NULL target */
+		if (!t->mnts[t->n - 1].target)
+			t->mnts[t->n - 1].target = "";
+	}
+	mnt_free_iter(it);
+	return 0;
+}
+
+/* 0, or -errno: any error means "read mountinfo instead" */
+static int sm_list(uint64_t ns_id, uint64_t **ids, size_t *n)
+{
+	struct ovl_mnt_id_req req = {
+		.size = ns_id ? OVL_MNT_ID_REQ_SIZE_VER1 : OVL_MNT_ID_REQ_SIZE_VER0,
+		.mnt_id = OVL_LSMT_ROOT,
+		.mnt_ns_id = ns_id,
+	};
+	size_t cap = 1024;
+
+	*n = 0;
+	*ids = malloc(cap * sizeof(**ids));
+	if (!*ids)
+		return -ENOMEM;
+	for (;;) {
+		long got;
+
+		if (*n == cap) {
+			uint64_t *more = realloc(*ids, 2 * cap * sizeof(**ids));
+
+			if (!more)
+				return -ENOMEM;
+			*ids = more;
+			cap *= 2;
+		}
+		req.param = *n ? (*ids)[*n - 1] : 0;	/* after the last one */
+		got = syscall(SYS_listmount, &req, *ids + *n, cap - *n, 0);
+		if (got < 0)
+			return -errno;
+		if (!got)
+			return 0;
+		*n += (size_t)got;
+	}
+}
+
+/* statmount of one mount into *sm (grown as needed): 0, -ENOENT (gone),
+ * or another -errno */
+static int sm_one(const struct ovl_mnt_table *t, uint64_t id, uint64_t mask,
+		  struct ovl_statmount **sm, size_t *size)
+{
+	struct ovl_mnt_id_req req = {
+		.size = t->ns_id ? OVL_MNT_ID_REQ_SIZE_VER1 :
+			OVL_MNT_ID_REQ_SIZE_VER0,
+		.mnt_id = id,
+		.param = mask,
+		.mnt_ns_id = t->ns_id,
+	};
+
+	for (;;) {
+		struct ovl_statmount *big;
+
+		if (*sm && !syscall(SYS_statmount, &req, *sm, *size, 0))
+			return 0;
+		if (*sm && (errno != EOVERFLOW || *size >= (1U << 24)))
+			return -errno;
+		big = realloc(*sm, *size ? *size * 4 : 4096);
+		if (!big)
+			return -ENOMEM;
+		*sm = big;
+		*size = *size ? *size * 4 : 4096;
+	}
+}
+
+#define OVL_SM_STRINGS (OVL_SM_MNT_ROOT | OVL_SM_MNT_POINT | OVL_SM_FS_TYPE | \
+			OVL_SM_FS_SUBTYPE | OVL_SM_SB_SOURCE | \
+			OVL_SM_SUPPORTED_MASK)
+
+/* m's strings from a statmount that asked for them */
+static int sm_strings(struct ovl_mnt *m, const struct ovl_statmount *sm)
+{
+	static const char empty[] = "";
+	const char *str[4], *sub = NULL;
+	size_t n[4];
+	char *block;
+
+	m->strings = true;
+	m->root = m->target = m->source = empty;
+	m->fstype = NULL;
+	str[0] = sm->mask & OVL_SM_MNT_ROOT ? sm->str + sm->mnt_root : empty;
+	str[1] = sm->mask & OVL_SM_MNT_POINT ? sm->str + sm->mnt_point : empty;
+	str[2] = sm->mask & OVL_SM_FS_TYPE ? sm->str + sm->fs_type : NULL;
+	str[3] = sm->mask & OVL_SM_SB_SOURCE ? sm->str + sm->sb_source : empty;
+	if ((sm->mask & OVL_SM_FS_SUBTYPE) && sm->str[sm->fs_subtype])
+		sub = sm->str + sm->fs_subtype;
+	for (int i = 0; i < 4; i++)
+		n[i] = str[i] ? strlen(str[i]) + 1 : 0;
+	if (sub)
+		n[2] += strlen(sub) + 1;	/* "type.subtype" as mountinfo */
+	block = malloc(n[0] + n[1] + n[2] + n[3] + 1);
+	if (!block)
+		return -ENOMEM;
+	m->block = block;
+	for (int i = 0; i < 4; i++) {
+		const char **out = i == 0 ? &m->root : i == 1 ? &m->target :
+				   i == 2 ? &m->fstype : &m->source;
+
+		if (!str[i])
+			continue;
+		if (i == 2 && sub) {
+			size_t k = strlen(str[i]);
+
+			memcpy(block, str[i], k);
+			block[k] = '.';
+			memcpy(block + k + 1, sub, strlen(sub) + 1);
+		} else {
+			memcpy(block, str[i], n[i]);
+		}
+		*out = block;
+		block += n[i];
+	}
+	return 0;
+}
+
+/*
+ * The strings of a mount of a statmount table, asked for when first
+ * needed: a statmount that asks for strings costs 2-3 times one that
+ * does not, and the resolver needs them only for the mounts of the
+ * filesystems it looks at, their parents and children.  0, or -ENOMEM;
+ * a mount gone since the listing keeps empty strings and no type (so it
+ * is taken for one that can block, and never opened).
+ */
+int ovl_mnt_table_strings(struct ovl_mnt_table *t, struct ovl_mnt *m)
+{
+	int err;
+
+	if (m->strings)
+		return 0;
+	err = sm_one(t, m->unique_id, OVL_SM_STRINGS, &t->sm_buf, &t->sm_size);
+	if (err) {
+		/* gone: empty strings, no type */
+		m->strings = true;
+		m->root = m->target = m->source = "";
+		m->fstype = NULL;
+		return err == -ENOMEM ? err : 0;
+	}
+	return sm_strings(m, t->sm_buf);
+}
+
+/*
+ * Every mount the view's listmount shows, with what statmount gives
+ * without strings (IDs, device: one call a mount, the cheapest there
+ * is); the strings come later, mount by mount.  Whether the kernel gives
+ * every string the resolver needs (sb_source: 6.13) is asked once, of
+ * the first mount: a kernel that cannot is read from mountinfo.
+ */
+static int table_from_statmount(struct ovl_mnt_table *t, uint64_t ns_id,
+				size_t want)
+{
+	struct ovl_statmount *sm = NULL;
+	size_t size = 0, nids;
+	uint64_t *ids = NULL;
+	bool eager;
+	int err;
+
+	t->ns_id = ns_id;
+	err = sm_list(ns_id, &ids, &nids);
+	if (err)
+		goto out;
+	err = -ENOMEM;
+	t->mnts = calloc(nids ? nids : 1, sizeof(*t->mnts));
+	if (!t->mnts)
+		goto out;
+	/* a statmount with strings costs about 2.5 without: with them, the
+	 * strings of most mounts are read for less than apart */
+	eager = 2 * want >= nids;
+	for (size_t i = 0; i < nids; i++) {
+		err = sm_one(t, ids[i], OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC |
+			     (t->n && !eager ? 0 : OVL_SM_STRINGS), &sm, &size);
+		if (err == -ENOENT)
+			continue;	/* gone since listmount */
+		if (err)
+			goto out;
+		if ((sm->mask & (OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC)) !=
+		    (OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC)) {
+			err = -EOPNOTSUPP;
+			goto out;
+		}
+		/* the first: are all the strings there?  sb_source may be
+		 * left out when empty by a kernel that says it has it */
+		if (!t->n && ((sm->mask & OVL_SM_NEEDED) != OVL_SM_NEEDED ||
+			      (!(sm->mask & OVL_SM_SB_SOURCE) &&
+			       !((sm->mask & OVL_SM_SUPPORTED_MASK) &&
+				 (sm->supported_mask & OVL_SM_SB_SOURCE))))) {
+			err = -EOPNOTSUPP;
+			goto out;
+		}
+		t->mnts[t->n++] = (struct ovl_mnt) {
+			.id = (int)sm->mnt_id_old,
+			.parent = (int)sm->mnt_parent_id_old,
+			.unique_id = sm->mnt_id,
+			.dev = makedev(sm->sb_dev_major, sm->sb_dev_minor),
+		};
+		if (eager) {
+			err = sm_strings(&t->mnts[t->n - 1], sm);
+			if (err)
+				goto out;
+		}
+	}
+	t->way = OVL_MOUNT_TABLE_STATMOUNT;
+	t->sm_buf = sm;		/* for the strings, later */
+	t->sm_size = size;
+	sm = NULL;
+	err = 0;
+out:
+	free(ids);
+	free(sm);
+	return err;
+}
+
+/* The caller's root directory now: what statmount's paths are relative to
+ * in the caller's namespace. */
+static int root_ident(struct ovl_ident *id, uint64_t *unique)
+{
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -errno;
+	err = ovl_ident_unique(fd, id, unique);
+	close(fd);
+	return err;
+}
+
+/*
+ * Whether listmount/statmount would see the view's mounts as its
+ * mountinfo does, and with which namespace id (0: the caller's own).
+ * 0 yes, 1 no (read mountinfo), or a negative errno that ends the call.
+ * For another namespace, *root_unique is the unique mount ID of the
+ * task's root, to be found among the listed mounts' roots afterwards.
+ */
+static int sm_usable(const struct ovl_view *v, uint64_t *ns_id,
+		     uint64_t *root_unique)
+{
+	struct ovl_ident vr, cr;
+	uint64_t vu, cu;
+	struct stat a, b;
+	int nsfd, selffd, err, usable;
+
+	*ns_id = 0;
+	*root_unique = 0;
+	if (!v->pid)
+		return 0;	/* the caller's root at the time of the call */
+	/* the task's namespace: through its pinned /proc/PID directory,
+	 * then the pidfd says the pid was not reused meanwhile */
+	nsfd = openat(v->procfd, "ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return 1;	/* no ptrace access, gone: mountinfo says */
+	err = ovl_view_alive(v);
+	if (err) {
+		close(nsfd);
+		return err;
+	}
+	selffd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	usable = selffd >= 0 && !fstat(nsfd, &a) && !fstat(selffd, &b) ? 1 : -1;
+	if (usable > 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+		/* our namespace: statmount's paths are relative to our root,
+		 * which must be the task's */
+		usable = !ovl_ident_unique(v->rootfd, &vr, &vu) &&
+			 !root_ident(&cr, &cu) &&
+			 vu == cu && vr.dev == cr.dev && vr.ino == cr.ino ? 0 : 1;
+	} else if (usable > 0) {
+		if (ioctl(nsfd, OVL_NS_GET_MNTNS_ID, ns_id) &&
+		    ioctl(nsfd, OVL_NS_GET_ID, ns_id))
+			usable = 1;	/* before 6.11 */
+		else if (ovl_ident_unique(v->rootfd, &vr, root_unique) ||
+			 !vr.mount_root)
+			usable = 1;	/* chrooted below a mount's root */
+		else
+			usable = 0;
+	} else {
+		usable = 1;
+	}
+	if (selffd >= 0)
+		close(selffd);
+	close(nsfd);
+	return usable;
+}
+
+int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
+			 size_t want)
+{
+	uint64_t ns_id, root_unique;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	if (ovl_mount_table_way != OVL_MOUNT_TABLE_MOUNTINFO) {
+		err = sm_usable(v, &ns_id, &root_unique);
+		if (err < 0)
+			return err;
+		if (!err)
+			err = table_from_statmount(t, ns_id, want);
+		/* another namespace: the task's root must be the root of the
+		 * one listed mount whose parent is not listed */
+		if (!err && root_unique) {
+			const struct ovl_mnt *r = NULL;
+
+			for (size_t i = 0; i < t->n && !r; i++)
+				if (t->mnts[i].unique_id == root_unique)
+					r = &t->mnts[i];
+			for (size_t i = 0; r && i < t->n; i++)
+				if (t->mnts[i].id == r->parent && r->parent != r->id)
+					r = NULL;
+			err = r ? 0 : 1;
+		}
+		if (!err) {
+			err = ovl_view_alive(v);	/* still that task's */
+			if (err) {
+				ovl_mnt_table_free(t);
+				return err;
+			}
+			ovl_mount_table_used = OVL_MOUNT_TABLE_STATMOUNT;
+			return 0;
+		}
+		ovl_mnt_table_free(t);
+		if (err == -ENOMEM)
+			return err;
+	}
+	err = table_from_mountinfo(v, t);
+	if (err) {
+		ovl_mnt_table_free(t);
+		return err;
+	}
+	ovl_mount_table_used = OVL_MOUNT_TABLE_MOUNTINFO;
+	return 0;
 }

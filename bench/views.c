@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * P1's check (root): the library answers the same whichever way it reads
+ * the mount table.  For the caller's own view and for the views of child
+ * processes (a new mount namespace; chrooted in ours; chrooted in a new
+ * one; after pivot_root in a new one), an overlay of layers on tmpfs mounts,
+ * bind mounts of their subtrees and a layer covered by another mount is
+ * resolved with the table forced to mountinfo and as the library picks
+ * (listmount/statmount where it answers as mountinfo would); every
+ * location must be the same: status, mount IDs, mount point, root, path.
+ * Prints one line per view: "views,NAME,WAY,layers,same" or exits 1.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ovllayers.h"
+
+extern int ovl_mount_table_way __attribute__((weak));
+extern int ovl_mount_table_used __attribute__((weak));
+
+static char base[64];
+static int verbose;
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static void mk(const char *rel)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", base, rel);
+	if (mkdir(p, 0755) && errno != EEXIST)
+		die(p);
+}
+
+/* base/{a,b}: tmpfs; base/a/l1, base/a/l2, base/b/l3: layers; base/c: a
+ * bind mount of base/a/l2's parent subtree (base/a/sub); base/b/l3 is
+ * covered by a bind mount of base/a after the descriptors are read
+ * (SHADOWED) */
+static struct ovl_layers *desc[2];
+
+static void setup(void)
+{
+	char p[256], opts[1024];
+
+	snprintf(base, sizeof(base), "/tmp/ovv.XXXXXX");
+	if (!mkdtemp(base) || mount("tmpfs", base, "tmpfs", 0, NULL))
+		die("base");
+	mk("a"); mk("b"); mk("c"); mk("ovl"); mk("root");
+	snprintf(p, sizeof(p), "%s/a", base);
+	if (mount("tmpfs", p, "tmpfs", 0, NULL))
+		die("a");
+	snprintf(p, sizeof(p), "%s/b", base);
+	if (mount("tmpfs", p, "tmpfs", 0, NULL))
+		die("b");
+	mk("a/l1"); mk("a/sub"); mk("a/sub/l2"); mk("b/l3"); mk("b/l3/x");
+	snprintf(p, sizeof(p), "%s/a/sub", base);
+	snprintf(opts, sizeof(opts), "%s/c", base);
+	if (mount(p, opts, NULL, MS_BIND, NULL))
+		die("bind");
+	snprintf(opts, sizeof(opts), "lowerdir=%s/a/l1:%s/c/l2:%s/b/l3", base,
+		 base, base);
+	snprintf(p, sizeof(p), "%s/ovl", base);
+	if (mount("overlay", p, "overlay", 0, opts))
+		die("overlay");
+	for (int i = 0; i < 2; i++)
+		if (ovl_layers_read(0, p, 0, &desc[i]))
+			die("ovl_layers_read");
+	snprintf(p, sizeof(p), "%s/b/l3", base);
+	snprintf(opts, sizeof(opts), "%s/a", base);
+	if (mount(opts, p, NULL, MS_BIND, NULL))
+		die("cover");
+}
+
+static int same(const struct ovl_layer_location *x,
+		const struct ovl_layer_location *y)
+{
+#define S(a, b) ((!(a) && !(b)) || ((a) && (b) && !strcmp(a, b)))
+	return x->status == y->status && x->mnt_id == y->mnt_id &&
+	       x->mnt_id_unique == y->mnt_id_unique &&
+	       S(x->mount_point, y->mount_point) && S(x->root, y->root) &&
+	       S(x->path, y->path);
+#undef S
+}
+
+/* resolve in view pid both ways and compare */
+static void check(const char *name, pid_t pid)
+{
+	struct ovl_layers *a = desc[0], *b = desc[1];
+	unsigned int bad, n;
+	int used;
+
+	ovl_mount_table_way = 1;	/* mountinfo */
+	if (ovl_layers_resolve(a, pid, 0, &bad))
+		die("resolve (mountinfo)");
+	ovl_mount_table_way = 0;	/* as the library picks */
+	ovl_mount_table_used = 0;
+	if (ovl_layers_resolve(b, pid, 0, &bad))
+		die("resolve");
+	used = ovl_mount_table_used;
+	n = ovl_layers_count(a);
+	for (unsigned int i = 0; i < n; i++) {
+		struct ovl_layer_location x, y;
+
+		ovl_layers_location(a, i, &x);
+		ovl_layers_location(b, i, &y);
+		if (verbose)
+			printf("  %s %u: status %d mnt %d/%llu mount point %s root %s path %s\n",
+			       name, i, y.status, y.mnt_id,
+			       (unsigned long long)y.mnt_id_unique, y.mount_point,
+			       y.root, y.path);
+		if (!same(&x, &y)) {
+			fprintf(stderr, "views: %s: layer %u differs:\n"
+				"  mountinfo: %d %d %llu %s %s %s\n"
+				"  %s: %d %d %llu %s %s %s\n", name, i,
+				x.status, x.mnt_id, (unsigned long long)x.mnt_id_unique,
+				x.mount_point, x.root, x.path,
+				used == 2 ? "statmount" : "mountinfo",
+				y.status, y.mnt_id, (unsigned long long)y.mnt_id_unique,
+				y.mount_point, y.root, y.path);
+			exit(1);
+		}
+	}
+	printf("views,%s,%s,%u layers (%u not OK),same\n", name,
+	       used == 2 ? "statmount" : "mountinfo", n, bad);
+	fflush(stdout);
+}
+
+enum { SAME_NS, NEW_NS, CHROOT, NEW_NS_CHROOT, NEW_NS_PIVOT };
+
+/* a child that shapes its view, says so on the pipe, and waits */
+static pid_t child(int how)
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(p))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		char r[128];
+
+		close(p[0]);
+		if (how != SAME_NS && how != CHROOT &&
+		    (unshare(CLONE_NEWNS) ||
+		     mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)))
+			_exit(1);
+		snprintf(r, sizeof(r), "%s", base);
+		if (how == NEW_NS_PIVOT) {
+			/* a new root: base bound on base/root, pivoted to */
+			char nr[160], old[200];
+
+			snprintf(nr, sizeof(nr), "%s/root", base);
+			if (mount(base, nr, NULL, MS_BIND | MS_REC, NULL))
+				_exit(2);
+			snprintf(old, sizeof(old), "%s/root/root", base);
+			if (chdir(nr) || syscall(SYS_pivot_root, ".", "root") ||
+			    chdir("/") || umount2("/root", MNT_DETACH))
+				_exit(3);
+			(void)old;
+		} else if (how == CHROOT || how == NEW_NS_CHROOT) {
+			if (chroot(r) || chdir("/"))
+				_exit(4);
+		}
+		if (write(p[1], "x", 1) != 1)
+			_exit(5);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], &c, 1) != 1)
+		die("child");
+	close(p[0]);
+	return pid;
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const names[] = {
+		"child-same-ns", "child-new-ns", "child-chroot",
+		"child-new-ns-chroot", "child-new-ns-pivot-root",
+	};
+	verbose = argc > 1 && !strcmp(argv[1], "-v");
+	if (!&ovl_mount_table_way)
+		return 0;	/* a library with one way */
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		die("namespace");
+	setup();
+	check("self", 0);
+	for (int how = SAME_NS; how <= NEW_NS_PIVOT; how++) {
+		pid_t pid = child(how);
+
+		check(names[how], pid);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	ovl_layers_free(desc[0]);
+	ovl_layers_free(desc[1]);
+	umount2(base, MNT_DETACH);
+	rmdir(base);
+	return 0;
+}
