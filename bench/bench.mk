@@ -12,7 +12,7 @@ BENCH_RESOLVE := $(B)/bench/resolve
 $(BENCH_RESOLVE): bench/resolve.c $(LIB_A)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS) -ldl
+	$(Q)$(CC) $(CFLAGS) -Ilib $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS) -ldl
 
 BENCH_KERNEL := $(B)/bench/kernel
 $(BENCH_KERNEL): bench/kernel.c
@@ -33,5 +33,5 @@ BENCH_VIEWS := $(B)/bench/views
 $(BENCH_VIEWS): bench/views.c $(LIB_A)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS)
+	$(Q)$(CC) $(CFLAGS) -Ilib $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS)
 bench: $(BENCH_VIEWS)

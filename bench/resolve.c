@@ -60,13 +60,12 @@
 #define RUNS 15
 #define K 2
 
-/* lib/internal.h's knob (weak: a library without it reads mountinfo only) */
-extern int ovl_mount_table_way __attribute__((weak));
-#define WAY_AUTO 0
-#define WAY_MOUNTINFO 1
-#define WAY_STATMOUNT 2
-/* set by the library: the way the last table was read (1 or 2) */
-extern int ovl_mount_table_used __attribute__((weak));
+/* The library's own knob (lib/internal.h; linked statically): a view told
+ * how to read its mount table, and the way a resolution read it. */
+#include "internal.h"
+#define WAY_AUTO OVL_MOUNT_TABLE_AUTO
+#define WAY_MOUNTINFO OVL_MOUNT_TABLE_MOUNTINFO
+#define WAY_STATMOUNT OVL_MOUNT_TABLE_STATMOUNT
 
 #ifndef SYS_listmount
 #define SYS_listmount 458
@@ -265,20 +264,30 @@ static double run_walk(void)
 	return now_us() - t;
 }
 
+/* ovl_layers_resolve(desc, 0, ...), which opens the caller's view for
+ * the call, with the view told the way */
+static int resolve_way(int way, unsigned int *bad)
+{
+	struct ovl_view *v;
+	int err = ovl_view_open(0, 0, &v);
+
+	if (err)
+		return err;
+	ovl_view_set_table_way(v, way);
+	err = ovl_layers_resolve_view(desc, v, 0, bad);
+	ovl_view_unref(v);
+	return err;
+}
+
 static double run_lib_way(int way)
 {
 	double t;
 	unsigned int bad = 1;
 
-	if (&ovl_mount_table_way)
-		ovl_mount_table_way = way;
 	t = now_us();
-	if (ovl_layers_resolve(desc, 0, 0, &bad) || bad)
+	if (resolve_way(way, &bad) || bad)
 		die("ovl_layers_resolve");
-	t = now_us() - t;
-	if (&ovl_mount_table_way)
-		ovl_mount_table_way = WAY_AUTO;
-	return t;
+	return now_us() - t;
 }
 
 static double run_lib(void) { return run_lib_way(WAY_AUTO); }
@@ -288,15 +297,10 @@ static double run_lib_sm(void) { return run_lib_way(WAY_STATMOUNT); }
 /* the library forced to statmount: does it read the table that way? */
 static bool statmount_works(void)
 {
-	if (!&ovl_mount_table_way || !&ovl_mount_table_used)
-		return false;
-	ovl_mount_table_used = 0;
-	ovl_mount_table_way = WAY_STATMOUNT;
 	unsigned int bad = 1;
-	int err = ovl_layers_resolve(desc, 0, 0, &bad);
+	int err = resolve_way(WAY_STATMOUNT, &bad);
 
-	ovl_mount_table_way = WAY_AUTO;
-	return !err && !bad && ovl_mount_table_used == WAY_STATMOUNT;
+	return !err && !bad && desc->table_way == WAY_STATMOUNT;
 }
 
 static void setup(unsigned int n, unsigned int m)
@@ -435,10 +439,7 @@ int main(int argc, char **argv)
 		}
 	for (size_t w = 0; w < NWAYS; w++)
 		med[w] = median(t[w], RUNS);
-	if (&ovl_mount_table_used) {
-		ovl_mount_table_used = 0;
-		run_lib();
-	}
+	run_lib();	/* the way it picks, below */
 	printf("%u,%u,%.0f,%.0f,%.0f,%.0f,%.0f,", n, m, med[0], med[1],
 	       med[2], med[3], med[4]);
 	if (sm)
@@ -450,9 +451,8 @@ int main(int argc, char **argv)
 		printf("%.2f,", med[5] / med[0]);
 	else
 		printf("-,");
-	printf("%s\n", !&ovl_mount_table_used ? "mountinfo" :
-	       ovl_mount_table_used == WAY_STATMOUNT ? "statmount" :
-	       ovl_mount_table_used == WAY_MOUNTINFO ? "mountinfo" : "?");
+	printf("%s\n", desc->table_way == WAY_STATMOUNT ? "statmount" :
+	       desc->table_way == WAY_MOUNTINFO ? "mountinfo" : "?");
 	teardown();
 	return 0;
 }

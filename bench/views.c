@@ -25,8 +25,21 @@
 
 #include "ovllayers.h"
 
-extern int ovl_mount_table_way __attribute__((weak));
-extern int ovl_mount_table_used __attribute__((weak));
+#include "internal.h"	/* the view's table knob: linked statically */
+
+static int resolve_way(struct ovl_layers *l, pid_t pid, int way,
+		       unsigned int *bad)
+{
+	struct ovl_view *v;
+	int err = ovl_view_open(pid, 0, &v);
+
+	if (err)
+		return err;
+	ovl_view_set_table_way(v, way);
+	err = ovl_layers_resolve_view(l, v, 0, bad);
+	ovl_view_unref(v);
+	return err;
+}
 
 static char base[64];
 static int verbose;
@@ -103,20 +116,17 @@ static void check(const char *name, pid_t pid)
 	unsigned int bad, n;
 	int used;
 
-	ovl_mount_table_way = 1;	/* mountinfo */
-	if (ovl_layers_resolve(a, pid, 0, &bad))
+	if (resolve_way(a, pid, OVL_MOUNT_TABLE_MOUNTINFO, &bad))
 		die("resolve (mountinfo)");
-	ovl_mount_table_way = 0;	/* as the library picks */
-	ovl_mount_table_used = 0;
-	if (ovl_layers_resolve(b, pid, 0, &bad))
+	if (resolve_way(b, pid, OVL_MOUNT_TABLE_AUTO, &bad))
 		die("resolve");
-	used = ovl_mount_table_used;
+	used = b->table_way;
 	n = ovl_layers_count(a);
 	for (unsigned int i = 0; i < n; i++) {
 		struct ovl_layer_location x, y;
 
-		ovl_layers_location(a, i, &x);
-		ovl_layers_location(b, i, &y);
+		ovl_layers_get_location(a, i, &x, sizeof(x));
+		ovl_layers_get_location(b, i, &y, sizeof(y));
 		if (verbose)
 			printf("  %s %u: status %d mnt %d/%llu mount point %s root %s path %s\n",
 			       name, i, y.status, y.mnt_id,
@@ -197,8 +207,6 @@ int main(int argc, char **argv)
 		"child-new-ns-chroot", "child-new-ns-pivot-root",
 	};
 	verbose = argc > 1 && !strcmp(argv[1], "-v");
-	if (!&ovl_mount_table_way)
-		return 0;	/* a library with one way */
 	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		die("namespace");
 	setup();

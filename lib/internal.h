@@ -79,6 +79,8 @@ struct ovl_layers {
 					   (NULL where unknown), to verify a
 					   FID record by */
 	struct ovl_log log;		/* its mounts'; unset: its view's */
+	int table_way;			/* how the last resolution read the
+					   mount table (0: none yet) */
 };
 
 /* decode.c */
@@ -121,6 +123,7 @@ struct ovl_view {
 	int procfd;		/* its /proc/<pid> directory */
 	int rootfd;		/* its root directory, O_PATH */
 	struct ovl_log log;
+	int table_way;		/* OVL_MOUNT_TABLE_*: view.c */
 };
 
 struct ovl_mounts {
@@ -290,11 +293,12 @@ enum {
 	OVL_MOUNT_TABLE_MOUNTINFO,
 	OVL_MOUNT_TABLE_STATMOUNT,
 };
-/* AUTO unless bench/resolve forces a way (a forced STATMOUNT still falls
- * back to mountinfo where it cannot be used); _used: the way the last
- * table was read. */
-extern int ovl_mount_table_way;
-extern int ovl_mount_table_used;
+/* A view reads its table the way it was told (AUTO: as it can; a forced
+ * STATMOUNT still falls back to mountinfo where it cannot be used): for
+ * the benchmarks and the tests that compare both ways, which link the
+ * static library; set before the view is shared.  A descriptor keeps the
+ * way its last resolution's table was read (ovl_layers.table_way). */
+void ovl_view_set_table_way(struct ovl_view *v, int way);
 
 struct ovl_mnt {
 	int id, parent;			/* mountinfo's 32-bit IDs */

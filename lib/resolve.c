@@ -715,12 +715,19 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
 		int mfd, fd;
 
 		mfd = mount_root(r, e, allowed);
-		if (mfd == -ENOENT)
+		if (mfd == -ENOENT) {
+			ovl_dbg(&r->v->log, "%s %u: mount %d (%s): its root cannot be opened (covered?)",
+				ovl_layer_kind_name(rec->kind), rec->index, e->id,
+				e->mnt->target ? e->mnt->target : "?");
 			continue;
+		}
 		if (mfd < 0)
 			return mfd;
 		fd = open_by_handle_at(mfd, &h.fh, O_PATH | O_CLOEXEC);
 		if (fd < 0) {
+			ovl_dbg(&r->v->log, "%s %u: mount %d: the handle does not open: %s",
+				ovl_layer_kind_name(rec->kind), rec->index, e->id,
+				strerror(errno));
 			if (errno == ESTALE || errno == ENOENT)
 				return OVL_LAYER_STALE;	/* per superblock */
 			if (errno == EPERM)
@@ -732,10 +739,20 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
 		/* every directory of the fs is below a whole-fs mount's root */
 		if (!e->whole && !ovl_ident(fd, &id) && S_ISDIR(id.mode) &&
 		    !below(fd, &e->root_id)) {
+			ovl_dbg(&r->v->log, "%s %u: mount %d (%s): rejected, the directory is outside this bind mount's subtree",
+				ovl_layer_kind_name(rec->kind), rec->index, e->id,
+				e->mnt->target ? e->mnt->target : "?");
 			close(fd);	/* outside this bind mount's subtree */
 			continue;
 		}
 		status = located(r, e, fd, loc);
+		ovl_dbg(&r->v->log, "%s %u: mount %d (%s): %s",
+			ovl_layer_kind_name(rec->kind), rec->index, e->id,
+			e->mnt->target ? e->mnt->target : "?",
+			status < 0 ? strerror(-status) :
+			status == OVL_LAYER_UNREACHABLE ?
+			"rejected, no name of the directory lies below this mount's root" :
+			ovl_layer_status_name(status));
 		if (status != OVL_LAYER_UNREACHABLE)
 			return status;
 		ovl_loc_clear(loc);
@@ -1128,8 +1145,13 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	if (hint) {
 		int p = fast_hint(r, hint, rec, path, loc, hint_dev);
 
-		if (p)
+		if (p) {
+			ovl_dbg(&r->v->log, "%s %u: %s by its path string, its handle compared (st_dev hint %u:%u)",
+				ovl_layer_kind_name(rec->kind), rec->index,
+				p > 0 ? ovl_layer_status_name(p) : strerror(-p),
+				rec->dev_major, rec->dev_minor);
 			return p;
+		}
 		p = probe_uuid(r, hint, hint_dev);
 
 		if (p < 0)
@@ -1148,9 +1170,15 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	if (err)
 		return err;
 	matches = find_uuid(r, rec->uuid, &first);
-	if (!matches)
+	ovl_dbg(&r->v->log, "%s %u: %zu filesystem(s) with its uuid",
+		ovl_layer_kind_name(rec->kind), rec->index, matches);
+	if (!matches) {
+		if (hint_unusable)
+			loc->reason = "its filesystem is mounted, but every mount "
+				      "of it is covered by another mount";
 		return hint_unusable ? OVL_LAYER_UNREACHABLE :
 		       r->skipped ? OVL_LAYER_NOT_PROBED : OVL_LAYER_NO_MOUNT;
+	}
 	if (matches > 1 && !uuid_names_fs(rec))
 		return OVL_LAYER_AMBIGUOUS;
 	/* a shared uuid overlayfs did not flag (cloned fs): try each */
@@ -1185,9 +1213,18 @@ int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 			break;
 		}
 		loc->status = status;
+		if (!loc->reason)
+			loc->reason = ovl_status_reason(&layers->recs[i], status);
+		ovl_dbg(&view->log, "record %u (%s %u): %s%s%s%s%s", i,
+			ovl_layer_kind_name(layers->recs[i].kind),
+			layers->recs[i].index, ovl_layer_status_name(status),
+			loc->path ? " at " : "", loc->path ? loc->path : "",
+			loc->reason ? ": " : "", loc->reason ? loc->reason : "");
 		if (status != OVL_LAYER_OK)
 			bad++;
 	}
+	if (!err)
+		layers->table_way = r.t.way;
 	resolver_fini(&r);
 	if (!err)
 		err = ovl_view_alive(view);	/* all of it was its view */

@@ -506,8 +506,10 @@ _Static_assert(sizeof(struct ovl_statmount) == 512, "struct statmount");
 #define OVL_NS_GET_MNTNS_ID	_IOR(0xb7, 0x5, uint64_t)
 #define OVL_NS_GET_ID		_IOR(0xb7, 13, uint64_t)
 
-int ovl_mount_table_way = OVL_MOUNT_TABLE_AUTO;
-int ovl_mount_table_used;
+void ovl_view_set_table_way(struct ovl_view *v, int way)
+{
+	v->table_way = way;
+}
 
 int ovl_ident_unique(int fd, struct ovl_ident *id, uint64_t *unique)
 {
@@ -872,7 +874,7 @@ int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
 	int err;
 
 	memset(t, 0, sizeof(*t));
-	if (ovl_mount_table_way != OVL_MOUNT_TABLE_MOUNTINFO) {
+	if (v->table_way != OVL_MOUNT_TABLE_MOUNTINFO) {
 		err = sm_usable(v, &ns_id, &root_unique);
 		if (err < 0)
 			return err;
@@ -897,7 +899,8 @@ int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
 				ovl_mnt_table_free(t);
 				return err;
 			}
-			ovl_mount_table_used = OVL_MOUNT_TABLE_STATMOUNT;
+			ovl_dbg(&v->log, "mount table: %zu mounts, from statmount",
+				t->n);
 			return 0;
 		}
 		ovl_mnt_table_free(t);
@@ -909,6 +912,6 @@ int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
 		ovl_mnt_table_free(t);
 		return err;
 	}
-	ovl_mount_table_used = OVL_MOUNT_TABLE_MOUNTINFO;
+	ovl_dbg(&v->log, "mount table: %zu mounts, from mountinfo", t->n);
 	return 0;
 }

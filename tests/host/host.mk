@@ -13,3 +13,9 @@ CHECK_SUITES += host
 .PHONY: check-host
 check-host: $(HOST_TEST)
 	$(Q)OVT_RESULTS=$(RESULTS) $(HOST_TEST)
+
+# The two ways of reading a mount table agree (tests/host/views).
+CHECK_SUITES += views
+.PHONY: check-views
+check-views: $(B)/bench/views
+	$(Q)OVT_RESULTS=$(RESULTS) tests/host/views $(abspath $(B)/bench/views)

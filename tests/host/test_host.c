@@ -154,6 +154,13 @@ static void check_loc(struct ovl_layers *l, unsigned int i, int status,
 		      ovl_layer_status_name(status));
 	if (path)
 		ck_assert_str_eq(loc.path, path);
+	/* a reason for every status that is not ok (1.0) */
+	if (status == OVL_LAYER_OK || status == OVL_LAYER_UNRESOLVED)
+		ck_assert_ptr_null(loc.reason);
+	else
+		ck_assert_msg(loc.reason && strlen(loc.reason) > 20,
+			      "layer %u (%s) has no reason", i,
+			      ovl_layer_status_name(status));
 }
 
 /* the mountinfo fallback equals the independently computed value */
