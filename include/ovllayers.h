@@ -222,9 +222,10 @@ int ovl_view_open_mountinfo(const struct ovl_view *view);
  * LOG_DEBUG: the resolver's choices (which mount was tried for each
  * layer, and why it was rejected).  The default: nothing, unless the
  * environment variable OVL_LAYERS_DEBUG is set ("all", "debug" or 1:
- * LOG_DEBUG; "info", "err", or a number 0-7), then stderr.  A view logs
+ * LOG_DEBUG; "info", "err", or a number 0-7; read when a view is opened),
+ * then stderr.  A view logs
  * its reads and resolutions; a descriptor logs its mounts, through the
- * log of the view it was read or resolved in unless ovl_layers_set_log()
+ * log of the view it was last resolved in unless ovl_layers_set_log()
  * gave it its own.  Set a view's log before sharing it between threads.
  * flags: 0 (-EINVAL otherwise, also for a priority outside -1 to 7; -1
  * logs nothing).

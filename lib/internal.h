@@ -245,7 +245,9 @@ enum ovl_json_err ovl_json_object(const char *text, size_t len,
 const char *ovl_json_str(struct json_object *o, const char *key);
 bool ovl_json_int(struct json_object *o, const char *key, int64_t *n);
 
-/* log.c.  ovl_log_on() is cheap: test it before building a message. */
+/* log.c.  ovl_log_on() is cheap: test it before building a message.
+ * ovl_log_from_env(): the log OVL_LAYERS_DEBUG asks for (a new view's). */
+void ovl_log_from_env(struct ovl_log *lg);
 bool ovl_log_on(const struct ovl_log *lg, int priority);
 void ovl_log(const struct ovl_log *lg, int priority, const char *func,
 	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));

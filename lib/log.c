@@ -35,15 +35,20 @@ static int env_priority(void)
 	return (int)n;
 }
 
+void ovl_log_from_env(struct ovl_log *lg)
+{
+	lg->set = true;
+	lg->priority = env_priority();
+	lg->fn = NULL;
+	lg->data = NULL;
+}
+
 static const struct ovl_log *decided(const struct ovl_log *lg,
 				     struct ovl_log *tmp)
 {
 	if (lg && lg->set)
 		return lg;
-	tmp->set = true;
-	tmp->priority = env_priority();
-	tmp->fn = NULL;
-	tmp->data = NULL;
+	ovl_log_from_env(tmp);
 	return tmp;
 }
 

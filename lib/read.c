@@ -215,9 +215,6 @@ static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
 	if (!err) {
 		l->mount_options = other;
 		other = NULL;
-		/* its mounts log where its view's reads do */
-		if (v->log.set)
-			l->log = v->log;
 		ovl_dbg(&v->log, "overlay %d (%s): %u records from %s",
 			mnt_fs_get_id(fs), mnt_fs_get_target(fs), l->count,
 			ovl_layers_source_name(l->source));

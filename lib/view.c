@@ -105,6 +105,7 @@ static int view_new(pid_t pid, int pidfd, struct ovl_view **out)
 		return -ENOMEM;
 	}
 	v->refs = 1;
+	ovl_log_from_env(&v->log);	/* once, not at every message */
 	v->pid = pid;
 	v->pidfd = pidfd;
 	v->rootfd = -1;
