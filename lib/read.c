@@ -335,10 +335,12 @@ int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
 
 /*
  * The overlay whose unique mount ID (statx STATX_MNT_ID_UNIQUE, statmount
- * and listmount's, Linux 6.8+) is mnt_id: each overlay of the view's table
- * is opened as read_mount() opens it, and the one whose root has that ID
- * is read.  Unique IDs are never reused, so unlike a mountinfo ID this one
- * cannot name another mount later.
+ * and listmount's, Linux 6.8+) is mnt_id: statmount says its mountinfo ID
+ * where the view's table can be read that way (a covered overlay too),
+ * else each overlay of the view's table is opened as read_mount() opens
+ * it, and the one whose root has that ID is read.  Unique IDs are never
+ * reused, so unlike a mountinfo ID this one cannot name another mount
+ * later; the root read_mount() opens must have it.
  */
 OVL_EXPORT
 int ovl_layers_read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
@@ -361,6 +363,29 @@ int ovl_layers_read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
 	if (err)
 		return reason_out(err, err == -ESRCH ? "no such process" :
 				  "cannot read mountinfo", reason);
+	/* listmount/statmount name every mount by its unique ID, covered or
+	 * not: the mountinfo ID it has now, which then names it in m */
+	{
+		struct ovl_mnt_table t;
+		int old = -1;
+
+		if (!ovl_view_mount_table(view, &t, 0)) {
+			for (size_t i = 0; t.way == OVL_MOUNT_TABLE_STATMOUNT &&
+			     i < t.n && old < 0; i++)
+				if (t.mnts[i].unique_id == mnt_id)
+					old = t.mnts[i].id;
+			ovl_mnt_table_free(&t);
+		}
+		fs = old >= 0 ? ovl_mounts_find_id(&m, old) : NULL;
+		if (fs) {
+			ovl_dbg(&view->log, "unique mount ID %llu is mount %d (%s), by statmount",
+				(unsigned long long)mnt_id, old,
+				mnt_fs_get_target(fs));
+			err = read_mount(view, &m, fs, mnt_id, flags, out, &why);
+			ovl_mounts_free(&m);
+			return reason_out(err, why, reason);
+		}
+	}
 	it = mnt_new_iter(MNT_ITER_FORWARD);
 	err = it ? -ENOENT : -ENOMEM;
 	why = "no overlay with that unique mount ID in this view";
