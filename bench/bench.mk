@@ -9,7 +9,7 @@
 # the mount table.
 
 BENCH_RESOLVE := $(B)/bench/resolve
-$(BENCH_RESOLVE): bench/resolve.c $(LIB_A)
+$(BENCH_RESOLVE): bench/resolve.c bench/way.h $(LIB_A)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -Ilib $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS) -ldl
@@ -30,7 +30,7 @@ bench: deps all kernel $(BENCH_RESOLVE) $(BENCH_KERNEL)
 endif
 
 BENCH_VIEWS := $(B)/bench/views
-$(BENCH_VIEWS): bench/views.c $(LIB_A)
+$(BENCH_VIEWS): bench/views.c bench/way.h $(LIB_A)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -Ilib $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS)

@@ -62,7 +62,7 @@
 
 /* The library's own knob (lib/internal.h; linked statically): a view told
  * how to read its mount table, and the way a resolution read it. */
-#include "internal.h"
+#include "way.h"
 #define WAY_AUTO OVL_MOUNT_TABLE_AUTO
 #define WAY_MOUNTINFO OVL_MOUNT_TABLE_MOUNTINFO
 #define WAY_STATMOUNT OVL_MOUNT_TABLE_STATMOUNT
@@ -264,28 +264,13 @@ static double run_walk(void)
 	return now_us() - t;
 }
 
-/* ovl_layers_resolve(desc, 0, ...), which opens the caller's view for
- * the call, with the view told the way */
-static int resolve_way(int way, unsigned int *bad)
-{
-	struct ovl_view *v;
-	int err = ovl_view_open(0, 0, &v);
-
-	if (err)
-		return err;
-	ovl_view_set_table_way(v, way);
-	err = ovl_layers_resolve_view(desc, v, 0, bad);
-	ovl_view_unref(v);
-	return err;
-}
-
 static double run_lib_way(int way)
 {
 	double t;
 	unsigned int bad = 1;
 
 	t = now_us();
-	if (resolve_way(way, &bad) || bad)
+	if (resolve_way(desc, 0, way, &bad) || bad)
 		die("ovl_layers_resolve");
 	return now_us() - t;
 }
@@ -298,7 +283,7 @@ static double run_lib_sm(void) { return run_lib_way(WAY_STATMOUNT); }
 static bool statmount_works(void)
 {
 	unsigned int bad = 1;
-	int err = resolve_way(WAY_STATMOUNT, &bad);
+	int err = resolve_way(desc, 0, WAY_STATMOUNT, &bad);
 
 	return !err && !bad && desc->table_way == WAY_STATMOUNT;
 }

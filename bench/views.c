@@ -25,21 +25,7 @@
 
 #include "ovllayers.h"
 
-#include "internal.h"	/* the view's table knob: linked statically */
-
-static int resolve_way(struct ovl_layers *l, pid_t pid, int way,
-		       unsigned int *bad)
-{
-	struct ovl_view *v;
-	int err = ovl_view_open(pid, 0, &v);
-
-	if (err)
-		return err;
-	ovl_view_set_table_way(v, way);
-	err = ovl_layers_resolve_view(l, v, 0, bad);
-	ovl_view_unref(v);
-	return err;
-}
+#include "way.h"
 
 static char base[64];
 static int verbose;

@@ -303,6 +303,45 @@ int ovl_layers_read_view(struct ovl_view *view, const char *path,
 	return reason_out(err, why, reason);
 }
 
+/* The checks and the mount table that every read by mount ID begins with. */
+static int by_id_begin(const struct ovl_view *view, unsigned int flags,
+		       struct ovl_mounts *m, const char **why)
+{
+	int err = check_flags(flags, why);
+
+	if (err)
+		return err;
+	err = ovl_view_mounts(view, m);
+	if (err)
+		*why = err == -ESRCH ? "no such process" : "cannot read mountinfo";
+	return err;
+}
+
+/* The mount of m whose unique ID is mnt_id, as listmount/statmount name
+ * every mount, covered or not, by both its IDs; NULL where the view's table
+ * cannot be read that way, or has no such mount. */
+static struct libmnt_fs *statmount_id(const struct ovl_view *view,
+				      const struct ovl_mounts *m,
+				      uint64_t mnt_id)
+{
+	struct ovl_mnt_table t;
+	struct libmnt_fs *fs;
+	int old = -1;
+
+	if (ovl_view_mount_table(view, &t, 0))
+		return NULL;
+	for (size_t i = 0; t.way == OVL_MOUNT_TABLE_STATMOUNT && i < t.n &&
+	     old < 0; i++)
+		if (t.mnts[i].unique_id == mnt_id)
+			old = t.mnts[i].id;
+	ovl_mnt_table_free(&t);
+	fs = old >= 0 ? ovl_mounts_find_id(m, old) : NULL;
+	if (fs)
+		ovl_dbg(&view->log, "unique mount ID %llu is mount %d (%s), by statmount",
+			(unsigned long long)mnt_id, old, mnt_fs_get_target(fs));
+	return fs;
+}
+
 OVL_EXPORT
 int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
 			  unsigned int flags, struct ovl_layers **out,
@@ -315,13 +354,9 @@ int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
 
 	if (!view || !out || mnt_id < 0)
 		return reason_out(-EINVAL, "bad argument", reason);
-	err = check_flags(flags, &why);
+	err = by_id_begin(view, flags, &m, &why);
 	if (err)
 		return reason_out(err, why, reason);
-	err = ovl_view_mounts(view, &m);
-	if (err)
-		return reason_out(err, err == -ESRCH ? "no such process" :
-				  "cannot read mountinfo", reason);
 	fs = ovl_mounts_find_id(&m, mnt_id);
 	if (fs) {
 		err = read_mount(view, &m, fs, 0, flags, out, &why);
@@ -356,35 +391,14 @@ int ovl_layers_read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
 
 	if (!view || !out || !mnt_id)
 		return reason_out(-EINVAL, "bad argument", reason);
-	err = check_flags(flags, &why);
+	err = by_id_begin(view, flags, &m, &why);
 	if (err)
 		return reason_out(err, why, reason);
-	err = ovl_view_mounts(view, &m);
-	if (err)
-		return reason_out(err, err == -ESRCH ? "no such process" :
-				  "cannot read mountinfo", reason);
-	/* listmount/statmount name every mount by its unique ID, covered or
-	 * not: the mountinfo ID it has now, which then names it in m */
-	{
-		struct ovl_mnt_table t;
-		int old = -1;
-
-		if (!ovl_view_mount_table(view, &t, 0)) {
-			for (size_t i = 0; t.way == OVL_MOUNT_TABLE_STATMOUNT &&
-			     i < t.n && old < 0; i++)
-				if (t.mnts[i].unique_id == mnt_id)
-					old = t.mnts[i].id;
-			ovl_mnt_table_free(&t);
-		}
-		fs = old >= 0 ? ovl_mounts_find_id(&m, old) : NULL;
-		if (fs) {
-			ovl_dbg(&view->log, "unique mount ID %llu is mount %d (%s), by statmount",
-				(unsigned long long)mnt_id, old,
-				mnt_fs_get_target(fs));
-			err = read_mount(view, &m, fs, mnt_id, flags, out, &why);
-			ovl_mounts_free(&m);
-			return reason_out(err, why, reason);
-		}
+	fs = statmount_id(view, &m, mnt_id);
+	if (fs) {
+		err = read_mount(view, &m, fs, mnt_id, flags, out, &why);
+		ovl_mounts_free(&m);
+		return reason_out(err, why, reason);
 	}
 	it = mnt_new_iter(MNT_ITER_FORWARD);
 	err = it ? -ENOENT : -ENOMEM;
