@@ -55,6 +55,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criu/criu-plugin.h>
@@ -96,6 +97,20 @@ static void say(unsigned int level, const char *fmt, ...)
 }
 
 static int stage;
+
+/* Where the dump's time goes, for its closing debug line (milliseconds). */
+static struct {
+	double namespaces, images, find, read, resolve, write;
+	unsigned int overlays, nimages, proc_entries, scans;
+} spent;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 /* ------------------------------------------------------------------ */
 /* Dump */
@@ -149,6 +164,7 @@ static bool lists_mount(int procfd, uint32_t mnt_id, char **line, size_t *cap)
 	int fd = openat(procfd, "mountinfo", O_RDONLY | O_CLOEXEC);
 	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
 
+	spent.scans++;
 	snprintf(want, sizeof(want), "%u ", mnt_id);
 	while (f && !listed && getline(line, cap, f) > 0)
 		listed = !strncmp(*line, want, strlen(want));
@@ -168,6 +184,7 @@ static int read_in_its_view(uint32_t mnt_id, struct ovl_view **view,
 	char *line = NULL;
 	size_t cap = 0;
 	int err = -ENOENT;
+	double t;
 
 	*reason = "no process of the dumped mount namespace sees the overlay";
 	while (proc && err == -ENOENT && (de = readdir(proc))) {
@@ -176,6 +193,7 @@ static int read_in_its_view(uint32_t mnt_id, struct ovl_view **view,
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
+		spent.proc_entries++;
 		procfd = openat(dirfd(proc), de->d_name,
 				O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (procfd < 0)
@@ -195,7 +213,9 @@ static int read_in_its_view(uint32_t mnt_id, struct ovl_view **view,
 		close(procfd);
 		if (!has || ovl_view_open(atoi(de->d_name), 0, view))
 			continue;
+		t = now_ms();
 		err = ovl_layers_read_mount(*view, mnt_id, 0, l, reason);
+		spent.read += now_ms() - t;
 		if (err == -ESRCH) {	/* gone meanwhile: the next one */
 			ovl_view_unref(*view);
 			*view = NULL;
@@ -244,10 +264,14 @@ static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
 	const char *reason;
 	unsigned int i;
 	char *record = NULL;
+	double t, read0;
 	pid_t pid;
 	int err;
 
+	t = now_ms();
+	read0 = spent.read;
 	err = read_in_its_view(m->mnt_id, &view, &l, &reason);
+	spent.find += now_ms() - t - (spent.read - read0);
 	if (!view) {
 		*why = reason;
 		return err;
@@ -262,7 +286,9 @@ static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
 	if (ovl_layers_source(l) == OVL_LAYERS_SOURCE_MOUNTINFO)
 		say(LOG_WARN, "overlay %s (mount %u): the kernel has no %s; its layers come from the mount option path strings, which are true only until the first restore",
 		    m->mountpoint, m->mnt_id, OVL_LAYERS_XATTR);
+	t = now_ms();
 	err = ovl_layers_resolve_view(l, view, 0, NULL);
+	spent.resolve += now_ms() - t;
 	if (err) {
 		snprintf(buf, size, "resolving its layers in process %d's view: %s",
 			 (int)pid, ovl_layers_strerror(err));
@@ -445,8 +471,11 @@ static int dump_image(int dir, const char *name)
 	struct json_object **desc;
 	size_t marked = 0;
 	int err, first = 0;
+	double t = now_ms();
 
 	err = criu_mnt_image_read(dir, name, &img);
+	spent.images += now_ms() - t;
+	spent.nimages++;
 	if (err) {
 		say(LOG_ERROR, "%s: %s: its overlays are not described", name,
 		    image_error(err));
@@ -470,6 +499,7 @@ static int dump_image(int dir, const char *name)
 		if (m->fstype != CRIU_FSTYPE_OVERLAYFS ||
 		    strcmp(m->root, "/") || is_ns_root(&img, m))
 			continue;
+		spent.overlays++;
 		desc[i] = dump_overlay(&img, m);
 		if (!desc[i]) {
 			say(LOG_ERROR, "overlay %s (mount %u): out of memory; it will not be restored",
@@ -479,6 +509,7 @@ static int dump_image(int dir, const char *name)
 		m->mark = true;
 		marked++;
 	}
+	t = now_ms();
 	if (marked) {
 		err = criu_mnt_image_write(dir, name, &img);
 		if (err) {
@@ -510,6 +541,7 @@ static int dump_image(int dir, const char *name)
 		json_object_put(desc[i]);
 	free(desc);
 	criu_mnt_image_free(&img);
+	spent.write += now_ms() - t;
 	return first;
 }
 
@@ -530,8 +562,11 @@ static int dump_images(void)
 	struct dirent *de;
 	char bad[64];
 	DIR *d;
+	double t0 = now_ms();
 
+	memset(&spent, 0, sizeof(spent));
 	err = dir >= 0 ? criu_dump_mnt_namespaces(dir, &ns, &nns, bad, sizeof(bad)) : -EBADF;
+	spent.namespaces = now_ms() - t0;
 	if (err) {
 		say(LOG_ERROR, "%s: %s: cannot tell this dump's mount namespaces; no overlay is described",
 		    dir >= 0 ? bad : "the images directory",
@@ -570,6 +605,12 @@ static int dump_images(void)
 	else if (dfd >= 0)
 		close(dfd);
 	free(ns);
+	/* OVL_LAYERS_PLUGIN_TIMING set: where the time went (bench/plugin-dump) */
+	if (getenv("OVL_LAYERS_PLUGIN_TIMING"))
+		say(LOG_DEBUG, "dump: %u overlays in %u images, %.1f ms: namespaces %.1f, images %.1f, finding %.1f, reading %.1f, resolving %.1f, writing %.1f ms; %u /proc entries, %u mountinfo scans",
+		    spent.overlays, spent.nimages, now_ms() - t0, spent.namespaces,
+		    spent.images, spent.find, spent.read, spent.resolve, spent.write,
+		    spent.proc_entries, spent.scans);
 	return err;
 }
 
