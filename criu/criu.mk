@@ -21,20 +21,12 @@ $(B)/obj/criu/%.o: criu/%.c criu/images.h include/ovllayers.h VERSION
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -fPIC $(JSON_CFLAGS) -DVERSION='"$(LIB_VERSION)"' -c -o $@ $<
 
-# json-c linked in where its static library is there (libjson-c-dev has
-# it): one shared object fewer for criu to load at every command, which
-# is most of what loading the plugin costs (bench/plugin-dump: each
-# library some 7-10 ms under TCG); its symbols stay the plugin's own
-# (plugin.map exports only CR_PLUGIN_DESC)
-CRIU_JSON_A     := $(firstword $(wildcard $(addsuffix /libjson-c.a,$(shell $(CC) -print-multiarch 2>/dev/null | sed 's|^|/usr/lib/|') /usr/lib64 /usr/lib)))
-CRIU_LIBS       := $(if $(CRIU_JSON_A),$(filter-out -ljson-c,$(MOUNT_LIBS)) $(CRIU_JSON_A),$(MOUNT_LIBS))
-
 # no -z defs: criu_get_image_dir() and print_on_level() come from criu
 $(CRIU_PLUGIN): $(CRIU_OBJS) $(LIB_A) criu/plugin.map
 	$(call quiet,LD,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -shared -Wl,--version-script,criu/plugin.map \
-		-o $@ $(CRIU_OBJS) $(LIB_A) $(CRIU_LIBS)
+		-o $@ $(CRIU_OBJS) $(LIB_A) $(MOUNT_LIBS)
 
 .PHONY: install-criu-plugin
 install-criu-plugin: $(CRIU_PLUGIN) $(MAN1)
