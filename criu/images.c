@@ -31,6 +31,7 @@
 #define MNTS_MAGIC		0x55563928
 #define PSTREE_MAGIC		0x50273030
 #define IDS_MAGIC		0x54432030
+#define CORE_MAGIC		0x55053847
 
 enum {
 	MNT_FSTYPE = 1, MNT_MNT_ID = 2, MNT_ROOT_DEV = 3, MNT_PARENT = 4,
@@ -40,6 +41,8 @@ enum {
 /* images/pstree.proto: PstreeEntry.pid; images/core.proto:
  * TaskKobjIdsEntry.mnt_ns_id */
 enum { PSTREE_PID = 1, IDS_MNT_NS_ID = 9 };
+/* images/core.proto: CoreEntry.tc, TaskCoreEntry.task_state; 3: a zombie */
+enum { CORE_TC = 3, TC_TASK_STATE = 1, TASK_STATE_ZOMBIE = 3 };
 enum { WT_VARINT = 0, WT_FIXED64 = 1, WT_LEN = 2, WT_FIXED32 = 5 };
 
 static int varint(const unsigned char **p, const unsigned char *end,
@@ -358,6 +361,44 @@ static int read_u32s(int dir, const char *name, uint32_t magic,
 	return err;
 }
 
+/*
+ * core-<pid>.img is the one entry criu writes for a zombie, whose task
+ * state it says (3), and no ids-<pid>.img: a process of the tree that
+ * exited while criu seized it, and has no namespaces to restore.
+ */
+static bool is_zombie(int dir, uint32_t pid)
+{
+	unsigned char *data = NULL;
+	const unsigned char *p, *end, *bytes = NULL;
+	size_t size, off, start, len;
+	uint64_t key, v;
+	uint32_t state;
+	bool zombie = false;
+	char name[32];
+
+	snprintf(name, sizeof(name), "core-%u.img", pid);
+	if (criu_read_file(dir, name, CRIU_IMAGE_MAX, &data, &size) ||
+	    image_start(data, size, CORE_MAGIC, &off) ||
+	    next_entry(data, size, &off, &start, &len) || off != size)
+		goto out;
+	/* its tc, the last one if several, and task_state in it */
+	for (p = data + start, end = p + len; p < end;) {
+		const unsigned char *b;
+
+		if (next_field(&p, end, &key, &v, &b))
+			goto out;
+		if ((key & 7) == WT_LEN && key >> 3 == CORE_TC) {
+			bytes = b;
+			len = v;
+		}
+	}
+	zombie = bytes && entry_u32(bytes, len, TC_TASK_STATE, &state) == 1 &&
+		 state == TASK_STATE_ZOMBIE;
+out:
+	free(data);
+	return zombie;
+}
+
 int criu_dump_mnt_namespaces(int dir, uint32_t **ids, size_t *n,
 			     char *bad, size_t badlen)
 {
@@ -384,6 +425,11 @@ int criu_dump_mnt_namespaces(int dir, uint32_t **ids, size_t *n,
 		snprintf(name, sizeof(name), "ids-%u.img", pids[i]);
 		snprintf(bad, badlen, "%s", name);
 		err = read_u32s(dir, name, IDS_MAGIC, IDS_MNT_NS_ID, &v, &nv);
+		/* a zombie has none, nor any namespace */
+		if (err == -ENOENT && is_zombie(dir, pids[i])) {
+			err = 0;
+			continue;
+		}
 		/* one TaskKobjIdsEntry; without mnt_ns_id, no namespace */
 		if (!err && nv > 1)
 			err = -EINVAL;

@@ -55,6 +55,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <criu/criu-plugin.h>
@@ -97,119 +99,462 @@ static void say(unsigned int level, const char *fmt, ...)
 
 static int stage;
 
+/* Where the dump's time goes, for its closing debug line (milliseconds). */
+static struct {
+	double namespaces, images, find, read, resolve, write;
+	unsigned int overlays, nimages, proc_entries, scans, candidates, proc_scans;
+} spent;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 /* ------------------------------------------------------------------ */
 /* Dump */
 
 /*
- * The overlay mnt_id read in the view of a process that sees it: mount IDs
- * are unique system-wide, so any process whose mountinfo lists it is in
- * the overlay's mount namespace.  CRIU does not tell plugins the pids it
- * dumps (CRTOOLS_INIT_PID is set only with action scripts).  Each mount
- * namespace's mountinfo is read once; within the right one, a process
- * whose view lacks the mount (chrooted elsewhere) is passed over for the
- * next.  The process is then looked at only through its view, opened
- * once (its root fd and a pidfd: ovl_view_open()).
+ * Who sees the overlays of one mountpoints image.  Mount IDs are unique
+ * system-wide, so a process whose mountinfo lists an overlay's ID is in
+ * that overlay's mount namespace; it must also have the overlay below its
+ * root (a chrooted process's mountinfo leaves out what it cannot reach).
+ * CRIU 3.17 tells plugins no pid (CRTOOLS_INIT_PID is set only with action
+ * scripts), so the candidates are, in turn:
+ *
+ *  1. the dumped tree: the task criu's own command line names (dump -t
+ *     PID), if criu traces it, and its descendants (the children files of
+ *     /proc/PID/task/TID/), which criu traces as well: no /proc scan;
+ *  2. one scan of /proc for what 1 did not settle (criu swrk, RPC, a
+ *     configuration file): the processes criu traces (TracerPid, as the
+ *     dumped tasks are seized and frozen until the plugin's exit hook), then
+ *     the others, those in criu's own mount namespace last (criu dumps
+ *     the mounts of a namespace only when it is not criu's own).
+ *
+ * A candidate's mountinfo is read once, through its view (ovl_view: a
+ * pidfd and its root, opened once), and checked against every overlay of
+ * the image at a time; candidates with the mount namespace and root of one
+ * already read are passed over.  Each overlay is then read and resolved
+ * through the view of the first candidate that lists it.
  */
-struct ns_seen {
-	ino_t *ino;
-	bool *has;		/* its mountinfo lists the mount */
-	size_t n, cap;
+struct seer {
+	struct ovl_view *view;	/* NULL: it lists none of the image's */
+	ino_t ns, root_ino;	/* its mount namespace and root: the key */
+	dev_t root_dev;
+	uint64_t root_mnt;
+	uint32_t *ids;		/* the image's overlays its mountinfo lists */
+	size_t nids;
 };
 
-static int ns_lookup(struct ns_seen *ns, ino_t ino)
+struct finder {
+	const uint32_t *want;	/* the image's overlays, sorted */
+	size_t nwant;
+	pid_t self;
+	ino_t self_ns;
+	struct seer *seers;
+	size_t nseers;
+	pid_t *queue;		/* the dumped tree, breadth first */
+	size_t nqueue, qhead;
+	pid_t *later;		/* untraced processes, for the last resort */
+	pid_t *last;		/* and those in criu's own mount namespace */
+	size_t nlater, nlast, ilater;
+	bool hinted, scanned;
+};
+
+static int cmp_u32(const void *a, const void *b)
 {
-	for (size_t i = 0; i < ns->n; i++)
-		if (ns->ino[i] == ino)
-			return ns->has[i];
-	return -1;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
-static void ns_add(struct ns_seen *ns, ino_t ino, bool has)
+static bool has_id(const uint32_t *ids, size_t n, uint32_t id)
 {
-	if (ns->n == ns->cap) {
-		size_t cap = ns->cap ? 2 * ns->cap : 16;
-		ino_t *i = realloc(ns->ino, cap * sizeof(*i));
-		bool *h = i ? realloc(ns->has, cap * sizeof(*h)) : NULL;
+	return bsearch(&id, ids, n, sizeof(*ids), cmp_u32) != NULL;
+}
 
-		if (i)
-			ns->ino = i;
-		if (!h)
-			return;	/* not remembered: read again, no harm */
-		ns->has = h;
-		ns->cap = cap;
+static int push_pid(pid_t **v, size_t *n, pid_t pid)
+{
+	pid_t *more;
+
+	if (*n % 64 == 0) {
+		more = realloc(*v, (*n + 64) * sizeof(**v));
+		if (!more)
+			return -ENOMEM;
+		*v = more;
 	}
-	ns->ino[ns->n] = ino;
-	ns->has[ns->n++] = has;
+	(*v)[(*n)++] = pid;
+	return 0;
 }
 
-static bool lists_mount(int procfd, uint32_t mnt_id, char **line, size_t *cap)
+/* All of fd (a /proc file), NUL-terminated, or NULL; fd is closed. */
+static char *read_fd(int fd, size_t *len)
 {
-	char want[16];
-	bool listed = false;
-	int fd = openat(procfd, "mountinfo", O_RDONLY | O_CLOEXEC);
-	FILE *f = fd >= 0 ? fdopen(fd, "re") : NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = fd >= 0 ? malloc(cap + 1) : NULL;
+	ssize_t got;
 
-	snprintf(want, sizeof(want), "%u ", mnt_id);
-	while (f && !listed && getline(line, cap, f) > 0)
-		listed = !strncmp(*line, want, strlen(want));
-	if (f)
-		fclose(f);
-	else if (fd >= 0)
+	while (buf && (got = read(fd, buf + n, cap - n)) > 0) {
+		n += got;
+		if (n == cap) {
+			char *more = cap < (1u << 24) ? realloc(buf, 2 * cap + 1) : NULL;
+
+			if (!more) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = more;
+			cap *= 2;
+		}
+	}
+	if (fd >= 0)
 		close(fd);
-	return listed;
+	if (buf) {
+		buf[n] = '\0';
+		if (len)
+			*len = n;
+	}
+	return buf;
 }
 
-static int read_in_its_view(uint32_t mnt_id, struct ovl_view **view,
-			    struct ovl_layers **l, const char **reason)
+static char *read_small(int dirfd, const char *name, size_t *len)
 {
-	DIR *proc = opendir("/proc");
-	struct ns_seen ns = { 0 };
-	struct dirent *de;
-	char *line = NULL;
-	size_t cap = 0;
-	int err = -ENOENT;
+	return read_fd(openat(dirfd, name, O_RDONLY | O_CLOEXEC), len);
+}
 
-	*reason = "no process of the dumped mount namespace sees the overlay";
-	while (proc && err == -ENOENT && (de = readdir(proc))) {
-		struct stat st;
-		int procfd, has;
+/* TracerPid of /proc/PID's task, -1 unknown */
+static pid_t tracer_of(int procfd)
+{
+	char *text = read_small(procfd, "status", NULL), *p;
+	long pid = -1;
+
+	p = text ? strstr(text, "\nTracerPid:") : NULL;
+	if (p)
+		pid = strtol(p + strlen("\nTracerPid:"), NULL, 10);
+	free(text);
+	return (pid_t)pid;
+}
+
+/* The task criu's command line names as the root of the dumped tree:
+ * -t PID, -tPID, --tree PID or --tree=PID; 0 when there is none. */
+static pid_t cmdline_root(void)
+{
+	size_t len = 0;
+	char *args = read_small(AT_FDCWD, "/proc/self/cmdline", &len), *a;
+	const char *val = NULL;
+	long pid = 0;
+
+	for (a = args; a && !val && a < args + len; a += strlen(a) + 1) {
+		if (!strcmp(a, "-t") || !strcmp(a, "--tree"))
+			val = a + strlen(a) + 1 < args + len ? a + strlen(a) + 1 : NULL;
+		else if (!strncmp(a, "--tree=", 7))
+			val = a + 7;
+		else if (!strncmp(a, "-t", 2) && a[2] >= '0' && a[2] <= '9')
+			val = a + 2;
+		if (val && !strcmp(a, "--"))
+			break;
+	}
+	if (val) {
+		char *end;
+
+		pid = strtol(val, &end, 10);
+		if (*end || pid <= 0 || pid > INT32_MAX)
+			pid = 0;
+	}
+	free(args);
+	return (pid_t)pid;
+}
+
+/* Add the children of every thread of /proc/PID to the queue. */
+static void queue_children(struct finder *f, int procfd)
+{
+	int tfd = openat(procfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
+	struct dirent *de;
+
+	if (!d && tfd >= 0)
+		close(tfd);
+	while (d && (de = readdir(d))) {
+		char name[300], *text, *p, *end;
 
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		procfd = openat(dirfd(proc), de->d_name,
-				O_PATH | O_DIRECTORY | O_CLOEXEC);
+		snprintf(name, sizeof(name), "%s/children", de->d_name);
+		text = read_small(dirfd(d), name, NULL);
+		for (p = text; p && *p; p = end) {
+			long pid = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (pid > 0 && push_pid(&f->queue, &f->nqueue, (pid_t)pid))
+				break;
+		}
+		free(text);
+	}
+	if (d)
+		closedir(d);
+}
+
+/*
+ * Read the mountinfo of the process at procfd (pid), unless its mount
+ * namespace is criu's or its namespace and root are a candidate's already
+ * read: 1 when it lists one of the image's overlays, 0 when not (or passed
+ * over), -errno when the dump cannot go on.
+ */
+static int try_process(struct finder *f, pid_t pid, int procfd)
+{
+	struct seer *s, *more;
+	struct statx stx;
+	struct stat st;
+	char *text, *line;
+	int fd;
+
+	spent.candidates++;
+	if (fstatat(procfd, "ns/mnt", &st, 0))
+		return 0;
+	if (statx(procfd, "root", AT_STATX_DONT_SYNC, STATX_INO | STATX_MNT_ID, &stx))
+		return 0;
+	for (size_t i = 0; i < f->nseers; i++) {
+		s = &f->seers[i];
+		if (s->ns == st.st_ino && s->root_ino == stx.stx_ino &&
+		    s->root_dev == makedev(stx.stx_dev_major, stx.stx_dev_minor) &&
+		    s->root_mnt == stx.stx_mnt_id)
+			return 0;
+	}
+	more = realloc(f->seers, (f->nseers + 1) * sizeof(*f->seers));
+	if (!more)
+		return -ENOMEM;
+	f->seers = more;
+	s = &f->seers[f->nseers++];
+	*s = (struct seer) {
+		.ns = st.st_ino, .root_ino = stx.stx_ino,
+		.root_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor),
+		.root_mnt = stx.stx_mnt_id,
+	};
+	if (ovl_view_open(pid, 0, &s->view)) {
+		f->nseers--;	/* gone meanwhile: its key is not read */
+		return 0;
+	}
+	fd = ovl_view_open_mountinfo(s->view);
+	spent.scans++;
+	text = fd >= 0 ? read_fd(fd, NULL) : NULL;
+	s->ids = text ? malloc(f->nwant * sizeof(*s->ids)) : NULL;
+	for (line = s->ids ? text : NULL; line && *line;) {
+		char *end, *eol = strchr(line, '\n');
+		unsigned long id = strtoul(line, &end, 10);
+
+		if (end != line && *end == ' ' && id <= UINT32_MAX &&
+		    has_id(f->want, f->nwant, (uint32_t)id) &&
+		    !has_id(s->ids, s->nids, (uint32_t)id) && s->nids < f->nwant) {
+			s->ids[s->nids++] = (uint32_t)id;
+			qsort(s->ids, s->nids, sizeof(*s->ids), cmp_u32);
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+	free(text);
+	if (!s->nids) {
+		ovl_view_unref(s->view);
+		s->view = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+static struct ovl_view *listed_by(const struct finder *f, uint32_t id)
+{
+	for (size_t i = 0; i < f->nseers; i++)
+		if (f->seers[i].view &&
+		    has_id(f->seers[i].ids, f->seers[i].nids, id))
+			return f->seers[i].view;
+	return NULL;
+}
+
+static int open_pid(pid_t pid)
+{
+	char proc[32];
+
+	snprintf(proc, sizeof(proc), "/proc/%d", (int)pid);
+	return open(proc, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* The view of a process that lists overlay id, or NULL. */
+static struct ovl_view *view_for(struct finder *f, uint32_t id)
+{
+	struct ovl_view *v = listed_by(f, id);
+	struct stat st;
+	int procfd, err;
+
+	if (v)
+		return v;
+	if (!f->hinted) {
+		pid_t root = cmdline_root();
+
+		f->hinted = true;
+		f->self = getpid();
+		f->self_ns = !stat("/proc/self/ns/mnt", &st) ? st.st_ino : 0;
+		procfd = root > 0 ? open_pid(root) : -1;
+		/* only a tree criu dumps: its root is traced by criu */
+		if (procfd >= 0 && tracer_of(procfd) == f->self)
+			push_pid(&f->queue, &f->nqueue, root);
+		if (procfd >= 0)
+			close(procfd);
+	}
+	/* 1. the dumped tree */
+	while (f->qhead < f->nqueue) {
+		pid_t pid = f->queue[f->qhead++];
+
+		procfd = open_pid(pid);
 		if (procfd < 0)
 			continue;
-		if (fstatat(procfd, "ns/mnt", &st, 0)) {
-			close(procfd);
-			continue;
-		}
-		has = ns_lookup(&ns, st.st_ino);
-		if (has < 0) {
-			has = lists_mount(procfd, mnt_id, &line, &cap);
-			ns_add(&ns, st.st_ino, has);
-		} else if (has) {
-			/* the namespace has it; this process's root may not */
-			has = lists_mount(procfd, mnt_id, &line, &cap);
-		}
+		queue_children(f, procfd);
+		err = try_process(f, pid, procfd);
 		close(procfd);
-		if (!has || ovl_view_open(atoi(de->d_name), 0, view))
+		if (err < 0)
+			return NULL;
+		if (err && (v = listed_by(f, id)))
+			return v;
+	}
+	/* 2. one scan: the processes criu traces, the others kept for last */
+	if (!f->scanned) {
+		DIR *proc = opendir("/proc");
+		struct dirent *de;
+
+		f->scanned = true;
+		spent.proc_scans++;
+		while (proc && (de = readdir(proc))) {
+			pid_t pid;
+
+			if (de->d_name[0] < '1' || de->d_name[0] > '9')
+				continue;
+			spent.proc_entries++;
+			pid = (pid_t)atoi(de->d_name);
+			procfd = openat(dirfd(proc), de->d_name,
+					O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (procfd < 0)
+				continue;
+			/* criu's own namespace: not the dumped one when
+			 * criu dumps a mount namespace, tried last */
+			if (fstatat(procfd, "ns/mnt", &st, 0))
+				err = 0;
+			else if (st.st_ino == f->self_ns)
+				err = push_pid(&f->last, &f->nlast, pid);
+			else if (tracer_of(procfd) == f->self)
+				err = try_process(f, pid, procfd);
+			else
+				err = push_pid(&f->later, &f->nlater, pid);
+			close(procfd);
+			if (err < 0)
+				break;
+		}
+		if (proc)
+			closedir(proc);
+		if ((v = listed_by(f, id)))
+			return v;
+	}
+	while (f->ilater < f->nlater + f->nlast) {
+		pid_t pid = f->ilater < f->nlater ? f->later[f->ilater] :
+			    f->last[f->ilater - f->nlater];
+
+		f->ilater++;
+
+		procfd = open_pid(pid);
+		if (procfd < 0)
 			continue;
-		err = ovl_layers_read_mount(*view, mnt_id, 0, l, reason);
-		if (err == -ESRCH) {	/* gone meanwhile: the next one */
-			ovl_view_unref(*view);
-			*view = NULL;
-			err = -ENOENT;
-			*reason = "no process of the dumped mount namespace "
-				  "sees the overlay";
+		err = try_process(f, pid, procfd);
+		close(procfd);
+		if (err < 0)
+			return NULL;
+		if (err && (v = listed_by(f, id)))
+			return v;
+	}
+	return NULL;
+}
+
+/* A candidate turned out gone: pass it over, look for the next. */
+static void drop_view(struct finder *f, struct ovl_view *v)
+{
+	for (size_t i = 0; i < f->nseers; i++)
+		if (f->seers[i].view == v) {
+			ovl_view_unref(v);
+			f->seers[i].view = NULL;
+		}
+}
+
+static void finder_free(struct finder *f)
+{
+	for (size_t i = 0; i < f->nseers; i++) {
+		ovl_view_unref(f->seers[i].view);
+		free(f->seers[i].ids);
+	}
+	free(f->seers);
+	free(f->queue);
+	free(f->later);
+	free(f->last);
+	memset(f, 0, sizeof(*f));
+}
+
+/* The candidate with view v no longer counts for overlay id. */
+static void unlist(struct finder *f, struct ovl_view *v, uint32_t id)
+{
+	for (size_t i = 0; i < f->nseers; i++) {
+		struct seer *s = &f->seers[i];
+		uint32_t *at = s->view == v ?
+			bsearch(&id, s->ids, s->nids, sizeof(id), cmp_u32) : NULL;
+
+		if (at) {
+			memmove(at, at + 1, (s->ids + --s->nids - at) * sizeof(*at));
+			return;
 		}
 	}
-	free(line);
-	free(ns.ino);
-	free(ns.has);
-	if (proc)
-		closedir(proc);
-	return err;
+}
+
+/*
+ * Read overlay mnt_id in the view of the first candidate that lists it
+ * and can read it: one that is gone meanwhile, or whose view lists the
+ * overlay but cannot reach it whole (covered by another mount), is passed
+ * over for the next.  On failure *view is the last one tried (NULL if none
+ * listed it), with its reason.
+ */
+static int read_in_its_view(struct finder *f, uint32_t mnt_id,
+			    struct ovl_view **view, struct ovl_layers **l,
+			    const char **reason)
+{
+	struct ovl_view *v, *failed = NULL;
+	const char *why = NULL;
+	double t;
+	int err = -ENOENT;
+
+	for (;;) {
+		*reason = "no process of the dumped mount namespace sees the overlay";
+		v = view_for(f, mnt_id);
+		if (!v)
+			break;
+		t = now_ms();
+		err = ovl_layers_read_mount(v, mnt_id, 0, l, reason);
+		spent.read += now_ms() - t;
+		if (err == -ESRCH) {	/* gone meanwhile: the next one */
+			drop_view(f, v);
+			err = -ENOENT;
+			continue;
+		}
+		if (err != -ENOENT) {
+			ovl_view_unref(failed);
+			*view = ovl_view_ref(v);
+			return err;
+		}
+		/* listed, not reachable in this view: another may reach it */
+		ovl_view_unref(failed);
+		failed = ovl_view_ref(v);
+		why = *reason;
+		unlist(f, v, mnt_id);
+	}
+	*view = failed;
+	if (failed)
+		*reason = why;
+	return -ENOENT;
 }
 
 static const char *member_str(struct json_object *o, const char *key);
@@ -234,9 +579,9 @@ static int add_int(struct json_object *o, const char *key, int64_t n)
  * namespace being dumped, each placed on a mount of this image.  Fills o;
  * on failure returns a message in why (static or in buf).
  */
-static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
-		    struct json_object *o, const char **why, char *buf,
-		    size_t size)
+static int describe(struct finder *f, const struct criu_mnt_image *img,
+		    const struct criu_mnt *m, struct json_object *o,
+		    const char **why, char *buf, size_t size)
 {
 	struct ovl_view *view = NULL;
 	struct ovl_layers *l = NULL;
@@ -244,10 +589,14 @@ static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
 	const char *reason;
 	unsigned int i;
 	char *record = NULL;
+	double t, read0;
 	pid_t pid;
 	int err;
 
-	err = read_in_its_view(m->mnt_id, &view, &l, &reason);
+	t = now_ms();
+	read0 = spent.read;
+	err = read_in_its_view(f, m->mnt_id, &view, &l, &reason);
+	spent.find += now_ms() - t - (spent.read - read0);
 	if (!view) {
 		*why = reason;
 		return err;
@@ -262,7 +611,9 @@ static int describe(const struct criu_mnt_image *img, const struct criu_mnt *m,
 	if (ovl_layers_source(l) == OVL_LAYERS_SOURCE_MOUNTINFO)
 		say(LOG_WARN, "overlay %s (mount %u): the kernel has no %s; its layers come from the mount option path strings, which are true only until the first restore",
 		    m->mountpoint, m->mnt_id, OVL_LAYERS_XATTR);
+	t = now_ms();
 	err = ovl_layers_resolve_view(l, view, 0, NULL);
+	spent.resolve += now_ms() - t;
 	if (err) {
 		snprintf(buf, size, "resolving its layers in process %d's view: %s",
 			 (int)pid, ovl_layers_strerror(err));
@@ -334,7 +685,8 @@ out:
  * all the same: the restore then stops with that reason, rather than CRIU
  * mounting whatever the saved strings lead to.  NULL: out of memory.
  */
-static struct json_object *dump_overlay(const struct criu_mnt_image *img,
+static struct json_object *dump_overlay(struct finder *f,
+					const struct criu_mnt_image *img,
 					const struct criu_mnt *m)
 {
 	struct json_object *o = json_object_new_object();
@@ -352,7 +704,7 @@ static struct json_object *dump_overlay(const struct criu_mnt_image *img,
 		json_object_put(o);
 		return NULL;
 	}
-	err = describe(img, m, o, &why, buf, sizeof(buf));
+	err = describe(f, img, m, o, &why, buf, sizeof(buf));
 	if (err && !why)
 		why = ovl_layers_strerror(err);
 	if (err) {
@@ -439,14 +791,32 @@ static void fail_closed(int dir, const char *name)
  * would use the strings).  Returns 0 or the first error; every error is
  * an Error line of criu's log.
  */
+/*
+ * The overlays the plugin describes.  Bind mounts of a subdirectory (root
+ * not "/") are CRIU's, and so is the namespace's root mount: a container's
+ * root overlay is the runtime's, mounted again before the restore and
+ * given as criu --root.
+ */
+static bool to_describe(const struct criu_mnt_image *img,
+			const struct criu_mnt *m)
+{
+	return m->fstype == CRIU_FSTYPE_OVERLAYFS && !strcmp(m->root, "/") &&
+	       !is_ns_root(img, m);
+}
+
 static int dump_image(int dir, const char *name)
 {
 	struct criu_mnt_image img;
 	struct json_object **desc;
-	size_t marked = 0;
+	struct finder f = { 0 };
+	uint32_t *want;
+	size_t marked = 0, nwant = 0;
 	int err, first = 0;
+	double t = now_ms();
 
 	err = criu_mnt_image_read(dir, name, &img);
+	spent.images += now_ms() - t;
+	spent.nimages++;
 	if (err) {
 		say(LOG_ERROR, "%s: %s: its overlays are not described", name,
 		    image_error(err));
@@ -458,19 +828,27 @@ static int dump_image(int dir, const char *name)
 		say(LOG_ERROR, "%s: out of memory", name);
 		return -ENOMEM;
 	}
+	/* the finder reads each candidate's mountinfo once for all of them */
+	want = calloc(img.nents ? img.nents : 1, sizeof(*want));
+	if (!want) {
+		free(desc);
+		criu_mnt_image_free(&img);
+		say(LOG_ERROR, "%s: out of memory", name);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < img.nents; i++)
+		if (to_describe(&img, &img.ents[i]))
+			want[nwant++] = img.ents[i].mnt_id;
+	qsort(want, nwant, sizeof(*want), cmp_u32);
+	f.want = want;
+	f.nwant = nwant;
 	for (size_t i = 0; i < img.nents; i++) {
 		struct criu_mnt *m = &img.ents[i];
 
-		/*
-		 * Bind mounts of a subdirectory (root not "/") are CRIU's,
-		 * and so is the namespace's root mount: a container's root
-		 * overlay is the runtime's, mounted again before the restore
-		 * and given as criu --root.
-		 */
-		if (m->fstype != CRIU_FSTYPE_OVERLAYFS ||
-		    strcmp(m->root, "/") || is_ns_root(&img, m))
+		if (!to_describe(&img, m))
 			continue;
-		desc[i] = dump_overlay(&img, m);
+		spent.overlays++;
+		desc[i] = dump_overlay(&f, &img, m);
 		if (!desc[i]) {
 			say(LOG_ERROR, "overlay %s (mount %u): out of memory; it will not be restored",
 			    m->mountpoint, m->mnt_id);
@@ -479,6 +857,9 @@ static int dump_image(int dir, const char *name)
 		m->mark = true;
 		marked++;
 	}
+	finder_free(&f);
+	free(want);
+	t = now_ms();
 	if (marked) {
 		err = criu_mnt_image_write(dir, name, &img);
 		if (err) {
@@ -510,6 +891,7 @@ static int dump_image(int dir, const char *name)
 		json_object_put(desc[i]);
 	free(desc);
 	criu_mnt_image_free(&img);
+	spent.write += now_ms() - t;
 	return first;
 }
 
@@ -530,8 +912,11 @@ static int dump_images(void)
 	struct dirent *de;
 	char bad[64];
 	DIR *d;
+	double t0 = now_ms();
 
+	memset(&spent, 0, sizeof(spent));
 	err = dir >= 0 ? criu_dump_mnt_namespaces(dir, &ns, &nns, bad, sizeof(bad)) : -EBADF;
+	spent.namespaces = now_ms() - t0;
 	if (err) {
 		say(LOG_ERROR, "%s: %s: cannot tell this dump's mount namespaces; no overlay is described",
 		    dir >= 0 ? bad : "the images directory",
@@ -570,6 +955,12 @@ static int dump_images(void)
 	else if (dfd >= 0)
 		close(dfd);
 	free(ns);
+	/* OVL_LAYERS_PLUGIN_TIMING set: where the time went (bench/plugin-dump) */
+	if (getenv("OVL_LAYERS_PLUGIN_TIMING"))
+		say(LOG_DEBUG, "dump: %u overlays in %u images, %.1f ms: namespaces %.1f, images %.1f, finding %.1f, reading %.1f, resolving %.1f, writing %.1f ms; %u /proc entries, %u mountinfo scans, %u candidates, %u /proc scans",
+	    spent.overlays, spent.nimages, now_ms() - t0, spent.namespaces,
+	    spent.images, spent.find, spent.read, spent.resolve, spent.write,
+	    spent.proc_entries, spent.scans, spent.candidates, spent.proc_scans);
 	return err;
 }
 

@@ -393,6 +393,69 @@ START_TEST(t_reused_folder_only_this_dumps_images)
 }
 END_TEST
 
+/* core-1001.img as criu writes it for a process: CoreEntry mtype x86_64,
+ * its tc (TaskCoreEntry) with task_state state (3: a zombie) */
+static void make_core(uint32_t state)
+{
+	unsigned char core[1][64], tc[16], *p = core[0], *t = tc;
+	size_t len;
+
+	t += put_varint(t, 1 << 3);	/* task_state */
+	t += put_varint(t, state);
+	t += put_varint(t, 2 << 3);	/* exit_code */
+	t += put_varint(t, 0);
+	p += put_varint(p, 1 << 3);	/* mtype */
+	p += put_varint(p, 1);
+	p += put_varint(p, 3 << 3 | 2);	/* tc */
+	p += put_varint(p, t - tc);
+	memcpy(p, tc, t - tc);
+	p += t - tc;
+	len = p - core[0];
+	put_image("core-1001.img", 0x55053847, core, &len, 1);
+}
+
+/*
+ * A process of the tree that exited while criu seized it is dumped as a
+ * zombie: pstree.img lists it, criu writes its core-<pid>.img (task state
+ * 3) and no ids-<pid>.img.  The dump's namespaces are the others'; a
+ * process that is not a zombie must still have its ids-<pid>.img.
+ */
+START_TEST(t_zombie_in_the_tree)
+{
+	struct scene s = scene(0);
+	struct json_object *dec;
+	struct snap cur;
+
+	scene_image("mountpoints-14.img", &s, 0);
+	cur = snap(img_path("mountpoints-14.img"));
+	dec = decode(img_path("mountpoints-14.img"));
+	make_task_images((const uint32_t[]){ 14, 14 }, 2);
+	ck_assert(!unlinkat(images_fd, "ids-1001.img", 0));
+	make_core(3);
+
+	dump_stage();
+
+	ck_marked("mountpoints-14.img", &cur, dec, (int[]){ s.m.id, 0 });
+	ck_assert_uint_eq(log_count(1), 0);
+	ck_assert_uint_eq(log_count(3), 1);
+	json_object_put(dec);
+	free(cur.bytes);
+
+	/* alive (1): its ids-<pid>.img is missing, and that is said */
+	scene_image("mountpoints-14.img", &s, 0);
+	cur = snap(img_path("mountpoints-14.img"));
+	unlinkat(images_fd, "ovl-layers-0.json", 0);
+	make_core(1);
+	log_reset();
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__DUMP), 0);
+	desc->exit(CR_PLUGIN_STAGE__DUMP, 0);
+	ck_log_line(1, "Error (ovl_layers): ids-1001.img: No such file or directory: cannot tell this dump's mount namespaces; no overlay is described");
+	ck_untouched(img_path("mountpoints-14.img"), &cur);
+	unlinkat(images_fd, "core-1001.img", 0);
+	remove_task_images(2);
+}
+END_TEST
+
 /* Which images are the dump's cannot be told: no overlay described, the
  * images left as they are, criu's log says which file and why. */
 START_TEST(t_dump_namespaces_unknown)
@@ -964,6 +1027,7 @@ int main(void)
 	tcase_add_test(tc, t_only_image_names);
 	tcase_add_test(tc, t_task_images_as_crit_reads_them);
 	tcase_add_test(tc, t_reused_folder_only_this_dumps_images);
+	tcase_add_test(tc, t_zombie_in_the_tree);
 	tcase_add_test(tc, t_dump_namespaces_unknown);
 	tcase_add_test(tc, t_namespace_root_overlay_left);
 	tcase_add_test(tc, t_malformed_images);
