@@ -97,6 +97,30 @@ static void say(unsigned int level, const char *fmt, ...)
 		fprintf(stderr, "%s%s\n", prefix[level], msg);
 }
 
+/*
+ * The library's messages into criu's log: what the kernel said about an
+ * overlay mount it refused (syslog's LOG_ERR, 3; its warnings 4 and notes
+ * 6), and with OVL_LAYERS_DEBUG set the library's choices (LOG_DEBUG, 7).
+ */
+static void lib_log(void *data, int priority, const char *func,
+		    const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	(void)data;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say(priority <= 3 ? LOG_ERROR : priority == 4 ? LOG_WARN :
+	    priority <= 6 ? LOG_INFO : LOG_DEBUG, "libovllayers: %s: %s",
+	    func, msg);
+}
+
+static int lib_log_priority(void)
+{
+	const char *v = secure_getenv("OVL_LAYERS_DEBUG");
+
+	return v && *v ? 7 : 6;	/* the kernel's lines, or all */
+}
+
 static int stage;
 
 /* Where the dump's time goes, for its closing debug line (milliseconds). */
@@ -338,6 +362,9 @@ static int try_process(struct finder *f, pid_t pid, int procfd)
 		f->nseers--;	/* gone meanwhile: its key is not read */
 		return 0;
 	}
+	/* errors only, unless asked: the dump's resolutions stay quiet */
+	ovl_view_set_log(s->view, lib_log_priority() == 7 ? 7 : 3, lib_log,
+			 NULL, 0);
 	fd = ovl_view_open_mountinfo(s->view);
 	spent.scans++;
 	text = fd >= 0 ? read_fd(fd, NULL) : NULL;
@@ -1325,6 +1352,8 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 		return err;
 	text = json_object_to_json_string(rec);
 	err = ovl_layers_load(text, strlen(text), &l, NULL, &reason);
+	if (!err)
+		ovl_layers_set_log(l, lib_log_priority(), lib_log, NULL, 0);
 	if (err) {
 		say(LOG_ERROR, "overlay %s (mount %d): its descriptor: %s",
 		    mountpoint, id, reason);

@@ -995,6 +995,24 @@ START_TEST(t_restore_refusals)
 		    P("m"), s.m.id, P("t1/l1"), s.t1.id);
 	ck_assert(!log_has("/w: "));
 
+	/* an option the kernel refuses: what it said is in criu's log */
+	run("cp %s.good %s", path, path);
+	o = json_object_from_file(path);
+	{
+		struct json_object *rec;
+
+		ck_assert(json_object_object_get_ex(o, "record", &rec));
+		json_object_object_add(rec, "options",
+				       json_object_new_string("redirect_dir=sideways"));
+	}
+	ck_assert(!json_object_to_file(path, o));
+	json_object_put(o);
+	log_reset();
+	ck_assert_int_eq(restore_mount(s.m.id, target), -EINVAL);
+	ck_assert_msg(log_has("libovllayers: ovl_layers_fsmount: kernel: ") &&
+		      log_has("redirect_dir"), "the kernel's message is not in criu's log: %s",
+		      log_text ? log_text : "");
+
 	ck_assert(!is_mountpoint(target));
 	desc->exit(CR_PLUGIN_STAGE__RESTORE, -1);
 
