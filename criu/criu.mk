@@ -16,10 +16,10 @@ all: $(CRIU_PLUGIN)
 INSTALL_TARGETS += install-criu-plugin
 endif
 
-$(B)/obj/criu/%.o: criu/%.c criu/images.h include/ovllayers.h VERSION
+$(B)/obj/criu/%.o: criu/%.c criu/images.h include/ovllayers.h lib/internal.h VERSION
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -fPIC $(JSON_CFLAGS) -DVERSION='"$(LIB_VERSION)"' -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -Ilib -fPIC $(JSON_CFLAGS) -DVERSION='"$(LIB_VERSION)"' -c -o $@ $<
 
 # no -z defs: criu_get_image_dir() and print_on_level() come from criu
 $(CRIU_PLUGIN): $(CRIU_OBJS) $(LIB_A) criu/plugin.map

@@ -62,7 +62,7 @@
 #include <criu/criu-plugin.h>
 
 #include "images.h"
-#include "ovllayers.h"
+#include "internal.h"	/* the library's own helpers: the plugin carries it */
 
 #define PLUGIN		"ovl_layers"
 #define FORMAT		"ovl_layers_plugin"
@@ -74,16 +74,16 @@
  * that a test program can load the plugin without criu. */
 extern void print_on_level(unsigned int level, const char *fmt, ...)
 	__attribute__((weak, format(printf, 2, 3)));
-enum { LOG_ERROR = 1, LOG_WARN = 2, LOG_INFO = 3, LOG_DEBUG = 4 };
+enum { CR_LOG_ERROR = 1, CR_LOG_WARN = 2, CR_LOG_INFO = 3, CR_LOG_DEBUG = 4 };
 
 __attribute__((format(printf, 2, 3)))
 static void say(unsigned int level, const char *fmt, ...)
 {
 	static const char *const prefix[] = {
-		[LOG_ERROR] = "Error (" PLUGIN "): ",
-		[LOG_WARN] = "Warn  (" PLUGIN "): ",
-		[LOG_INFO] = PLUGIN ": ",
-		[LOG_DEBUG] = PLUGIN ": ",
+		[CR_LOG_ERROR] = "Error (" PLUGIN "): ",
+		[CR_LOG_WARN] = "Warn  (" PLUGIN "): ",
+		[CR_LOG_INFO] = PLUGIN ": ",
+		[CR_LOG_DEBUG] = PLUGIN ": ",
 	};
 	char msg[2048];
 	va_list ap;
@@ -100,7 +100,7 @@ static void say(unsigned int level, const char *fmt, ...)
 /*
  * The library's messages into criu's log: what the kernel said about an
  * overlay mount it refused (syslog's LOG_ERR, 3; its warnings 4 and notes
- * 6), and with OVL_LAYERS_DEBUG set the library's choices (LOG_DEBUG, 7).
+ * 6), and with OVL_LAYERS_DEBUG set the library's choices (CR_LOG_DEBUG, 7).
  */
 static void lib_log(void *data, int priority, const char *func,
 		    const char *fmt, va_list ap)
@@ -109,16 +109,17 @@ static void lib_log(void *data, int priority, const char *func,
 
 	(void)data;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	say(priority <= 3 ? LOG_ERROR : priority == 4 ? LOG_WARN :
-	    priority <= 6 ? LOG_INFO : LOG_DEBUG, "libovllayers: %s: %s",
-	    func, msg);
+	say(priority <= LOG_ERR ? CR_LOG_ERROR :
+	    priority == LOG_WARNING ? CR_LOG_WARN :
+	    priority <= LOG_INFO ? CR_LOG_INFO : CR_LOG_DEBUG,
+	    "libovllayers: %s: %s", func, msg);
 }
 
 static int lib_log_priority(void)
 {
 	const char *v = secure_getenv("OVL_LAYERS_DEBUG");
 
-	return v && *v ? 7 : 6;	/* the kernel's lines, or all */
+	return v && *v ? LOG_DEBUG : LOG_INFO;	/* all, or the kernel's lines */
 }
 
 static int stage;
@@ -363,8 +364,8 @@ static int try_process(struct finder *f, pid_t pid, int procfd)
 		return 0;
 	}
 	/* errors only, unless asked: the dump's resolutions stay quiet */
-	ovl_view_set_log(s->view, lib_log_priority() == 7 ? 7 : 3, lib_log,
-			 NULL, 0);
+	ovl_view_set_log(s->view, lib_log_priority() == LOG_DEBUG ? LOG_DEBUG :
+			 LOG_ERR, lib_log, NULL, 0);
 	fd = ovl_view_open_mountinfo(s->view);
 	spent.scans++;
 	text = fd >= 0 ? read_fd(fd, NULL) : NULL;
@@ -584,7 +585,6 @@ static int read_in_its_view(struct finder *f, uint32_t mnt_id,
 	return -ENOENT;
 }
 
-static const char *member_str(struct json_object *o, const char *key);
 
 static int add(struct json_object *o, const char *key, struct json_object *v)
 {
@@ -636,7 +636,7 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 		goto out;
 	}
 	if (ovl_layers_source(l) == OVL_LAYERS_SOURCE_MOUNTINFO)
-		say(LOG_WARN, "overlay %s (mount %u): the kernel has no %s; its layers come from the mount option path strings, which are true only until the first restore",
+		say(CR_LOG_WARN, "overlay %s (mount %u): the kernel has no %s; its layers come from the mount option path strings, which are true only until the first restore",
 		    m->mountpoint, m->mnt_id, OVL_LAYERS_XATTR);
 	t = now_ms();
 	err = ovl_layers_resolve_view(l, view, 0, NULL);
@@ -689,7 +689,7 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 				*why = buf;
 			goto out;
 		}
-		say(LOG_DEBUG, "overlay %s: %s layer %u at %s (mount %u %s, %s)",
+		say(CR_LOG_DEBUG, "overlay %s: %s layer %u at %s (mount %u %s, %s)",
 		    m->mountpoint, ovl_layer_kind_name(r.kind), r.index,
 		    loc.path, lm->mnt_id, lm->mountpoint,
 		    ovl_layer_status_name(loc.status));
@@ -735,7 +735,7 @@ static struct json_object *dump_overlay(struct finder *f,
 	if (err && !why)
 		why = ovl_layers_strerror(err);
 	if (err) {
-		say(LOG_ERROR, "overlay %s (mount %u) cannot be described: %s; it will not be restored",
+		say(CR_LOG_ERROR, "overlay %s (mount %u) cannot be described: %s; it will not be restored",
 		    m->mountpoint, m->mnt_id, why);
 		json_object_object_del(o, "layers");
 		if (add_str(o, "error", why)) {
@@ -743,10 +743,10 @@ static struct json_object *dump_overlay(struct finder *f,
 			return NULL;
 		}
 	} else {
-		const char *source = member_str(json_object_object_get(o, "record"),
+		const char *source = ovl_json_str(json_object_object_get(o, "record"),
 						"source");
 
-		say(LOG_INFO, "overlay %s (mount %u): %u layers described from %s",
+		say(CR_LOG_INFO, "overlay %s (mount %u): %u layers described from %s",
 		    m->mountpoint, m->mnt_id,
 		    (unsigned int)json_object_array_length(
 			json_object_object_get(o, "layers")),
@@ -803,10 +803,10 @@ static void fail_closed(int dir, const char *name)
 
 	snprintf(aside, sizeof(aside), "%s.ovl_layers-incomplete", name);
 	if (renameat(dir, name, dir, aside))
-		say(LOG_ERROR, "%s: cannot move it aside either (%s): a restore from these images would mount its overlays from their option strings",
+		say(CR_LOG_ERROR, "%s: cannot move it aside either (%s): a restore from these images would mount its overlays from their option strings",
 		    name, strerror(errno));
 	else
-		say(LOG_ERROR, "%s moved aside to %s: these images cannot be restored",
+		say(CR_LOG_ERROR, "%s moved aside to %s: these images cannot be restored",
 		    name, aside);
 }
 
@@ -845,14 +845,14 @@ static int dump_image(int dir, const char *name)
 	spent.images += now_ms() - t;
 	spent.nimages++;
 	if (err) {
-		say(LOG_ERROR, "%s: %s: its overlays are not described", name,
+		say(CR_LOG_ERROR, "%s: %s: its overlays are not described", name,
 		    image_error(err));
 		return err;
 	}
 	desc = calloc(img.nents ? img.nents : 1, sizeof(*desc));
 	if (!desc) {
 		criu_mnt_image_free(&img);
-		say(LOG_ERROR, "%s: out of memory", name);
+		say(CR_LOG_ERROR, "%s: out of memory", name);
 		return -ENOMEM;
 	}
 	/* the finder reads each candidate's mountinfo once for all of them */
@@ -860,7 +860,7 @@ static int dump_image(int dir, const char *name)
 	if (!want) {
 		free(desc);
 		criu_mnt_image_free(&img);
-		say(LOG_ERROR, "%s: out of memory", name);
+		say(CR_LOG_ERROR, "%s: out of memory", name);
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < img.nents; i++)
@@ -877,7 +877,7 @@ static int dump_image(int dir, const char *name)
 		spent.overlays++;
 		desc[i] = dump_overlay(&f, &img, m);
 		if (!desc[i]) {
-			say(LOG_ERROR, "overlay %s (mount %u): out of memory; it will not be restored",
+			say(CR_LOG_ERROR, "overlay %s (mount %u): out of memory; it will not be restored",
 			    m->mountpoint, m->mnt_id);
 			first = first ? first : -ENOMEM;
 		}
@@ -890,7 +890,7 @@ static int dump_image(int dir, const char *name)
 	if (marked) {
 		err = criu_mnt_image_write(dir, name, &img);
 		if (err) {
-			say(LOG_ERROR, "%s: writing it back with its overlays marked: %s",
+			say(CR_LOG_ERROR, "%s: writing it back with its overlays marked: %s",
 			    name, strerror(-err));
 			fail_closed(dir, name);
 			first = first ? first : err;
@@ -909,7 +909,7 @@ static int dump_image(int dir, const char *name)
 		snprintf(file, sizeof(file), "ovl-layers-%u.json", m->mnt_id);
 		e = text ? criu_write_file(dir, file, text, strlen(text)) : -ENOMEM;
 		if (e) {
-			say(LOG_ERROR, "overlay %s (mount %u): writing %s: %s; it will not be restored",
+			say(CR_LOG_ERROR, "overlay %s (mount %u): writing %s: %s; it will not be restored",
 			    m->mountpoint, m->mnt_id, file, strerror(-e));
 			first = first ? first : e;
 		}
@@ -945,7 +945,7 @@ static int dump_images(void)
 	err = dir >= 0 ? criu_dump_mnt_namespaces(dir, &ns, &nns, bad, sizeof(bad)) : -EBADF;
 	spent.namespaces = now_ms() - t0;
 	if (err) {
-		say(LOG_ERROR, "%s: %s: cannot tell this dump's mount namespaces; no overlay is described",
+		say(CR_LOG_ERROR, "%s: %s: cannot tell this dump's mount namespaces; no overlay is described",
 		    dir >= 0 ? bad : "the images directory",
 		    err == -EINVAL ? "not the CRIU image its name says (or a damaged one)" : image_error(err));
 		return err;
@@ -974,7 +974,7 @@ static int dump_images(void)
 		for (size_t i = 0; i < nns && !ours; i++)
 			ours = ns[i] == id;
 		if (!ours)
-			say(LOG_DEBUG, "%s: not this dump's (an earlier dump's in a reused folder): left alone",
+			say(CR_LOG_DEBUG, "%s: not this dump's (an earlier dump's in a reused folder): left alone",
 			    de->d_name);
 	}
 	if (d)
@@ -984,7 +984,7 @@ static int dump_images(void)
 	free(ns);
 	/* OVL_LAYERS_PLUGIN_TIMING set: where the time went (bench/plugin-dump) */
 	if (getenv("OVL_LAYERS_PLUGIN_TIMING"))
-		say(LOG_DEBUG, "dump: %u overlays in %u images, %.1f ms: namespaces %.1f, images %.1f, finding %.1f, reading %.1f, resolving %.1f, writing %.1f ms; %u /proc entries, %u mountinfo scans, %u candidates, %u /proc scans",
+		say(CR_LOG_DEBUG, "dump: %u overlays in %u images, %.1f ms: namespaces %.1f, images %.1f, finding %.1f, reading %.1f, resolving %.1f, writing %.1f ms; %u /proc entries, %u mountinfo scans, %u candidates, %u /proc scans",
 	    spent.overlays, spent.nimages, now_ms() - t0, spent.namespaces,
 	    spent.images, spent.find, spent.read, spent.resolve, spent.write,
 	    spent.proc_entries, spent.scans, spent.candidates, spent.proc_scans);
@@ -994,48 +994,22 @@ static int dump_images(void)
 /* ------------------------------------------------------------------ */
 /* Restore */
 
-static const char *member_str(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
+/* -1 when missing or not an integer: no ID, index or device is */
 static int64_t member_int(struct json_object *o, const char *key)
 {
-	struct json_object *v;
+	int64_t n;
 
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_int))
-		return -1;
-	return json_object_get_int64(v);
+	return ovl_json_int(o, key, &n) ? n : -1;
 }
 
 /* The whole text as one JSON object, nothing before or after it. */
 static struct json_object *parse_json(const char *text, size_t len)
 {
-	struct json_tokener *tok = json_tokener_new();
 	struct json_object *o = NULL;
-	size_t end;
+	size_t bad;
 
-	if (!tok || len > JSON_MAX)
-		goto out;
-	o = json_tokener_parse_ex(tok, text, (int)len);
-	if (!o || json_tokener_get_error(tok) != json_tokener_success ||
-	    !json_object_is_type(o, json_type_object))
-		goto bad;
-	for (end = json_tokener_get_parse_end(tok); end < len; end++)
-		if (!strchr(" \t\r\n", text[end]))
-			goto bad;
-	goto out;
-bad:
-	json_object_put(o);
-	o = NULL;
-out:
-	json_tokener_free(tok);
+	if (len <= JSON_MAX)
+		ovl_json_object(text, len, &o, &bad);
 	return o;
 }
 
@@ -1053,7 +1027,7 @@ static struct json_object *load_json(int id, int *err)
 	if (*err == -ENOENT)
 		return NULL;
 	if (*err) {
-		say(LOG_ERROR, "%s: %s", name, *err == -EFBIG ?
+		say(CR_LOG_ERROR, "%s: %s", name, *err == -EFBIG ?
 		    "larger than any description" : image_error(*err));
 		*err = *err == -ELOOP || *err == -EFBIG || *err == -ENXIO ?
 		       -EINVAL : *err;
@@ -1061,15 +1035,15 @@ static struct json_object *load_json(int id, int *err)
 	}
 	*err = -EINVAL;
 	o = parse_json((const char *)text, len);
-	if (o && (!member_str(o, "format") || strcmp(member_str(o, "format"), FORMAT)))
-		say(LOG_ERROR, "%s: not an %s image", name, FORMAT);
+	if (o && (!ovl_json_str(o, "format") || strcmp(ovl_json_str(o, "format"), FORMAT)))
+		say(CR_LOG_ERROR, "%s: not an %s image", name, FORMAT);
 	else if (o && member_int(o, "version") != FORMAT_VERSION)
-		say(LOG_ERROR, "%s: version %lld, this plugin reads %d", name,
+		say(CR_LOG_ERROR, "%s: version %lld, this plugin reads %d", name,
 		    (long long)member_int(o, "version"), FORMAT_VERSION);
 	else if (o)
 		*err = 0;
 	else
-		say(LOG_ERROR, "%s: unreadable or not JSON", name);
+		say(CR_LOG_ERROR, "%s: unreadable or not JSON", name);
 	if (*err) {
 		json_object_put(o);
 		o = NULL;
@@ -1204,7 +1178,7 @@ static int open_beneath(int dirfd, const char *rel, uint64_t resolve)
 static int open_layer(const struct places *p, const struct criu_mnt *lm,
 		      const char *root, char *dir, size_t size)
 {
-	struct statx stx;
+	struct ovl_ident id;
 	char own[32];
 	const char *rel;
 	int base, mnt, fd;
@@ -1220,9 +1194,7 @@ static int open_layer(const struct places *p, const struct criu_mnt *lm,
 	close(base);
 	if (mnt < 0)
 		return mnt;
-	if (statx(mnt, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx) ||
-	    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
-	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
+	if (ovl_ident(mnt, &id) || !id.mount_root) {
 		close(mnt);
 		return -ENOENT;	/* not mounted there (yet) */
 	}
@@ -1282,7 +1254,7 @@ static int check_description(struct json_object *o, const struct criu_mnt *ent,
 	    strcmp(mountpoint, ent->mountpoint) ||
 	    member_int(o, "root_dev") != ent->root_dev ||
 	    (json_object_object_get_ex(o, "flags", NULL) && flags != ent->flags)) {
-		say(LOG_ERROR, "overlay %s (mount %u): its description disagrees with CRIU's mount image (mount ID, mount point, device or flags)",
+		say(CR_LOG_ERROR, "overlay %s (mount %u): its description disagrees with CRIU's mount image (mount ID, mount point, device or flags)",
 		    ent->mountpoint, ent->mnt_id);
 		return -EINVAL;
 	}
@@ -1297,9 +1269,9 @@ static const struct criu_mnt *check_layer(struct json_object *one,
 					  const struct criu_mnt *ent,
 					  const char **what)
 {
-	const char *kind = member_str(one, "kind");
-	const char *mp = member_str(one, "mountpoint");
-	const char *root = member_str(one, "root");
+	const char *kind = ovl_json_str(one, "kind");
+	const char *mp = ovl_json_str(one, "mountpoint");
+	const char *root = ovl_json_str(one, "root");
 	int64_t id = member_int(one, "mnt_id");
 	const struct criu_mnt *lm;
 
@@ -1328,23 +1300,23 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 {
 	struct ovl_layers *l = NULL;
 	struct json_object *layers, *rec;
-	const char *mountpoint = member_str(o, "mountpoint");
+	const char *mountpoint = ovl_json_str(o, "mountpoint");
 	const char *text, *reason;
 	char *options = NULL;
 	struct places p;
 	unsigned int i, failed = 0, verified = 0;
 	int id = (int)ent->mnt_id, err, mntfd;
 
-	if (member_str(o, "error")) {
-		say(LOG_ERROR, "overlay %s (mount %d) was not described at checkpoint time: %s",
-		    mountpoint ? mountpoint : "?", id, member_str(o, "error"));
+	if (ovl_json_str(o, "error")) {
+		say(CR_LOG_ERROR, "overlay %s (mount %d) was not described at checkpoint time: %s",
+		    mountpoint ? mountpoint : "?", id, ovl_json_str(o, "error"));
 		return -EINVAL;
 	}
 	if (!mountpoint || !json_object_object_get_ex(o, "layers", &layers) ||
 	    !json_object_is_type(layers, json_type_array) ||
 	    !json_object_object_get_ex(o, "record", &rec) ||
 	    !json_object_is_type(rec, json_type_object)) {
-		say(LOG_ERROR, "overlay mount %d: the image lacks its layers", id);
+		say(CR_LOG_ERROR, "overlay mount %d: the image lacks its layers", id);
 		return -EINVAL;
 	}
 	err = check_description(o, ent, mountpoint);
@@ -1355,12 +1327,12 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 	if (!err)
 		ovl_layers_set_log(l, lib_log_priority(), lib_log, NULL, 0);
 	if (err) {
-		say(LOG_ERROR, "overlay %s (mount %d): its descriptor: %s",
+		say(CR_LOG_ERROR, "overlay %s (mount %d): its descriptor: %s",
 		    mountpoint, id, reason);
 		return err;
 	}
 	if (json_object_array_length(layers) != ovl_layers_count(l)) {
-		say(LOG_ERROR, "overlay %s (mount %d): %zu layers saved for %u records",
+		say(CR_LOG_ERROR, "overlay %s (mount %d): %zu layers saved for %u records",
 		    mountpoint, id, json_object_array_length(layers),
 		    ovl_layers_count(l));
 		err = -EINVAL;
@@ -1368,13 +1340,13 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 	}
 	err = where_mounts_are(target, id, mountpoint, &p);
 	if (err) {
-		say(LOG_ERROR, "overlay %s (mount %d): cannot tell where CRIU restores the other mounts from %s",
+		say(CR_LOG_ERROR, "overlay %s (mount %d): cannot tell where CRIU restores the other mounts from %s",
 		    mountpoint, id, target);
 		goto out;
 	}
 	for (i = 0; i < ovl_layers_count(l); i++) {
 		struct json_object *one = json_object_array_get_idx(layers, i);
-		const char *path = member_str(one, "path"), *what;
+		const char *path = ovl_json_str(one, "path"), *what;
 		const struct criu_mnt *lm;
 		struct ovl_layer_record r;
 		char dir[PATH_MAX * 2];
@@ -1385,18 +1357,18 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 		ovl_layers_get_record(l, i, &r, sizeof(r));
 		lm = check_layer(one, &r, img, ent, &what);
 		if (!lm) {
-			say(LOG_ERROR, "overlay %s (mount %d): %s layer %u (%s on mount %lld): %s",
+			say(CR_LOG_ERROR, "overlay %s (mount %d): %s layer %u (%s on mount %lld): %s",
 			    mountpoint, id, ovl_layer_kind_name(r.kind), r.index,
 			    path, (long long)member_int(one, "mnt_id"), what);
 			err = -EINVAL;
 			goto out;
 		}
-		fd = open_layer(&p, lm, member_str(one, "root"), dir, sizeof(dir));
+		fd = open_layer(&p, lm, ovl_json_str(one, "root"), dir, sizeof(dir));
 		err = fd < 0 ? fd : ovl_layers_place_fd(l, i, fd, 0);
 		if (fd >= 0)
 			close(fd);
 		if (err < 0) {
-			say(LOG_ERROR, "overlay %s (mount %d): %s layer %u (%s on mount %u) at %s: %s%s",
+			say(CR_LOG_ERROR, "overlay %s (mount %d): %s layer %u (%s on mount %u) at %s: %s%s",
 			    mountpoint, id, ovl_layer_kind_name(r.kind), r.index,
 			    path, lm->mnt_id, dir,
 			    err == -ESTALE ? "" :
@@ -1408,12 +1380,12 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 			goto out;
 		}
 		verified += err;
-		say(LOG_DEBUG, "overlay %s: %s layer %u at %s (%s)", mountpoint,
+		say(CR_LOG_DEBUG, "overlay %s: %s layer %u at %s (%s)", mountpoint,
 		    ovl_layer_kind_name(r.kind), r.index, dir,
 		    err ? "same filesystem, file handle matches"
 			: "re-created filesystem");
 	}
-	err = mount_options(l, member_str(o, "source"), &options);
+	err = mount_options(l, ovl_json_str(o, "source"), &options);
 	mntfd = err ? err : ovl_layers_fsmount(l, options, attr_of_flags(ent->flags),
 					       0, &failed);
 	free(options);
@@ -1423,11 +1395,11 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 	if (mntfd >= 0)
 		close(mntfd);
 	if (err) {
-		say(LOG_ERROR, "overlay %s (mount %d): mounting it at %s: %s (layer %u)",
+		say(CR_LOG_ERROR, "overlay %s (mount %d): mounting it at %s: %s (layer %u)",
 		    mountpoint, id, target, strerror(-err), failed);
 		goto out;
 	}
-	say(LOG_INFO, "overlay %s (mount %d) mounted at %s from %u layers (%u checked by file handle)",
+	say(CR_LOG_INFO, "overlay %s (mount %d) mounted at %s from %u layers (%u checked by file handle)",
 	    mountpoint, id, target, ovl_layers_count(l), verified);
 out:
 	ovl_layers_free(l);
@@ -1480,7 +1452,7 @@ static int restore_ext_mount(int id, char *mountpoint, char *old_root,
 		return err == -ENOENT ? -ENOTSUP : err;	/* not an overlay of ours */
 	ent = mnt_entry(id, &img);
 	if (!ent || ent->fstype != CRIU_FSTYPE_OVERLAYFS || !ent->with_plugin) {
-		say(LOG_ERROR, "overlay mount %d: %s", id, !ent ?
+		say(CR_LOG_ERROR, "overlay mount %d: %s", id, !ent ?
 		    "not in CRIU's mount images" :
 		    "CRIU's mount image has no overlay marked for a plugin with that ID");
 		err = -EINVAL;
@@ -1490,17 +1462,17 @@ static int restore_ext_mount(int id, char *mountpoint, char *old_root,
 	for (m = mounted; m && m->root_dev != dev; m = m->next)
 		;
 	if (m) {
-		err = check_description(o, ent, member_str(o, "mountpoint") ?
-					member_str(o, "mountpoint") : "");
+		err = check_description(o, ent, ovl_json_str(o, "mountpoint") ?
+					ovl_json_str(o, "mountpoint") : "");
 		if (!err)
 			err = bind_again(m, mountpoint, ent->flags);
 		if (err == -EINVAL)
 			;	/* said */
 		else if (err)
-			say(LOG_ERROR, "overlay mount %d: binding %s at %s: %s", id,
+			say(CR_LOG_ERROR, "overlay mount %d: binding %s at %s: %s", id,
 			    m->target, mountpoint, strerror(-err));
 		else
-			say(LOG_INFO, "overlay mount %d: a bind mount of %s", id,
+			say(CR_LOG_INFO, "overlay mount %d: a bind mount of %s", id,
 			    m->target);
 		goto out;
 	}
@@ -1524,7 +1496,7 @@ out:
 static int plugin_init(int s)
 {
 	stage = s;
-	say(LOG_DEBUG, "libovllayers %s", VERSION);
+	say(CR_LOG_DEBUG, "libovllayers %s", VERSION);
 	return 0;
 }
 
