@@ -408,6 +408,24 @@ static int open_pid(pid_t pid)
 	return open(proc, O_PATH | O_DIRECTORY | O_CLOEXEC);
 }
 
+/* Try process pid (its children queued when they are the dumped tree's):
+ * -errno, 0, or 1 with *v the view of one that lists overlay id now. */
+static int try_pid(struct finder *f, pid_t pid, bool children, uint32_t id,
+		   struct ovl_view **v)
+{
+	int procfd = open_pid(pid), err;
+
+	if (procfd < 0)
+		return 0;	/* gone */
+	if (children)
+		queue_children(f, procfd);
+	err = try_process(f, pid, procfd);
+	close(procfd);
+	if (err < 0)
+		return err;
+	return err && (*v = listed_by(f, id)) != NULL;
+}
+
 /* The view of a process that lists overlay id, or NULL. */
 static struct ovl_view *view_for(struct finder *f, uint32_t id)
 {
@@ -432,18 +450,9 @@ static struct ovl_view *view_for(struct finder *f, uint32_t id)
 	}
 	/* 1. the dumped tree */
 	while (f->qhead < f->nqueue) {
-		pid_t pid = f->queue[f->qhead++];
-
-		procfd = open_pid(pid);
-		if (procfd < 0)
-			continue;
-		queue_children(f, procfd);
-		err = try_process(f, pid, procfd);
-		close(procfd);
-		if (err < 0)
-			return NULL;
-		if (err && (v = listed_by(f, id)))
-			return v;
+		err = try_pid(f, f->queue[f->qhead++], true, id, &v);
+		if (err)
+			return err < 0 ? NULL : v;
 	}
 	/* 2. one scan: the processes criu traces, the others kept for last */
 	if (!f->scanned) {
@@ -487,16 +496,9 @@ static struct ovl_view *view_for(struct finder *f, uint32_t id)
 			    f->last[f->ilater - f->nlater];
 
 		f->ilater++;
-
-		procfd = open_pid(pid);
-		if (procfd < 0)
-			continue;
-		err = try_process(f, pid, procfd);
-		close(procfd);
-		if (err < 0)
-			return NULL;
-		if (err && (v = listed_by(f, id)))
-			return v;
+		err = try_pid(f, pid, false, id, &v);
+		if (err)
+			return err < 0 ? NULL : v;
 	}
 	return NULL;
 }
