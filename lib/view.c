@@ -364,34 +364,46 @@ int ovl_mounts_super_options(const struct ovl_mounts *m, int id, char **out)
 	return -ENOENT;
 }
 
-int ovl_ident(int fd, struct ovl_ident *id)
+/* The one statx of an open file's identity: with its 32-bit mount ID, or
+ * (unique not NULL) its unique one, which statx gives instead. */
+static int ident(int fd, struct ovl_ident *id, uint64_t *unique)
 {
+	unsigned int mnt = unique ? STATX_MNT_ID_UNIQUE : STATX_MNT_ID;
 	struct statx stx;
 
 	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC,
-		  STATX_TYPE | STATX_INO | STATX_NLINK | STATX_MNT_ID, &stx))
+		  STATX_TYPE | STATX_INO | STATX_NLINK | mnt, &stx))
 		return -errno;
-	if (!(stx.stx_mask & STATX_MNT_ID) || !(stx.stx_mask & STATX_INO))
-		return -EIO;	/* Linux 5.8 or later needed */
+	if (!(stx.stx_mask & mnt) || !(stx.stx_mask & STATX_INO))
+		return -EIO;	/* Linux 5.8 (6.8 for the unique ID) needed */
 	id->dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
 	id->ino = stx.stx_ino;
 	id->mode = stx.stx_mode;
 	id->nlink = stx.stx_nlink;
-	id->mnt_id = (int)stx.stx_mnt_id;
+	id->mnt_id = unique ? -1 : (int)stx.stx_mnt_id;
 	id->mount_root = (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
 			 (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	if (unique)
+		*unique = stx.stx_mnt_id;
 	return 0;
+}
+
+int ovl_ident(int fd, struct ovl_ident *id)
+{
+	return ident(fd, id, NULL);
+}
+
+int ovl_ident_unique(int fd, struct ovl_ident *id, uint64_t *unique)
+{
+	return ident(fd, id, unique);
 }
 
 uint64_t ovl_unique_mount_id(int fd)
 {
-	struct statx stx;
+	struct ovl_ident id;
+	uint64_t unique;
 
-	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC,
-		  STATX_MNT_ID_UNIQUE, &stx) ||
-	    !(stx.stx_mask & STATX_MNT_ID_UNIQUE))
-		return 0;
-	return stx.stx_mnt_id;
+	return ident(fd, &id, &unique) ? 0 : unique;
 }
 
 void ovl_fd_link(int fd, char buf[OVL_FD_PATH_MAX])
@@ -510,27 +522,6 @@ _Static_assert(sizeof(struct ovl_statmount) == 512, "struct statmount");
 void ovl_view_set_table_way(struct ovl_view *v, int way)
 {
 	v->table_way = way;
-}
-
-int ovl_ident_unique(int fd, struct ovl_ident *id, uint64_t *unique)
-{
-	struct statx stx;
-
-	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC,
-		  STATX_TYPE | STATX_INO | STATX_NLINK | STATX_MNT_ID_UNIQUE,
-		  &stx))
-		return -errno;
-	if (!(stx.stx_mask & STATX_MNT_ID_UNIQUE) || !(stx.stx_mask & STATX_INO))
-		return -EIO;
-	id->dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
-	id->ino = stx.stx_ino;
-	id->mode = stx.stx_mode;
-	id->nlink = stx.stx_nlink;
-	id->mnt_id = -1;
-	id->mount_root = (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-			 (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
-	*unique = stx.stx_mnt_id;
-	return 0;
 }
 
 void ovl_mnt_table_free(struct ovl_mnt_table *t)
