@@ -50,7 +50,8 @@ int criu_mnt_image_write(int dir, const char *name,
 			 const struct criu_mnt_image *img);
 void criu_mnt_image_free(struct criu_mnt_image *img);
 /* Replace dir/name with buf, atomically (a temporary file created anew,
- * O_EXCL | O_NOFOLLOW, synced, then renamed over it).  0 or -errno. */
+ * O_EXCL | O_NOFOLLOW, then renamed over it; not synced, as criu syncs
+ * none of its images).  0 or -errno. */
 int criu_write_file(int dir, const char *name, const void *buf, size_t len);
 /* Open dir/name for reading if it is a regular file, without following a
  * symlink or blocking on a FIFO: the fd, -ENXIO for another kind of file,

@@ -126,7 +126,7 @@ static int stage;
 
 /* Where the dump's time goes, for its closing debug line (milliseconds). */
 static struct {
-	double namespaces, images, find, read, resolve, write;
+	double namespaces, images, find, read, resolve, describe, write;
 	unsigned int overlays, nimages, proc_entries, scans, candidates, proc_scans;
 } spent;
 
@@ -332,10 +332,10 @@ static void queue_children(struct finder *f, int procfd)
 static int try_process(struct finder *f, pid_t pid, int procfd)
 {
 	struct seer *s, *more;
+	struct ovl_mounts mi;
 	struct statx stx;
 	struct stat st;
-	char *text, *line;
-	int fd;
+	char *line;
 
 	spent.candidates++;
 	if (fstatat(procfd, "ns/mnt", &st, 0))
@@ -366,11 +366,13 @@ static int try_process(struct finder *f, pid_t pid, int procfd)
 	/* errors only, unless asked: the dump's resolutions stay quiet */
 	ovl_view_set_log(s->view, lib_log_priority() == LOG_DEBUG ? LOG_DEBUG :
 			 LOG_ERR, lib_log, NULL, 0);
-	fd = ovl_view_open_mountinfo(s->view);
+	/* the tasks are frozen: one read of its mount table serves every
+	 * read and resolution of the image's overlays in this view */
 	spent.scans++;
-	text = fd >= 0 ? read_fd(fd, NULL) : NULL;
-	s->ids = text ? malloc(f->nwant * sizeof(*s->ids)) : NULL;
-	for (line = s->ids ? text : NULL; line && *line;) {
+	if (ovl_view_snapshot(s->view, 0) || ovl_view_mounts(s->view, &mi))
+		mi.text = NULL;
+	s->ids = mi.text ? malloc(f->nwant * sizeof(*s->ids)) : NULL;
+	for (line = s->ids ? mi.text : NULL; line && *line;) {
 		char *end, *eol = strchr(line, '\n');
 		unsigned long id = strtoul(line, &end, 10);
 
@@ -382,7 +384,8 @@ static int try_process(struct finder *f, pid_t pid, int procfd)
 		}
 		line = eol ? eol + 1 : NULL;
 	}
-	free(text);
+	if (mi.text)
+		ovl_mounts_free(&mi);
 	if (!s->nids) {
 		ovl_view_unref(s->view);
 		s->view = NULL;
@@ -617,7 +620,6 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 	struct json_object *layers, *rec;
 	const char *reason;
 	unsigned int i;
-	char *record = NULL;
 	double t, read0;
 	pid_t pid;
 	int err;
@@ -649,6 +651,7 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 		*why = buf;
 		goto out;
 	}
+	t = now_ms();
 	layers = json_object_new_array();
 	if (add(o, "layers", layers)) {
 		err = -ENOMEM;
@@ -696,13 +699,11 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 		    loc.path, lm->mnt_id, lm->mountpoint,
 		    ovl_layer_status_name(loc.status));
 	}
-	err = ovl_layers_save_record(l, &record);
-	if (!err) {
-		rec = json_tokener_parse(record);
-		err = add(o, "record", rec) ? -ENOMEM : 0;
-	}
+	/* the record ovl_layers_save_record() writes, as an object */
+	rec = ovl_record_json(l);
+	err = add(o, "record", rec) ? -ENOMEM : 0;
+	spent.describe += now_ms() - t;
 out:
-	free(record);
 	ovl_layers_free(l);
 	ovl_view_unref(view);
 	return err;
@@ -986,9 +987,10 @@ static int dump_images(void)
 	free(ns);
 	/* OVL_LAYERS_PLUGIN_TIMING set: where the time went (bench/plugin-dump) */
 	if (getenv("OVL_LAYERS_PLUGIN_TIMING"))
-		say(CR_LOG_DEBUG, "dump: %u overlays in %u images, %.1f ms: namespaces %.1f, images %.1f, finding %.1f, reading %.1f, resolving %.1f, writing %.1f ms; %u /proc entries, %u mountinfo scans, %u candidates, %u /proc scans",
+		say(CR_LOG_DEBUG, "dump: %u overlays in %u images, %.1f ms: namespaces %.1f, images %.1f, finding %.1f, reading %.1f, resolving %.1f, describing %.1f, writing %.1f ms; %u /proc entries, %u mountinfo scans, %u candidates, %u /proc scans",
 	    spent.overlays, spent.nimages, now_ms() - t0, spent.namespaces,
-	    spent.images, spent.find, spent.read, spent.resolve, spent.write,
+	    spent.images, spent.find, spent.read, spent.resolve,
+	    spent.describe, spent.write,
 	    spent.proc_entries, spent.scans, spent.candidates, spent.proc_scans);
 	return err;
 }

@@ -214,6 +214,25 @@ pid_t ovl_view_pid(const struct ovl_view *view);
 int ovl_view_open_mountinfo(const struct ovl_view *view);
 
 /*
+ * A snapshot of the view's mount table (LIBOVLLAYERS_1.0), for a caller
+ * that keeps the mounts still while it works (a checkpointer, whose tasks
+ * are frozen; a listing of every overlay): ovl_view_snapshot() reads the
+ * view's mountinfo now, and every later read and resolution through the
+ * view uses it, and what earlier resolutions learned of its mounts (their
+ * filesystems' uuids, their roots opened), instead of reading the table
+ * again each time.  What is found is checked as ever (the handle of each
+ * layer root, the mount ID of each mount root opened), so a mount gone or
+ * moved since is not found where it was; a location's path is the one of
+ * the snapshot's moment.  Called again, a new snapshot; on failure the
+ * view has none.  ovl_view_snapshot_drop(): back to a new read at every
+ * call (also done by the last ovl_view_unref()).  Calls through the view
+ * are serialized while it holds one; take and drop it where no other
+ * thread uses the view.  flags: 0.
+ */
+int ovl_view_snapshot(struct ovl_view *view, unsigned int flags);
+void ovl_view_snapshot_drop(struct ovl_view *view);
+
+/*
  * The log (LIBOVLLAYERS_1.0), in the libkmod style: messages of syslog(3)
  * priority (LOG_ERR ... LOG_DEBUG) up to the set one go to fn (NULL: a
  * line "libovllayers[PID]: func: message" on stderr).  LOG_ERR: what the

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -124,13 +125,31 @@ struct ovl_view {
 	int rootfd;		/* its root directory, O_PATH */
 	struct ovl_log log;
 	int table_way;		/* OVL_MOUNT_TABLE_*: view.c */
+	struct ovl_snapshot *snap;	/* ovl_view_snapshot(); NULL: none */
 };
 
 struct ovl_mounts {
 	char *text;
 	size_t len;
 	struct libmnt_table *tb;
+	bool held;		/* the view's snapshot's: not freed with it */
 };
+
+/*
+ * ovl_view_snapshot(): the view's mountinfo read once, and the resolver
+ * built on it kept with what it learned (uuids probed, mount roots open).
+ * Every call that reads the view's mounts holds its lock for the call
+ * (ovl_view_lock(): nothing without a snapshot).
+ */
+struct resolver;
+struct ovl_snapshot {
+	pthread_mutex_t lock;
+	struct ovl_mounts mi;
+	struct resolver *r;	/* resolve.c: built at the first resolution */
+};
+void ovl_view_lock(const struct ovl_view *v);
+void ovl_view_unlock(const struct ovl_view *v);
+void ovl_resolver_free(struct resolver *r);
 
 /* openat2() under the view's root: RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
  * always, plus resolve; returns an fd or -errno. */
@@ -244,6 +263,9 @@ enum ovl_json_err ovl_json_object(const char *text, size_t len,
 				  struct json_object **out, size_t *bad);
 const char *ovl_json_str(struct json_object *o, const char *key);
 bool ovl_json_int(struct json_object *o, const char *key, int64_t *n);
+/* record.c: the checkpoint record of layers (ovl_layers_save_record()'s
+ * text) as a JSON object, to embed in another; NULL: out of memory */
+struct json_object *ovl_record_json(const struct ovl_layers *layers);
 
 /* log.c.  ovl_log_on() is cheap: test it before building a message.
  * ovl_log_from_env(): the log OVL_LAYERS_DEBUG asks for (a new view's). */
@@ -327,7 +349,10 @@ struct ovl_mnt_table {
  * records): when that is most of the table, statmount reads them with
  * the rest, one call a mount instead of two */
 int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
-			 size_t want);
+			 size_t want, unsigned int flags);
+/* ovl_view_mount_table() flags: the table of the view's snapshot's
+ * mountinfo (no new read), when it has one */
+#define OVL_TABLE_SNAPSHOT	(1u << 0)
 void ovl_mnt_table_free(struct ovl_mnt_table *t);
 /* m's strings, read now if they are not yet: 0 or -ENOMEM */
 int ovl_mnt_table_strings(struct ovl_mnt_table *t, struct ovl_mnt *m);

@@ -298,7 +298,9 @@ int ovl_layers_read_view(struct ovl_view *view, const char *path,
 			return reason_out(err, "no such process", reason);
 		return reason_out(fd, "cannot look up the path", reason);
 	}
+	ovl_view_lock(view);
 	err = read_fd_in(view, fd, flags, out, &why);
+	ovl_view_unlock(view);
 	close(fd);
 	return reason_out(err, why, reason);
 }
@@ -328,7 +330,7 @@ static struct libmnt_fs *statmount_id(const struct ovl_view *view,
 	struct libmnt_fs *fs;
 	int old = -1;
 
-	if (ovl_view_mount_table(view, &t, 0))
+	if (ovl_view_mount_table(view, &t, 0, 0))
 		return NULL;
 	for (size_t i = 0; t.way == OVL_MOUNT_TABLE_STATMOUNT && i < t.n &&
 	     old < 0; i++)
@@ -354,9 +356,10 @@ int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
 
 	if (!view || !out || mnt_id < 0)
 		return reason_out(-EINVAL, "bad argument", reason);
+	ovl_view_lock(view);
 	err = by_id_begin(view, flags, &m, &why);
 	if (err)
-		return reason_out(err, why, reason);
+		goto out;
 	fs = ovl_mounts_find_id(&m, mnt_id);
 	if (fs) {
 		err = read_mount(view, &m, fs, 0, flags, out, &why);
@@ -365,6 +368,8 @@ int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
 		why = "no mount with that ID in this view";
 	}
 	ovl_mounts_free(&m);
+out:
+	ovl_view_unlock(view);
 	return reason_out(err, why, reason);
 }
 
@@ -377,10 +382,9 @@ int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
  * reused, so unlike a mountinfo ID this one cannot name another mount
  * later; the root read_mount() opens must have it.
  */
-OVL_EXPORT
-int ovl_layers_read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
-				 unsigned int flags, struct ovl_layers **out,
-				 const char **reason)
+static int read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
+			     unsigned int flags, struct ovl_layers **out,
+			     const char **reason)
 {
 	struct libmnt_iter *it = NULL;
 	const char *why = NULL;
@@ -440,6 +444,21 @@ int ovl_layers_read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
 	mnt_free_iter(it);
 	ovl_mounts_free(&m);
 	return reason_out(err, why, reason);
+}
+
+OVL_EXPORT
+int ovl_layers_read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
+				 unsigned int flags, struct ovl_layers **out,
+				 const char **reason)
+{
+	int err;
+
+	if (!view)
+		return reason_out(-EINVAL, "bad argument", reason);
+	ovl_view_lock(view);
+	err = read_mount_unique(view, mnt_id, flags, out, reason);
+	ovl_view_unlock(view);
+	return err;
 }
 
 OVL_EXPORT

@@ -32,20 +32,17 @@
  * int length */
 #define RECORD_MAX	(1u << 20)
 
-OVL_EXPORT
-int ovl_layers_save_record(const struct ovl_layers *layers, char **json)
+struct json_object *ovl_record_json(const struct ovl_layers *layers)
 {
-	struct json_object *o;
-	const char *text;
-	char *hex;
-	int err = -ENOMEM;
+	struct json_object *o = json_object_new_object();
+	char *hex = malloc(layers->raw_len * 2 + 1);
+	int bad;
 
-	if (!layers || !json || layers->source == OVL_LAYERS_SOURCE_ORIGIN)
-		return -EINVAL;
-	hex = malloc(layers->raw_len * 2 + 1);
-	o = json_object_new_object();
-	if (!hex || !o)
-		goto out;
+	if (!hex || !o) {
+		free(hex);
+		json_object_put(o);
+		return NULL;
+	}
 	for (size_t i = 0; i < layers->raw_len; i++) {
 		static const char digits[] = "0123456789abcdef";
 
@@ -53,25 +50,41 @@ int ovl_layers_save_record(const struct ovl_layers *layers, char **json)
 		hex[2 * i + 1] = digits[layers->raw[i] & 15];
 	}
 	hex[layers->raw_len * 2] = '\0';
-	if (json_object_object_add(o, "format", json_object_new_string(RECORD_FORMAT)) ||
-	    json_object_object_add(o, "version", json_object_new_int(RECORD_VERSION)) ||
-	    json_object_object_add(o, "source", json_object_new_string(
+	bad = json_object_object_add(o, "format", json_object_new_string(RECORD_FORMAT)) ||
+	      json_object_object_add(o, "version", json_object_new_int(RECORD_VERSION)) ||
+	      json_object_object_add(o, "source", json_object_new_string(
 			ovl_layers_source_name(layers->source))) ||
-	    json_object_object_add(o, "options", json_object_new_string(
+	      json_object_object_add(o, "options", json_object_new_string(
 			layers->mount_options ? layers->mount_options : "")) ||
-	    json_object_object_add(o, "descriptor", json_object_new_string(hex)))
-		goto out;
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						 JSON_C_TO_STRING_NOSLASHESCAPE);
+	      json_object_object_add(o, "descriptor", json_object_new_string(hex));
+	free(hex);
+	if (bad) {
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
+OVL_EXPORT
+int ovl_layers_save_record(const struct ovl_layers *layers, char **json)
+{
+	struct json_object *o;
+	const char *text;
+	int err = -ENOMEM;
+
+	if (!layers || !json || layers->source == OVL_LAYERS_SOURCE_ORIGIN)
+		return -EINVAL;
+	o = ovl_record_json(layers);
+	text = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						  JSON_C_TO_STRING_NOSLASHESCAPE) :
+		   NULL;
 	*json = text ? malloc(strlen(text) + 2) : NULL;
 	if (*json) {
 		strcpy(*json, text);
 		strcat(*json, "\n");
 		err = 0;
 	}
-out:
 	json_object_put(o);
-	free(hex);
 	return err;
 }
 

@@ -208,7 +208,7 @@ static int resolver_init(struct resolver *r, const struct ovl_view *v,
 	r->flags = flags;
 	r->fd_dir = -1;
 	r->unicode = -1;
-	err = ovl_view_mount_table(v, &r->t, records);
+	err = ovl_view_mount_table(v, &r->t, records, OVL_TABLE_SNAPSHOT);
 	if (err)
 		return err;
 	r->nhash = 64;
@@ -349,6 +349,12 @@ static void resolver_fini(struct resolver *r)
 	ovl_mnt_table_free(&r->t);
 }
 
+void ovl_resolver_free(struct resolver *r)
+{
+	resolver_fini(r);
+	free(r);
+}
+
 /*
  * Opening e's root would go to, or through, a filesystem that can block,
  * other than the superblock allowed (a record's st_dev hint names it).
@@ -407,11 +413,11 @@ static int mount_root(struct resolver *r, struct mount_ent *e, dev_t allowed)
 	 * mount ID says which mount it is.  statmount gave the unique ID,
 	 * which one statx checks; mountinfo only the 32-bit one, and the
 	 * unique one (reported in the location) costs a second statx. */
-	if (e->mnt->unique_id) {
+	if (e->unique_id) {	/* the table's, or learned at an earlier open */
 		uint64_t u;
 
 		err = ovl_ident_unique(fd, &e->root_id, &u);
-		if (!err && u != e->mnt->unique_id)
+		if (!err && u != e->unique_id)
 			err = -ENOENT;
 		e->root_id.mnt_id = e->id;
 	} else {
@@ -949,9 +955,9 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 			      RESOLVE_NO_SYMLINKS);
 	if (pfd < 0)
 		return ovl_fatal_errno(-pfd) ? pfd : 0;
-	if (e->mnt->unique_id) {
+	if (e->unique_id) {
 		err = ovl_ident_unique(pfd, &pid, &unique);
-		if (!err && unique != e->mnt->unique_id)
+		if (!err && unique != e->unique_id)
 			err = 1;
 	} else {
 		err = ovl_ident(pfd, &pid);
@@ -1191,21 +1197,63 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	return status;
 }
 
+/*
+ * The resolver of view: the one its snapshot keeps (built on the first
+ * resolution), or own, built now.  Both hold the view's lock.
+ */
+static int resolver_get(struct ovl_view *view, unsigned int flags,
+			size_t records, struct resolver *own,
+			struct resolver **out)
+{
+	struct ovl_snapshot *s = view->snap;
+	int err;
+
+	if (s && !s->r) {
+		s->r = malloc(sizeof(*s->r));
+		if (!s->r)
+			return -ENOMEM;
+		err = resolver_init(s->r, view, flags, records);
+		if (err) {
+			ovl_resolver_free(s->r);
+			s->r = NULL;
+			return err;
+		}
+	}
+	if (s) {
+		/* what it learned is kept (the table, the uuids probed); the
+		 * mount roots are opened again by their paths, each checked to
+		 * be the same mount still: one gone or moved since is not used */
+		for (size_t i = 0; i < s->r->nents; i++)
+			close_root(&s->r->ents[i]);
+		s->r->flags = flags;
+		*out = s->r;
+		return 0;
+	}
+	err = resolver_init(own, view, flags, records);
+	if (err) {
+		resolver_fini(own);
+		return err;
+	}
+	*out = own;
+	return 0;
+}
+
 OVL_EXPORT
 int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 			    unsigned int flags, unsigned int *unresolved)
 {
-	struct resolver r;
+	struct resolver own, *r = NULL;
 	unsigned int bad = 0;
 	int err;
 
 	if (!layers || !view || (flags & ~OVL_RESOLVE_FD))
 		return -EINVAL;
 	ovl_layers_clear_locations(layers);
-	err = resolver_init(&r, view, flags, layers->count);
+	ovl_view_lock(view);
+	err = resolver_get(view, flags, layers->count, &own, &r);
 	for (unsigned int i = 0; !err && i < layers->count; i++) {
 		struct ovl_loc *loc = &layers->locs[i];
-		int status = resolve_one(&r, &layers->recs[i], layers->paths ?
+		int status = resolve_one(r, &layers->recs[i], layers->paths ?
 					 layers->paths[i] : NULL, loc);
 
 		if (status < 0) {
@@ -1224,8 +1272,10 @@ int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 			bad++;
 	}
 	if (!err)
-		layers->table_way = r.t.way;
-	resolver_fini(&r);
+		layers->table_way = r->t.way;
+	if (r == &own)
+		resolver_fini(&own);
+	ovl_view_unlock(view);
 	if (!err)
 		err = ovl_view_alive(view);	/* all of it was its view */
 	if (err) {

@@ -82,6 +82,7 @@ int ovl_view_alive(const struct ovl_view *v)
 
 static void view_close(struct ovl_view *v)
 {
+	ovl_view_snapshot_drop(v);
 	if (v->pidfd >= 0)
 		close(v->pidfd);
 	if (v->procfd >= 0)
@@ -282,6 +283,10 @@ int ovl_view_mounts(const struct ovl_view *v, struct ovl_mounts *m)
 	FILE *f;
 	int fd, err;
 
+	if (v->snap) {
+		*m = v->snap->mi;	/* held: ovl_mounts_free() leaves it */
+		return 0;
+	}
 	memset(m, 0, sizeof(*m));
 	fd = ovl_view_open_mountinfo(v);
 	if (fd < 0)
@@ -309,9 +314,76 @@ int ovl_view_mounts(const struct ovl_view *v, struct ovl_mounts *m)
 
 void ovl_mounts_free(struct ovl_mounts *m)
 {
-	mnt_unref_table(m->tb);
-	free(m->text);
+	if (!m->held) {
+		mnt_unref_table(m->tb);
+		free(m->text);
+	}
 	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * A snapshot: the mountinfo read now, and from it the resolver's table
+ * when the first resolution needs it (never statmount: what the reads
+ * and the resolutions see is one moment), kept with the resolver until
+ * the snapshot is dropped.
+ */
+OVL_EXPORT
+int ovl_view_snapshot(struct ovl_view *view, unsigned int flags)
+{
+	struct ovl_snapshot *s;
+	int err;
+
+	if (!view || flags)
+		return -EINVAL;
+	ovl_view_snapshot_drop(view);
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	err = ovl_view_mounts(view, &s->mi);
+	if (err) {
+		free(s);
+		return err;
+	}
+	s->mi.held = true;
+	err = pthread_mutex_init(&s->lock, NULL);
+	if (err) {
+		s->mi.held = false;
+		ovl_mounts_free(&s->mi);
+		free(s);
+		return -err;
+	}
+	view->snap = s;
+	ovl_dbg(&view->log, "snapshot of the mount table: %d mounts",
+		mnt_table_get_nents(s->mi.tb));
+	return 0;
+}
+
+OVL_EXPORT
+void ovl_view_snapshot_drop(struct ovl_view *view)
+{
+	struct ovl_snapshot *s = view ? view->snap : NULL;
+
+	if (!s)
+		return;
+	view->snap = NULL;
+	if (s->r)
+		ovl_resolver_free(s->r);
+	s->mi.held = false;
+	ovl_mounts_free(&s->mi);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+void ovl_view_lock(const struct ovl_view *v)
+{
+	if (v->snap)
+		pthread_mutex_lock(&v->snap->lock);
+}
+
+void ovl_view_unlock(const struct ovl_view *v)
+{
+	if (v->snap)
+		pthread_mutex_unlock(&v->snap->lock);
 }
 
 /* libmount before 2.40 has no mnt_table_find_id() */
@@ -860,13 +932,14 @@ static int sm_usable(const struct ovl_view *v, uint64_t *ns_id,
 }
 
 int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
-			 size_t want)
+			 size_t want, unsigned int flags)
 {
 	uint64_t ns_id, root_unique;
 	int err;
 
 	memset(t, 0, sizeof(*t));
-	if (v->table_way != OVL_MOUNT_TABLE_MOUNTINFO) {
+	if (v->table_way != OVL_MOUNT_TABLE_MOUNTINFO &&
+	    !(v->snap && (flags & OVL_TABLE_SNAPSHOT))) {
 		err = sm_usable(v, &ns_id, &root_unique);
 		if (err < 0)
 			return err;
@@ -904,6 +977,7 @@ int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
 		ovl_mnt_table_free(t);
 		return err;
 	}
-	ovl_dbg(&v->log, "mount table: %zu mounts, from mountinfo", t->n);
+	ovl_dbg(&v->log, "mount table: %zu mounts, from %s", t->n,
+		t->mi.held ? "the snapshot's mountinfo" : "mountinfo");
 	return 0;
 }

@@ -1272,6 +1272,10 @@ int main(int argc, char **argv)
 		errtryhelp();
 	}
 
+	/* the overlays at one moment: their reads and resolutions share one
+	 * mount table (without it, each reads its own) */
+	if (npaths && !ctl.load && !ctl.origin)
+		ovl_view_snapshot(ctl.view, 0);
 	tb = layers_table(&ctl);
 	if (ctl.load || ctl.origin) {
 		const char *name = ctl.load ? ctl.load : ctl.origin;

@@ -43,7 +43,7 @@ static void cleanup(void)
 	rmdir(dir_path);
 }
 
-/* A scratch directory on tmpfs (the writer fsyncs), once. */
+/* A scratch directory on tmpfs, once. */
 static int scratch(void)
 {
 	if (dir >= 0)

@@ -877,6 +877,88 @@ END_TEST
 
 /* Two overlays stacked on one mount point: one path, two unique mount
  * IDs, each read as itself. */
+/*
+ * A snapshot (1.0): one mount table for every read and resolution through
+ * the view until it is dropped.  A mount made since is not in it; what it
+ * finds is checked at every call all the same, so a layer filesystem
+ * unmounted since is not found where it was.
+ */
+START_TEST(t_snapshot)
+{
+	struct ovl_layers *l = NULL, *l2 = NULL;
+	struct ovl_layer_location loc;
+	struct ovl_view *v;
+	struct statx stx;
+	const char *why = NULL;
+	char opts[512];
+	int id, id2;
+
+	std_overlay();
+	ck_assert(!statx(AT_FDCWD, P("m"), 0, STATX_MNT_ID, &stx));
+	id = (int)stx.stx_mnt_id;
+	ck_assert_int_eq(ovl_view_open(0, 0, &v), 0);
+	ck_assert_int_eq(ovl_view_snapshot(NULL, 0), -EINVAL);
+	ck_assert_int_eq(ovl_view_snapshot(v, 1), -EINVAL);
+	ovl_view_snapshot_drop(NULL);
+	ck_assert_int_eq(ovl_view_snapshot(v, 0), 0);
+	/* an overlay mounted after it */
+	mkdirs("m2");
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("t2/l2"), P("t1/l1"));
+	ck_assert(!mount("overlay", P("m2"), "overlay", 0, opts));
+	ck_assert(!statx(AT_FDCWD, P("m2"), 0, STATX_MNT_ID, &stx));
+	id2 = (int)stx.stx_mnt_id;
+	ck_assert_int_eq(ovl_layers_read_mount(v, id2, 0, &l2, &why), -ENOENT);
+	ck_assert_str_eq(why, "no mount with that ID in this view");
+	ck_assert_ptr_null(l2);
+	ck_assert_int_eq(ovl_layers_read_view(v, P("m2"), 0, &l2, &why), -EIO);
+	ck_assert_ptr_null(l2);
+	/* the one it has, read and resolved twice: the same answers */
+	ck_assert_int_eq(ovl_layers_read_mount(v, id, 0, &l, &why), 0);
+	ck_assert_uint_eq(ovl_layers_count(l), 4);
+	for (int round = 0; round < 2; round++) {
+		ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), 0);
+		check_loc(l, 0, OVL_LAYER_OK, P("t1/u"));
+		check_loc(l, 1, OVL_LAYER_OK, P("t1/w"));
+		check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
+		check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
+	}
+	/* dropped: every call reads the table again */
+	ovl_view_snapshot_drop(v);
+	ck_assert_msg(ovl_layers_read_mount(v, id2, 0, &l2, &why) == 0, "%s", why);
+	ck_assert_uint_eq(ovl_layers_count(l2), 2);
+	/* a new one, used once (l2 renamed: found by its handle, on the
+	 * root of t2's mount, opened then); then t2 is detached: its mount
+	 * is still in the snapshot, and its filesystem pinned by m and m2,
+	 * but the path to it leads to another mount now: not found there */
+	ck_assert(!rename(P("t2/l2"), P("t2/l2x")));
+	ck_assert_int_eq(ovl_view_snapshot(v, 0), 0);
+	ck_assert_int_eq(ovl_view_snapshot(v, 0), 0);	/* again: a new one */
+	ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), 0);
+	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2x"));
+	ck_assert(!umount2(P("t2"), MNT_DETACH));
+	ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), 0);
+	check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
+	ck_assert_int_eq(ovl_layers_get_location(l, 3, &loc, sizeof(loc)), (int)sizeof(loc));
+	ck_assert_msg(loc.status != OVL_LAYER_OK && loc.status != OVL_LAYER_SHADOWED,
+		      "a layer on a mount gone since the snapshot: %s at %s",
+		      ovl_layer_status_name(loc.status), loc.path ? loc.path : "-");
+	ck_assert_ptr_null(loc.path);
+	ck_assert_int_eq(ovl_layers_resolve_view(l2, v, 0, NULL), 0);
+	ck_assert_int_eq(ovl_layers_get_location(l2, 0, &loc, sizeof(loc)), (int)sizeof(loc));
+	ck_assert_int_ne(loc.status, OVL_LAYER_OK);
+	check_loc(l2, 1, OVL_LAYER_OK, P("t1/l1"));
+	/* dropped: the mount is gone from the table */
+	ovl_view_snapshot_drop(v);
+	ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), 0);
+	check_loc(l, 3, OVL_LAYER_NO_MOUNT, NULL);
+	/* the last one is left to the last unref (the descriptors hold it) */
+	ck_assert_int_eq(ovl_view_snapshot(v, 0), 0);
+	ovl_view_unref(v);
+	ovl_layers_free(l);
+	ovl_layers_free(l2);
+}
+END_TEST
+
 START_TEST(t_read_mount_unique)
 {
 	struct ovl_layer_record rec;
@@ -1360,6 +1442,7 @@ int main(void)
 	tcase_add_test(tc, t_log_kernel_messages);
 	tcase_add_test(tc, t_log_environment);
 	tcase_add_test(tc, t_read_mount_unique);
+	tcase_add_test(tc, t_snapshot);
 	tcase_add_test(tc, t_fallback_ext4_data_layers_escapes);
 	tcase_add_test(tc, t_fallback_escapes_mount2);
 	tcase_add_test(tc, t_fallback_escapes_new_api);
