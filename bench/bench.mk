@@ -35,3 +35,18 @@ $(BENCH_VIEWS): bench/views.c bench/way.h $(LIB_A)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -Ilib $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS)
 bench: $(BENCH_VIEWS)
+
+# P4's floor (bench/plugin-floor.c): a plugin that does nothing, linked
+# with libc alone and with the plugin's libraries (MOUNT_LIBS)
+BENCH_FLOOR := $(B)/bench/floor-libc/floor.so $(B)/bench/floor-libs/floor.so
+$(B)/bench/floor-libc/floor.so: bench/plugin-floor.c
+	$(call quiet,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -shared -fPIC -o $@ $< $(LDFLAGS)
+$(B)/bench/floor-libs/floor.so: bench/plugin-floor.c
+	$(call quiet,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -shared -fPIC -o $@ $< $(LDFLAGS) -Wl,--no-as-needed $(MOUNT_LIBS)
+ifneq ($(CRIU_PLUGIN_H),)
+bench: $(BENCH_FLOOR)
+endif

@@ -388,6 +388,7 @@ reused_folder() {
 	check "reused folder: first dump" test $? = 0
 	pid=$(restore c6 "$plugin_dir" "$img")
 	check "reused folder: first restore" test -n "$pid"
+	[ -n "$pid" ] || { log "$img/dump.log" 'Error|ovl_layers'; log "$img/restore.log" 'Error|ovl_layers'; }
 	# the restored container's namespace is another one; an earlier
 	# dump's image as it would be left (a copy under an id not this dump's)
 	first=$(ls "$img"/mountpoints-*.img | head -n 1)
