@@ -41,8 +41,10 @@ enum {
 /* images/pstree.proto: PstreeEntry.pid; images/core.proto:
  * TaskKobjIdsEntry.mnt_ns_id */
 enum { PSTREE_PID = 1, IDS_MNT_NS_ID = 9 };
-/* images/core.proto: CoreEntry.tc, TaskCoreEntry.task_state; 3: a zombie */
-enum { CORE_TC = 3, TC_TASK_STATE = 1, TASK_STATE_ZOMBIE = 3 };
+/* images/core.proto: CoreEntry.tc, TaskCoreEntry.task_state; criu's
+ * dump_one_zombie() writes TASK_DEAD (2) for a zombie (3 is a stopped
+ * task's, which has its ids image) */
+enum { CORE_TC = 3, TC_TASK_STATE = 1, TASK_STATE_DEAD = 2 };
 enum { WT_VARINT = 0, WT_FIXED64 = 1, WT_LEN = 2, WT_FIXED32 = 5 };
 
 static int varint(const unsigned char **p, const unsigned char *end,
@@ -393,7 +395,7 @@ static bool is_zombie(int dir, uint32_t pid)
 		}
 	}
 	zombie = bytes && entry_u32(bytes, len, TC_TASK_STATE, &state) == 1 &&
-		 state == TASK_STATE_ZOMBIE;
+		 state == TASK_STATE_DEAD;
 out:
 	free(data);
 	return zombie;

@@ -21,7 +21,14 @@ check-stock: stock-kernel $(LIBVM_TEST) $(CLI)
 # (tests/criu/criu.sh).
 CHECK_SUITES += criu criu-unpatched
 .PHONY: check-criu check-criu-unpatched
-check-criu: stock-kernel $(CLI) $(CRIU_PLUGIN)
+# a parent that never reaps its child, for the zombie case (static: the
+# test container has busybox alone)
+CRIU_UNREAPED := $(B)/tests/criu/unreaped
+$(CRIU_UNREAPED): tests/criu/unreaped.c
+	$(call quiet,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $< $(LDFLAGS)
+check-criu: stock-kernel $(CLI) $(CRIU_PLUGIN) $(CRIU_UNREAPED)
 	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) --stock -- tests/criu/criu.sh
 
 check-criu-unpatched: stock-kernel $(CLI) $(CRIU_PLUGIN)

@@ -137,6 +137,7 @@ new_container() {
 	echo base > "$R/base/f"
 	cp /bin/busybox "$R/bin/"
 	for c in sh sleep cat mount umount mkdir echo printf setsid; do ln -s busybox "$R/bin/$c"; done
+	if [ -x "$top/build/tests/criu/unreaped" ]; then cp "$top/build/tests/criu/unreaped" "$R/bin/"; fi
 	cp -a "$loop" "$R/dev/"
 	cat > "$R/bin/init" <<-EOF
 	#!/bin/sh
@@ -417,6 +418,39 @@ reused_folder() {
 	log "$img/restore.log" 'Error'
 }
 
+# --- a task of the tree that exited and is not reaped: criu dumps a
+# zombie with its core image (task state 2) and no ids image, and the
+# plugin must still tell the dump's mount namespaces ---
+dumped_zombie() {	# IMAGES: is there a zombie's core image without ids?
+	local f p
+	for f in "$1"/core-*.img; do
+		p=${f##*/core-}
+		p=${p%.img}
+		[ ! -e "$1/ids-$p.img" ] &&
+			crit decode -i "$f" | jq -e '.entries[0].tc.task_state == 2' > /dev/null && return 0
+	done
+	return 1
+}
+zombie_in_the_tree() {
+	local img=$W/c7-img
+	# its init becomes tests/criu/unreaped.c, whose child exits at once
+	# and is never reaped (busybox sh reaps every child it has)
+	pid=$(new_container c7 'exec 0</bin/init 1>>/tmp/out 2>&1; exec /bin/unreaped')
+	sleep 1
+	dump c7 "$plugin_dir" "$img" "$pid"
+	check "zombie: dump with a zombie in the tree" test $? = 0
+	check "zombie: criu dumped it (a core image of task state 2, no ids image)" dumped_zombie "$img"
+	check "zombie: no Error line" bash -c "! grep -q Error '$img/dump.log'"
+	check "zombie: the plugin described the three overlay mounts" \
+		test "$(ls "$img"/ovl-layers-*.json 2> /dev/null | wc -l)" = 3
+	pid=$(restore c7 "$plugin_dir" "$img")
+	check "zombie: the restore works" test -n "$pid"
+	[ -n "$pid" ] && check "zombie: the overlay's layers resolve to the container's paths" \
+		test "$(layers_of "$pid" /ovl)" = "$ovl_layers"
+	log "$img/dump.log" 'Error'
+	log "$img/restore.log" 'Error'
+}
+
 if [ $mode = demo ] || [ $mode = installed ]; then
 	no_plugin_at_all
 	# installed: one cycle (this suite's own run has the others), enough
@@ -430,6 +464,7 @@ elif [ $mode = patched ]; then
 	root_overlay
 	deep_overlay
 	reused_folder
+	zombie_in_the_tree
 else
 	# --- the stock overlay module: the plugin without the xattr ---
 	pid=$(new_container c3)

@@ -394,7 +394,8 @@ START_TEST(t_reused_folder_only_this_dumps_images)
 END_TEST
 
 /* core-1001.img as criu writes it for a process: CoreEntry mtype x86_64,
- * its tc (TaskCoreEntry) with task_state state (3: a zombie) */
+ * its tc (TaskCoreEntry) with task_state state (criu 3.17's values: 1
+ * alive, 2 a zombie, dump_one_zombie()'s TASK_DEAD, 3 stopped) */
 static void make_core(uint32_t state)
 {
 	unsigned char core[1][64], tc[16], *p = core[0], *t = tc;
@@ -415,10 +416,12 @@ static void make_core(uint32_t state)
 }
 
 /*
- * A process of the tree that exited while criu seized it is dumped as a
+ * A process of the tree that exited and was not reaped yet is dumped as a
  * zombie: pstree.img lists it, criu writes its core-<pid>.img (task state
- * 3) and no ids-<pid>.img.  The dump's namespaces are the others'; a
- * process that is not a zombie must still have its ids-<pid>.img.
+ * 2, TASK_DEAD: a real dump's, tests/criu/criu.sh's zombie case) and no
+ * ids-<pid>.img.  The dump's namespaces are the others'; a process that
+ * is not a zombie (alive, 1; stopped, 3) must still have its
+ * ids-<pid>.img.
  */
 START_TEST(t_zombie_in_the_tree)
 {
@@ -431,7 +434,7 @@ START_TEST(t_zombie_in_the_tree)
 	dec = decode(img_path("mountpoints-14.img"));
 	make_task_images((const uint32_t[]){ 14, 14 }, 2);
 	ck_assert(!unlinkat(images_fd, "ids-1001.img", 0));
-	make_core(3);
+	make_core(2);
 
 	dump_stage();
 
@@ -441,16 +444,19 @@ START_TEST(t_zombie_in_the_tree)
 	json_object_put(dec);
 	free(cur.bytes);
 
-	/* alive (1): its ids-<pid>.img is missing, and that is said */
-	scene_image("mountpoints-14.img", &s, 0);
-	cur = snap(img_path("mountpoints-14.img"));
-	unlinkat(images_fd, "ovl-layers-0.json", 0);
-	make_core(1);
-	log_reset();
-	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__DUMP), 0);
-	desc->exit(CR_PLUGIN_STAGE__DUMP, 0);
-	ck_log_line(1, "Error (ovl_layers): ids-1001.img: No such file or directory: cannot tell this dump's mount namespaces; no overlay is described");
-	ck_untouched(img_path("mountpoints-14.img"), &cur);
+	/* alive (1) or stopped (3): its ids-<pid>.img is missing, and that
+	 * is said */
+	for (uint32_t state = 1; state <= 3; state += 2) {
+		scene_image("mountpoints-14.img", &s, 0);
+		cur = snap(img_path("mountpoints-14.img"));
+		unlinkat(images_fd, "ovl-layers-0.json", 0);
+		make_core(state);
+		log_reset();
+		ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__DUMP), 0);
+		desc->exit(CR_PLUGIN_STAGE__DUMP, 0);
+		ck_log_line(1, "Error (ovl_layers): ids-1001.img: No such file or directory: cannot tell this dump's mount namespaces; no overlay is described");
+		ck_untouched(img_path("mountpoints-14.img"), &cur);
+	}
 	unlinkat(images_fd, "core-1001.img", 0);
 	remove_task_images(2);
 }
