@@ -926,13 +926,48 @@ static int dump_image(int dir, const char *name)
 }
 
 /*
+ * No overlay could be described (the dump's namespaces cannot be told):
+ * every mountpoints image that has an overlay to describe is moved aside,
+ * as one that cannot be written back is, so that criu cannot restore
+ * those overlays from their option strings.  This dump's are among them;
+ * an earlier dump's, in a reused folder, could not be restored anyway
+ * (its pstree.img is this dump's now).
+ */
+static void none_described(int dir)
+{
+	int dfd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	struct dirent *de;
+
+	if (!d && dfd >= 0)
+		close(dfd);
+	/* a name moved aside no longer looks like a mountpoints image */
+	while (d && (de = readdir(d))) {
+		struct criu_mnt_image img;
+		bool overlays = false;
+
+		if (!is_mnt_image(de->d_name) ||
+		    criu_mnt_image_read(dir, de->d_name, &img))
+			continue;
+		for (size_t i = 0; i < img.nents && !overlays; i++)
+			overlays = to_describe(&img, &img.ents[i]);
+		criu_mnt_image_free(&img);
+		if (overlays)
+			fail_closed(dir, de->d_name);
+	}
+	if (d)
+		closedir(d);
+}
+
+/*
  * The mountpoints images of this dump, and only those: an images
  * directory may be reused (podman's checkpoint --keep, criu -D on an old
  * folder) and keep the images of earlier dumps, whose namespace ids are
  * no longer this dump's.  The dump's own are those of the namespaces its
  * processes are in (pstree.img and each one's ids-<pid>.img, written by
  * criu before the plugin's exit); any other is left as it is.  When they
- * cannot be told, no overlay is described and criu's log says why.
+ * cannot be told, no overlay is described, criu's log says why, and the
+ * images with overlays are moved aside (none_described()).
  */
 static int dump_images(void)
 {
@@ -951,6 +986,8 @@ static int dump_images(void)
 		say(CR_LOG_ERROR, "%s: %s: cannot tell this dump's mount namespaces; no overlay is described",
 		    dir >= 0 ? bad : "the images directory",
 		    err == -EINVAL ? "not the CRIU image its name says (or a damaged one)" : image_error(err));
+		if (dir >= 0)
+			none_described(dir);
 		return err;
 	}
 	for (size_t i = 0; i < nns; i++) {

@@ -445,7 +445,7 @@ START_TEST(t_zombie_in_the_tree)
 	free(cur.bytes);
 
 	/* alive (1) or stopped (3): its ids-<pid>.img is missing, and that
-	 * is said */
+	 * is said; the image is moved aside (t_dump_namespaces_unknown) */
 	for (uint32_t state = 1; state <= 3; state += 2) {
 		scene_image("mountpoints-14.img", &s, 0);
 		cur = snap(img_path("mountpoints-14.img"));
@@ -455,15 +455,18 @@ START_TEST(t_zombie_in_the_tree)
 		ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__DUMP), 0);
 		desc->exit(CR_PLUGIN_STAGE__DUMP, 0);
 		ck_log_line(1, "Error (ovl_layers): ids-1001.img: No such file or directory: cannot tell this dump's mount namespaces; no overlay is described");
-		ck_untouched(img_path("mountpoints-14.img"), &cur);
+		ck_untouched(img_path("mountpoints-14.img.ovl_layers-incomplete"), &cur);
+		ck_assert(!unlinkat(images_fd, "mountpoints-14.img.ovl_layers-incomplete", 0));
 	}
 	unlinkat(images_fd, "core-1001.img", 0);
 	remove_task_images(2);
 }
 END_TEST
 
-/* Which images are the dump's cannot be told: no overlay described, the
- * images left as they are, criu's log says which file and why. */
+/* Which images are the dump's cannot be told: no overlay described,
+ * criu's log says which file and why, and every mountpoints image with an
+ * overlay to describe is moved aside (criu must not mount its overlays
+ * from their strings); one without is left as it is. */
 START_TEST(t_dump_namespaces_unknown)
 {
 	static const struct {
@@ -476,14 +479,17 @@ START_TEST(t_dump_namespaces_unknown)
 		{ "ids-as-pstree", "pstree.img: not the CRIU image its name says (or a damaged one)" },
 	};
 	struct scene s = scene(0);
-	struct snap before;
+	struct snap before, plain;
 	char line[512];
 
-	scene_image("mountpoints-1.img", &s, 0);
+	make_image("mountpoints-2.img", entry(base, FSTYPE_TMPFS, 0),
+		   entry(P("t1"), FSTYPE_TMPFS, 0));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *c = cases[i].setup;
 
+		scene_image("mountpoints-1.img", &s, 0);
 		before = snap(img_path("mountpoints-1.img"));
+		plain = snap(img_path("mountpoints-2.img"));
 		remove_task_images(1);
 		unlinkat(images_fd, "elsewhere.img", 0);
 		if (strcmp(c, "")) {
@@ -505,13 +511,18 @@ START_TEST(t_dump_namespaces_unknown)
 		fmt(line, "Error (ovl_layers): %s: cannot tell this dump's mount namespaces; no overlay is described",
 		    cases[i].line);
 		ck_log_line(1, "%s", line);
-		ck_assert_uint_eq(log_count(1), 1);
+		ck_log_line(1, "Error (ovl_layers): mountpoints-1.img moved aside to mountpoints-1.img.ovl_layers-incomplete: these images cannot be restored");
+		ck_assert_uint_eq(log_count(1), 2);
 		ck_assert_uint_eq(log_count(3), 0);
-		ck_untouched(img_path("mountpoints-1.img"), &before);
+		ck_assert(faccessat(images_fd, "mountpoints-1.img", F_OK, AT_SYMLINK_NOFOLLOW) && errno == ENOENT);
+		ck_untouched(img_path("mountpoints-1.img.ovl_layers-incomplete"), &before);
+		ck_untouched(img_path("mountpoints-2.img"), &plain);
 		ck_assert_msg(!strstr(listing(), "ovl-layers-"), "case %zu: %s", i, listing());
+		ck_assert(!unlinkat(images_fd, "mountpoints-1.img.ovl_layers-incomplete", 0));
 	}
 	remove_task_images(1);
 	unlinkat(images_fd, "elsewhere.img", 0);
+	unlinkat(images_fd, "mountpoints-2.img", 0);
 }
 END_TEST
 
