@@ -1225,6 +1225,7 @@ static int resolver_get(struct ovl_view *view, unsigned int flags,
 		 * be the same mount still: one gone or moved since is not used */
 		for (size_t i = 0; i < s->r->nents; i++)
 			close_root(&s->r->ents[i]);
+		s->r->asked_caps = false;	/* the caller's, asked anew */
 		s->r->flags = flags;
 		*out = s->r;
 		return 0;

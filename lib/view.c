@@ -284,6 +284,11 @@ int ovl_view_mounts(const struct ovl_view *v, struct ovl_mounts *m)
 	int fd, err;
 
 	if (v->snap) {
+		/* a call through the view of a task gone fails, snapshot
+		 * or not */
+		err = ovl_view_alive(v);
+		if (err)
+			return err;
 		*m = v->snap->mi;	/* held: ovl_mounts_free() leaves it */
 		return 0;
 	}

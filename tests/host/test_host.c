@@ -959,6 +959,41 @@ START_TEST(t_snapshot)
 }
 END_TEST
 
+/* A snapshot does not outlive its task: calls through the view of a task
+ * gone fail with -ESRCH, as without one. */
+START_TEST(t_snapshot_task_gone)
+{
+	struct ovl_layers *l = NULL, *l2 = NULL;
+	struct ovl_view *v;
+	struct statx stx;
+	const char *why = NULL;
+	pid_t child;
+
+	std_overlay();
+	ck_assert(!statx(AT_FDCWD, P("m"), 0, STATX_MNT_ID, &stx));
+	child = fork();
+	ck_assert_int_ge(child, 0);
+	if (!child) {
+		pause();
+		_exit(0);
+	}
+	ck_assert_int_eq(ovl_view_open(child, 0, &v), 0);
+	ck_assert_int_eq(ovl_view_snapshot(v, 0), 0);
+	ck_assert_int_eq(ovl_layers_read_mount(v, (int)stx.stx_mnt_id, 0, &l, &why), 0);
+	ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), 0);
+	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
+	ck_assert(!kill(child, SIGKILL));
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	ck_assert_int_eq(ovl_layers_read_mount(v, (int)stx.stx_mnt_id, 0, &l2, &why), -ESRCH);
+	ck_assert_ptr_null(l2);
+	ck_assert_int_eq(ovl_layers_read_view(v, P("m"), 0, &l2, &why), -ESRCH);
+	ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), -ESRCH);
+	ck_assert_int_eq(ovl_view_snapshot(v, 0), -ESRCH);
+	ovl_layers_free(l);
+	ovl_view_unref(v);
+}
+END_TEST
+
 START_TEST(t_read_mount_unique)
 {
 	struct ovl_layer_record rec;
@@ -1443,6 +1478,7 @@ int main(void)
 	tcase_add_test(tc, t_log_environment);
 	tcase_add_test(tc, t_read_mount_unique);
 	tcase_add_test(tc, t_snapshot);
+	tcase_add_test(tc, t_snapshot_task_gone);
 	tcase_add_test(tc, t_fallback_ext4_data_layers_escapes);
 	tcase_add_test(tc, t_fallback_escapes_mount2);
 	tcase_add_test(tc, t_fallback_escapes_new_api);
