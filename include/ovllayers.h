@@ -416,8 +416,34 @@ const char *ovl_layer_kind_name(int kind);
 const char *ovl_layer_status_name(int status);
 const char *ovl_layers_source_name(int source);
 
+/*
+ * Who writes the layers xattr on this kernel (LIBOVLLAYERS_1.1).  Since
+ * Linux 6.7 overlayfs stores any trusted.overlay.* or user.overlay.* name a
+ * user sets and returns it on read, so without the series a value under
+ * OVL_LAYERS_XATTR is whatever a user (a container) wrote.  The library
+ * asks the running overlayfs on an overlay of its own, in a mount namespace
+ * of its own, and believes a value only where the kernel is shown to
+ * produce it; ovl_layers_read() and friends do this themselves.
+ * ovl_layers_kernel_probe() returns the answer for the trusted name, or
+ * with OVL_LAYERS_PROBE_USERXATTR for the user name of userxattr overlays,
+ * or -errno where the kernel could not be asked (-EPERM: no privilege to
+ * mount the probe's overlay, not even in a user namespace of its own).
+ * ovl_layers_kernel_probe(3).
+ */
+enum ovl_layers_kernel {
+	OVL_LAYERS_KERNEL_PRODUCES	= 1,	/* the series: read-only, the
+						   kernel's own value */
+	OVL_LAYERS_KERNEL_STORES	= 2,	/* 6.7+ without the series: the
+						   name holds what a user set */
+	OVL_LAYERS_KERNEL_NO_XATTR	= 3,	/* before 6.7: no overlay xattr
+						   can be set or read */
+};
+#define OVL_LAYERS_PROBE_USERXATTR	(1u << 0)
+int ovl_layers_kernel_probe(unsigned int flags);
+
 /* A human-readable message for any error this library returns, including
- * its own meanings of -EMEDIUMTYPE, -ENODATA, -EPROTONOSUPPORT. */
+ * its own meanings of -EMEDIUMTYPE, -ENODATA, -EPROTONOSUPPORT and
+ * -EBADMSG (a layers value stored by a user, not produced by the kernel). */
 const char *ovl_layers_strerror(int err);
 
 #ifdef __cplusplus

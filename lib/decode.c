@@ -623,6 +623,8 @@ const char *ovl_layers_strerror(int err)
 		return "A layer directory is not the one the descriptor names";
 	case EIO:
 		return "Unexpected answer from the kernel or /proc";
+	case EBADMSG:
+		return "A layers value stored by a user, not produced by this kernel";
 	}
 	return "Unknown error";
 }

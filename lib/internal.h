@@ -267,6 +267,25 @@ bool ovl_json_int(struct json_object *o, const char *key, int64_t *n);
  * text) as a JSON object, to embed in another; NULL: out of memory */
 struct json_object *ovl_record_json(const struct ovl_layers *layers);
 
+/* trust.c: what the running overlayfs does with the layers name (enum
+ * ovl_layers_kernel), or -errno where it could not be asked; probed once a
+ * boot and module, in a child process, on an overlay of its own. */
+int ovl_kernel_trust(bool userxattr, const struct ovl_log *lg);
+/* The layers value of the overlay whose root is open as root (O_PATH),
+ * read only where the running overlayfs is shown to produce it.
+ * -ENODATA: the kernel gives none (a fallback may be taken); -EBADMSG: a
+ * value is there that a user stored; -EPERM: no privilege to read it;
+ * *why says which. */
+int ovl_kernel_value(int root, bool userxattr, const struct ovl_log *lg,
+		     unsigned char **val, size_t *len, const char **why);
+#ifdef OVL_TEST_SEAM
+/* Test builds only (tests/host, which link libovllayers-seam.a): a
+ * stand-in for a kernel with the series on a host without it.  Returns
+ * 1 to let the real read go on, else what ovl_kernel_value() returns. */
+extern int (*ovl_test_kernel_value)(int root, bool userxattr,
+				    unsigned char **val, size_t *len);
+#endif
+
 /* log.c.  ovl_log_on() is cheap: test it before building a message.
  * ovl_log_from_env(): the log OVL_LAYERS_DEBUG asks for (a new view's). */
 void ovl_log_from_env(struct ovl_log *lg);

@@ -39,6 +39,23 @@ $(LIB_A): $(LIB_OBJS)
 	$(Q)rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
+# The library with its test seam (-DOVL_TEST_SEAM, lib/internal.h): for
+# the host tests that need a value a kernel with the series produced, on a
+# host whose kernel has none.  Never installed, never in a package.
+LIB_SEAM_A    := $(B)/tests/lib/libovllayers-seam.a
+LIB_SEAM_OBJS := $(patsubst lib/%.c,$(B)/obj/lib-seam/%.o,$(LIB_SRCS))
+
+$(B)/obj/lib-seam/%.o: lib/%.c lib/internal.h include/ovllayers.h
+	$(call quiet,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -DOVL_TEST_SEAM -fvisibility=hidden $(MOUNT_CFLAGS) -c -o $@ $<
+
+$(LIB_SEAM_A): $(LIB_SEAM_OBJS)
+	$(call quiet,AR,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
 INSTALL_TARGETS += install-lib
 .PHONY: install-lib
 install-lib: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.pc $(MAN3)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Read the descriptor of an overlay: find the overlay mount (by a path in
- * a view, an fd, or its mount ID), read the layers xattr of its root, or
- * fall back to mountinfo.
+ * a view, an fd, or its mount ID), read the layers xattr of its root
+ * where the kernel is shown to produce it (trust.c), or fall back to
+ * mountinfo.
  *
  * The overlay is named by its mount ID once it is known: two overlays
  * stacked on one mount point share the path, not the ID.  Its root is
@@ -15,49 +16,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount.h>
-#include <linux/capability.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
-#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "internal.h"
-
-/* include/linux/proc_ns.h: the initial user namespace's inode number */
-#define OVL_PROC_USER_INIT_INO	0xEFFFFFFDU
-
-static bool have_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return false;
-	return data[CAP_SYS_ADMIN / 32].effective &
-	       (1u << (CAP_SYS_ADMIN % 32));
-}
-
-/*
- * Whether the kernel would show us the xattr: trusted.* needs CAP_SYS_ADMIN
- * in the initial user namespace (capget(2) only tells the caller's own);
- * user.* on a userxattr overlay needs it in the overlay's user namespace,
- * which userspace cannot name, so the caller's own is taken.
- */
-static bool may_read(bool userxattr)
-{
-	struct stat st;
-
-	if (!have_sys_admin())
-		return false;
-	return userxattr || (!stat("/proc/self/ns/user", &st) &&
-			     st.st_ino == OVL_PROC_USER_INIT_INO);
-}
 
 /* want: its unique mount ID, when the caller named it by that (else 0) */
 static int open_overlay_root(const struct ovl_view *v,
@@ -98,34 +65,6 @@ static int open_overlay_root(const struct ovl_view *v,
 	} while (mnt_table_next_fs(m->tb, it, &cand) == 0);
 	mnt_free_iter(it);
 	return err;
-}
-
-static int read_xattr(int fd, const char *name, unsigned char **val,
-		      size_t *len)
-{
-	char link[OVL_FD_PATH_MAX];
-
-	ovl_fd_link(fd, link);
-	for (int tries = 0; tries < 4; tries++) {
-		ssize_t n = getxattr(link, name, NULL, 0);
-		unsigned char *buf;
-
-		if (n < 0)
-			return -errno;
-		buf = malloc(n ? n : 1);
-		if (!buf)
-			return -ENOMEM;
-		n = getxattr(link, name, buf, n);
-		if (n >= 0) {
-			*val = buf;
-			*len = n;
-			return 0;
-		}
-		free(buf);
-		if (errno != ERANGE)
-			return -errno;
-	}
-	return -EIO;
 }
 
 static int check_flags(unsigned int flags, const char **why)
@@ -174,24 +113,14 @@ static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
 	err = -ENODATA;
 	if (!(flags & OVL_LAYERS_READ_MOUNTINFO_ONLY)) {
 		root = open_overlay_root(v, m, fs, want);
+		if (root < 0)
+			*why = root == -ENOENT ?
+			       "cannot open the overlay's root: no mount of it "
+			       "that shows it whole is reachable (covered by "
+			       "another mount?)" :
+			       "cannot open the overlay's root";
 		err = root < 0 ? root :
-		      read_xattr(root, userxattr ? OVL_LAYERS_XATTR_USER :
-				 OVL_LAYERS_XATTR, &val, &len);
-		/* without the privilege the kernel hides it as ENODATA */
-		if (err == -ENODATA && !may_read(userxattr))
-			err = -EPERM;
-		*why = err == -EPERM ? (userxattr ?
-			"no privilege to read the layers xattr (CAP_SYS_ADMIN "
-			"in the overlay's user namespace)" :
-			"no privilege to read the layers xattr (CAP_SYS_ADMIN "
-			"in the initial user namespace)") :
-		       err == -ENODATA ? "the kernel does not export the "
-					 "layers xattr" :
-		       root == -ENOENT ? "cannot open the overlay's root: no "
-					 "mount of it that shows it whole is "
-					 "reachable (covered by another mount?)" :
-		       root < 0 ? "cannot open the overlay's root" :
-		       "cannot read the layers xattr";
+		      ovl_kernel_value(root, userxattr, &v->log, &val, &len, why);
 	}
 	if (!err) {
 		err = ovl_layers_validate(val, len, NULL, why);
@@ -209,7 +138,13 @@ static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
 			ovl_layers_free(l);
 			l = NULL;
 		}
-	} else if (err == -ENODATA && !(flags & OVL_LAYERS_READ_XATTR_ONLY)) {
+	} else if ((err == -ENODATA || err == -EBADMSG) &&
+		   !(flags & OVL_LAYERS_READ_XATTR_ONLY)) {
+		if (err == -EBADMSG)
+			ovl_log(&v->log, LOG_WARNING, __func__,
+				"overlay %d: %s: ignored, the layers are read "
+				"from the mount options", mnt_fs_get_id(fs),
+				*why);
 		err = ovl_layers_from_mountinfo(v, m, opts, &l, why);
 	}
 	if (!err) {

@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Who wrote a layers value: the kernel, or a user.
+ *
+ * Since Linux 6.7 overlayfs stores any "trusted.overlay.*" name a user
+ * sets on an overlay inode (escaped, in the upper layer) and returns it on
+ * read; with userxattr the same holds for "user.overlay.*", which any user
+ * may set on an overlay mounted in a user namespace of their own.  So on a
+ * kernel without the series, the value under our name is whatever a
+ * container wrote.  Nothing the value says can tell the two apart (the
+ * format is public), and neither can the overlay in question: a container
+ * may set and remove the name between any two calls of ours.
+ *
+ * What can: the running overlayfs itself, asked on an overlay of our own
+ * that no one else can reach.  A child process, in a mount namespace of its
+ * own (and a user namespace of its own where the caller has no
+ * CAP_SYS_ADMIN), mounts a tmpfs and an overlay on it, and tries to set
+ * the layers name on that overlay's root:
+ *
+ *   EPERM        the series: the name is the kernel's, read-only (the
+ *                series keeps that EPERM as a contract, overlayfs.rst);
+ *                checked further: a control name of the same prefix is
+ *                stored (so the EPERM is not the VFS refusing the prefix)
+ *                and a read of the layers name returns a value;
+ *   stored       6.7 or later without the series: any user can write it,
+ *                so a value there is never believed;
+ *   EOPNOTSUPP   before 6.7 (for the control name too): no overlay xattr
+ *                can be set or read, nothing can be stored.
+ *
+ * Anything else (the probe cannot mount, no user namespaces) is "cannot
+ * tell", and a value is then not believed either.
+ *
+ * The answer holds for every overlay of the running kernel: all overlays
+ * are served by the one overlay module loaded (a mounted overlay pins it).
+ * It is kept in the process (not in a file, which would be one more thing
+ * an attacker could try to write) and keyed by the boot id and the
+ * identity of the loaded overlay module (its /sys/module directory, which
+ * is made anew when the module is loaded again, and its srcversion where
+ * the kernel has one; a built-in overlayfs keeps the directory for the
+ * whole boot).  Where the key cannot be read (no sysfs) the kernel is
+ * probed at every read.
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* A name of the same prefix that every overlayfs since 6.7 stores (escaped)
+ * and that the series leaves alone: it tells "EPERM for our name" from
+ * "EPERM for the whole prefix". */
+#define PROBE_CONTROL	"overlay.libovllayers-probe"
+
+/* How long the probe may take before it is killed and counted as failed:
+ * a tmpfs and an overlay mount, a few milliseconds on any machine. */
+#define PROBE_TIMEOUT_MS	5000
+
+/* One answer per name: [0] trusted.overlay.layers, [1] user.overlay.layers
+ * on a userxattr overlay.  0: not probed; else enum ovl_layers_kernel or
+ * -errno. */
+struct probe_result {
+	int answer[2];
+};
+
+/* ---- the child: async-signal-safe system calls only ---- */
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+/* "N" into buf, for the uid and gid maps (no stdio in the child) */
+static void put_uint(char *buf, unsigned int n)
+{
+	char tmp[16];
+	int i = 0, j = 0;
+
+	do
+		tmp[i++] = (char)('0' + n % 10);
+	while ((n /= 10));
+	while (i)
+		buf[j++] = tmp[--i];
+	buf[j] = 0;
+}
+
+static int become_mapped_root(uid_t uid, gid_t gid)
+{
+	char map[48] = "0 ";
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		return -errno;
+	if (write_file("/proc/self/setgroups", "deny"))
+		return -EPERM;
+	put_uint(map + 2, uid);
+	strcat(map, " 1");
+	if (write_file("/proc/self/uid_map", map))
+		return -EPERM;
+	put_uint(map + 2, gid);
+	strcat(map, " 1");
+	return write_file("/proc/self/gid_map", map) ? -EPERM : 0;
+}
+
+static void fd_path(char *buf, int fd, const char *sub)
+{
+	strcpy(buf, "/proc/self/fd/");
+	put_uint(buf + strlen(buf), (unsigned int)fd);
+	if (sub) {
+		strcat(buf, "/");
+		strcat(buf, sub);
+	}
+}
+
+/* An overlay over directories of the tmpfs mount tmp (attached in the
+ * child's namespace, as overlayfs wants its layers), detached: its fd. */
+static int probe_overlay(int tmp, bool userxattr)
+{
+	const char *dirs[3] = { "l", "u", "w" };
+	const char *keys[3] = { "lowerdir", "upperdir", "workdir" };
+	char path[64];
+	int fs, mnt, i;
+
+	fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	for (i = 0; i < 3; i++) {
+		fd_path(path, tmp, dirs[i]);
+		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, keys[i],
+			    path, 0))
+			goto fail;
+	}
+	if (userxattr &&
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0))
+		goto fail;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		goto fail;
+	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0)
+		goto fail;
+	close(fs);
+	return mnt;
+fail:
+	i = -errno;
+	close(fs);
+	return i;
+}
+
+static int set_name(const char *link, const char *prefix, const char *name)
+{
+	char full[64];
+
+	strcpy(full, prefix);
+	strcat(full, name);
+	return setxattr(link, full, "x", 1, 0) ? -errno : 0;
+}
+
+/* The answer of the overlay mount ovl for one prefix. */
+static int ask(int ovl, const char *prefix)
+{
+	char link[64], name[64];
+	int layers, control;
+
+	fd_path(link, ovl, NULL);
+	layers = set_name(link, prefix, "overlay.layers");
+	control = set_name(link, prefix, PROBE_CONTROL);
+	if (!layers)
+		return OVL_LAYERS_KERNEL_STORES;
+	if (layers == -EOPNOTSUPP && control == -EOPNOTSUPP)
+		return OVL_LAYERS_KERNEL_NO_XATTR;
+	if (layers == -EPERM && !control) {
+		strcpy(name, prefix);
+		strcat(name, "overlay.layers");
+		if (getxattr(link, name, NULL, 0) > 0)
+			return OVL_LAYERS_KERNEL_PRODUCES;
+		return -EIO;	/* read-only, yet no value: not the series */
+	}
+	return layers == -EPERM ? -EPERM : -EIO;
+}
+
+static void probe_child(int out, bool want_trusted)
+{
+	struct probe_result res = { { 0, 0 } };	/* 0: not asked */
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	int fs, tmp, ovl, err = 0;
+	bool mapped = false;
+
+	if (unshare(CLONE_NEWNS)) {
+		err = become_mapped_root(uid, gid);
+		mapped = true;
+	}
+	if (!err && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		err = -errno;
+	if (!err) {
+		fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+		if (fs < 0 ||
+		    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size",
+			    "1m", 0) ||
+		    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+			err = -errno;
+		tmp = err ? -1 : (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+		if (!err && tmp < 0)
+			err = -errno;
+		/* on top of the namespace's root: a place that always
+		 * exists, in a namespace no one else sees */
+		if (!err && syscall(SYS_move_mount, tmp, "", AT_FDCWD, "/",
+				    MOVE_MOUNT_F_EMPTY_PATH))
+			err = -errno;
+		if (!err && (mkdirat(tmp, "l", 0755) || mkdirat(tmp, "u", 0755) ||
+			     mkdirat(tmp, "w", 0755)))
+			err = -errno;
+	}
+	if (err) {
+		res.answer[0] = want_trusted ? err : 0;
+		res.answer[1] = err;
+		goto out;
+	}
+	/* trusted.* asks for CAP_SYS_ADMIN in the initial user namespace:
+	 * a mapped root is refused by the VFS, which tells nothing */
+	if (want_trusted && mapped) {
+		res.answer[0] = -EPERM;
+	} else if (want_trusted) {
+		ovl = probe_overlay(tmp, false);
+		res.answer[0] = ovl < 0 ? ovl : ask(ovl, "trusted.");
+	}
+	ovl = probe_overlay(tmp, true);
+	res.answer[1] = ovl < 0 ? ovl : ask(ovl, "user.");
+out:
+	if (write(out, &res, sizeof(res)) != sizeof(res))
+		_exit(2);
+	_exit(0);
+}
+
+/* ---- the parent ---- */
+
+static int run_probe(bool want_trusted, struct probe_result *res)
+{
+	struct pollfd pfd;
+	int pipefd[2], st, err = 0;
+	ssize_t n = -1;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	/* fork without the caller's atfork handlers: the child makes system
+	 * calls only, and they are no business of the caller's */
+	pid = (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid < 0) {
+		err = -errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return err;
+	}
+	if (!pid) {
+		close(pipefd[0]);
+		probe_child(pipefd[1], want_trusted);
+	}
+	close(pipefd[1]);
+	pfd.fd = pipefd[0];
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, PROBE_TIMEOUT_MS) == 1)
+		n = read(pipefd[0], res, sizeof(*res));
+	if (n != sizeof(*res)) {
+		kill(pid, SIGKILL);
+		err = -EIO;
+	}
+	close(pipefd[0]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return err;
+}
+
+/* The boot and the loaded overlay module, as one string; -errno where
+ * they cannot be told (then nothing is cached). */
+static int kernel_key(char *key, size_t size)
+{
+	char boot[64] = "", src[64] = "";
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, boot, sizeof(boot) - 1);
+	close(fd);
+	if (n < 32)
+		return -EIO;
+	boot[n] = 0;
+	if (stat("/sys/module/overlay", &st))
+		return -errno;
+	fd = open("/sys/module/overlay/srcversion", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, src, sizeof(src) - 1);
+		src[n > 0 ? n : 0] = 0;
+		close(fd);
+	}
+	snprintf(key, size, "%.36s %llu:%llu %s", boot,
+		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+		 src);
+	return 0;
+}
+
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char key[160];
+	struct probe_result res;
+} cache;
+
+int ovl_kernel_trust(bool userxattr, const struct ovl_log *lg)
+{
+	int i = userxattr ? 1 : 0, ret;
+	struct probe_result res = { { 0, 0 } };
+	char key[sizeof(cache.key)];
+	bool keyed;
+
+	keyed = !kernel_key(key, sizeof(key));
+	pthread_mutex_lock(&cache_lock);
+	if (keyed && !strcmp(key, cache.key) && cache.res.answer[i]) {
+		ret = cache.res.answer[i];
+		pthread_mutex_unlock(&cache_lock);
+		return ret;
+	}
+	ret = run_probe(!userxattr, &res);
+	if (!ret) {
+		ret = res.answer[i] ? res.answer[i] : -EIO;
+		if (keyed) {
+			if (strcmp(key, cache.key))
+				memset(&cache.res, 0, sizeof(cache.res));
+			strcpy(cache.key, key);
+			/* "cannot tell" is kept too (no privilege to probe
+			 * does not come back in a process), but not a
+			 * shortage of fds or memory */
+			for (int k = 0; k < 2; k++)
+				if (res.answer[k] > 0 ||
+				    (res.answer[k] < 0 &&
+				     !ovl_fatal_errno(-res.answer[k])))
+					cache.res.answer[k] = res.answer[k];
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+	ovl_dbg(lg, "the running overlayfs, asked on an overlay of our own, %s "
+		"%s: %s%s", ret == OVL_LAYERS_KERNEL_PRODUCES ? "produces" :
+		ret == OVL_LAYERS_KERNEL_STORES ? "stores what a user sets as" :
+		ret == OVL_LAYERS_KERNEL_NO_XATTR ? "has no" : "cannot say of",
+		userxattr ? OVL_LAYERS_XATTR_USER : OVL_LAYERS_XATTR,
+		ret < 0 ? strerror(-ret) : "answered",
+		keyed ? "" : " (not cached: the boot or module cannot be told)");
+	return ret;
+}
+
+OVL_EXPORT
+int ovl_layers_kernel_probe(unsigned int flags)
+{
+	if (flags & ~OVL_LAYERS_PROBE_USERXATTR)
+		return -EINVAL;
+	return ovl_kernel_trust(flags & OVL_LAYERS_PROBE_USERXATTR, NULL);
+}
+
+/* ---- the value ---- */
+
+#ifdef OVL_TEST_SEAM
+int (*ovl_test_kernel_value)(int root, bool userxattr, unsigned char **val,
+			     size_t *len);
+#endif
+
+/* include/linux/proc_ns.h: the initial user namespace's inode number */
+#define OVL_PROC_USER_INIT_INO	0xEFFFFFFDU
+
+static bool have_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[CAP_SYS_ADMIN / 32].effective &
+	       (1u << (CAP_SYS_ADMIN % 32));
+}
+
+/*
+ * Whether the kernel would show us the xattr: trusted.* needs CAP_SYS_ADMIN
+ * in the initial user namespace (capget(2) only tells the caller's own);
+ * user.* on a userxattr overlay needs it in the overlay's user namespace,
+ * which userspace cannot name, so the caller's own is taken.
+ */
+static bool may_read(bool userxattr)
+{
+	struct stat st;
+
+	if (!have_sys_admin())
+		return false;
+	return userxattr || (!stat("/proc/self/ns/user", &st) &&
+			     st.st_ino == OVL_PROC_USER_INIT_INO);
+}
+
+static int read_xattr(int fd, const char *name, unsigned char **val,
+		      size_t *len)
+{
+	char link[OVL_FD_PATH_MAX];
+
+	ovl_fd_link(fd, link);
+	for (int tries = 0; tries < 4; tries++) {
+		ssize_t n = getxattr(link, name, NULL, 0);
+		unsigned char *buf;
+
+		if (n < 0)
+			return -errno;
+		buf = malloc(n ? n : 1);
+		if (!buf)
+			return -ENOMEM;
+		n = getxattr(link, name, buf, n);
+		if (n >= 0) {
+			*val = buf;
+			*len = n;
+			return 0;
+		}
+		free(buf);
+		if (errno != ERANGE)
+			return -errno;
+	}
+	return -EIO;
+}
+
+/* The one read of a layers value from the kernel (internal.h). */
+int ovl_kernel_value(int root, bool userxattr, const struct ovl_log *lg,
+		     unsigned char **val, size_t *len, const char **why)
+{
+	const char *name = userxattr ? OVL_LAYERS_XATTR_USER : OVL_LAYERS_XATTR;
+	char link[OVL_FD_PATH_MAX];
+	int k, err;
+
+#ifdef OVL_TEST_SEAM
+	if (ovl_test_kernel_value) {
+		err = ovl_test_kernel_value(root, userxattr, val, len);
+		if (err <= 0)
+			return err;
+	}
+#endif
+	k = ovl_kernel_trust(userxattr, lg);
+
+	if (k == OVL_LAYERS_KERNEL_PRODUCES) {
+		err = read_xattr(root, name, val, len);
+		/* without the privilege the kernel hides it as ENODATA */
+		if (err == -ENODATA && !may_read(userxattr))
+			err = -EPERM;
+		*why = err == -EPERM ? (userxattr ?
+			"no privilege to read the layers xattr (CAP_SYS_ADMIN "
+			"in the overlay's user namespace)" :
+			"no privilege to read the layers xattr (CAP_SYS_ADMIN "
+			"in the initial user namespace)") :
+		       err == -ENODATA ? "the kernel gives no layers xattr "
+					 "for this overlay" :
+		       err ? "cannot read the layers xattr" : NULL;
+		return err;
+	}
+	if (k == OVL_LAYERS_KERNEL_NO_XATTR) {
+		*why = "the kernel has no layers xattr (before Linux 6.7 no "
+		       "overlay xattr can be set or read)";
+		return -ENODATA;
+	}
+	/* a kernel that could not be asked may be one that hides its value
+	 * from this caller: no privilege, as a kernel with the series says */
+	if (k < 0 && !may_read(userxattr)) {
+		*why = userxattr ?
+		       "no privilege to read the layers xattr (CAP_SYS_ADMIN "
+		       "in the overlay's user namespace)" :
+		       "no privilege to read the layers xattr (CAP_SYS_ADMIN "
+		       "in the initial user namespace)";
+		return -EPERM;
+	}
+	/* whatever is under the name is a user's: not read, only seen */
+	ovl_fd_link(root, link);
+	if (getxattr(link, name, NULL, 0) >= 0) {
+		*why = userxattr ?
+		       "the user.overlay.layers value on the overlay's root "
+		       "was stored by a user, not produced by this kernel" :
+		       "the trusted.overlay.layers value on the overlay's root "
+		       "was stored by a user, not produced by this kernel";
+		return -EBADMSG;
+	}
+	*why = k == OVL_LAYERS_KERNEL_STORES ?
+	       "the kernel does not produce the layers xattr (no series: a "
+	       "value under its name would be a user's)" :
+	       "cannot tell whether this kernel produces the layers xattr "
+	       "(it could not be asked: no privilege to mount an overlay of "
+	       "our own?), so no value under its name is believed";
+	return -ENODATA;
+}
