@@ -51,15 +51,9 @@ static const char *strrstr_last(const char *hay, const char *needle)
 #include "ovllayers.h"
 #include "fixture.h"
 #include "internal.h"	/* ovl_test_kernel_value: the seam */
+#include "kvalue.h"
 #include "testrun.h"
 
-#ifndef FS_IOC_GETFSUUID
-struct fsuuid2 {
-	__u8 len;
-	__u8 uuid[16];
-};
-#define FS_IOC_GETFSUUID _IOR(0x15, 0, struct fsuuid2)
-#endif
 
 static void setup(void)
 {
@@ -93,46 +87,6 @@ static void std_overlay(void)
 		 P("t1/l1"), P("t2/l2"), P("t1/u"), P("t1/w"));
 	ck_assert_msg(!mount("overlay", P("m"), "overlay", 0, opts),
 		      "mount overlay: %m");
-}
-
-/* The (version 1) record the kernel would write for dir, computed
- * independently: le16 len, then the fields of version 0. */
-static size_t expect_record(unsigned char *rec, const char *dir,
-			    unsigned int kind, unsigned int index)
-{
-	struct {
-		struct file_handle fh;
-		unsigned char b[128];
-	} h = { .fh.handle_bytes = 128 };
-	struct fsuuid2 u = { .len = 16 };
-	unsigned char *out = rec + 2;
-	struct stat st;
-	int fd, mnt;
-
-	fd = open(dir, O_RDONLY | O_DIRECTORY);
-	ck_assert_int_ge(fd, 0);
-	ck_assert(!fstat(fd, &st));
-	memset(out, 0, 33);
-	if (ioctl(fd, FS_IOC_GETFSUUID, &u) == 0)
-		memcpy(out + 17, u.uuid, 16);
-	ck_assert(!name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH));
-	close(fd);
-	out[0] = kind;
-	out[2] = index & 0xff;
-	out[3] = index >> 8;
-	for (int i = 0; i < 4; i++) {
-		out[4 + i] = major(st.st_dev) >> (8 * i);
-		out[8 + i] = minor(st.st_dev) >> (8 * i);
-	}
-	out[12] = 0;
-	out[13] = 0xfb;
-	out[14] = 21 + h.fh.handle_bytes;
-	out[15] = kind <= 2 ? 0x04 : 0;
-	out[16] = h.fh.handle_type;
-	memcpy(out + 33, h.fh.f_handle, h.fh.handle_bytes);
-	rec[0] = 2 + 33 + h.fh.handle_bytes;
-	rec[1] = 0;
-	return 2 + 33 + h.fh.handle_bytes;
 }
 
 static struct ovl_layers *read_ok(const char *path)
@@ -173,10 +127,10 @@ START_TEST(t_fallback_tmpfs)
 
 	std_overlay();
 	want[0] = 1; want[1] = 0xfc; want[2] = 4; want[3] = 0;
-	n += expect_record(want + n, P("t1/u"), 1, 0);
-	n += expect_record(want + n, P("t1/w"), 2, 0);
-	n += expect_record(want + n, P("t1/l1"), 3, 1);
-	n += expect_record(want + n, P("t2/l2"), 3, 2);
+	n += ovt_record(want + n, P("t1/u"), 1, 0);
+	n += ovt_record(want + n, P("t1/w"), 2, 0);
+	n += ovt_record(want + n, P("t1/l1"), 3, 1);
+	n += ovt_record(want + n, P("t2/l2"), 3, 2);
 	l = read_ok(P("m"));
 	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
 	ck_assert_int_eq(ovl_layers_encode(l, got, sizeof(got)), (ssize_t)n);
@@ -217,9 +171,9 @@ START_TEST(t_fallback_ext4_data_layers_escapes)
 	ck_assert_msg(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts),
 		      "mount: %m");
 	want[0] = 1; want[1] = 0xfc; want[2] = 3; want[3] = 0;
-	n += expect_record(want + n, P("e/low er"), 3, 1);
-	n += expect_record(want + n, P("t/a:b"), 3, 2);
-	n += expect_record(want + n, P("t/d1"), 4, 3);
+	n += ovt_record(want + n, P("e/low er"), 3, 1);
+	n += ovt_record(want + n, P("t/a:b"), 3, 2);
+	n += ovt_record(want + n, P("t/d1"), 4, 3);
 	l = read_ok(P("m"));
 	ck_assert_int_eq(ovl_layers_encode(l, got, sizeof(got)), (ssize_t)n);
 	ck_assert(!memcmp(got, want, n));
@@ -277,12 +231,12 @@ static size_t odd_expected(unsigned char *want, bool upper)
 
 	want[0] = 1; want[1] = 0xfc; want[2] = 5 + (upper ? 2 : 0); want[3] = 0;
 	if (upper) {
-		n += expect_record(want + n, P("t/u,\\1"), 1, 0);
-		n += expect_record(want + n, P("t/w\\,2"), 2, 0);
+		n += ovt_record(want + n, P("t/u,\\1"), 1, 0);
+		n += ovt_record(want + n, P("t/w\\,2"), 2, 0);
 	}
 	for (size_t i = 0; i < 5; i++) {
 		snprintf(p, sizeof(p), "%s/t/%s", base, odd[i]);
-		n += expect_record(want + n, p, i < 4 ? 3 : 4, ++idx);
+		n += ovt_record(want + n, p, i < 4 ? 3 : 4, ++idx);
 	}
 	return n;
 }
@@ -1148,12 +1102,12 @@ static size_t std_value(unsigned char *v, unsigned int l1_flags)
 {
 	size_t n = 4, l1;
 
-	v[0] = 1; v[1] = 0xfc; v[2] = 4; v[3] = 0;
-	n += expect_record(v + n, P("t1/u"), 1, 0);
-	n += expect_record(v + n, P("t1/w"), 2, 0);
+	ovt_header(v, 4);
+	n += ovt_record(v + n, P("t1/u"), 1, 0);
+	n += ovt_record(v + n, P("t1/w"), 2, 0);
 	l1 = n;
-	n += expect_record(v + n, P("t1/l1"), 3, 1);
-	n += expect_record(v + n, P("t2/l2"), 3, 2);
+	n += ovt_record(v + n, P("t1/l1"), 3, 1);
+	n += ovt_record(v + n, P("t2/l2"), 3, 2);
 	v[l1 + 3] = l1_flags;
 	return n;
 }

@@ -9,7 +9,7 @@
 HOSTILE_TEST := $(B)/tests/hostile/test_hostile
 
 $(HOSTILE_TEST): tests/hostile/test_hostile.c tests/common/testrun.h tests/common/fixture.h \
-		tests/common/plugin_harness.h $(LIB_A) $(CRIU_PLUGIN) $(CLI)
+		tests/common/plugin_harness.h tests/common/kvalue.h $(LIB_A) $(CRIU_PLUGIN) $(CLI)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(TEST_CFLAGS) $(JSON_CFLAGS) -DPLUGIN_SO='"$(abspath $(CRIU_PLUGIN))"' \

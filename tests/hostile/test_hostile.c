@@ -30,6 +30,7 @@
  * set_tid.
  */
 #include <check.h>
+#include <grp.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <linux/sched.h>
@@ -41,9 +42,11 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <time.h>
 
 #include "ovllayers.h"
+#include "kvalue.h"
 #include "plugin_harness.h"
 #include "testrun.h"
 
@@ -433,6 +436,53 @@ static void c_swap_loop(char *arg)	/* a|b */
 	for (;;)
 		syscall(SYS_renameat2, AT_FDCWD, f[0], AT_FDCWD, f[1],
 			RENAME_EXCHANGE);
+}
+
+/* The value in file, set as the xattr name on path (the attack the
+ * library must not believe: the kernel stores it since 6.7). */
+static void c_setxattr(char *arg)	/* path|name|file */
+{
+	char *f[3] = { NULL, NULL, NULL };
+	char v[4096];
+	ssize_t n;
+	int fd;
+
+	if (fields(arg, f, 3) != 3)
+		box_die("setxattr", arg);
+	fd = open(f[2], O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, v, sizeof(v));
+	if (n <= 0 || setxattr(f[0], f[1], v, n, 0))
+		box_die("setxattr", f[0]);
+	close(fd);
+}
+
+/* A racer, until the container ends: the value in file set as name on
+ * path and removed again, as fast as the kernel allows. */
+static void c_setxattr_loop(char *arg)	/* path|name|file */
+{
+	char *f[3] = { NULL, NULL, NULL };
+	char v[4096];
+	ssize_t n;
+	pid_t pid;
+	int fd;
+
+	if (fields(arg, f, 3) != 3)
+		box_die("setxattr loop", arg);
+	fd = open(f[2], O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, v, sizeof(v));
+	if (n <= 0)
+		box_die("setxattr loop", f[2]);
+	close(fd);
+	pid = fork();
+	if (pid < 0)
+		box_die("fork", "racer");
+	if (pid)
+		return;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	for (;;) {
+		setxattr(f[0], f[1], v, n, 0);
+		removexattr(f[0], f[1]);
+	}
 }
 
 /* A FUSE mount whose daemon never answers (not even FUSE_INIT): every
@@ -1776,6 +1826,302 @@ START_TEST(t_dump_container_identity)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Trust only the kernel: since Linux 6.7 overlayfs stores any
+ * trusted.overlay.* / user.overlay.* name a user sets on an overlay inode
+ * and returns it on read.  This host's kernel has no series, so a value
+ * under the layers name is always a user's: each test makes the attack for
+ * real (the value is there, read back through the overlay), and asserts it
+ * is never taken as the kernel's. */
+
+/* The forged value: upper and work the container's own, lower 1 the
+ * host's canary directory (its handle, as a container that knows the
+ * public format and the filesystem its files live on computes it). */
+static size_t forge_value(unsigned char *v, const char *upper,
+			  const char *work)
+{
+	size_t n = ovt_header(v, 3);
+
+	n += ovt_record(v + n, upper, 1, 0);
+	n += ovt_record(v + n, work, 2, 0);
+	n += ovt_record(v + n, canary.dir, 3, 1);
+	return n;
+}
+
+static void write_bin(const char *path, const unsigned char *v, size_t n)
+{
+	FILE *f = fopen(path, "we");
+
+	ck_assert(f && fwrite(v, 1, n, f) == n && !fclose(f));
+	ck_assert(!chmod(path, 0644));
+}
+
+/* The value really is there, as the container wrote it. */
+static void ck_value_stored(const char *path, const char *name,
+			    const unsigned char *v, size_t n)
+{
+	unsigned char got[4096];
+	ssize_t len = getxattr(path, name, got, sizeof(got));
+
+	ck_assert_msg(len == (ssize_t)n && !memcmp(got, v, n),
+		      "the attack is not in place: %s on %s: %zd bytes (%m)",
+		      name, path, len);
+}
+
+/* A box with an overlay at /ov, upper and work on its /lt */
+static struct box box_upper_overlay(void)
+{
+	struct box b = box_std();
+
+	box_do(&b, c_mkdir, "/lt/u");
+	box_do(&b, c_mkdir, "/lt/w");
+	box_do(&b, c_overlay, "/ov|lowerdir=/lt/l1,upperdir=/lt/u,workdir=/lt/w");
+	return b;
+}
+
+/* The fallback, and nothing of the forged value: lower 1 is /lt/l1. */
+static void ck_fallback(pid_t pid, const char *ov)
+{
+	struct ovl_layers *l = NULL;
+
+	ck_assert_int_eq(ovl_layers_read(pid, ov, 0, &l), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_no_canary(l);
+	ck_assert_int_eq(ovl_layers_resolve(l, pid, 0, NULL), 0);
+	ck_status(l, 2, OVL_LAYER_OK, "/lt/l1");
+	ovl_layers_free(l);
+}
+
+START_TEST(t_forged_trusted_layers_privileged)
+{
+	struct box b = box_upper_overlay();
+	struct ovl_layers *l = NULL;
+	unsigned char v[4096];
+	const char *why = NULL;
+	char ov[PATHLEN], u[PATHLEN], w[PATHLEN], *text;
+	size_t n;
+
+	fmt(ov, "/proc/%d/root/ov", (int)b.pid);
+	fmt(u, "/proc/%d/root/lt/u", (int)b.pid);
+	fmt(w, "/proc/%d/root/lt/w", (int)b.pid);
+	n = forge_value(v, u, w);
+	write_bin(P("c/forged"), v, n);
+	box_do(&b, c_setxattr, "/ov|" OVL_LAYERS_XATTR "|/forged");
+	ck_value_stored(ov, OVL_LAYERS_XATTR, v, n);
+
+	/* this host's overlayfs, asked on an overlay of the library's own */
+	ck_assert_int_eq(ovl_layers_kernel_probe(0), OVL_LAYERS_KERNEL_STORES);
+	ck_assert_int_eq(ovl_layers_read_reason(b.pid, "/ov",
+						OVL_LAYERS_READ_XATTR_ONLY,
+						&l, &why), -EBADMSG);
+	ck_assert_ptr_null(l);
+	ck_assert_str_eq(why, "the trusted.overlay.layers value on the overlay's "
+			 "root was stored by a user, not produced by this kernel");
+	ck_fallback(b.pid, "/ov");
+
+	/* the CLI: --source xattr refuses and says why; the record is the
+	 * fallback's, and names the container's own layer */
+	ck_assert_int_eq(cli("-N %d --source xattr /ov", (int)b.pid), 1);
+	ck_assert(err_has("stored by a user, not produced by this kernel"));
+	ck_assert_int_eq(cli("-N %d /ov --record %s", (int)b.pid, P("rec")), 0);
+	text = read_bytes(P("rec"), NULL);
+	ck_assert_msg(strstr(text, "\"source\":\"mountinfo\""), "%s", text);
+	free(text);
+	ovl_layers_free(load_file(P("rec")));	/* checks: no canary */
+	box_end(&b);
+}
+END_TEST
+
+/* A rootless container: uid 65534 on the host, a user namespace and a
+ * mount namespace of its own, a userxattr overlay, user.overlay.layers. */
+START_TEST(t_forged_user_layers_rootless)
+{
+	int go[2], ack[2], st;
+	struct ovl_layers *l = NULL;
+	unsigned char v[4096];
+	const char *why = NULL;
+	char ov[PATHLEN], u[PATHLEN], w[PATHLEN], c;
+	size_t n;
+	pid_t pid;
+
+	mkdir_p(P("r"));
+	ck_assert(!chmod(base, 0755));
+	ck_assert(!pipe2(go, O_CLOEXEC) && !pipe2(ack, O_CLOEXEC));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		char map[64];
+		int fd;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(10);
+		/* as a user's own process is: its /proc files its own */
+		prctl(PR_SET_DUMPABLE, 1);
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+			_exit(11);
+		fd = open("/proc/self/setgroups", O_WRONLY);
+		if (fd < 0 || write(fd, "deny", 4) != 4 || close(fd))
+			_exit(12);
+		snprintf(map, sizeof(map), "0 65534 1");
+		fd = open("/proc/self/uid_map", O_WRONLY);
+		if (fd < 0 || write(fd, map, strlen(map)) < 0 || close(fd))
+			_exit(13);
+		fd = open("/proc/self/gid_map", O_WRONLY);
+		if (fd < 0 || write(fd, map, strlen(map)) < 0 || close(fd))
+			_exit(14);
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    mount("tmpfs", P("r"), "tmpfs", 0, NULL) ||
+		    mkdir(P("r/l1"), 0755) || mkdir(P("r/u"), 0755) ||
+		    mkdir(P("r/w"), 0755) || mkdir(P("r/ov"), 0755))
+			_exit(15);
+		{
+			char opts[PATHLEN * 4];
+
+			fmt(opts, "userxattr,lowerdir=%s,upperdir=%s,workdir=%s",
+			    P("r/l1"), P("r/u"), P("r/w"));
+			if (mount("ovl", P("r/ov"), "overlay", 0, opts))
+				_exit(16);
+		}
+		if (write(ack[1], "k", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(17);
+		/* the attack: no privilege of the host's */
+		fd = open(P("forged"), O_RDONLY);
+		n = fd < 0 ? 0 : (size_t)read(fd, v, sizeof(v));
+		if (!n || setxattr(P("r/ov"), OVL_LAYERS_XATTR_USER, v, n, 0))
+			_exit(18);
+		if (write(ack[1], "k", 1) != 1)
+			_exit(19);
+		pause();
+		_exit(0);
+	}
+	close(go[0]);
+	close(ack[1]);
+	if (read(ack[0], &c, 1) != 1) {
+		ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+		ck_abort_msg("the rootless container did not start: step %d",
+			     WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	}
+	fmt(ov, "/proc/%d/root%s", (int)pid, P("r/ov"));
+	fmt(u, "/proc/%d/root%s", (int)pid, P("r/u"));
+	fmt(w, "/proc/%d/root%s", (int)pid, P("r/w"));
+	n = forge_value(v, u, w);
+	write_bin(P("forged"), v, n);
+	ck_assert(write(go[1], "k", 1) == 1);
+	ck_assert_msg(read(ack[0], &c, 1) == 1, "the rootless setxattr failed");
+	ck_value_stored(ov, OVL_LAYERS_XATTR_USER, v, n);
+
+	ck_assert_int_eq(ovl_layers_kernel_probe(OVL_LAYERS_PROBE_USERXATTR),
+			 OVL_LAYERS_KERNEL_STORES);
+	ck_assert_int_eq(ovl_layers_read_reason(pid, P("r/ov"),
+						OVL_LAYERS_READ_XATTR_ONLY,
+						&l, &why), -EBADMSG);
+	ck_assert_str_eq(why, "the user.overlay.layers value on the overlay's "
+			 "root was stored by a user, not produced by this kernel");
+	ck_assert_int_eq(ovl_layers_read(pid, P("r/ov"), 0, &l), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_no_canary(l);
+	ovl_layers_free(l);
+	ck_assert_int_eq(cli("-N %d %s --record %s", (int)pid, P("r/ov"), P("rec")), 0);
+	ovl_layers_free(load_file(P("rec")));
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+}
+END_TEST
+
+/* The value set and removed in a loop while the host reads: never once
+ * the container's. */
+START_TEST(t_forged_layers_racing)
+{
+	struct box b = box_upper_overlay();
+	unsigned char v[4096];
+	char u[PATHLEN], w[PATHLEN];
+	int stored = 0;
+	size_t n;
+
+	fmt(u, "/proc/%d/root/lt/u", (int)b.pid);
+	fmt(w, "/proc/%d/root/lt/w", (int)b.pid);
+	n = forge_value(v, u, w);
+	write_bin(P("c/forged"), v, n);
+	box_do(&b, c_setxattr_loop, "/ov|" OVL_LAYERS_XATTR "|/forged");
+	for (int i = 0; i < 300; i++) {
+		struct ovl_layers *l = NULL;
+		const char *why = NULL;
+		int e = ovl_layers_read_reason(b.pid, "/ov",
+					       OVL_LAYERS_READ_XATTR_ONLY,
+					       &l, &why);
+
+		ck_assert_msg(e == -EBADMSG || e == -ENODATA, "read %d: %d", i, e);
+		ck_assert_ptr_null(l);
+		stored += e == -EBADMSG;
+		ck_fallback(b.pid, "/ov");
+	}
+	/* the race was run: the value was seen there at least once */
+	ck_assert_int_gt(stored, 0);
+	box_end(&b);
+}
+END_TEST
+
+/* The plugin: a forged lower naming a directory the runtime masked (a
+ * mount the container cannot remove covers it).  From the value it would
+ * be "shadowed" and restored into the yard with its contents; it is never
+ * read: the overlay is described from its mount options. */
+START_TEST(t_forged_layers_masked_dir_plugin)
+{
+	struct box b = box_new();
+	struct json_object *o, *layers, *rec;
+	unsigned char v[4096];
+	struct mnt lt, ov;
+	size_t n = 4;
+	char path[PATHLEN];
+
+	mkdir_p(P("c/masked"));
+	write_text(P("c/masked/secret"), "masked\n");
+	box_do(&b, c_tmpfs, "%s", P("c/lt"));
+	box_do(&b, c_mkdir, "%s", P("c/lt/l1"));
+	box_do(&b, c_mkdir, "%s", P("c/lt/u"));
+	box_do(&b, c_mkdir, "%s", P("c/lt/w"));
+	box_do(&b, c_chroot, "%s", P("c"));
+	box_do(&b, c_tmpfs, "/masked");		/* the runtime's mask */
+	box_do(&b, c_overlay, "/ov|lowerdir=/lt/l1,upperdir=/lt/u,workdir=/lt/w");
+	ovt_header(v, 3);
+	fmt(path, "/proc/%d/root/lt/u", (int)b.pid);
+	n += ovt_record(v + n, path, 1, 0);
+	fmt(path, "/proc/%d/root/lt/w", (int)b.pid);
+	n += ovt_record(v + n, path, 2, 0);
+	n += ovt_record(v + n, P("c/masked"), 3, 1);	/* beneath the mask */
+	write_bin(P("c/forged"), v, n);
+	box_do(&b, c_setxattr, "/ov|" OVL_LAYERS_XATTR "|/forged");
+	fmt(path, "/proc/%d/root/ov", (int)b.pid);
+	ck_value_stored(path, OVL_LAYERS_XATTR, v, n);
+
+	lt = mount_at_in(b.pid, "/lt");
+	ov = mount_at_in(b.pid, "/ov");
+	make_image("mountpoints-1.img", entry_in(b.pid, "/", FSTYPE_TMPFS, 0),
+		   entry_in(b.pid, "/lt", FSTYPE_TMPFS, 0),
+		   entry_in(b.pid, "/masked", FSTYPE_TMPFS, 0),
+		   entry_in(b.pid, "/ov", FSTYPE_OVERLAYFS, 0));
+	dump_stage();
+	ck_assert(!log_has("from trusted.overlay.layers"));
+	o = described(ov.id);
+	ck_assert(json_object_object_get_ex(o, "record", &rec));
+	ck_assert_str_eq(jstr(rec, "source"), "mountinfo");
+	ck_assert(json_object_object_get_ex(o, "layers", &layers));
+	ck_assert_uint_eq(json_object_array_length(layers), 3);
+	for (size_t i = 0; i < 3; i++) {
+		struct json_object *one = json_object_array_get_idx(layers, i);
+
+		ck_assert_int_eq(jint(one, "mnt_id"), lt.id);
+		ck_assert_msg(!strstr(jstr(one, "root"), "masked"), "layer %zu: %s",
+			      i, jstr(one, "root"));
+	}
+	ck_assert_str_eq(jstr(json_object_array_get_idx(layers, 2), "root"), "/l1");
+	json_object_put(o);
+	box_end(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hostile");
@@ -1816,6 +2162,11 @@ int main(void)
 	tcase_add_test(tc, t_layer_named_deleted);
 	/* records */
 	tcase_add_test(tc, t_record_trailing_data);
+	/* trust only the kernel: forged layers values */
+	tcase_add_test(tc, t_forged_trusted_layers_privileged);
+	tcase_add_test(tc, t_forged_user_layers_rootless);
+	tcase_add_test(tc, t_forged_layers_racing);
+	tcase_add_test(tc, t_forged_layers_masked_dir_plugin);
 	/* images: restore */
 	tcase_add_test(tc, t_image_root_dotdot);
 	tcase_add_test(tc, t_image_root_absolute);
