@@ -568,8 +568,9 @@ static void fail(struct ctl *ctl, const char *what, int e, const char *reason)
 		      what);
 		break;
 	case ENODATA:
-		warnx("%s: the kernel does not export the overlay layers xattr",
-		      what);
+		/* the library says which: no series, before 6.7, cannot tell */
+		warnx("%s: %s", what, reason ? reason :
+		      "the kernel does not produce the overlay layers xattr");
 		break;
 	case ENOMEM:
 		warnx("%s: out of memory", what);
@@ -587,6 +588,27 @@ static void fail(struct ctl *ctl, const char *what, int e, const char *reason)
 	ctl->status = EXIT_FAILURE;
 }
 
+/* Why the layers xattr was not read: what the running kernel does with it
+ * (the library's probe, asked once a process). */
+static const char *fallback_cause(void)
+{
+	switch (ovl_layers_kernel_probe(0)) {
+	case OVL_LAYERS_KERNEL_PRODUCES:
+		return "the kernel gave no layers xattr for this overlay";
+	case OVL_LAYERS_KERNEL_STORES:
+		return "this kernel does not produce trusted.overlay.layers "
+		       "(no series: a value under that name would be a "
+		       "user's, and is not read)";
+	case OVL_LAYERS_KERNEL_NO_XATTR:
+		return "this kernel has no overlay layers xattr (before "
+		       "Linux 6.7)";
+	default:
+		return "cannot tell whether this kernel produces "
+		       "trusted.overlay.layers, so no value under that name "
+		       "is read";
+	}
+}
+
 static void warn_fallback(struct ctl *ctl, const struct ovl_layers *l)
 {
 	/* asked for explicitly with --source mountinfo: no surprise to warn of */
@@ -597,8 +619,8 @@ static void warn_fallback(struct ctl *ctl, const struct ovl_layers *l)
 		warnx("warning: %s was derived from mountinfo path strings "
 		      "when it was saved, which may have been stale", ctl->load);
 	else
-		warnx("warning: the kernel does not export trusted.overlay.layers; "
-		      "layers were derived from the mountinfo path strings, which may be stale");
+		warnx("warning: %s; layers were derived from the mountinfo "
+		      "path strings, which may be stale", fallback_cause());
 	ctl->warned = true;
 }
 
