@@ -169,6 +169,33 @@ START_TEST(t_odd_paths)
 }
 END_TEST
 
+/* The library asks the running overlayfs who writes the layers name: a
+ * kernel with the series produces it, for both names (a kernel without it
+ * fails here: tests/hostile has that side, on the host's kernel).  A value
+ * cannot be set on a root, and what is read is the kernel's. */
+START_TEST(t_kernel_probe)
+{
+	struct ovl_layers *l = NULL;
+	char opts[1024];
+
+	ck_assert_int_eq(ovl_layers_kernel_probe(0), OVL_LAYERS_KERNEL_PRODUCES);
+	ck_assert_int_eq(ovl_layers_kernel_probe(OVL_LAYERS_PROBE_USERXATTR),
+			 OVL_LAYERS_KERNEL_PRODUCES);
+	ck_assert_int_eq(ovl_layers_kernel_probe(2), -EINVAL);
+	run("mkdir -p %s/l1 %s/u %s/w %s/m", base, base, base, base);
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
+		 P("l1"), P("u"), P("w"));
+	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
+	ck_assert_int_eq(setxattr(P("m"), OVL_LAYERS_XATTR, "x", 1, 0), -1);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_int_eq(ovl_layers_read(0, P("m"), OVL_LAYERS_READ_XATTR_ONLY,
+					 &l), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_XATTR);
+	ck_assert_uint_eq(ovl_layers_count(l), 3);
+	ovl_layers_free(l);
+}
+END_TEST
+
 /* Without CAP_SYS_ADMIN the kernel answers ENODATA for the trusted name;
  * the library says EPERM, not "this kernel has no xattr". */
 START_TEST(t_no_privilege)
@@ -377,6 +404,7 @@ int main(void)
 	tcase_add_test(tc, t_500_layers);
 	tcase_add_test(tc, t_origin);
 	tcase_add_test(tc, t_odd_paths);
+	tcase_add_test(tc, t_kernel_probe);
 	tcase_add_test(tc, t_no_privilege);
 	tcase_add_test(tc, t_userxattr);
 	tcase_add_test(tc, t_resolve_kernel_value);
