@@ -25,6 +25,7 @@ include tests/hostile/hostile.mk
 include tests/debug/debug.mk
 include tests/packages/packages.mk
 include tests/runtimes/runtimes.mk
+include tests/oldkernel/oldkernel.mk
 
 .PHONY: check
 check: deps
