@@ -197,7 +197,7 @@ static int ask(int ovl, const char *prefix)
 	return layers == -EPERM ? -EPERM : -EIO;
 }
 
-static void probe_child(int out, bool want_trusted)
+static void probe_child(int out)
 {
 	struct probe_result res = { { 0, 0 } };	/* 0: not asked */
 	uid_t uid = getuid();
@@ -231,20 +231,28 @@ static void probe_child(int out, bool want_trusted)
 			err = -errno;
 	}
 	if (err) {
-		res.answer[0] = want_trusted ? err : 0;
-		res.answer[1] = err;
+		res.answer[0] = res.answer[1] = err;
 		goto out;
 	}
 	/* trusted.* asks for CAP_SYS_ADMIN in the initial user namespace:
 	 * a mapped root is refused by the VFS, which tells nothing */
-	if (want_trusted && mapped) {
+	if (mapped) {
 		res.answer[0] = -EPERM;
-	} else if (want_trusted) {
+	} else {
 		ovl = probe_overlay(tmp, false);
 		res.answer[0] = ovl < 0 ? ovl : ask(ovl, "trusted.");
 	}
-	ovl = probe_overlay(tmp, true);
-	res.answer[1] = ovl < 0 ? ovl : ask(ovl, "user.");
+	/* One overlayfs answers for both prefixes (its own xattr handler
+	 * serves trusted.overlay.* and, with userxattr, user.overlay.*):
+	 * asked once where it could be.  That spares a kernel before 6.6,
+	 * whose tmpfs has no user xattrs, a "failed to set xattr on upper"
+	 * in its log for the second overlay. */
+	if (res.answer[0] > 0) {
+		res.answer[1] = res.answer[0];
+	} else {
+		ovl = probe_overlay(tmp, true);
+		res.answer[1] = ovl < 0 ? ovl : ask(ovl, "user.");
+	}
 out:
 	if (write(out, &res, sizeof(res)) != sizeof(res))
 		_exit(2);
@@ -253,7 +261,7 @@ out:
 
 /* ---- the parent ---- */
 
-static int run_probe(bool want_trusted, struct probe_result *res)
+static int run_probe(struct probe_result *res)
 {
 	struct pollfd pfd;
 	int pipefd[2], st, err = 0;
@@ -273,7 +281,7 @@ static int run_probe(bool want_trusted, struct probe_result *res)
 	}
 	if (!pid) {
 		close(pipefd[0]);
-		probe_child(pipefd[1], want_trusted);
+		probe_child(pipefd[1]);
 	}
 	close(pipefd[1]);
 	pfd.fd = pipefd[0];
@@ -341,7 +349,7 @@ int ovl_kernel_trust(bool userxattr, const struct ovl_log *lg)
 		pthread_mutex_unlock(&cache_lock);
 		return ret;
 	}
-	ret = run_probe(!userxattr, &res);
+	ret = run_probe(&res);
 	if (!ret) {
 		ret = res.answer[i] ? res.answer[i] : -EIO;
 		if (keyed) {
