@@ -440,20 +440,29 @@ static void c_swap_loop(char *arg)	/* a|b */
 
 /* The value in file, set as the xattr name on path (the attack the
  * library must not believe: the kernel stores it since 6.7). */
-static void c_setxattr(char *arg)	/* path|name|file */
+static ssize_t c_value(char *arg, char **f, char *v, size_t size)
 {
-	char *f[3] = { NULL, NULL, NULL };
-	char v[4096];
 	ssize_t n;
 	int fd;
 
 	if (fields(arg, f, 3) != 3)
 		box_die("setxattr", arg);
 	fd = open(f[2], O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, v, sizeof(v));
-	if (n <= 0 || setxattr(f[0], f[1], v, n, 0))
-		box_die("setxattr", f[0]);
+	n = fd < 0 ? -1 : read(fd, v, size);
+	if (n <= 0)
+		box_die("setxattr: read", f[2]);
 	close(fd);
+	return n;
+}
+
+static void c_setxattr(char *arg)	/* path|name|file */
+{
+	char *f[3] = { NULL, NULL, NULL };
+	char v[4096];
+	ssize_t n = c_value(arg, f, v, sizeof(v));
+
+	if (setxattr(f[0], f[1], v, n, 0))
+		box_die("setxattr", f[0]);
 }
 
 /* A racer, until the container ends: the value in file set as name on
@@ -462,17 +471,9 @@ static void c_setxattr_loop(char *arg)	/* path|name|file */
 {
 	char *f[3] = { NULL, NULL, NULL };
 	char v[4096];
-	ssize_t n;
+	ssize_t n = c_value(arg, f, v, sizeof(v));
 	pid_t pid;
-	int fd;
 
-	if (fields(arg, f, 3) != 3)
-		box_die("setxattr loop", arg);
-	fd = open(f[2], O_RDONLY | O_CLOEXEC);
-	n = fd < 0 ? -1 : read(fd, v, sizeof(v));
-	if (n <= 0)
-		box_die("setxattr loop", f[2]);
-	close(fd);
 	pid = fork();
 	if (pid < 0)
 		box_die("fork", "racer");
