@@ -99,6 +99,10 @@ void ovl_log(const struct ovl_log *lg, int priority, const char *func,
 	if (vasprintf(&raw, fmt, ap) < 0)
 		raw = NULL;
 	va_end(ap);
+	/* a message is a line: the newline at its end (the kernel ends its
+	 * fs_context messages with one) is the line's, not text to show */
+	for (size_t n = raw ? strlen(raw) : 0; n && raw[n - 1] == '\n'; n--)
+		raw[n - 1] = '\0';
 	text = raw ? ovl_escape_dup(raw) : NULL;
 	msg = text ? text : "(a message lost: out of memory)";
 	if (lg->fn)
