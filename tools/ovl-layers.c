@@ -194,6 +194,7 @@ struct ctl {
 	struct outcol cols[MAX_OUTCOLS];
 	size_t ncols;
 	bool json, raw, pairs, tree, noheadings, no_resolve;
+	bool force;	/* --save, --record with a layer not ok */
 	unsigned int read_flags;
 	pid_t pid;
 	struct ovl_view *view;	/* -N PID's, or ours; opened once */
@@ -228,12 +229,14 @@ static void __attribute__((noreturn)) usage(void)
 	       " -N, --task PID           resolve in PID's mount namespace\n"
 	       "     --save FILE          write the descriptor bytes (- stdout)\n"
 	       "     --record FILE        write a checkpoint record (- stdout)\n"
+	       "     --force              --save, --record with a layer not ok (unsafe)\n"
 	       "     --load FILE          read a saved descriptor (- stdin)\n"
 	       "     --origin FILE        the lower file a copied-up FILE came from\n"
 	       " -h, --help               this help\n"
 	       " -V, --version            version\n"
 	       "\nSubcommand: ovl-layers mount --help.\n"
-	       "Exit status: 0 every layer ok, 1 error, 2 some layer not ok.\n"
+	       "Exit status: 0 every layer ok, 1 error (a layer not ok with --save\n"
+	       "or --record: nothing written), 2 some layer not ok.\n"
 	       "See ovl-layers(1).\n");
 	exit(EXIT_SUCCESS);
 }
@@ -716,19 +719,82 @@ static void *read_file(const char *name, size_t *len)
 	return buf;
 }
 
+/* all of it, or -1 with errno */
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * Write a descriptor or a record to name, whole or not at all: a record
+ * cut short by a full disk must not be where a restore looks for one.  A
+ * regular file (or a new one) is written beside it under a temporary
+ * name, synced and renamed over it, with the mode it had (a new one: 0666
+ * less the umask, as fopen(3) makes it); a symlink to one is followed.
+ * "-" is stdout; a device or a FIFO is written as it is.  0, or -1 with
+ * errno.
+ */
 static int write_file(const char *name, const void *data, size_t len)
 {
-	FILE *f = strcmp(name, "-") ? fopen(name, "wb") : stdout;
-	int ok;
+	char *real = NULL, *tmp = NULL;
+	const char *dest = name;
+	struct stat st;
+	mode_t mode, mask;
+	bool exists;
+	int fd, e;
 
-	if (!f)
-		return -1;
-	ok = fwrite(data, 1, len, f) == len;
-	/* stdout: its errors are close_stdout()'s, at exit, said once */
-	if (f == stdout)
+	if (!strcmp(name, "-")) {
+		/* its errors are close_stdout()'s, at exit, said once */
+		fwrite(data, 1, len, stdout);
 		return 0;
-	ok = !fclose(f) && ok;
-	return ok ? 0 : -1;
+	}
+	exists = !stat(name, &st);
+	if (exists && !S_ISREG(st.st_mode)) {
+		fd = open(name, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		e = write_all(fd, data, len) ? errno : 0;
+		if (close(fd) && !e)
+			e = errno;
+		errno = e;
+		return e ? -1 : 0;
+	}
+	if (exists && (real = realpath(name, NULL)))
+		dest = real;
+	mask = umask(0);
+	umask(mask);
+	mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
+	if (asprintf(&tmp, "%s.XXXXXX", dest) < 0) {
+		free(real);
+		errno = ENOMEM;
+		return -1;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	e = fd < 0 ? errno : 0;
+	if (!e && (fchmod(fd, mode) || write_all(fd, data, len) || fsync(fd)))
+		e = errno;
+	if (fd >= 0 && close(fd) && !e)
+		e = errno;
+	if (!e && rename(tmp, dest))
+		e = errno;
+	if (e && fd >= 0)
+		unlink(tmp);
+	free(tmp);
+	free(real);
+	errno = e;
+	return e ? -1 : 0;
 }
 
 static struct ovl_layers *load_file(struct ctl *ctl, const char *name)
@@ -1078,6 +1144,64 @@ static void list_columns(struct ctl *ctl)
 	scols_unref_table(tb);
 }
 
+static const char *out_name(const char *file)
+{
+	return strcmp(file, "-") ? file : "standard output";
+}
+
+/*
+ * --save and --record write only what the view shows whole: every layer
+ * ok.  A layer shadowed, unreachable or anything else is not where its
+ * path says in the task's view (a mount covers it, its mount was moved or
+ * never was there), so a record of it names directories the task cannot
+ * reach, and a restore from it mounts what was put in their place, or
+ * fails far from the cause.  With --no-resolve the layers are resolved
+ * here all the same, for this check alone.  --force writes regardless.
+ * Says which layer and why, and returns false, when nothing may be
+ * written.
+ */
+static bool may_write(struct ctl *ctl, const char *label, struct ovl_layers *l)
+{
+	struct ovl_layer_record rec;
+	struct ovl_layer_location loc;
+	unsigned int first = 0, bad = 0;
+	char more[64] = "";
+	int e;
+
+	if (ctl->force)
+		return true;
+	if (ctl->no_resolve) {
+		e = ovl_layers_resolve_view(l, ctl->view, 0, NULL);
+		if (e) {
+			fail(ctl, label, e, NULL);
+			return false;
+		}
+	}
+	for (unsigned int r = 0; r < ovl_layers_count(l); r++) {
+		ovl_layers_get_location(l, r, &loc, sizeof(loc));
+		if (loc.status != OVL_LAYER_OK && !bad++)
+			first = r;
+	}
+	if (!bad)
+		return true;
+	ovl_layers_get_record(l, first, &rec, sizeof(rec));
+	ovl_layers_get_location(l, first, &loc, sizeof(loc));
+	if (bad > 1)
+		snprintf(more, sizeof(more), " (and %u more layer%s not ok)",
+			 bad - 1, bad > 2 ? "s" : "");
+	warnx_esc("%s: %s layer %u%s%s%s is %s%s%s%s%s: nothing written to %s%s%s (--force writes it all the same)",
+		  label, ovl_layer_kind_name(rec.kind), rec.index,
+		  loc.path ? " (" : "", loc.path ? loc.path : "",
+		  loc.path ? ")" : "", ovl_layer_status_name(loc.status),
+		  loc.reason ? " (" : "", loc.reason ? loc.reason : "",
+		  loc.reason ? ")" : "", more,
+		  out_name(ctl->save ? ctl->save : ctl->record),
+		  ctl->save && ctl->record ? " or " : "",
+		  ctl->save && ctl->record ? out_name(ctl->record) : "");
+	ctl->status = EXIT_FAILURE;
+	return false;
+}
+
 /* Resolve, print lines, save if asked.  ovl_id: the overlay's mount ID,
  * -1 when not known (a loaded descriptor, an overlay named by a path). */
 static void handle(struct ctl *ctl, struct libscols_table *tb,
@@ -1094,6 +1218,8 @@ static void handle(struct ctl *ctl, struct libscols_table *tb,
 		}
 	}
 	add_lines(ctl, tb, label, ovl_id, l);
+	if ((ctl->save || ctl->record) && !may_write(ctl, label, l))
+		return;
 	if (ctl->save) {
 		ssize_t n = ovl_layers_encode(l, NULL, 0);
 		void *buf = n > 0 ? malloc(n) : NULL;
@@ -1172,7 +1298,7 @@ static size_t all_overlays(struct ctl *ctl, struct overlay **list)
 int main(int argc, char **argv)
 {
 	enum { OPT_OUTPUT_ALL = 256, OPT_SOURCE, OPT_NO_RESOLVE, OPT_SAVE,
-	       OPT_RECORD, OPT_LOAD, OPT_ORIGIN };
+	       OPT_RECORD, OPT_LOAD, OPT_ORIGIN, OPT_FORCE };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "pairs", no_argument, NULL, 'P' },
@@ -1187,6 +1313,7 @@ int main(int argc, char **argv)
 		{ "task", required_argument, NULL, 'N' },
 		{ "save", required_argument, NULL, OPT_SAVE },
 		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "load", required_argument, NULL, OPT_LOAD },
 		{ "origin", required_argument, NULL, OPT_ORIGIN },
 		{ "help", no_argument, NULL, 'h' },
@@ -1268,6 +1395,9 @@ int main(int argc, char **argv)
 		case OPT_RECORD:
 			ctl.record = optarg;
 			break;
+		case OPT_FORCE:
+			ctl.force = true;
+			break;
 		case OPT_LOAD:
 			ctl.load = optarg;
 			break;
@@ -1316,6 +1446,17 @@ int main(int argc, char **argv)
 	c = ovl_view_open(ctl.pid, 0, &ctl.view);
 	if (c == -ESRCH)
 		errx_esc(EXIT_FAILURE, "--task %d: no such process", (int)ctl.pid);
+	/* a thread, not its process (ovl_view_open(3)): which process, for
+	 * the user to say so if that is the view meant */
+	if (c == -EOPNOTSUPP) {
+		pid_t tgid;
+
+		if (ovl_task_tgid(ctl.pid, &tgid) == 1)
+			errx_esc(EXIT_FAILURE, "--task %d: %d is a thread of process %d; give the process ID",
+				 (int)ctl.pid, (int)ctl.pid, (int)tgid);
+		errx_esc(EXIT_FAILURE, "--task %d: %d is a thread, not a process; give the process ID",
+			 (int)ctl.pid, (int)ctl.pid);
+	}
 	if (c)
 		errx_esc(EXIT_FAILURE, "--task %d: %s", (int)ctl.pid, strerror(-c));
 	npaths = argc - optind;
