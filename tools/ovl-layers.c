@@ -47,8 +47,9 @@ static void vsay(bool with_errno, const char *fmt, va_list ap)
 	char *raw = NULL, *text = NULL;
 	const char *msg;
 
-	if (vasprintf(&raw, fmt, ap) >= 0)
-		text = ovl_escape_dup(raw);
+	if (vasprintf(&raw, fmt, ap) < 0)
+		raw = NULL;	/* undefined after a failure */
+	text = raw ? ovl_escape_dup(raw) : NULL;
 	msg = text ? text : "(a message lost: out of memory)";
 	errno = e;	/* warn() says it */
 	if (with_errno)
@@ -627,7 +628,7 @@ static void add_lines(struct ctl *ctl, struct libscols_table *tb,
 		if (!ctl->no_resolve && loc.status == OVL_LAYER_NO_PERMISSION) {
 			if (!ctl->warned_perm)
 				warnx_esc("%s: no privilege to open the layers by file handle (needs CAP_DAC_READ_SEARCH)",
-				      label);
+					  label);
 			ctl->warned_perm = true;
 			ctl->status = EXIT_FAILURE;
 		}
@@ -643,11 +644,11 @@ static void fail(struct ctl *ctl, const char *what, int e, const char *reason)
 		break;
 	case EPERM:
 		warnx_esc("%s: no privilege to read the layers xattr (needs CAP_SYS_ADMIN)",
-		      what);
+			  what);
 		break;
 	case ENODATA:
 		warnx_esc("%s: the kernel does not export the overlay layers xattr",
-		      what);
+			  what);
 		break;
 	case ENOMEM:
 		warnx_esc("%s: out of memory", what);
@@ -655,7 +656,7 @@ static void fail(struct ctl *ctl, const char *what, int e, const char *reason)
 	default:
 		if (!reason || !strcmp(reason, ovl_layers_strerror(e)))
 			warnx_esc("%s: %s", what, e == -EINVAL || e == -EIO ?
-			      ovl_layers_strerror(e) : strerror(-e));
+				  ovl_layers_strerror(e) : strerror(-e));
 		else if (!strncmp(reason, "cannot ", 7))
 			/* a failed system call: say which error */
 			warnx_esc("%s: %s: %s", what, reason, strerror(-e));
@@ -673,10 +674,10 @@ static void warn_fallback(struct ctl *ctl, const struct ovl_layers *l)
 		return;
 	if (ctl->load)
 		warnx_esc("warning: %s was derived from mountinfo path strings "
-		      "when it was saved, which may have been stale", ctl->load);
+			  "when it was saved, which may have been stale", ctl->load);
 	else
 		warnx_esc("warning: the kernel does not export trusted.overlay.layers; "
-		      "layers were derived from the mountinfo path strings, which may be stale");
+			  "layers were derived from the mountinfo path strings, which may be stale");
 	ctl->warned = true;
 }
 
@@ -814,7 +815,7 @@ static struct ovl_layers *load_file(struct ctl *ctl, const char *name)
 	free(buf);
 	if (e == -EINVAL || e == -EPROTONOSUPPORT) {
 		warnx_esc("%s: %s descriptor at byte %zu: %s", name,
-		      e == -EINVAL ? "malformed" : "unsupported", off, reason);
+			  e == -EINVAL ? "malformed" : "unsupported", off, reason);
 		ctl->status = EXIT_FAILURE;
 		return NULL;
 	}
@@ -935,14 +936,14 @@ static int upper_file_of(struct ctl *ctl, const char *file, char **shown,
 	e = -1;
 	if (ovl_layers_count(l) == 0 || rec.kind != OVL_LAYER_UPPER) {
 		warnx_esc("%s: the overlay has no upper layer: nothing is copied up",
-		      file);
+			  file);
 		goto out;
 	}
 	if (loc.status != OVL_LAYER_OK && loc.status != OVL_LAYER_SHADOWED) {
 		warnx_esc("%s: the upper layer is %s%s%s%s: cannot read the origin",
-		      file, ovl_layer_status_name(loc.status),
-		      loc.reason ? " (" : "", loc.reason ? loc.reason : "",
-		      loc.reason ? ")" : "");
+			  file, ovl_layer_status_name(loc.status),
+			  loc.reason ? " (" : "", loc.reason ? loc.reason : "",
+			  loc.reason ? ")" : "");
 		goto out;
 	}
 	e = locate(ctl, file, abs, sizeof(abs), &target, &fsroot);
@@ -1037,13 +1038,13 @@ static struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 	if (n < 0) {
 		if (e == ENODATA && origin_hidden(file, on_overlay))
 			warnx_esc("%s: no privilege to read %s (needs CAP_SYS_ADMIN)",
-			      file, OVL_ORIGIN_XATTR);
+				  file, OVL_ORIGIN_XATTR);
 		else if (e == ENODATA)
 			warnx_esc("%s: has no origin (not copied up, or created in the upper layer)",
-			      file);
+				  file);
 		else if (e == ERANGE)
 			warnx_esc("%s: malformed origin value: longer than any struct ovl_fb",
-			      file);
+				  file);
 		else
 			warnx_esc("%s: %s: %s", file, upper, strerror(e));
 		ctl->status = EXIT_FAILURE;
@@ -1053,7 +1054,7 @@ static struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 	e = ovl_layers_decode_origin(buf, n, &l);
 	if (e == -EINVAL || e == -EPROTONOSUPPORT) {
 		warnx_esc("%s: %s origin value in %s", file,
-		      e == -EINVAL ? "malformed" : "unsupported", upper);
+			  e == -EINVAL ? "malformed" : "unsupported", upper);
 		ctl->status = EXIT_FAILURE;
 		free(upper);
 		return NULL;
@@ -1287,8 +1288,8 @@ static size_t all_overlays(struct ctl *ctl, struct overlay **list)
 			if (!strcmp((*list)[k].label, target) &&
 			    !has_column(ctl, COL_OVERLAY_ID))
 				warnx_esc("note: overlays %d and %d are stacked on %s: "
-				      "-o +OVERLAY-ID tells their rows apart",
-				      (*list)[k].id, (*list)[n].id, target);
+					  "-o +OVERLAY-ID tells their rows apart",
+					  (*list)[k].id, (*list)[n].id, target);
 		n++;
 	}
 	mnt_free_iter(it);
@@ -1432,7 +1433,7 @@ int main(int argc, char **argv)
 	if (ctl.tree && !has_column(&ctl, COL_OVERLAY)) {
 		if (ctl.ncols == MAX_OUTCOLS) {
 			warnx_esc("too many columns (at most %d) with --tree",
-			      MAX_OUTCOLS - 1);
+				  MAX_OUTCOLS - 1);
 			errtryhelp();
 		}
 		memmove(ctl.cols + 1, ctl.cols, ctl.ncols * sizeof(ctl.cols[0]));
@@ -1591,12 +1592,12 @@ static int cmd_mount(int argc, char **argv)
 		ovl_layers_get_record(l, failed, &rec, sizeof(rec));
 		ovl_layers_get_location(l, failed, &loc, sizeof(loc));
 		errx_esc(EXIT_FAILURE, "%s: %s layer %u is %s: nothing mounted",
-		     argv[optind], ovl_layer_kind_name(rec.kind), rec.index,
-		     ovl_layer_status_name(loc.status));
+			 argv[optind], ovl_layer_kind_name(rec.kind), rec.index,
+			 ovl_layer_status_name(loc.status));
 	}
 	if (e)
 		errx_esc(EXIT_FAILURE, "%s: mount failed: %s", argv[optind],
-		     strerror(-e));
+			 strerror(-e));
 	free(opts);
 	ovl_layers_free(l);
 	return EXIT_SUCCESS;
