@@ -16,7 +16,7 @@ all: $(CRIU_PLUGIN)
 INSTALL_TARGETS += install-criu-plugin
 endif
 
-$(B)/obj/criu/%.o: criu/%.c criu/images.h include/ovllayers.h lib/internal.h VERSION
+$(B)/obj/criu/%.o: criu/%.c criu/images.h include/ovllayers.h lib/internal.h lib/common.h VERSION
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -Ilib -fPIC $(JSON_CFLAGS) -DVERSION='"$(LIB_VERSION)"' -c -o $@ $<

@@ -61,6 +61,7 @@
 
 #include <criu/criu-plugin.h>
 
+#include "common.h"	/* ovl_escape(): the library's, for its log and ours */
 #include "images.h"
 #include "internal.h"	/* the library's own helpers: the plugin carries it */
 
@@ -76,8 +77,8 @@ extern void print_on_level(unsigned int level, const char *fmt, ...)
 	__attribute__((weak, format(printf, 2, 3)));
 enum { CR_LOG_ERROR = 1, CR_LOG_WARN = 2, CR_LOG_INFO = 3, CR_LOG_DEBUG = 4 };
 
-__attribute__((format(printf, 2, 3)))
-static void say(unsigned int level, const char *fmt, ...)
+/* One line of criu's log, text escaped already. */
+static void log_line(unsigned int level, const char *text)
 {
 	static const char *const prefix[] = {
 		[CR_LOG_ERROR] = "Error (" PLUGIN "): ",
@@ -85,34 +86,61 @@ static void say(unsigned int level, const char *fmt, ...)
 		[CR_LOG_INFO] = PLUGIN ": ",
 		[CR_LOG_DEBUG] = PLUGIN ": ",
 	};
-	char msg[2048];
+
+	if (print_on_level)
+		print_on_level(level, "%s%s\n", prefix[level], text);
+	else
+		fprintf(stderr, "%s%s\n", prefix[level], text);
+}
+
+/*
+ * The messages name mount points and paths of the images (which may come
+ * from another host) and of the container's view, and criu's log is read
+ * on terminals and line by line: an ESC sequence there retitles the
+ * terminal, a newline forges a line of criu's own.  So each message is
+ * escaped whole, as the library escapes its log (ovl_escape(): controls
+ * and bytes that are not UTF-8 as \xHH, a backslash as \\): one message,
+ * one line of printable text.
+ */
+__attribute__((format(printf, 2, 3)))
+static void say(unsigned int level, const char *fmt, ...)
+{
+	char *raw = NULL, *text = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vasprintf(&raw, fmt, ap) < 0)
+		raw = NULL;
 	va_end(ap);
-	if (print_on_level)
-		print_on_level(level, "%s%s\n", prefix[level], msg);
-	else
-		fprintf(stderr, "%s%s\n", prefix[level], msg);
+	text = raw ? ovl_escape_dup(raw) : NULL;
+	log_line(level, text ? text : "(a message lost: out of memory)");
+	free(text);
+	free(raw);
 }
 
 /*
  * The library's messages into criu's log: what the kernel said about an
  * overlay mount it refused (syslog's LOG_ERR, 3; its warnings 4 and notes
  * 6), and with OVL_LAYERS_DEBUG set the library's choices (CR_LOG_DEBUG, 7).
+ * The library hands over its text escaped (ovl_view_set_log(3)), as "%s":
+ * it is not escaped twice.
  */
 static void lib_log(void *data, int priority, const char *func,
 		    const char *fmt, va_list ap)
 {
-	char msg[1024];
+	char *msg = NULL, *line = NULL;
 
 	(void)data;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	say(priority <= LOG_ERR ? CR_LOG_ERROR :
-	    priority == LOG_WARNING ? CR_LOG_WARN :
-	    priority <= LOG_INFO ? CR_LOG_INFO : CR_LOG_DEBUG,
-	    "libovllayers: %s: %s", func, msg);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;	/* undefined after a failure */
+	if (!msg || asprintf(&line, "libovllayers: %s: %s", func, msg) < 0)
+		line = NULL;
+	log_line(priority <= LOG_ERR ? CR_LOG_ERROR :
+		 priority == LOG_WARNING ? CR_LOG_WARN :
+		 priority <= LOG_INFO ? CR_LOG_INFO : CR_LOG_DEBUG,
+		 line ? line : "libovllayers: (a message lost: out of memory)");
+	free(line);
+	free(msg);
 }
 
 static int lib_log_priority(void)
@@ -609,11 +637,12 @@ static int add_int(struct json_object *o, const char *key, int64_t n)
 /*
  * The layers of the overlay m, as the kernel reports them in the mount
  * namespace being dumped, each placed on a mount of this image.  Fills o;
- * on failure returns a message in why (static or in buf).
+ * on failure returns a message in why (static or in buf), and sets
+ * *not_ok when a layer's status in the task's view is not ok.
  */
 static int describe(struct finder *f, const struct criu_mnt_image *img,
 		    const struct criu_mnt *m, struct json_object *o,
-		    const char **why, char *buf, size_t size)
+		    const char **why, char *buf, size_t size, bool *not_ok)
 {
 	struct ovl_view *view = NULL;
 	struct ovl_layers *l = NULL;
@@ -671,11 +700,21 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 		ovl_layers_get_record(l, i, &r, sizeof(r));
 		ovl_layers_get_location(l, i, &loc, sizeof(loc));
 		err = -ENOENT;
-		if (loc.status != OVL_LAYER_OK && loc.status != OVL_LAYER_SHADOWED)
-			snprintf(buf, size, "its %s layer %u is %s in process %d's view",
+		/*
+		 * Only a layer the task reaches whole is described: one
+		 * shadowed (a mount the task put over its path), unreachable
+		 * or anything but ok is not where its mount and path in the
+		 * task's view say, and a description of it would vouch for
+		 * that at restore.
+		 */
+		if (loc.status != OVL_LAYER_OK) {
+			snprintf(buf, size, "its %s layer %u is %s in process %d's view%s%s%s%s",
 				 ovl_layer_kind_name(r.kind), r.index,
-				 ovl_layer_status_name(loc.status), (int)pid);
-		else if (!(lm = criu_mnt_find(img, loc.mnt_id)) ||
+				 ovl_layer_status_name(loc.status), (int)pid,
+				 loc.path ? " at " : "", loc.path ? loc.path : "",
+				 loc.reason ? ": " : "", loc.reason ? loc.reason : "");
+			*not_ok = true;
+		} else if (!(lm = criu_mnt_find(img, loc.mnt_id)) ||
 			 lm->mnt_id == m->mnt_id)
 			snprintf(buf, size, "its %s layer %u (%s) is on mount %d, which is not in the dumped mount namespace",
 				 ovl_layer_kind_name(r.kind), r.index, loc.path,
@@ -713,11 +752,13 @@ out:
  * The description of one overlay, for ovl-layers-<mnt_id>.json.  An
  * overlay that cannot be described is described by the reason, and marked
  * all the same: the restore then stops with that reason, rather than CRIU
- * mounting whatever the saved strings lead to.  NULL: out of memory.
+ * mounting whatever the saved strings lead to.  *not_ok: it was not
+ * described because a layer is not ok in the task's view.  NULL: out of
+ * memory.
  */
 static struct json_object *dump_overlay(struct finder *f,
 					const struct criu_mnt_image *img,
-					const struct criu_mnt *m)
+					const struct criu_mnt *m, bool *not_ok)
 {
 	struct json_object *o = json_object_new_object();
 	const char *why = NULL;
@@ -734,7 +775,7 @@ static struct json_object *dump_overlay(struct finder *f,
 		json_object_put(o);
 		return NULL;
 	}
-	err = describe(f, img, m, o, &why, buf, sizeof(buf));
+	err = describe(f, img, m, o, &why, buf, sizeof(buf), not_ok);
 	if (err && !why)
 		why = ovl_layers_strerror(err);
 	if (err) {
@@ -814,14 +855,6 @@ static void fail_closed(int dir, const char *name)
 }
 
 /*
- * Every overlay of one mountpoints image: each described, each marked
- * (described or not), the image written back first and only then the
- * descriptions, so that whatever fails leaves a marked overlay without a
- * usable description (its restore fails) and never an unmarked one (CRIU
- * would use the strings).  Returns 0 or the first error; every error is
- * an Error line of criu's log.
- */
-/*
  * The overlays the plugin describes.  Bind mounts of a subdirectory (root
  * not "/") are CRIU's, and so is the namespace's root mount: a container's
  * root overlay is the runtime's, mounted again before the restore and
@@ -834,6 +867,18 @@ static bool to_describe(const struct criu_mnt_image *img,
 	       !is_ns_root(img, m);
 }
 
+/*
+ * Every overlay of one mountpoints image: each described, each marked
+ * (described or not), the image written back first and only then the
+ * descriptions, so that whatever fails leaves a marked overlay without a
+ * usable description (its restore fails) and never an unmarked one (CRIU
+ * would use the strings).  An overlay with a layer not ok in the task's
+ * view (shadowed, unreachable, ...) fails closed harder: once all that is
+ * written, the image is moved aside as one that cannot be written back
+ * is, so that these images cannot be restored at all, with the plugin or
+ * without it.  Returns 0 or the first error; every error is an Error line
+ * of criu's log.
+ */
 static int dump_image(int dir, const char *name)
 {
 	struct criu_mnt_image img;
@@ -841,6 +886,7 @@ static int dump_image(int dir, const char *name)
 	struct finder f = { 0 };
 	uint32_t *want;
 	size_t marked = 0, nwant = 0;
+	bool not_ok = false;
 	int err, first = 0;
 	double t = now_ms();
 
@@ -878,7 +924,7 @@ static int dump_image(int dir, const char *name)
 		if (!to_describe(&img, m))
 			continue;
 		spent.overlays++;
-		desc[i] = dump_overlay(&f, &img, m);
+		desc[i] = dump_overlay(&f, &img, m, &not_ok);
 		if (!desc[i]) {
 			say(CR_LOG_ERROR, "overlay %s (mount %u): out of memory; it will not be restored",
 			    m->mountpoint, m->mnt_id);
@@ -916,6 +962,12 @@ static int dump_image(int dir, const char *name)
 			    m->mountpoint, m->mnt_id, file, strerror(-e));
 			first = first ? first : e;
 		}
+	}
+	/* last, so that the image is marked and the reason written even if
+	 * it cannot be moved (fail_closed() says so) */
+	if (not_ok && !err) {
+		fail_closed(dir, name);
+		first = first ? first : -ENOENT;
 	}
 	for (size_t i = 0; i < img.nents; i++)
 		json_object_put(desc[i]);

@@ -17,7 +17,7 @@ MOUNT_LIBS   := $(shell pkg-config --libs mount json-c 2>/dev/null || echo -lmou
 
 all: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.so
 
-$(B)/obj/lib/%.o: lib/%.c lib/internal.h include/ovllayers.h
+$(B)/obj/lib/%.o: lib/%.c lib/internal.h lib/common.h include/ovllayers.h
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -fPIC -fvisibility=hidden $(MOUNT_CFLAGS) -c -o $@ $<

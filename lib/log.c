@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "internal.h"
 
 /* OVL_LAYERS_DEBUG: "all", "debug", "1", "info", "err", or 0-7 */
@@ -59,30 +60,58 @@ bool ovl_log_on(const struct ovl_log *lg, int priority)
 	return priority <= decided(lg, &tmp)->priority;
 }
 
-static void to_stderr(const char *func, const char *fmt, va_list ap)
+/* fn takes a format and its arguments (libkmod's signature): the text,
+ * already escaped, is handed over as "%s" and itself, so that nothing of
+ * it is read as a directive */
+static void call_fn(const struct ovl_log *lg, int priority, const char *func,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void call_fn(const struct ovl_log *lg, int priority, const char *func,
+		    const char *fmt, ...)
 {
-	char msg[1024];
+	va_list ap;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	/* one write, so that lines of threads and processes do not mix */
-	fprintf(stderr, "libovllayers[%d]: %s: %s\n", (int)getpid(), func, msg);
+	va_start(ap, fmt);
+	lg->fn(lg->data, priority, func, fmt, ap);
+	va_end(ap);
 }
 
+/*
+ * The messages carry the container's strings (mount points, layer paths,
+ * options, what the kernel said of them), and both ends of a log act on
+ * control characters: a terminal retitles itself at an ESC sequence, a
+ * newline forges a line of its own.  So the whole message is escaped
+ * (ovl_escape(): controls and bytes that are not UTF-8 as \xHH, a
+ * backslash as \\) before it reaches fn or stderr; the callback gets one
+ * line of printable text.
+ */
 void ovl_log(const struct ovl_log *lg, int priority, const char *func,
 	     const char *fmt, ...)
 {
 	struct ovl_log tmp;
+	char *raw = NULL, *text = NULL;
+	const char *msg;
 	va_list ap;
 
 	lg = decided(lg, &tmp);
 	if (priority > lg->priority)
 		return;
 	va_start(ap, fmt);
-	if (lg->fn)
-		lg->fn(lg->data, priority, func, fmt, ap);
-	else
-		to_stderr(func, fmt, ap);
+	if (vasprintf(&raw, fmt, ap) < 0)
+		raw = NULL;
 	va_end(ap);
+	/* a message is a line: the newline at its end (the kernel ends its
+	 * fs_context messages with one) is the line's, not text to show */
+	for (size_t n = raw ? strlen(raw) : 0; n && raw[n - 1] == '\n'; n--)
+		raw[n - 1] = '\0';
+	text = raw ? ovl_escape_dup(raw) : NULL;
+	msg = text ? text : "(a message lost: out of memory)";
+	if (lg->fn)
+		call_fn(lg, priority, func, "%s", msg);
+	else	/* one write, so that lines of threads and processes do not mix */
+		fprintf(stderr, "libovllayers[%d]: %s: %s\n", (int)getpid(),
+			func, msg);
+	free(text);
+	free(raw);
 }
 
 const struct ovl_log *ovl_layers_log(const struct ovl_layers *l)

@@ -33,6 +33,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "internal.h"
 
 #ifndef STATX_MNT_ID
@@ -141,18 +142,34 @@ fail:
 	return err;
 }
 
+/*
+ * A view is a process's, as pidfd_open(2) pins one: the ID of a thread
+ * that is not its group's leader is refused (without PIDFD_THREAD, which
+ * is 6.9's) with EINVAL, and by later kernels with ESRCH, as if there
+ * were no such task; neither says what the caller got wrong.  Such a
+ * thread is told apart by its status's Tgid and refused with -EOPNOTSUPP,
+ * not taken for its process: a thread may have a root and a mount
+ * namespace of its own (one cloned without CLONE_FS may unshare them),
+ * so the leader's view need not be the one the caller asked for.
+ */
 OVL_EXPORT
 int ovl_view_open(pid_t pid, unsigned int flags, struct ovl_view **out)
 {
-	int pidfd;
+	pid_t tgid;
+	int pidfd, err;
 
 	if (pid < 0 || flags || !out)
 		return -EINVAL;
 	if (!pid)
 		return view_new(0, -1, out);
 	pidfd = pidfd_open(pid, 0);
-	if (pidfd < 0)
-		return errno == ESRCH || errno == ENOENT ? -ESRCH : -errno;
+	if (pidfd < 0) {
+		err = errno == ENOENT ? ESRCH : errno;
+		if ((err == EINVAL || err == ESRCH) &&
+		    ovl_task_tgid(pid, &tgid) == 1)
+			return -EOPNOTSUPP;
+		return -err;
+	}
 	return view_new(pid, pidfd, out);
 }
 

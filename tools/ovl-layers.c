@@ -23,9 +23,85 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "ovllayers.h"
 
 #define EXIT_UNRESOLVED	2	/* some layer's status is not "ok" */
+
+/*
+ * Every message on stderr goes through these, not err(3)'s own: the
+ * strings in them (mount points, layer paths, options, reasons that
+ * quote them) are the container's to choose, and the terminal that shows
+ * them acts on control characters (an ESC sequence retitles it, a newline
+ * forges a line).  The whole message is escaped as the library escapes its
+ * log (ovl_escape(), lib/common.c: controls and bytes that are not UTF-8
+ * as \xHH, a backslash as \\), so one message is one line of printable
+ * text.  err(3)'s names are poisoned below them, so that no raw message
+ * comes back.
+ */
+static void vsay(bool with_errno, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void vsay(bool with_errno, const char *fmt, va_list ap)
+{
+	int e = errno;
+	char *raw = NULL, *text = NULL;
+	const char *msg;
+
+	if (vasprintf(&raw, fmt, ap) < 0)
+		raw = NULL;	/* undefined after a failure */
+	text = raw ? ovl_escape_dup(raw) : NULL;
+	msg = text ? text : "(a message lost: out of memory)";
+	errno = e;	/* warn() says it */
+	if (with_errno)
+		warn("%s", msg);
+	else
+		warnx("%s", msg);
+	free(text);
+	free(raw);
+}
+
+static void __attribute__((format(printf, 1, 2))) warnx_esc(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(false, fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((format(printf, 1, 2))) warn_esc(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(true, fmt, ap);
+	va_end(ap);
+}
+
+static void __attribute__((noreturn, format(printf, 2, 3)))
+errx_esc(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(false, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+static void __attribute__((noreturn, format(printf, 2, 3)))
+err_esc(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(true, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+#pragma GCC poison warn warnx err errx vwarn vwarnx verr verrx
+
 
 enum column {
 	COL_OVERLAY, COL_INDEX, COL_KIND, COL_UUID, COL_MAJMIN, COL_FLAGS,
@@ -119,6 +195,7 @@ struct ctl {
 	struct outcol cols[MAX_OUTCOLS];
 	size_t ncols;
 	bool json, raw, pairs, tree, noheadings, no_resolve;
+	bool force;	/* --save, --record with a layer not ok */
 	unsigned int read_flags;
 	pid_t pid;
 	struct ovl_view *view;	/* -N PID's, or ours; opened once */
@@ -153,12 +230,14 @@ static void __attribute__((noreturn)) usage(void)
 	       " -N, --task PID           resolve in PID's mount namespace\n"
 	       "     --save FILE          write the descriptor bytes (- stdout)\n"
 	       "     --record FILE        write a checkpoint record (- stdout)\n"
+	       "     --force              --save, --record with a layer not ok (unsafe)\n"
 	       "     --load FILE          read a saved descriptor (- stdin)\n"
 	       "     --origin FILE        the lower file a copied-up FILE came from\n"
 	       " -h, --help               this help\n"
 	       " -V, --version            version\n"
 	       "\nSubcommand: ovl-layers mount --help.\n"
-	       "Exit status: 0 every layer ok, 1 error, 2 some layer not ok.\n"
+	       "Exit status: 0 every layer ok, 1 error (a layer not ok with --save\n"
+	       "or --record: nothing written), 2 some layer not ok.\n"
 	       "See ovl-layers(1).\n");
 	exit(EXIT_SUCCESS);
 }
@@ -213,9 +292,9 @@ static void close_stdout(void)
 {
 	if (close_stream(stdout) && errno != EPIPE) {
 		if (errno)
-			warn("write error");
+			warn_esc("write error");
 		else
-			warnx("write error");
+			warnx_esc("write error");
 		_exit(EXIT_FAILURE);
 	}
 	if (close_stream(stderr))
@@ -240,20 +319,20 @@ static void __attribute__((noreturn)) bad_option(char **argv, int c,
 	int matches = 0;
 
 	if (c == ':') {
-		warnx("option '%s' requires an argument", arg);
+		warnx_esc("option '%s' requires an argument", arg);
 	} else if (optopt && optopt != ':' &&
 		   (optopt > 255 || strchr(optstring, optopt))) {
-		warnx("option '%.*s' doesn't allow an argument", (int)len, arg);
+		warnx_esc("option '%.*s' doesn't allow an argument", (int)len, arg);
 	} else if (optopt) {
-		warnx("invalid option -- '%c'", optopt);
+		warnx_esc("invalid option -- '%c'", optopt);
 	} else {
 		for (const struct option *o = longopts; o->name; o++)
 			if (len > 2 && !strncmp(o->name, arg + 2, len - 2))
 				matches++;
 		if (matches > 1)
-			warnx("option '%.*s' is ambiguous", (int)len, arg);
+			warnx_esc("option '%.*s' is ambiguous", (int)len, arg);
 		else
-			warnx("unrecognized option '%s'", arg);
+			warnx_esc("unrecognized option '%s'", arg);
 	}
 	errtryhelp();
 }
@@ -280,7 +359,7 @@ static void add_column(struct ctl *ctl, int col, const char *name,
 		       const char *list)
 {
 	if (ctl->ncols == MAX_OUTCOLS) {
-		warnx("too many columns (at most %d): %s", MAX_OUTCOLS, list);
+		warnx_esc("too many columns (at most %d): %s", MAX_OUTCOLS, list);
 		errtryhelp();
 	}
 	ctl->cols[ctl->ncols].col = col;
@@ -304,12 +383,12 @@ static void parse_columns(struct ctl *ctl, const char *list)
 		int col;
 
 		if (!len) {
-			warnx("empty column name in the list: '%s'", list);
+			warnx_esc("empty column name in the list: '%s'", list);
 			errtryhelp();
 		}
 		col = column_by_name(p, len, &name);
 		if (col < 0) {
-			warnx("unknown column: %.*s", (int)len, p);
+			warnx_esc("unknown column: %.*s", (int)len, p);
 			errtryhelp();
 		}
 		add_column(ctl, col, name, list);
@@ -363,10 +442,10 @@ static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&s, fmt, ap) < 0)
-		err(EXIT_FAILURE, "out of memory");
+		err_esc(EXIT_FAILURE, "out of memory");
 	va_end(ap);
 	if (scols_line_refer_data(ln, i, s))
-		err(EXIT_FAILURE, "out of memory");
+		err_esc(EXIT_FAILURE, "out of memory");
 }
 
 /*
@@ -382,13 +461,13 @@ static struct libmnt_table *view_mounts(struct ctl *ctl)
 		return ctl->mounts;
 	fd = ovl_view_open_mountinfo(ctl->view);
 	if (fd < 0)
-		errx(EXIT_FAILURE, "mountinfo: %s", strerror(-fd));
+		errx_esc(EXIT_FAILURE, "mountinfo: %s", strerror(-fd));
 	f = fdopen(fd, "re");
 	ctl->mounts = mnt_new_table();
 	if (!f || !ctl->mounts)
-		err(EXIT_FAILURE, "mountinfo");
+		err_esc(EXIT_FAILURE, "mountinfo");
 	if (mnt_table_parse_stream(ctl->mounts, f, "mountinfo"))
-		errx(EXIT_FAILURE, "mountinfo: cannot parse it");
+		errx_esc(EXIT_FAILURE, "mountinfo: cannot parse it");
 	fclose(f);
 	return ctl->mounts;
 }
@@ -400,7 +479,7 @@ static struct libmnt_fs *mount_by_id(struct ctl *ctl, int id)
 	struct libmnt_fs *fs = NULL;
 
 	if (!it)
-		err(EXIT_FAILURE, "out of memory");
+		err_esc(EXIT_FAILURE, "out of memory");
 	while (mnt_table_next_fs(view_mounts(ctl), it, &fs) == 0 &&
 	       mnt_fs_get_id(fs) != id)
 		fs = NULL;
@@ -521,7 +600,7 @@ static struct libscols_line *new_line(struct libscols_table *tb,
 	struct libscols_line *ln = scols_table_new_line(tb, parent);
 
 	if (!ln)
-		err(EXIT_FAILURE, "out of memory");
+		err_esc(EXIT_FAILURE, "out of memory");
 	return ln;
 }
 
@@ -548,8 +627,8 @@ static void add_lines(struct ctl *ctl, struct libscols_table *tb,
 		/* not a fact about the layer but about us: an error */
 		if (!ctl->no_resolve && loc.status == OVL_LAYER_NO_PERMISSION) {
 			if (!ctl->warned_perm)
-				warnx("%s: no privilege to open the layers by file handle (needs CAP_DAC_READ_SEARCH)",
-				      label);
+				warnx_esc("%s: no privilege to open the layers by file handle (needs CAP_DAC_READ_SEARCH)",
+					  label);
 			ctl->warned_perm = true;
 			ctl->status = EXIT_FAILURE;
 		}
@@ -561,29 +640,29 @@ static void fail(struct ctl *ctl, const char *what, int e, const char *reason)
 {
 	switch (-e) {
 	case EMEDIUMTYPE:
-		warnx("%s: not an overlay", what);
+		warnx_esc("%s: not an overlay", what);
 		break;
 	case EPERM:
-		warnx("%s: no privilege to read the layers xattr (needs CAP_SYS_ADMIN)",
-		      what);
+		warnx_esc("%s: no privilege to read the layers xattr (needs CAP_SYS_ADMIN)",
+			  what);
 		break;
 	case ENODATA:
 		/* the library says which: no series, before 6.7, cannot tell */
-		warnx("%s: %s", what, reason ? reason :
-		      "the kernel does not produce the overlay layers xattr");
+		warnx_esc("%s: %s", what, reason ? reason :
+			  "the kernel does not produce the overlay layers xattr");
 		break;
 	case ENOMEM:
-		warnx("%s: out of memory", what);
+		warnx_esc("%s: out of memory", what);
 		break;
 	default:
 		if (!reason || !strcmp(reason, ovl_layers_strerror(e)))
-			warnx("%s: %s", what, e == -EINVAL || e == -EIO ?
-			      ovl_layers_strerror(e) : strerror(-e));
+			warnx_esc("%s: %s", what, e == -EINVAL || e == -EIO ?
+				  ovl_layers_strerror(e) : strerror(-e));
 		else if (!strncmp(reason, "cannot ", 7))
 			/* a failed system call: say which error */
-			warnx("%s: %s: %s", what, reason, strerror(-e));
+			warnx_esc("%s: %s: %s", what, reason, strerror(-e));
 		else
-			warnx("%s: %s", what, reason);
+			warnx_esc("%s: %s", what, reason);
 	}
 	ctl->status = EXIT_FAILURE;
 }
@@ -616,11 +695,11 @@ static void warn_fallback(struct ctl *ctl, const struct ovl_layers *l)
 	    ovl_layers_source(l) != OVL_LAYERS_SOURCE_MOUNTINFO)
 		return;
 	if (ctl->load)
-		warnx("warning: %s was derived from mountinfo path strings "
-		      "when it was saved, which may have been stale", ctl->load);
+		warnx_esc("warning: %s was derived from mountinfo path strings "
+			  "when it was saved, which may have been stale", ctl->load);
 	else
-		warnx("warning: %s; layers were derived from the mountinfo "
-		      "path strings, which may be stale", fallback_cause());
+		warnx_esc("warning: %s; layers were derived from the mountinfo "
+			  "path strings, which may be stale", fallback_cause());
 	ctl->warned = true;
 }
 
@@ -663,19 +742,82 @@ static void *read_file(const char *name, size_t *len)
 	return buf;
 }
 
+/* all of it, or -1 with errno */
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * Write a descriptor or a record to name, whole or not at all: a record
+ * cut short by a full disk must not be where a restore looks for one.  A
+ * regular file (or a new one) is written beside it under a temporary
+ * name, synced and renamed over it, with the mode it had (a new one: 0666
+ * less the umask, as fopen(3) makes it); a symlink to one is followed.
+ * "-" is stdout; a device or a FIFO is written as it is.  0, or -1 with
+ * errno.
+ */
 static int write_file(const char *name, const void *data, size_t len)
 {
-	FILE *f = strcmp(name, "-") ? fopen(name, "wb") : stdout;
-	int ok;
+	char *real = NULL, *tmp = NULL;
+	const char *dest = name;
+	struct stat st;
+	mode_t mode, mask;
+	bool exists;
+	int fd, e;
 
-	if (!f)
-		return -1;
-	ok = fwrite(data, 1, len, f) == len;
-	/* stdout: its errors are close_stdout()'s, at exit, said once */
-	if (f == stdout)
+	if (!strcmp(name, "-")) {
+		/* its errors are close_stdout()'s, at exit, said once */
+		fwrite(data, 1, len, stdout);
 		return 0;
-	ok = !fclose(f) && ok;
-	return ok ? 0 : -1;
+	}
+	exists = !stat(name, &st);
+	if (exists && !S_ISREG(st.st_mode)) {
+		fd = open(name, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		e = write_all(fd, data, len) ? errno : 0;
+		if (close(fd) && !e)
+			e = errno;
+		errno = e;
+		return e ? -1 : 0;
+	}
+	if (exists && (real = realpath(name, NULL)))
+		dest = real;
+	mask = umask(0);
+	umask(mask);
+	mode = exists ? st.st_mode & 07777 : 0666 & ~mask;
+	if (asprintf(&tmp, "%s.XXXXXX", dest) < 0) {
+		free(real);
+		errno = ENOMEM;
+		return -1;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	e = fd < 0 ? errno : 0;
+	if (!e && (fchmod(fd, mode) || write_all(fd, data, len) || fsync(fd)))
+		e = errno;
+	if (fd >= 0 && close(fd) && !e)
+		e = errno;
+	if (!e && rename(tmp, dest))
+		e = errno;
+	if (e && fd >= 0)
+		unlink(tmp);
+	free(tmp);
+	free(real);
+	errno = e;
+	return e ? -1 : 0;
 }
 
 static struct ovl_layers *load_file(struct ctl *ctl, const char *name)
@@ -687,15 +829,15 @@ static struct ovl_layers *load_file(struct ctl *ctl, const char *name)
 	int e;
 
 	if (!buf) {
-		warn("%s", name);
+		warn_esc("%s", name);
 		ctl->status = EXIT_FAILURE;
 		return NULL;
 	}
 	e = ovl_layers_load(buf, len, &l, &off, &reason);
 	free(buf);
 	if (e == -EINVAL || e == -EPROTONOSUPPORT) {
-		warnx("%s: %s descriptor at byte %zu: %s", name,
-		      e == -EINVAL ? "malformed" : "unsupported", off, reason);
+		warnx_esc("%s: %s descriptor at byte %zu: %s", name,
+			  e == -EINVAL ? "malformed" : "unsupported", off, reason);
 		ctl->status = EXIT_FAILURE;
 		return NULL;
 	}
@@ -815,15 +957,15 @@ static int upper_file_of(struct ctl *ctl, const char *file, char **shown,
 	ovl_layers_get_location(l, 0, &loc, sizeof(loc));
 	e = -1;
 	if (ovl_layers_count(l) == 0 || rec.kind != OVL_LAYER_UPPER) {
-		warnx("%s: the overlay has no upper layer: nothing is copied up",
-		      file);
+		warnx_esc("%s: the overlay has no upper layer: nothing is copied up",
+			  file);
 		goto out;
 	}
 	if (loc.status != OVL_LAYER_OK && loc.status != OVL_LAYER_SHADOWED) {
-		warnx("%s: the upper layer is %s%s%s%s: cannot read the origin",
-		      file, ovl_layer_status_name(loc.status),
-		      loc.reason ? " (" : "", loc.reason ? loc.reason : "",
-		      loc.reason ? ")" : "");
+		warnx_esc("%s: the upper layer is %s%s%s%s: cannot read the origin",
+			  file, ovl_layer_status_name(loc.status),
+			  loc.reason ? " (" : "", loc.reason ? loc.reason : "",
+			  loc.reason ? ")" : "");
 		goto out;
 	}
 	e = locate(ctl, file, abs, sizeof(abs), &target, &fsroot);
@@ -834,7 +976,7 @@ static int upper_file_of(struct ctl *ctl, const char *file, char **shown,
 	tlen = strcmp(target, "/") ? strlen(target) : 0;
 	e = -1;
 	if (strncmp(abs, target, tlen) || (abs[tlen] && abs[tlen] != '/')) {
-		warnx("%s: not below its mount point %s", file, target);
+		warnx_esc("%s: not below its mount point %s", file, target);
 		goto out;
 	}
 	if ((size_t)snprintf(rel, sizeof(rel), "%s%s",
@@ -849,7 +991,7 @@ static int upper_file_of(struct ctl *ctl, const char *file, char **shown,
 	fd = (int)syscall(SYS_openat2, loc.fd, *below ? below : ".", &how,
 			  sizeof(how));
 	if (fd < 0) {
-		warn("%s: %s", file, *shown);
+		warn_esc("%s: %s", file, *shown);
 		goto out;
 	}
 	e = 0;
@@ -917,24 +1059,24 @@ static struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 	close(fd);
 	if (n < 0) {
 		if (e == ENODATA && origin_hidden(file, on_overlay))
-			warnx("%s: no privilege to read %s (needs CAP_SYS_ADMIN)",
-			      file, OVL_ORIGIN_XATTR);
+			warnx_esc("%s: no privilege to read %s (needs CAP_SYS_ADMIN)",
+				  file, OVL_ORIGIN_XATTR);
 		else if (e == ENODATA)
-			warnx("%s: has no origin (not copied up, or created in the upper layer)",
-			      file);
+			warnx_esc("%s: has no origin (not copied up, or created in the upper layer)",
+				  file);
 		else if (e == ERANGE)
-			warnx("%s: malformed origin value: longer than any struct ovl_fb",
-			      file);
+			warnx_esc("%s: malformed origin value: longer than any struct ovl_fb",
+				  file);
 		else
-			warnx("%s: %s: %s", file, upper, strerror(e));
+			warnx_esc("%s: %s: %s", file, upper, strerror(e));
 		ctl->status = EXIT_FAILURE;
 		free(upper);
 		return NULL;
 	}
 	e = ovl_layers_decode_origin(buf, n, &l);
 	if (e == -EINVAL || e == -EPROTONOSUPPORT) {
-		warnx("%s: %s origin value in %s", file,
-		      e == -EINVAL ? "malformed" : "unsupported", upper);
+		warnx_esc("%s: %s origin value in %s", file,
+			  e == -EINVAL ? "malformed" : "unsupported", upper);
 		ctl->status = EXIT_FAILURE;
 		free(upper);
 		return NULL;
@@ -954,7 +1096,7 @@ static struct libscols_table *new_table(struct ctl *ctl, const char *name)
 	struct libscols_table *tb = scols_new_table();
 
 	if (!tb)
-		err(EXIT_FAILURE, "out of memory");
+		err_esc(EXIT_FAILURE, "out of memory");
 	/* the JSON top-level key; in a tree, the overlays hold the layers */
 	scols_table_set_name(tb, name);
 	scols_table_enable_json(tb, ctl->json);
@@ -974,7 +1116,7 @@ static void new_column(struct libscols_table *tb, const char *name,
 							    flags);
 
 	if (!cl || scols_column_set_json_type(cl, json))
-		err(EXIT_FAILURE, "out of memory");
+		err_esc(EXIT_FAILURE, "out of memory");
 }
 
 static struct libscols_table *layers_table(struct ctl *ctl)
@@ -1015,7 +1157,7 @@ static void list_columns(struct ctl *ctl)
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
 		if (!ln)
-			err(EXIT_FAILURE, "out of memory");
+			err_esc(EXIT_FAILURE, "out of memory");
 		set(ln, 0, "%s", infos[i].name);
 		set(ln, 1, "%s", infos[i].json == SCOLS_JSON_NUMBER ?
 			"number" : "string");
@@ -1023,6 +1165,64 @@ static void list_columns(struct ctl *ctl)
 	}
 	scols_print_table(tb);
 	scols_unref_table(tb);
+}
+
+static const char *out_name(const char *file)
+{
+	return strcmp(file, "-") ? file : "standard output";
+}
+
+/*
+ * --save and --record write only what the view shows whole: every layer
+ * ok.  A layer shadowed, unreachable or anything else is not where its
+ * path says in the task's view (a mount covers it, its mount was moved or
+ * never was there), so a record of it names directories the task cannot
+ * reach, and a restore from it mounts what was put in their place, or
+ * fails far from the cause.  With --no-resolve the layers are resolved
+ * here all the same, for this check alone.  --force writes regardless.
+ * Says which layer and why, and returns false, when nothing may be
+ * written.
+ */
+static bool may_write(struct ctl *ctl, const char *label, struct ovl_layers *l)
+{
+	struct ovl_layer_record rec;
+	struct ovl_layer_location loc;
+	unsigned int first = 0, bad = 0;
+	char more[64] = "";
+	int e;
+
+	if (ctl->force)
+		return true;
+	if (ctl->no_resolve) {
+		e = ovl_layers_resolve_view(l, ctl->view, 0, NULL);
+		if (e) {
+			fail(ctl, label, e, NULL);
+			return false;
+		}
+	}
+	for (unsigned int r = 0; r < ovl_layers_count(l); r++) {
+		ovl_layers_get_location(l, r, &loc, sizeof(loc));
+		if (loc.status != OVL_LAYER_OK && !bad++)
+			first = r;
+	}
+	if (!bad)
+		return true;
+	ovl_layers_get_record(l, first, &rec, sizeof(rec));
+	ovl_layers_get_location(l, first, &loc, sizeof(loc));
+	if (bad > 1)
+		snprintf(more, sizeof(more), " (and %u more layer%s not ok)",
+			 bad - 1, bad > 2 ? "s" : "");
+	warnx_esc("%s: %s layer %u%s%s%s is %s%s%s%s%s: nothing written to %s%s%s (--force writes it all the same)",
+		  label, ovl_layer_kind_name(rec.kind), rec.index,
+		  loc.path ? " (" : "", loc.path ? loc.path : "",
+		  loc.path ? ")" : "", ovl_layer_status_name(loc.status),
+		  loc.reason ? " (" : "", loc.reason ? loc.reason : "",
+		  loc.reason ? ")" : "", more,
+		  out_name(ctl->save ? ctl->save : ctl->record),
+		  ctl->save && ctl->record ? " or " : "",
+		  ctl->save && ctl->record ? out_name(ctl->record) : "");
+	ctl->status = EXIT_FAILURE;
+	return false;
 }
 
 /* Resolve, print lines, save if asked.  ovl_id: the overlay's mount ID,
@@ -1041,13 +1241,15 @@ static void handle(struct ctl *ctl, struct libscols_table *tb,
 		}
 	}
 	add_lines(ctl, tb, label, ovl_id, l);
+	if ((ctl->save || ctl->record) && !may_write(ctl, label, l))
+		return;
 	if (ctl->save) {
 		ssize_t n = ovl_layers_encode(l, NULL, 0);
 		void *buf = n > 0 ? malloc(n) : NULL;
 
 		if (!buf || ovl_layers_encode(l, buf, n) != n ||
 		    write_file(ctl->save, buf, n)) {
-			warn("%s", ctl->save);
+			warn_esc("%s", ctl->save);
 			ctl->status = EXIT_FAILURE;
 		}
 		free(buf);
@@ -1059,7 +1261,7 @@ static void handle(struct ctl *ctl, struct libscols_table *tb,
 		if (e)
 			fail(ctl, ctl->record, e, NULL);
 		else if (write_file(ctl->record, json, strlen(json))) {
-			warn("%s", ctl->record);
+			warn_esc("%s", ctl->record);
 			ctl->status = EXIT_FAILURE;
 		}
 		free(json);
@@ -1094,7 +1296,7 @@ static size_t all_overlays(struct ctl *ctl, struct overlay **list)
 
 	*list = NULL;
 	if (!it)
-		err(EXIT_FAILURE, "out of memory");
+		err_esc(EXIT_FAILURE, "out of memory");
 	while (mnt_table_next_fs(t, it, &fs) == 0) {
 		const char *target = mnt_fs_get_target(fs);
 
@@ -1102,14 +1304,14 @@ static size_t all_overlays(struct ctl *ctl, struct overlay **list)
 			continue;
 		*list = realloc(*list, (n + 1) * sizeof(**list));
 		if (!*list || !((*list)[n].label = strdup(target)))
-			err(EXIT_FAILURE, "out of memory");
+			err_esc(EXIT_FAILURE, "out of memory");
 		(*list)[n].id = mnt_fs_get_id(fs);
 		for (size_t k = 0; k < n; k++)
 			if (!strcmp((*list)[k].label, target) &&
 			    !has_column(ctl, COL_OVERLAY_ID))
-				warnx("note: overlays %d and %d are stacked on %s: "
-				      "-o +OVERLAY-ID tells their rows apart",
-				      (*list)[k].id, (*list)[n].id, target);
+				warnx_esc("note: overlays %d and %d are stacked on %s: "
+					  "-o +OVERLAY-ID tells their rows apart",
+					  (*list)[k].id, (*list)[n].id, target);
 		n++;
 	}
 	mnt_free_iter(it);
@@ -1119,7 +1321,7 @@ static size_t all_overlays(struct ctl *ctl, struct overlay **list)
 int main(int argc, char **argv)
 {
 	enum { OPT_OUTPUT_ALL = 256, OPT_SOURCE, OPT_NO_RESOLVE, OPT_SAVE,
-	       OPT_RECORD, OPT_LOAD, OPT_ORIGIN };
+	       OPT_RECORD, OPT_LOAD, OPT_ORIGIN, OPT_FORCE };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "pairs", no_argument, NULL, 'P' },
@@ -1134,6 +1336,7 @@ int main(int argc, char **argv)
 		{ "task", required_argument, NULL, 'N' },
 		{ "save", required_argument, NULL, OPT_SAVE },
 		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "load", required_argument, NULL, OPT_LOAD },
 		{ "origin", required_argument, NULL, OPT_ORIGIN },
 		{ "help", no_argument, NULL, 'h' },
@@ -1191,7 +1394,7 @@ int main(int argc, char **argv)
 			else if (!strcmp(optarg, "mountinfo"))
 				ctl.read_flags = OVL_LAYERS_READ_MOUNTINFO_ONLY;
 			else {
-				warnx("unknown --source: %s", optarg);
+				warnx_esc("unknown --source: %s", optarg);
 				errtryhelp();
 			}
 			break;
@@ -1203,7 +1406,7 @@ int main(int argc, char **argv)
 			long pid = strtol(optarg, &end, 10);
 
 			if (*end || pid <= 0 || pid > INT_MAX) {
-				warnx("invalid PID: %s", optarg);
+				warnx_esc("invalid PID: %s", optarg);
 				errtryhelp();
 			}
 			ctl.pid = pid;
@@ -1214,6 +1417,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_RECORD:
 			ctl.record = optarg;
+			break;
+		case OPT_FORCE:
+			ctl.force = true;
 			break;
 		case OPT_LOAD:
 			ctl.load = optarg;
@@ -1233,12 +1439,12 @@ int main(int argc, char **argv)
 
 	/* as findmnt: one output format */
 	if (ctl.json + ctl.pairs + ctl.raw > 1) {
-		warnx("mutually exclusive arguments: --json --pairs --raw");
+		warnx_esc("mutually exclusive arguments: --json --pairs --raw");
 		errtryhelp();
 	}
 	/* a tree needs the table's lines, or JSON's nesting */
 	if (ctl.tree && (ctl.pairs || ctl.raw)) {
-		warnx("mutually exclusive arguments: --pairs --raw --tree");
+		warnx_esc("mutually exclusive arguments: --pairs --raw --tree");
 		errtryhelp();
 	}
 	if (list_cols) {
@@ -1248,8 +1454,8 @@ int main(int argc, char **argv)
 	/* a tree hangs from the overlay's line: it has its OVERLAY */
 	if (ctl.tree && !has_column(&ctl, COL_OVERLAY)) {
 		if (ctl.ncols == MAX_OUTCOLS) {
-			warnx("too many columns (at most %d) with --tree",
-			      MAX_OUTCOLS - 1);
+			warnx_esc("too many columns (at most %d) with --tree",
+				  MAX_OUTCOLS - 1);
 			errtryhelp();
 		}
 		memmove(ctl.cols + 1, ctl.cols, ctl.ncols * sizeof(ctl.cols[0]));
@@ -1262,16 +1468,27 @@ int main(int argc, char **argv)
 	 * error of the lookups made through it */
 	c = ovl_view_open(ctl.pid, 0, &ctl.view);
 	if (c == -ESRCH)
-		errx(EXIT_FAILURE, "--task %d: no such process", (int)ctl.pid);
+		errx_esc(EXIT_FAILURE, "--task %d: no such process", (int)ctl.pid);
+	/* a thread, not its process (ovl_view_open(3)): which process, for
+	 * the user to say so if that is the view meant */
+	if (c == -EOPNOTSUPP) {
+		pid_t tgid;
+
+		if (ovl_task_tgid(ctl.pid, &tgid) == 1)
+			errx_esc(EXIT_FAILURE, "--task %d: %d is a thread of process %d; give the process ID",
+				 (int)ctl.pid, (int)ctl.pid, (int)tgid);
+		errx_esc(EXIT_FAILURE, "--task %d: %d is a thread, not a process; give the process ID",
+			 (int)ctl.pid, (int)ctl.pid);
+	}
 	if (c)
-		errx(EXIT_FAILURE, "--task %d: %s", (int)ctl.pid, strerror(-c));
+		errx_esc(EXIT_FAILURE, "--task %d: %s", (int)ctl.pid, strerror(-c));
 	npaths = argc - optind;
 	if ((ctl.load || ctl.origin) && npaths) {
-		warnx("--load and --origin take no PATH");
+		warnx_esc("--load and --origin take no PATH");
 		errtryhelp();
 	}
 	if (ctl.load && ctl.origin) {
-		warnx("--load and --origin are exclusive");
+		warnx_esc("--load and --origin are exclusive");
 		errtryhelp();
 	}
 	if (!ctl.load && !ctl.origin) {
@@ -1284,13 +1501,13 @@ int main(int argc, char **argv)
 					overlays = NULL;
 			}
 			if (!overlays)
-				err(EXIT_FAILURE, "out of memory");
+				err_esc(EXIT_FAILURE, "out of memory");
 		} else {
 			npaths = all_overlays(&ctl, &overlays);
 		}
 	}
 	if ((ctl.save || ctl.record) && (ctl.load || ctl.origin ? 1 : npaths) != 1) {
-		warnx("--save and --record take exactly one overlay");
+		warnx_esc("--save and --record take exactly one overlay");
 		errtryhelp();
 	}
 
@@ -1375,7 +1592,7 @@ static int cmd_mount(int argc, char **argv)
 		}
 	}
 	if (!file || argc - optind != 1) {
-		warnx("mount needs --load FILE and one TARGET");
+		warnx_esc("mount needs --load FILE and one TARGET");
 		errtryhelp();
 	}
 	l = load_file(&ctl, file);
@@ -1383,12 +1600,12 @@ static int cmd_mount(int argc, char **argv)
 		return EXIT_FAILURE;
 	e = ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, NULL);
 	if (e)
-		errx(EXIT_FAILURE, "%s: %s", file, ovl_layers_strerror(e));
+		errx_esc(EXIT_FAILURE, "%s: %s", file, ovl_layers_strerror(e));
 	if (asprintf(&opts, "%s%s%s", ovl_layers_options(l) ?
 		     ovl_layers_options(l) : "",
 		     extra && ovl_layers_options(l) && *ovl_layers_options(l) ?
 		     "," : "", extra ? extra : "") < 0)
-		err(EXIT_FAILURE, "out of memory");
+		err_esc(EXIT_FAILURE, "out of memory");
 	e = ovl_layers_mount(l, opts, argv[optind], 0, &failed);
 	if (e == -ENOENT && failed < ovl_layers_count(l)) {
 		struct ovl_layer_record rec;
@@ -1396,13 +1613,13 @@ static int cmd_mount(int argc, char **argv)
 
 		ovl_layers_get_record(l, failed, &rec, sizeof(rec));
 		ovl_layers_get_location(l, failed, &loc, sizeof(loc));
-		errx(EXIT_FAILURE, "%s: %s layer %u is %s: nothing mounted",
-		     argv[optind], ovl_layer_kind_name(rec.kind), rec.index,
-		     ovl_layer_status_name(loc.status));
+		errx_esc(EXIT_FAILURE, "%s: %s layer %u is %s: nothing mounted",
+			 argv[optind], ovl_layer_kind_name(rec.kind), rec.index,
+			 ovl_layer_status_name(loc.status));
 	}
 	if (e)
-		errx(EXIT_FAILURE, "%s: mount failed: %s", argv[optind],
-		     strerror(-e));
+		errx_esc(EXIT_FAILURE, "%s: mount failed: %s", argv[optind],
+			 strerror(-e));
 	free(opts);
 	ovl_layers_free(l);
 	return EXIT_SUCCESS;

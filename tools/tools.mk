@@ -9,19 +9,23 @@ CLI := $(B)/bin/ovl-layers
 CLI_INSTALLED := $(B)/install/ovl-layers
 CLI_CFLAGS := $(shell pkg-config --cflags smartcols mount 2>/dev/null)
 CLI_LIBS := $(shell pkg-config --libs smartcols mount 2>/dev/null || echo -lsmartcols -lmount)
+# What the tool shares with the library (escaping a container's text for
+# stderr, telling a thread from a process): compiled in, as the library's
+# copy is hidden in it.
+CLI_SHARED := lib/common.c
 
 all: $(CLI)
 
-$(CLI): tools/ovl-layers.c include/ovllayers.h VERSION $(B)/lib/libovllayers.so
+$(CLI): tools/ovl-layers.c $(CLI_SHARED) lib/common.h include/ovllayers.h VERSION $(B)/lib/libovllayers.so
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(CLI_CFLAGS) -DVERSION='"$(LIB_VERSION)"' -o $@ $< \
+	$(Q)$(CC) $(CFLAGS) $(CLI_CFLAGS) -Ilib -DVERSION='"$(LIB_VERSION)"' -o $@ $< $(CLI_SHARED) \
 		$(LDFLAGS) -L$(B)/lib -lovllayers -Wl,-rpath,'$$ORIGIN/../lib' $(CLI_LIBS)
 
-$(CLI_INSTALLED): tools/ovl-layers.c include/ovllayers.h VERSION $(B)/lib/libovllayers.so
+$(CLI_INSTALLED): tools/ovl-layers.c $(CLI_SHARED) lib/common.h include/ovllayers.h VERSION $(B)/lib/libovllayers.so
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(CLI_CFLAGS) -DVERSION='"$(LIB_VERSION)"' -o $@ $< \
+	$(Q)$(CC) $(CFLAGS) $(CLI_CFLAGS) -Ilib -DVERSION='"$(LIB_VERSION)"' -o $@ $< $(CLI_SHARED) \
 		$(LDFLAGS) -L$(B)/lib -lovllayers $(CLI_LIBS)
 
 INSTALL_TARGETS += install-tools

@@ -67,6 +67,11 @@ static size_t log_len;
  * said */
 static char version_line[64];
 static int version_lines;
+/* Called with each message after it is kept (NULL: none): a test acts at
+ * a moment of the plugin's work that its log marks, as a container that
+ * changes its mounts then would (the Warn line of a read from mountinfo
+ * comes between the plugin's read of an overlay and its resolution). */
+static void (*log_hook)(unsigned int level, const char *msg);
 
 int criu_get_image_dir(void)
 {
@@ -99,6 +104,8 @@ void print_on_level(unsigned int level, const char *fmt, ...)
 		abort();
 	log_text = more;
 	log_len += sprintf(log_text + log_len, "%u|%s", level, msg);
+	if (log_hook)
+		log_hook(level, msg);
 	free(msg);
 }
 
@@ -130,6 +137,28 @@ static inline bool log_has_line(unsigned int level, const char *line)
 static inline bool log_has(const char *s)
 {
 	return log_text && strstr(log_text, s);
+}
+
+/* Every line of the log is one message of the plugin's ("<level>|"), and
+ * none holds a control character (C0 but the newline that ends it, DEL,
+ * a raw C1 CSI): what a container named is escaped, nothing forges a
+ * line or reaches a terminal raw. */
+static inline void ck_log_clean(void)
+{
+	const unsigned char *p = (const unsigned char *)log_text;
+	bool start = true;
+
+	ck_assert_ptr_nonnull(log_text);
+	for (; *p; p++) {
+		ck_assert_msg(!start || (p[0] >= '1' && p[0] <= '4' && p[1] == '|'),
+			      "a line that is no message of the plugin's: %.80s",
+			      (const char *)p);
+		ck_assert_msg((*p >= 0x20 || *p == '\n') && *p != 0x7f &&
+			      !(p[0] == 0xc2 && p[1] == 0x9b),
+			      "a raw control byte 0x%02x in the log at: %.80s", *p,
+			      (const char *)p);
+		start = *p == '\n';
+	}
 }
 
 /* the plugin's levels: 1 error, 2 warning, 3 info, 4 debug */
@@ -210,12 +239,32 @@ struct mnt {
 	char root[256], mountpoint[256], fstype[32], source[256], opts[1024];
 };
 
-/* the topmost mount at path, from the mountinfo of process pid (0: ours) */
+/* mountinfo's octal escapes (\040, \011, \012, \134) undone in place */
+static inline void unescape_octal(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*w++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+				      (s[3] - '0'));
+			s += 3;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+/* the topmost mount at path, from the mountinfo of process pid (0: ours);
+ * its root, mount point and source unescaped, as criu saves them */
 static inline struct mnt mount_at_in(pid_t pid, const char *path)
 {
 	struct mnt m, found = { .id = -1 };
 	char *line = NULL, file[64];
 	size_t cap = 0;
+	ssize_t n;
 	FILE *f;
 
 	if (pid)
@@ -225,16 +274,34 @@ static inline struct mnt mount_at_in(pid_t pid, const char *path)
 	f = fopen(file, "re");
 
 	ck_assert(f);
-	while (getline(&line, &cap, f) > 0) {
-		const char *dash = strstr(line, " - ");
+	while ((n = getline(&line, &cap, f)) > 0) {
+		/* fields are split at single spaces, not at any white space
+		 * as scanf's %s would: a CR or a form feed in a name is raw
+		 * in mountinfo (spaces, tabs, newlines and backslashes are
+		 * octal escapes) */
+		char *fld[64], *p = line;
+		int k, nf = 0, dash = -1;
 
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		while (nf < 64 && (fld[nf] = strsep(&p, " ")))
+			if (!strcmp(fld[nf++], "-") && dash < 0)
+				dash = nf - 1;
 		memset(&m, 0, sizeof(m));
-		if (!dash || sscanf(line, "%d %d %u:%u %255s %255s", &m.id,
-				    &m.parent, &m.major, &m.minor, m.root,
-				    m.mountpoint) != 6 ||
-		    sscanf(dash, " - %31s %255s %1023s", m.fstype, m.source,
-			   m.opts) != 3)
+		k = dash;
+		if (k < 6 || nf < k + 4 ||
+		    sscanf(fld[0], "%d", &m.id) != 1 ||
+		    sscanf(fld[1], "%d", &m.parent) != 1 ||
+		    sscanf(fld[2], "%u:%u", &m.major, &m.minor) != 2)
 			continue;
+		snprintf(m.root, sizeof(m.root), "%s", fld[3]);
+		snprintf(m.mountpoint, sizeof(m.mountpoint), "%s", fld[4]);
+		snprintf(m.fstype, sizeof(m.fstype), "%s", fld[k + 1]);
+		snprintf(m.source, sizeof(m.source), "%s", fld[k + 2]);
+		snprintf(m.opts, sizeof(m.opts), "%s", fld[k + 3]);
+		unescape_octal(m.root);
+		unescape_octal(m.mountpoint);
+		unescape_octal(m.source);
 		if (!strcmp(m.mountpoint, path))
 			found = m;
 	}
@@ -260,8 +327,10 @@ static inline bool is_mountpoint(const char *path)
 	while (!yes && getline(&line, &cap, f) > 0) {
 		char root[256], mp[256];
 
-		yes = sscanf(line, "%*d %*d %*u:%*u %255s %255s", root, mp) == 2 &&
-		      !strcmp(mp, path);
+		yes = sscanf(line, "%*d %*d %*u:%*u %255s %255s", root, mp) == 2;
+		if (yes)
+			unescape_octal(mp);
+		yes = yes && !strcmp(mp, path);
 	}
 	free(line);
 	fclose(f);

@@ -28,6 +28,7 @@
 #include <check.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
+#include <sys/xattr.h>
 
 #include "plugin_harness.h"
 #include "testrun.h"
@@ -260,6 +261,162 @@ START_TEST(t_layer_mount_not_in_image)
 	desc->exit(CR_PLUGIN_STAGE__RESTORE, -1);
 	ck_log_line(1, "Error (ovl_layers): overlay %s (mount %d) was not described at checkpoint time: %s",
 		    P("m"), m.id, reason);
+	ck_assert(!is_mountpoint(target));
+}
+END_TEST
+
+/*
+ * A layer the task cannot reach whole is never described: the scene's l1
+ * covered by a tmpfs in the task's view is shadowed (its mount and handle
+ * still lead to it, its path does not).  On a kernel with the layers xattr
+ * it is covered before the dump; on one without, the plugin's fresh read
+ * from the option strings would take the cover for the layer, so it is
+ * covered between the read and the resolution, at the Warn line that
+ * marks that moment.  The overlay is described by the reason, marked, and
+ * its image moved aside: no restore from these images, plugin or not.
+ */
+static const char *cover_path;
+
+static void cover_at_fallback_warning(unsigned int level, const char *msg)
+{
+	if (level == 2 && strstr(msg, "the kernel has no trusted.overlay.layers"))
+		mount_tmpfs(cover_path + strlen(base) + 1);
+}
+
+START_TEST(t_shadowed_layer_not_described)
+{
+	struct scene s = scene(0);
+	struct json_object *o, *dec;
+	struct snap before;
+	char reason[1024], want[256], target[PATHLEN];
+	char aside[] = "mountpoints-1.img.ovl_layers-incomplete";
+
+	scene_image("mountpoints-1.img", &s, 0);
+	before = snap(img_path("mountpoints-1.img"));
+	dec = decode(img_path("mountpoints-1.img"));
+	cover_path = P("t1/l1");
+	if (getxattr(P("m"), "trusted.overlay.layers", NULL, 0) >= 0)
+		mount_tmpfs("t1/l1");
+	else
+		log_hook = cover_at_fallback_warning;
+
+	dump_stage();
+	log_hook = NULL;
+
+	ck_assert(is_mountpoint(P("t1/l1")));
+	fmt(reason, "its lower layer 1 is shadowed in process %d's view at %s: its path is covered by another mount; its fd and mount ID still lead to it",
+	    (int)getpid(), P("t1/l1"));
+	ck_log_line(1, "Error (ovl_layers): overlay %s (mount %d) cannot be described: %s; it will not be restored",
+		    P("m"), s.m.id, reason);
+	ck_log_line(1, "Error (ovl_layers): mountpoints-1.img moved aside to %s: these images cannot be restored",
+		    aside);
+	ck_assert_uint_eq(log_count(1), 2);
+	ck_assert_uint_eq(log_count(3), 0);	/* nothing described */
+	ck_assert_uint_eq(log_count(4), 2);	/* upper and work, before it */
+	/* not described: the reason, no layer, no record */
+	o = described(s.m.id);
+	ck_assert_str_eq(jstr(o, "error"), reason);
+	ck_assert(!json_object_object_get_ex(o, "layers", NULL));
+	ck_assert(!json_object_object_get_ex(o, "record", NULL));
+	json_object_put(o);
+	/* the image aside, its overlay marked all the same */
+	fmt(want, "%s ovl-layers-%d.json", aside, s.m.id);
+	ck_assert_str_eq(listing(), want);
+	ck_marked(aside, &before, dec, (int[]){ s.m.id, 0 });
+	json_object_put(dec);
+	free(before.bytes);
+
+	/* no restore: criu finds no image of the overlay's namespace */
+	ck_assert(!umount(P("m")));
+	fmt(target, "%s",
+	    yard_v2((const struct mnt *const[]){ &s.t1, &s.b, NULL }, s.m.id));
+	log_reset();
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__RESTORE), 0);
+	ck_assert_int_eq(restore_mount(s.m.id, target), -EINVAL);
+	desc->exit(CR_PLUGIN_STAGE__RESTORE, -1);
+	ck_log_line(1, "Error (ovl_layers): overlay mount %d: not in CRIU's mount images",
+		    s.m.id);
+	ck_assert(!is_mountpoint(target));
+}
+END_TEST
+
+/*
+ * The names of the images and of the container's view in criu's log:
+ * an overlay mounted at a name with ESC (a sequence that retitles a
+ * terminal), BEL, a newline, a CR, a backslash and UTF-8, a layer
+ * directory named so too.  Every line of the plugin's and of the library's
+ * (OVL_LAYERS_DEBUG) is one message with the bytes escaped once, as
+ * \xHH, \\ (the library's text is not escaped again); the descriptions,
+ * JSON, keep the names as they are.  At restore, a description whose
+ * path holds a forged log line is named escaped in the refusal.
+ */
+#define ESC_MP		"m-\x1b]0;pwned\x07-n\nl-r\rc-\\-caf\xc3\xa9"
+#define ESC_MP_OUT	"m-\\x1b]0;pwned\\x07-n\\x0al-r\\x0dc-\\\\-caf\xc3\xa9"
+#define ESC_LY		"L-\x1b[31m\x07-n\nl-r\rc-caf\xc3\xa9"
+#define ESC_LY_OUT	"L-\\x1b[31m\\x07-n\\x0al-r\\x0dc-caf\xc3\xa9"
+
+START_TEST(t_log_escapes_names)
+{
+	struct json_object *o, *layers, *one;
+	struct mnt t1, m;
+	char mp[PATHLEN], ly[PATHLEN], opts[1024], line[1024], target[PATHLEN];
+	char name[64];
+
+	mount_tmpfs("t1");
+	mkdir_p(P("t1/u"));
+	mkdir_p(P("t1/w"));
+	fmt(ly, "%s/" ESC_LY, P("t1"));
+	ck_assert(!mkdir(ly, 0755));
+	fmt(mp, "%s/" ESC_MP, base);
+	ck_assert(!mkdir(mp, 0755));
+	fmt(opts, "lowerdir=%s,upperdir=%s,workdir=%s", ly, P("t1/u"), P("t1/w"));
+	ck_assert_msg(!mount("ovl", mp, "overlay", 0, opts), "mount: %m");
+	t1 = mount_at(P("t1"));
+	m = mount_at(mp);
+	make_image("mountpoints-1.img", entry(base, FSTYPE_TMPFS, 0),
+		   entry(P("t1"), FSTYPE_TMPFS, 0), entry(mp, FSTYPE_OVERLAYFS, 0));
+	setenv("OVL_LAYERS_DEBUG", "all", 1);
+	dump_stage();
+	unsetenv("OVL_LAYERS_DEBUG");
+
+	ck_log_clean();
+	ck_assert_uint_eq(log_count(1), 0);
+	/* the plugin's own lines: the image's mount point, the view's path */
+	fmt(line, "ovl_layers: overlay %s/" ESC_MP_OUT " (mount %d): 3 layers described from ",
+	    base, m.id);
+	ck_assert_msg(log_has(line), "log lacks \"%s\":\n%s", line, log_text);
+	ck_log_line(4, "ovl_layers: overlay %s/" ESC_MP_OUT ": lower layer 1 at %s/" ESC_LY_OUT " (mount %d %s, ok)",
+		    base, P("t1"), t1.id, P("t1"));
+	/* the library's, through the plugin's log: escaped once */
+	fmt(line, "4|ovl_layers: libovllayers: ovl_layers_resolve_view: record 2 (lower 1): ok at %s/" ESC_LY_OUT "\n",
+	    P("t1"));
+	ck_assert_msg(log_has(line), "log lacks \"%s\":\n%s", line, log_text);
+	ck_assert(!log_has("\\\\x1b"));
+	/* the description keeps the names */
+	o = described(m.id);
+	ck_assert_str_eq(jstr(o, "mountpoint"), mp);
+	ck_assert(json_object_object_get_ex(o, "layers", &layers));
+	ck_assert_str_eq(jstr(json_object_array_get_idx(layers, 2), "path"), ly);
+
+	/* restore: a description whose layer path forges a line, its root
+	 * lost: refused, the path escaped in the one Error line */
+	one = json_object_array_get_idx(layers, 2);
+	json_object_object_add(one, "path", json_object_new_string(
+		"/x\x1b]2;evil\x07\n1|Error (ovl_layers): forged"));
+	json_object_object_del(one, "root");
+	fmt(name, "ovl-layers-%d.json", m.id);
+	ck_assert(!json_object_to_file(img_path(name), o));
+	json_object_put(o);
+	ck_assert(!umount(mp));
+	fmt(target, "%s", yard_v2((const struct mnt *const[]){ &t1, NULL }, m.id));
+	log_reset();
+	ck_assert_int_eq(desc->init(CR_PLUGIN_STAGE__RESTORE), 0);
+	ck_assert_int_eq(restore_mount(m.id, target), -EINVAL);
+	desc->exit(CR_PLUGIN_STAGE__RESTORE, -1);
+	ck_log_clean();
+	ck_log_line(1, "Error (ovl_layers): overlay %s/" ESC_MP_OUT " (mount %d): lower layer 1 (/x\\x1b]2;evil\\x07\\x0a1|Error (ovl_layers): forged on mount %d): its place in the image is incomplete",
+		    base, m.id, t1.id);
+	ck_assert_uint_eq(log_count(1), 1);
 	ck_assert(!is_mountpoint(target));
 }
 END_TEST
@@ -1057,6 +1214,8 @@ int main(void)
 	tcase_add_test(tc, t_loads_like_criu);
 	tcase_add_test(tc, t_dump_describes_and_marks);
 	tcase_add_test(tc, t_layer_mount_not_in_image);
+	tcase_add_test(tc, t_shadowed_layer_not_described);
+	tcase_add_test(tc, t_log_escapes_names);
 	tcase_add_test(tc, t_image_without_overlay_untouched);
 	tcase_add_test(tc, t_failed_dump_and_predump_untouched);
 	tcase_add_test(tc, t_only_image_names);

@@ -2123,6 +2123,141 @@ START_TEST(t_forged_layers_masked_dir_plugin)
 }
 END_TEST
 
+/* What a container names, on every output (issue 25) */
+
+/* A mount point and a layer directory of the container's, named with ESC
+ * (an OSC sequence that retitles a terminal), BEL, a newline, a CR, a
+ * backslash and UTF-8; and what each is when escaped (lib/common.c). */
+#define HOSTILE_MP	"/ov-\x1b]0;pwned\x07-n\nl-r\rc-\\-caf\xc3\xa9"
+#define HOSTILE_MP_ESC	"/ov-\\x1b]0;pwned\\x07-n\\x0al-r\\x0dc-\\\\-caf\xc3\xa9"
+#define HOSTILE_LY	"/lt/L-\x1b[31m\x07-n\nl-r\rc-caf\xc3\xa9"
+#define HOSTILE_LY_ESC	"/lt/L-\\x1b[31m\\x07-n\\x0al-r\\x0dc-caf\xc3\xa9"
+
+/* No control byte (C0 but the newline ending a line, DEL, a raw C1 CSI) in
+ * text. */
+static bool no_raw_control(const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f ||
+		    (p[0] == 0xc2 && p[1] == 0x9b))
+			return false;
+	return true;
+}
+
+/* The container's overlay at HOSTILE_MP, its lower layers HOSTILE_LY and
+ * /lt/l2. */
+static struct box box_hostile_names(void)
+{
+	struct box b = box_std();
+
+	box_do(&b, c_mkdir, "%s", HOSTILE_LY);
+	box_do(&b, c_overlay, "%s|lowerdir=%s:/lt/l2", HOSTILE_MP, HOSTILE_LY);
+	return b;
+}
+
+struct collected {
+	char text[16384];
+	bool fmt_not_plain;	/* a call whose format was not "%s" */
+};
+
+static void collect_log(void *data, int priority, const char *func,
+			const char *fmt_, va_list ap)
+{
+	struct collected *c = data;
+	size_t n = strlen(c->text);
+
+	(void)priority;
+	c->fmt_not_plain |= strcmp(fmt_, "%s") != 0;
+	snprintf(c->text + n, sizeof(c->text) - n, "%s: ", func);
+	n = strlen(c->text);
+	vsnprintf(c->text + n, sizeof(c->text) - n, fmt_, ap);
+	n = strlen(c->text);
+	snprintf(c->text + n, sizeof(c->text) - n, "\n");
+}
+
+/* The library's log callback gets the container's mount point and layer
+ * path escaped to the byte, each message one line, as "%s" and its text. */
+START_TEST(t_log_callback_escapes_container_names)
+{
+	struct box b = box_hostile_names();
+	struct collected got = { .text = "" };
+	struct ovl_layers *l = NULL;
+	struct ovl_view *v;
+	unsigned int lines = 0;
+
+	ck_assert_int_eq(ovl_view_open(b.pid, 0, &v), 0);
+	/* 7: syslog(3)'s LOG_DEBUG */
+	ck_assert_int_eq(ovl_view_set_log(v, 7, collect_log, &got, 0), 0);
+	ck_assert_int_eq(ovl_layers_read_view(v, HOSTILE_MP, OVL_LAYERS_READ_MOUNTINFO_ONLY,
+					      &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), 0);
+	ck_status(l, 0, OVL_LAYER_OK, HOSTILE_LY);
+	ovl_layers_free(l);
+	ovl_view_unref(v);
+	ck_assert_msg(strstr(got.text, " (" HOSTILE_MP_ESC "): 2 records from mountinfo\n"),
+		      "the mount point is not escaped in: %s", got.text);
+	ck_assert_msg(strstr(got.text, "ovl_layers_resolve_view: record 0 (lower 1): ok at "
+			     HOSTILE_LY_ESC "\n"),
+		      "the layer path is not escaped in: %s", got.text);
+	ck_assert(no_raw_control(got.text));
+	ck_assert(!got.fmt_not_plain);
+	/* one line a message: every line starts with the function's name */
+	for (const char *p = got.text; *p; p = strchr(p, '\n') + 1, lines++)
+		ck_assert_msg(!strncmp(p, "read_mount: ", 12) || !strncmp(p, "ovl_", 4) ||
+			      !strncmp(p, "resolve_one: ", 13),
+			      "a line that is no message: %.60s", p);
+	ck_assert_uint_ge(lines, 3);
+	box_end(&b);
+}
+END_TEST
+
+/* The CLI's stderr for -N of that container: its mount point (a second
+ * overlay stacked on it: the note that names where) and, with the
+ * library's log, its layer path, escaped; no raw control. */
+START_TEST(t_cli_stderr_escapes_container_names)
+{
+	struct box b = box_hostile_names();
+	char *err;
+
+	box_do(&b, c_overlay, "%s|lowerdir=/lt/l2:%s", HOSTILE_MP, HOSTILE_LY);
+	setenv("OVL_LAYERS_DEBUG", "all", 1);
+	ck_assert_int_eq(cli("-N %d --source mountinfo -n -o KIND", (int)b.pid), 0);
+	unsetenv("OVL_LAYERS_DEBUG");
+	ck_assert(err_has(" are stacked on " HOSTILE_MP_ESC ": -o +OVERLAY-ID tells their rows apart\n"));
+	ck_assert(err_has("ok at " HOSTILE_LY_ESC "\n"));
+	err = read_bytes(cli_err, NULL);
+	ck_assert_msg(no_raw_control(err), "stderr: %s", err);
+	free(err);
+	box_end(&b);
+}
+END_TEST
+
+/* The container covers its layer's directory with a tmpfs of its own after
+ * the record was made: --record and --save of it in its view refuse, say
+ * which layer, and write nothing; --force writes. */
+START_TEST(t_cli_record_refused_layer_covered)
+{
+	struct box b = box_hostile_names();
+	char want[1024];
+
+	/* (its one overlay, listed: the name needs no quoting for the shell) */
+	ck_assert_int_eq(cli("-N %d --source mountinfo --record %s -n -o STATUS",
+			     (int)b.pid, P("rec.json")), 0);
+	box_do(&b, c_tmpfs, "%s", HOSTILE_LY);
+	ck_assert_int_eq(cli("-N %d --load %s --record %s --save %s -n -o STATUS",
+			     (int)b.pid, P("rec.json"), P("rec2.json"), P("rec2.bin")), 1);
+	fmt(want, "ovl-layers: %s: lower layer 1 (" HOSTILE_LY_ESC ") is shadowed (its path is covered by another mount; its fd and mount ID still lead to it): nothing written to %s or %s (--force writes it all the same)\n",
+	    P("rec.json"), P("rec2.bin"), P("rec2.json"));
+	ck_assert(err_has(want));
+	ck_assert(access(P("rec2.json"), F_OK) && errno == ENOENT);
+	ck_assert(access(P("rec2.bin"), F_OK) && errno == ENOENT);
+	ck_assert_int_eq(cli("-N %d --load %s --force --record %s -n -o STATUS",
+			     (int)b.pid, P("rec.json"), P("rec2.json")), 2);
+	ovl_layers_free(load_file(P("rec2.json")));
+	box_end(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hostile");
@@ -2184,6 +2319,11 @@ int main(void)
 	tcase_add_test(tc, t_image_temp_files_planted);
 	tcase_add_test(tc, t_image_one_broken_others_described);
 	tcase_add_test(tc, t_image_write_fails_closed);
+	/* what a container names, on every output; no record of a layer
+	 * it hides (issue 25) */
+	tcase_add_test(tc, t_log_callback_escapes_container_names);
+	tcase_add_test(tc, t_cli_stderr_escapes_container_names);
+	tcase_add_test(tc, t_cli_record_refused_layer_covered);
 	suite_add_tcase(s, tc);
 	return ovt_run(s, "hostile");
 }
