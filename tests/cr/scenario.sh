@@ -27,6 +27,8 @@
 # Appends "cr <passed> <failed>" (or cr-unpatched) to $OVT_RESULTS.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/common/jqe.sh
+. "$top/tests/common/jqe.sh"
 mode=test
 [ "${1:-}" = --unpatched ] && mode=unpatched
 [ "${1:-}" = --demo ] && mode=demo
@@ -86,7 +88,7 @@ expect "the kernel exports the layers" getfattr -n trusted.overlay.layers "$W/ov
 say "2. Checkpoint: save the record, unmount the overlay"
 mkdir -p "$W/images"
 act "$cli --record $W/images/ovl1.json --no-resolve -o KIND,INDEX $W/ovl" > /dev/null 2>&1
-check "checkpoint record written" jq -e '.version == 1' "$W/images/ovl1.json"
+check "checkpoint record written" jqe '.version == 1' "$W/images/ovl1.json"
 show "cat $W/images/ovl1.json"
 umount "$W/ovl"
 

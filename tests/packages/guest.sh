@@ -19,6 +19,8 @@
 # Appends "packages-PHASE P F" to $OVT_RESULTS (criu.sh adds its own).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=tests/common/jqe.sh
+. "$top/tests/common/jqe.sh"
 phase=$1 debs=$2
 ver=$(cat "$top/VERSION")
 kver=6.12.117+deb12-cloud-amd64
@@ -100,7 +102,7 @@ use)
 	mount -t overlay o -o "lowerdir=$m/l1:$m/l2,upperdir=$m/u,workdir=$m/w" "$m/o"
 	check "the DKMS module's overlay has trusted.overlay.layers" getfattr -n trusted.overlay.layers "$m/o"
 	check "ovl-layers (/usr/bin) resolves its four layers from the xattr" \
-		jq -e --arg m "$m" '(.layers | map(.path)) == [$m+"/u", $m+"/w", $m+"/l1", $m+"/l2"] and all(.layers[]; .status == "ok")' \
+		jqe --arg m "$m" '(.layers | map(.path)) == [$m+"/u", $m+"/w", $m+"/l1", $m+"/l2"] and all(.layers[]; .status == "ok")' \
 		<(/usr/bin/ovl-layers -J "$m/o")
 	check "ovl-layers says every layer's source is the xattr" test "$(/usr/bin/ovl-layers -n -o SOURCE "$m/o" | sort -u)" = xattr
 	umount "$m/o" "$m"
