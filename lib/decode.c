@@ -625,6 +625,8 @@ const char *ovl_layers_strerror(int err)
 		return "Unexpected answer from the kernel or /proc";
 	case EBADMSG:
 		return "A layers value stored by a user, not produced by this kernel";
+	case EOPNOTSUPP:
+		return "Not supported by this kernel, or not on this task (a thread)";
 	}
 	return "Unknown error";
 }

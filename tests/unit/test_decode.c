@@ -761,6 +761,7 @@ START_TEST(t_names)
 	ck_assert_ptr_null(ovl_layers_source_name(0));
 	ck_assert_str_eq(ovl_layers_strerror(-EMEDIUMTYPE), "Not an overlay");
 	ck_assert_ptr_nonnull(strstr(ovl_layers_strerror(-ENODATA), "xattr"));
+	ck_assert_ptr_nonnull(strstr(ovl_layers_strerror(-EOPNOTSUPP), "thread"));
 	ck_assert_str_eq(ovl_layers_strerror(-12345), "Unknown error");
 }
 END_TEST
