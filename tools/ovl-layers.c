@@ -448,12 +448,22 @@ static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
 		err_esc(EXIT_FAILURE, "out of memory");
 }
 
+/* The most of a view's mountinfo read, as the library reads it
+ * (ovl_view_open_mountinfo(3)): a container makes its mount table as
+ * large as it likes, and past this it is an error, not a table that
+ * grows until we run out of memory. */
+#define MOUNTINFO_MAX	(64u << 20)
+
 /*
  * The view's mount table, parsed once from ovl_view_open_mountinfo():
- * the overlays to list, the FSROOT of a layer's mount.
+ * the overlays to list, the FSROOT of a layer's mount.  Not read for an
+ * overlay named by its path without FSROOT: the library reads only the
+ * mounts it needs.
  */
 static struct libmnt_table *view_mounts(struct ctl *ctl)
 {
+	size_t cap = 65536, len = 0;
+	char *text = malloc(cap);
 	int fd;
 	FILE *f;
 
@@ -462,13 +472,39 @@ static struct libmnt_table *view_mounts(struct ctl *ctl)
 	fd = ovl_view_open_mountinfo(ctl->view);
 	if (fd < 0)
 		errx_esc(EXIT_FAILURE, "mountinfo: %s", strerror(-fd));
-	f = fdopen(fd, "re");
+	for (;;) {
+		ssize_t got;
+
+		if (!text)
+			err_esc(EXIT_FAILURE, "mountinfo");
+		if (len == cap) {
+			/* one byte past the cap is one too many */
+			if (cap > MOUNTINFO_MAX)
+				errx_esc(EXIT_FAILURE, "mountinfo: the mount table is larger than %u MiB: not read",
+					 MOUNTINFO_MAX >> 20);
+			cap = cap * 2 > MOUNTINFO_MAX ? MOUNTINFO_MAX + 1 : cap * 2;
+			text = realloc(text, cap);
+			continue;
+		}
+		got = read(fd, text + len, cap - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			err_esc(EXIT_FAILURE, "mountinfo");
+		if (!got)
+			break;
+		len += got;
+	}
+	close(fd);
+	f = len ? fmemopen(text, len, "r") : NULL;
 	ctl->mounts = mnt_new_table();
 	if (!f || !ctl->mounts)
-		err_esc(EXIT_FAILURE, "mountinfo");
+		errx_esc(EXIT_FAILURE, "mountinfo: %s", len ? "out of memory" :
+			 "empty");
 	if (mnt_table_parse_stream(ctl->mounts, f, "mountinfo"))
 		errx_esc(EXIT_FAILURE, "mountinfo: cannot parse it");
 	fclose(f);
+	free(text);
 	return ctl->mounts;
 }
 
@@ -1512,9 +1548,18 @@ int main(int argc, char **argv)
 	}
 
 	/* the overlays at one moment: their reads and resolutions share one
-	 * mount table (without it, each reads its own) */
-	if (npaths && !ctl.load && !ctl.origin)
-		ovl_view_snapshot(ctl.view, 0);
+	 * mount table (without it, each reads its own).  Not for one overlay
+	 * named by its path: a snapshot is the whole mountinfo, and the
+	 * library reads one overlay from the few mounts it needs
+	 * (statmount), which a container's table of any size does not slow
+	 * down */
+	if (npaths && !ctl.load && !ctl.origin &&
+	    (npaths > 1 || overlays[0].id >= 0)) {
+		c = ovl_view_snapshot(ctl.view, 0);
+		if (c == -E2BIG)
+			errx_esc(EXIT_FAILURE, "mountinfo: the mount table is larger than %u MiB: not read",
+				 MOUNTINFO_MAX >> 20);
+	}
 	tb = layers_table(&ctl);
 	if (ctl.load || ctl.origin) {
 		const char *name = ctl.load ? ctl.load : ctl.origin;
