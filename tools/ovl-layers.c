@@ -1351,6 +1351,13 @@ static size_t all_overlays(struct ctl *ctl, struct overlay **list)
 		n++;
 	}
 	mnt_free_iter(it);
+	/* the library reads the table again (the snapshot): ours is not
+	 * kept beside it unless FSROOT looks mounts up in it, so that a
+	 * table near the cap is in memory twice, not three times */
+	if (!has_column(ctl, COL_FSROOT)) {
+		mnt_unref_table(ctl->mounts);
+		ctl->mounts = NULL;
+	}
 	return n;
 }
 

@@ -2398,11 +2398,13 @@ START_TEST(t_big_mount_table)
 	printf("hostile: big mount table: %d mounts at 16,000-byte mount points, %d layers of 4,000 bytes, made in %.1f s\n",
 	       nmounts, BIG_LAYERS, (double)(t1.tv_sec - t0.tv_sec) +
 	       (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	fflush(stdout);
 
 	st = cli_usage(&rss, &cpu, "-N %d %s --record %s -n -o STATUS",
 		       (int)b.pid, P("big/ovl"), P("big.json"));
 	printf("hostile: big mount table: -N PID PATH --record: exit %d, peak RSS %ld KiB, CPU %.2f s\n",
 	       st, rss, cpu);
+	fflush(stdout);
 	ck_assert_msg(st == 0, "--record: exit %d", st);
 	ck_assert_msg(rss <= 128 * 1024, "--record: peak RSS %ld KiB > 128 MiB", rss);
 	{
@@ -2415,6 +2417,7 @@ START_TEST(t_big_mount_table)
 	st = cli_usage(&rss, &cpu, "-N %d -n -o STATUS", (int)b.pid);
 	printf("hostile: big mount table: -N PID (every overlay): exit %d, peak RSS %ld KiB, CPU %.2f s\n",
 	       st, rss, cpu);
+	fflush(stdout);
 	ck_assert_msg(rss <= 256 * 1024, "listing: peak RSS %ld KiB > 256 MiB", rss);
 	/* listed, or the cap's error: never killed */
 	ck_assert_msg(st == 0 || (st == 1 &&
