@@ -625,6 +625,9 @@ const char *ovl_layers_strerror(int err)
 		return "Unexpected answer from the kernel or /proc";
 	case EBADMSG:
 		return "A layers value stored by a user, not produced by this kernel";
+	case EFBIG:
+		return "The mount table is larger than the library reads "
+		       "(64 MiB of mountinfo, 1,000,000 mounts)";
 	}
 	return "Unknown error";
 }

@@ -143,7 +143,7 @@ struct ovl_mounts {
 };
 
 /*
- * The caps on what a view's mount table may take (-E2BIG past them): a
+ * The caps on what a view's mount table may take (-EFBIG past them): a
  * container makes its mount table as large as it likes, the kernel's
  * default limit is 100,000 mounts a namespace (fs.mount-max), and a few
  * hundred bytes a line.  Documented in ovl_view_open_mountinfo(3) and

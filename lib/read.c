@@ -136,7 +136,7 @@ static const char *mounts_why(int err)
 	switch (err) {
 	case -ESRCH:
 		return "no such process";
-	case -E2BIG:
+	case -EFBIG:
 		return "the mount table is larger than the library reads "
 		       "(64 MiB of mountinfo, 1,000,000 mounts)";
 	}

@@ -258,7 +258,7 @@ int ovl_view_open_mountinfo(const struct ovl_view *view)
 
 /* All of fd, at most OVL_MOUNTINFO_MAX bytes: a container decides how
  * large its mountinfo is (50,000 mounts at 16,000-byte mount points are
- * 800 MB), and past the cap the read fails with -E2BIG instead of
+ * 800 MB), and past the cap the read fails with -EFBIG instead of
  * growing the buffer (and libmount's table parsed from it) until the
  * caller runs out of memory. */
 static int read_all(int fd, char **text, size_t *len)
@@ -281,7 +281,7 @@ static int read_all(int fd, char **text, size_t *len)
 			if (!got)
 				break;
 			free(buf);
-			return got < 0 ? -errno : -E2BIG;
+			return got < 0 ? -errno : -EFBIG;
 		}
 		if (n == cap) {
 			char *more = realloc(buf, 2 * cap + 1);
@@ -332,7 +332,7 @@ int ovl_view_mounts(const struct ovl_view *v, struct ovl_mounts *m)
 		return fd;
 	err = read_all(fd, &m->text, &m->len);
 	close(fd);
-	if (err == -E2BIG)
+	if (err == -EFBIG)
 		ovl_err(&v->log, "the mount table is larger than %u MiB: not read",
 			OVL_MOUNTINFO_MAX >> 20);
 	if (err)
@@ -832,7 +832,7 @@ static int sm_list(uint64_t ns_id, uint64_t **ids, size_t *n)
 		/* a namespace has at most fs.mount-max mounts (100,000 by
 		 * default), which root may raise: capped, not unbounded */
 		if (*n >= OVL_LISTMOUNT_MAX)
-			return -E2BIG;
+			return -EFBIG;
 		if (*n == cap) {
 			uint64_t *more = realloc(*ids, 2 * cap * sizeof(**ids));
 
@@ -1144,10 +1144,10 @@ int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
 			return 0;
 		}
 		ovl_mnt_table_free(t);
-		if (err == -E2BIG)
+		if (err == -EFBIG)
 			ovl_err(&v->log, "the mount table has more than %u mounts: not read",
 				OVL_LISTMOUNT_MAX);
-		if (err == -ENOMEM || err == -E2BIG)
+		if (err == -ENOMEM || err == -EFBIG)
 			return err;
 	}
 	err = table_from_mountinfo(v, t);

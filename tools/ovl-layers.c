@@ -1563,7 +1563,7 @@ int main(int argc, char **argv)
 	if (npaths && !ctl.load && !ctl.origin &&
 	    (npaths > 1 || overlays[0].id >= 0)) {
 		c = ovl_view_snapshot(ctl.view, 0);
-		if (c == -E2BIG)
+		if (c == -EFBIG)
 			errx_esc(EXIT_FAILURE, "mountinfo: the mount table is larger than %u MiB: not read",
 				 MOUNTINFO_MAX >> 20);
 	}
