@@ -1233,14 +1233,18 @@ static int sm_super_options(const struct ovl_mounts *m, int id, char **out)
 
 	if (!mnt)
 		return -ENOENT;
-	err = sm_one(m->sm, mnt->unique_id, OVL_SM_SB_BASIC | OVL_SM_MNT_OPTS,
-		     &sm, &size);
-	if (!err && (sm->mask & (OVL_SM_SB_BASIC | OVL_SM_MNT_OPTS)) !=
-		    (OVL_SM_SB_BASIC | OVL_SM_MNT_OPTS))
-		err = -EIO;	/* a kernel without mnt_opts (before 6.10) */
+	err = sm_one(m->sm, mnt->unique_id, OVL_SM_SB_BASIC | OVL_SM_MNT_OPTS |
+		     OVL_SM_SUPPORTED_MASK, &sm, &size);
+	/* no mnt_opts: none (proc, sysfs), where the kernel says it has
+	 * them; a kernel without them (before 6.10) cannot say */
+	if (!err && (!(sm->mask & OVL_SM_SB_BASIC) ||
+		     (!(sm->mask & OVL_SM_MNT_OPTS) &&
+		      !((sm->mask & OVL_SM_SUPPORTED_MASK) &&
+			(sm->supported_mask & OVL_SM_MNT_OPTS)))))
+		err = -EIO;
 	if (err)
 		goto out;
-	opts = sm->str + sm->mnt_opts;
+	opts = sm->mask & OVL_SM_MNT_OPTS ? sm->str + sm->mnt_opts : "";
 	err = ovl_buf_put(&b, sm->sb_flags & OVL_SB_RDONLY ? "ro" : "rw", 2);
 	if (!err && (sm->sb_flags & OVL_SB_SYNCHRONOUS))
 		err = ovl_buf_put(&b, ",sync", 5);
