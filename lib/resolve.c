@@ -72,7 +72,7 @@
 
 struct mount_ent {
 	dev_t dev;
-	bool ready;		/* whole, blocks, tlen and thash set (its
+	bool ready;		/* whole, blocks and tlen set (its
 				   strings may be dropped since: ent_ready()
 				   reads them again) */
 	bool whole;		/* root is "/" */
@@ -90,7 +90,8 @@ struct mount_ent {
 				   read when first needed */
 	uint64_t unique_id;	/* 0 until known */
 	size_t tlen;		/* strlen() of its mount point */
-	uint64_t thash;		/* and its hash (target_hash()) */
+	uint64_t thash;		/* and its hash (target_hash()), */
+	bool hashed;		/* once stays_in() needs it */
 };
 
 /* What probing a superblock's uuid found; a negative errno ends the call. */
@@ -281,7 +282,7 @@ static inline uint64_t target_hash(uint64_t h, unsigned char c)
 }
 
 /*
- * e's strings (read again if dropped), whole, blocks, tlen and thash;
+ * e's strings (read again if dropped), whole, blocks and tlen;
  * 0 or -ENOMEM.  A caller uses e's strings only right after it: a scan
  * over many mounts (sb_ready(), stays_in()) drops them again
  * (ent_forget()), so that a container's many mounts at deep mount points
@@ -301,10 +302,6 @@ static int ent_ready(struct resolver *r, struct mount_ent *e)
 	e->whole = e->mnt->root && !strcmp(e->mnt->root, "/");
 	e->blocks = fs_can_block(e->mnt);
 	e->tlen = strlen(e->mnt->target);
-	e->thash = TARGET_HASH_INIT;
-	for (size_t i = 0; i < e->tlen; i++)
-		e->thash = target_hash(e->thash,
-				       (unsigned char)e->mnt->target[i]);
 	e->ready = true;
 	return 0;
 }
@@ -916,18 +913,32 @@ static int stays_in(struct resolver *r, struct mount_ent *e, const char *path)
 		const char *t;
 		size_t n;
 		bool kept = c->ready && c->mnt->strings;
-		int err = c->ready ? 0 : ent_ready(r, c);	/* tlen, thash */
+		int err = c->ready ? 0 : ent_ready(r, c);	/* tlen */
 
 		if (err) {
 			ret = err;
 			break;
 		}
 		n = c->tlen;
+		/* the hash of a mount point no longer than path (one longer
+		 * cannot be a prefix of it, nor "/"), hashed once */
+		if (n <= plen && !c->hashed) {
+			err = ent_ready(r, c);
+			if (err) {
+				ret = err;
+				break;
+			}
+			c->thash = TARGET_HASH_INIT;
+			for (size_t i = 0; i < n; i++)
+				c->thash = target_hash(c->thash,
+						       (unsigned char)c->mnt->target[i]);
+			c->hashed = true;
+		}
 		/* neither "/" nor, by its length and hash, a prefix of
 		 * path ending at a '/' or at its end */
-		if (!(n == 1 && c->thash == target_hash(TARGET_HASH_INIT, '/')) &&
-		    (n > plen || (path[n] && path[n] != '/') ||
-		     c->thash != pre[n])) {
+		if (n > plen ||
+		    (!(n == 1 && c->thash == target_hash(TARGET_HASH_INIT, '/')) &&
+		     ((path[n] && path[n] != '/') || c->thash != pre[n]))) {
 			if (!kept)
 				ent_forget(r, c);
 			continue;
