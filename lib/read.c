@@ -422,12 +422,15 @@ static int read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
 		ovl_mounts_free(&m);
 		return reason_out(err, why, reason);
 	}
-	/* statmount lists every mount of the view: none has that ID.  The
-	 * overlays are still tried as below, for the same answer (a covered
-	 * one named), fetched one by one (their magic says which) */
-	for (size_t i = 0; m.sm && i < m.sm->n; i++)
-		if (m.sm->mnts[i].magic == OVERLAYFS_MAGIC)
-			ovl_mounts_find_id(&m, m.sm->mnts[i].id);
+	/* statmount lists every mount of the view, covered or not, by its
+	 * unique ID: none has that one, and no overlay's root needs opening
+	 * to say so (nor every overlay's strings reading, as many as a
+	 * container makes) */
+	if (m.sm) {
+		ovl_mounts_free(&m);
+		return reason_out(-ENOENT, "no overlay with that unique mount "
+				  "ID in this view", reason);
+	}
 	it = mnt_new_iter(MNT_ITER_FORWARD);
 	err = it ? -ENOENT : -ENOMEM;
 	why = "no overlay with that unique mount ID in this view";
