@@ -63,6 +63,9 @@ struct ovl_load_error {
 int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		    struct ovl_load_error *why);
 int ovl_overlay_other_options(const char *raw, char **out, const char **why);
+/* lib/internal.h: a view told to read its table from mountinfo */
+void ovl_view_set_table_way(struct ovl_view *v, int way);
+#define OVL_MOUNT_TABLE_MOUNTINFO 1
 
 /* ------------------------------------------------------------------ */
 /* SELinux, mocked: fsconfig(2) as the library and the plugin call it */
@@ -2366,7 +2369,8 @@ static int cli_usage(long *maxrss_kb, double *cpu, const char *args, ...)
  * (2 MB of mount options).  Reading that one overlay by its path, with
  * --record, reads only the mounts it needs (listmount/statmount): at most
  * 128 MiB peak RSS.  Listing every overlay reads mountinfo, up to its cap
- * (64 MiB): at most 256 MiB, or the cap's error, never an OOM.  Memory is
+ * (64 MiB): at most 256 MiB, or the cap's error, never an OOM; so does
+ * the library where it reads mountinfo (a snapshot): -EFBIG.  Memory is
  * asserted, never time (the CPU time is printed).  OVT_BIG_MOUNTS sets
  * the count: 10,000 by default (160 MB of mountinfo, past the cap), as
  * the kernel makes them in time that grows faster than their number
@@ -2423,6 +2427,22 @@ START_TEST(t_big_mount_table)
 	ck_assert_msg(st == 0 || (st == 1 &&
 		      err_has("ovl-layers: mountinfo: the mount table is larger than 64 MiB: not read\n")),
 		      "listing: exit %d", st);
+	/* the library's cap, where its table is mountinfo (a snapshot, a
+	 * view told so): -EFBIG and why, not a read without end */
+	if ((long long)nmounts * 16000 > 80ll << 20) {
+		struct ovl_layers *l = NULL;
+		struct ovl_view *v;
+		const char *why = NULL;
+
+		ck_assert_int_eq(ovl_view_open(b.pid, 0, &v), 0);
+		ck_assert_int_eq(ovl_view_snapshot(v, 0), -EFBIG);
+		ovl_view_set_table_way(v, OVL_MOUNT_TABLE_MOUNTINFO);
+		ck_assert_int_eq(ovl_layers_read_view(v, P("big/ovl"), 0, &l, &why),
+				 -EFBIG);
+		ck_assert_str_eq(why, "the mount table is larger than the library reads (64 MiB of mountinfo, 1,000,000 mounts)");
+		ck_assert_str_eq(ovl_layers_strerror(-EFBIG), "The mount table is larger than the library reads (64 MiB of mountinfo, 1,000,000 mounts)");
+		ovl_view_unref(v);
+	}
 	box_end(&b);
 }
 END_TEST
