@@ -246,19 +246,32 @@ static void host_overlay(unsigned long flags)
 
 static char cli_out[PATHLEN], cli_err[PATHLEN];
 
+/* The shell command of one run: how ("timeout 60", "exec") the CLI with
+ * args, its output to cli_out and cli_err */
+static void cli_cmd(char cmd[4096], const char *how, const char *args,
+		    va_list ap) __attribute__((format(printf, 3, 0)));
+static void cli_cmd(char cmd[4096], const char *how, const char *args,
+		    va_list ap)
+{
+	char a[3072];
+
+	vsnprintf(a, sizeof(a), args, ap);
+	fmt(cli_out, "%s", P("cli.out"));
+	fmt(cli_err, "%s", P("cli.err"));
+	ck_assert(snprintf(cmd, 4096, "%s %s %s > %s 2> %s", how, OVL_LAYERS_CLI,
+			   a, cli_out, cli_err) < 4096);
+}
+
 static int cli(const char *args, ...) __attribute__((format(printf, 1, 2)));
 static int cli(const char *args, ...)
 {
-	char cmd[4096], a[3072];
+	char cmd[4096];
 	va_list ap;
 	int st;
 
 	va_start(ap, args);
-	vsnprintf(a, sizeof(a), args, ap);
+	cli_cmd(cmd, "timeout 60", args, ap);
 	va_end(ap);
-	fmt(cli_out, "%s", P("cli.out"));
-	fmt(cli_err, "%s", P("cli.err"));
-	fmt(cmd, "timeout 60 %s %s > %s 2> %s", OVL_LAYERS_CLI, a, cli_out, cli_err);
 	st = system(cmd);
 	ck_assert(WIFEXITED(st));
 	return WEXITSTATUS(st);
@@ -2336,19 +2349,16 @@ static int cli_usage(long *maxrss_kb, double *cpu, const char *args, ...)
 	__attribute__((format(printf, 3, 4)));
 static int cli_usage(long *maxrss_kb, double *cpu, const char *args, ...)
 {
-	char cmd[4096], a[3072];
+	char cmd[4096];
 	struct rusage ru;
 	va_list ap;
 	pid_t pid;
 	int st;
 
-	va_start(ap, args);
-	vsnprintf(a, sizeof(a), args, ap);
-	va_end(ap);
-	fmt(cli_out, "%s", P("cli.out"));
-	fmt(cli_err, "%s", P("cli.err"));
 	/* exec'd by the shell: the rusage is the CLI's, not a shell's */
-	fmt(cmd, "exec %s %s > %s 2> %s", OVL_LAYERS_CLI, a, cli_out, cli_err);
+	va_start(ap, args);
+	cli_cmd(cmd, "exec", args, ap);
+	va_end(ap);
 	pid = fork();
 	ck_assert(pid >= 0);
 	if (!pid) {
