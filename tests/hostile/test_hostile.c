@@ -41,6 +41,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -2405,6 +2406,21 @@ START_TEST(t_big_mount_table)
 	printf("hostile: big mount table: SKIP under ASan (RSS is ASan's)\n");
 	return;
 #endif
+	/* the bound holds where listmount/statmount give what a read needs
+	 * (Linux 6.13: sb_source); before, one overlay is read from
+	 * mountinfo, capped but not small */
+	{
+		struct utsname u;
+		int maj = 0, min = 0;
+
+		ck_assert(!uname(&u));
+		if (sscanf(u.release, "%d.%d", &maj, &min) != 2 ||
+		    maj < 6 || (maj == 6 && min < 13)) {
+			printf("hostile: big mount table: SKIP: Linux %s has no usable statmount\n",
+			       u.release);
+			return;
+		}
+	}
 	b = box_new();
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	box_do(&b, c_big_table, "%s|%d|%d", P("big"), nmounts, BIG_LAYERS);
