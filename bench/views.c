@@ -8,6 +8,10 @@
  * resolved with the table forced to mountinfo and as the library picks
  * (listmount/statmount where it answers as mountinfo would); every
  * location must be the same: status, mount IDs, mount point, root, path.
+ * The overlay is also read in each view both ways (by its path there and
+ * by its unique mount ID: listmount/statmount fetch only the mounts the
+ * read needs), and must give the same answer: error, or the same
+ * descriptor, source and options.
  * Prints one line per view: "views,NAME,WAY,layers,same" or exits 1.
  */
 #include <errno.h>
@@ -50,6 +54,73 @@ static void mk(const char *rel)
  * covered by a bind mount of base/a after the descriptors are read
  * (SHADOWED) */
 static struct ovl_layers *desc[2];
+static uint64_t ovl_unique;	/* the overlay's unique mount ID, in the
+				   view read (check_reads()) */
+static char ovl_path[256];	/* its path in our view */
+
+/* Read the overlay in view pid with the table read way, by path (path
+ * NULL: by unique ID); its encoding, source and options in out. */
+static int read_way(pid_t pid, int way, const char *path, char *out,
+		    size_t size)
+{
+	unsigned char buf[8192];
+	struct ovl_layers *l;
+	struct ovl_view *v;
+	const char *o;
+	ssize_t n;
+	size_t k;
+	int err = ovl_view_open(pid, 0, &v);
+
+	if (err)
+		return err;
+	ovl_view_set_table_way(v, way);
+	err = path ? ovl_layers_read_view(v, path, 0, &l, NULL) :
+		     ovl_layers_read_mount_unique(v, ovl_unique, 0, &l, NULL);
+	ovl_view_unref(v);
+	if (err)
+		return err;
+	n = ovl_layers_encode(l, buf, sizeof(buf));
+	o = ovl_layers_options(l);
+	k = (size_t)snprintf(out, size, "%d %s|", ovl_layers_source(l),
+			     o ? o : "");
+	for (ssize_t i = 0; i < n && k + 3 < size; i++)
+		k += (size_t)snprintf(out + k, size - k, "%02x", buf[i]);
+	ovl_layers_free(l);
+	return n < 0 ? (int)n : 0;
+}
+
+/* the reads in view pid, both ways, the same */
+static void check_reads(const char *name, pid_t pid, const char *path)
+{
+	static char a[20000], b[20000];
+	char proc[512];
+	struct statx stx;
+
+	/* a new namespace has a copy of the overlay's mount, its own ID */
+	snprintf(proc, sizeof(proc), "/proc/%d/root%s", pid ? (int)pid :
+		 (int)getpid(), path);
+	if (statx(AT_FDCWD, proc, 0, 0x00004000U /* STATX_MNT_ID_UNIQUE */,
+		  &stx))
+		die("statx");
+	ovl_unique = stx.stx_mnt_id;
+	for (int by_id = 0; by_id < 2; by_id++) {
+		const char *p = by_id ? NULL : path;
+		int ea = read_way(pid, OVL_MOUNT_TABLE_MOUNTINFO, p, a, sizeof(a));
+		int eb = read_way(pid, OVL_MOUNT_TABLE_AUTO, p, b, sizeof(b));
+
+		if (ea != eb || (!ea && strcmp(a, b))) {
+			fprintf(stderr, "views: %s: the read by %s differs:\n"
+				"  mountinfo: %d %s\n  auto: %d %s\n", name,
+				by_id ? "unique ID" : "path", ea, ea ? "" : a,
+				eb, eb ? "" : b);
+			exit(1);
+		}
+		if (verbose)
+			printf("  %s: read by %s: %s\n", name,
+			       by_id ? "unique ID" : "path",
+			       ea ? strerror(-ea) : "the same");
+	}
+}
 
 static void setup(void)
 {
@@ -75,6 +146,7 @@ static void setup(void)
 	snprintf(p, sizeof(p), "%s/ovl", base);
 	if (mount("overlay", p, "overlay", 0, opts))
 		die("overlay");
+	snprintf(ovl_path, sizeof(ovl_path), "%s", p);
 	for (int i = 0; i < 2; i++)
 		if (ovl_layers_read(0, p, 0, &desc[i]))
 			die("ovl_layers_read");
@@ -197,10 +269,16 @@ int main(int argc, char **argv)
 		die("namespace");
 	setup();
 	check("self", 0);
+	check_reads("self", 0, ovl_path);
 	for (int how = SAME_NS; how <= NEW_NS_PIVOT; how++) {
 		pid_t pid = child(how);
 
 		check(names[how], pid);
+		/* the overlay's path in that view: base/ovl, or /ovl where
+		 * base is its root */
+		check_reads(names[how], pid, how == CHROOT ||
+			    how == NEW_NS_CHROOT || how == NEW_NS_PIVOT ?
+			    "/ovl" : ovl_path);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}

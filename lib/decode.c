@@ -627,6 +627,9 @@ const char *ovl_layers_strerror(int err)
 		return "A layers value stored by a user, not produced by this kernel";
 	case EOPNOTSUPP:
 		return "Not supported by this kernel, or not on this task (a thread)";
+	case EFBIG:
+		return "The mount table is larger than the library reads "
+		       "(64 MiB of mountinfo, 1,000,000 mounts)";
 	}
 	return "Unknown error";
 }

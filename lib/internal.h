@@ -128,12 +128,29 @@ struct ovl_view {
 	struct ovl_snapshot *snap;	/* ovl_view_snapshot(); NULL: none */
 };
 
+struct ovl_mnt_table;
 struct ovl_mounts {
 	char *text;
 	size_t len;
 	struct libmnt_table *tb;
 	bool held;		/* the view's snapshot's: not freed with it */
+	struct ovl_mnt_table *sm;	/* ovl_view_mounts_few() by statmount:
+					   every mount's IDs and device; tb
+					   holds only the mounts looked up
+					   (ovl_mounts_find_id()) and text is
+					   NULL (the super options are asked
+					   of statmount) */
 };
+
+/*
+ * The caps on what a view's mount table may take (-EFBIG past them): a
+ * container makes its mount table as large as it likes, the kernel's
+ * default limit is 100,000 mounts a namespace (fs.mount-max), and a few
+ * hundred bytes a line.  Documented in ovl_view_open_mountinfo(3) and
+ * ovl-layers(1).
+ */
+#define OVL_MOUNTINFO_MAX	(64u << 20)	/* bytes of mountinfo read */
+#define OVL_LISTMOUNT_MAX	1000000u	/* mounts listmount lists */
 
 /*
  * ovl_view_snapshot(): the view's mountinfo read once, and the resolver
@@ -160,8 +177,16 @@ int ovl_openat2(int dirfd, const char *path, int oflags, uint64_t resolve);
 /* -ESRCH once the view's process is gone (a pid that may be reused). */
 int ovl_view_alive(const struct ovl_view *v);
 int ovl_view_mounts(const struct ovl_view *v, struct ovl_mounts *m);
+/* The view's mounts as a read of one overlay needs them: from listmount
+ * and statmount where they see the view as its mountinfo does (and the
+ * view has no snapshot), only the mounts looked up then fetched whole;
+ * ovl_view_mounts() otherwise. */
+int ovl_view_mounts_few(const struct ovl_view *v, struct ovl_mounts *m);
 void ovl_mounts_free(struct ovl_mounts *m);
 struct libmnt_fs *ovl_mounts_find_id(const struct ovl_mounts *m, int id);
+/* The device of mount id (mountinfo's MAJ:MIN, its superblock's): 0, or
+ * -ENOENT where the view has no such mount */
+int ovl_mounts_dev(const struct ovl_mounts *m, int id, dev_t *dev);
 /* raw: the super options of mount id as mountinfo spells them (escaped) */
 int ovl_mounts_super_options(const struct ovl_mounts *m, int id, char **raw);
 
@@ -347,6 +372,8 @@ struct ovl_mnt {
 	int id, parent;			/* mountinfo's 32-bit IDs */
 	uint64_t unique_id;		/* statmount's; 0: not known yet */
 	dev_t dev;
+	uint64_t magic;			/* statmount: the superblock's; 0 from
+					   mountinfo */
 	bool strings;			/* the four below are there: always
 					   from mountinfo, on demand from
 					   statmount (ovl_mnt_table_strings) */
@@ -375,6 +402,9 @@ int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
 void ovl_mnt_table_free(struct ovl_mnt_table *t);
 /* m's strings, read now if they are not yet: 0 or -ENOMEM */
 int ovl_mnt_table_strings(struct ovl_mnt_table *t, struct ovl_mnt *m);
+/* A statmount table's m without its strings again (read again when next
+ * asked for): what a scan over many mounts' strings keeps memory with */
+void ovl_mnt_table_forget(const struct ovl_mnt_table *t, struct ovl_mnt *m);
 /* ovl_ident() with the unique mount ID instead of the 32-bit one (one
  * statx: it gives one or the other); id->mnt_id is then -1. */
 int ovl_ident_unique(int fd, struct ovl_ident *id, uint64_t *unique);

@@ -144,7 +144,6 @@ static int put_layer(struct ovl_buf *b, const struct ovl_view *v,
 		     unsigned int kind, unsigned int index, dev_t *sb,
 		     const char **why)
 {
-	struct libmnt_fs *mfs;
 	struct ovl_handle h;
 	unsigned char rec[OVL_REC_LEN_FIELD + OVL_REC_LEN + OVL_FB_HDR_LEN];
 	unsigned char *f = rec + OVL_REC_LEN_FIELD, *fb = f + OVL_REC_LEN;
@@ -180,8 +179,8 @@ static int put_layer(struct ovl_buf *b, const struct ovl_view *v,
 	err = ovl_ident(fd, &id);
 	if (err)
 		goto out;
-	mfs = ovl_mounts_find_id(m, id.mnt_id);
-	*sb = mfs ? mnt_fs_get_devno(mfs) : id.dev;
+	if (ovl_mounts_dev(m, id.mnt_id, sb))
+		*sb = id.dev;
 	f[0] = kind;
 	f[2] = index & 0xff;
 	f[3] = index >> 8;

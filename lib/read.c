@@ -26,45 +26,121 @@
 
 #include "internal.h"
 
+/* The root of candidate mount id at target, opened (an fd), or -errno:
+ * -ENOENT where target is not that mount's root (covered). */
+static int try_root(const struct ovl_view *v, const char *target, int mnt_id,
+		    uint64_t want)
+{
+	struct ovl_ident id;
+	int fd;
+
+	fd = ovl_view_openat(v, target, O_PATH | O_DIRECTORY,
+			     RESOLVE_NO_SYMLINKS);
+	if (fd < 0)
+		return fd;
+	if (!ovl_ident(fd, &id) && id.mnt_id == mnt_id && id.mount_root &&
+	    (!want || ovl_unique_mount_id(fd) == want))
+		return fd;
+	close(fd);
+	return -ENOENT;	/* covered by another mount */
+}
+
+/* A mount that may show the overlay's root whole: its root is the
+ * filesystem's, and it is an overlay (libmount's match, as mountinfo is
+ * matched everywhere here) */
+static bool is_candidate(struct libmnt_fs *fs)
+{
+	const char *root = mnt_fs_get_root(fs);
+
+	return root && !strcmp(root, "/") && mnt_fs_match_fstype(fs, "overlay");
+}
+
+/*
+ * The candidates of a statmount table (ovl_view_mounts_few()): the
+ * mounts of the device, their strings fetched one by one and dropped
+ * again, so that a container with many mounts of it (bind mounts at
+ * deep mount points) costs time, never memory.  fs first, then in
+ * listmount's order, as the mountinfo table below is scanned.
+ */
+static int open_root_sm(const struct ovl_view *v, const struct ovl_mounts *m,
+			struct libmnt_fs *fs, uint64_t want)
+{
+	struct ovl_mnt_table *t = m->sm;
+	dev_t dev = mnt_fs_get_devno(fs);
+	int err = -ENOENT, fd;
+
+	if (is_candidate(fs)) {
+		fd = try_root(v, mnt_fs_get_target(fs), mnt_fs_get_id(fs), want);
+		if (fd >= 0 || ovl_fatal_errno(-fd))
+			return fd;
+		err = fd;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		struct ovl_mnt *c = &t->mnts[i];
+
+		/* the device says the superblock: an overlay's, as fs is */
+		if (c->dev != dev || c->magic != OVERLAYFS_MAGIC ||
+		    c->id == mnt_fs_get_id(fs))
+			continue;
+		fd = ovl_mnt_table_strings(t, c);
+		if (!fd && c->fstype && !strcmp(c->root, "/") &&
+		    !strcmp(c->fstype, "overlay"))
+			fd = try_root(v, c->target, c->id, want);
+		else if (!fd)
+			fd = err;
+		ovl_mnt_table_forget(t, c);
+		if (fd >= 0 || ovl_fatal_errno(-fd))
+			return fd;
+		err = fd;
+	}
+	return err;
+}
+
 /* want: its unique mount ID, when the caller named it by that (else 0) */
 static int open_overlay_root(const struct ovl_view *v,
 			     const struct ovl_mounts *m, struct libmnt_fs *fs,
 			     uint64_t want)
 {
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_iter *it;
 	dev_t dev = mnt_fs_get_devno(fs);
 	struct libmnt_fs *cand = fs;
 	int err = -ENOENT;
 
+	if (m->sm)
+		return open_root_sm(v, m, fs, want);
+	it = mnt_new_iter(MNT_ITER_FORWARD);
 	if (!it)
 		return -ENOMEM;
 	do {
-		const char *root = mnt_fs_get_root(cand);
-		struct ovl_ident id;
 		int fd;
 
-		if (mnt_fs_get_devno(cand) != dev || !root || strcmp(root, "/") ||
-		    !mnt_fs_match_fstype(cand, "overlay"))
+		if (mnt_fs_get_devno(cand) != dev || !is_candidate(cand))
 			continue;
-		fd = ovl_view_openat(v, mnt_fs_get_target(cand),
-				     O_PATH | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
-		if (fd < 0) {
-			err = fd;
-			if (ovl_fatal_errno(-fd))
-				break;
-			continue;
-		}
-		if (!ovl_ident(fd, &id) && id.mnt_id == mnt_fs_get_id(cand) &&
-		    id.mount_root &&
-		    (!want || ovl_unique_mount_id(fd) == want)) {
+		fd = try_root(v, mnt_fs_get_target(cand), mnt_fs_get_id(cand),
+			      want);
+		if (fd >= 0) {
 			mnt_free_iter(it);
 			return fd;
 		}
-		close(fd);
-		err = -ENOENT;	/* covered by another mount */
+		err = fd;
+		if (ovl_fatal_errno(-fd))
+			break;
 	} while (mnt_table_next_fs(m->tb, it, &cand) == 0);
 	mnt_free_iter(it);
 	return err;
+}
+
+/* Why the view's mount table could not be read */
+static const char *mounts_why(int err)
+{
+	switch (err) {
+	case -ESRCH:
+		return "no such process";
+	case -EFBIG:
+		return "the mount table is larger than the library reads "
+		       "(64 MiB of mountinfo, 1,000,000 mounts)";
+	}
+	return "cannot read mountinfo";
 }
 
 static int check_flags(unsigned int flags, const char **why)
@@ -182,9 +258,9 @@ static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 		*why = "cannot stat the path";
 		return err;
 	}
-	err = ovl_view_mounts(v, &m);
+	err = ovl_view_mounts_few(v, &m);
 	if (err) {
-		*why = err == -ESRCH ? "no such process" : "cannot read mountinfo";
+		*why = mounts_why(err);
 		return err;
 	}
 	fs = ovl_mounts_find_id(&m, id.mnt_id);
@@ -248,9 +324,9 @@ static int by_id_begin(const struct ovl_view *view, unsigned int flags,
 
 	if (err)
 		return err;
-	err = ovl_view_mounts(view, m);
+	err = ovl_view_mounts_few(view, m);
 	if (err)
-		*why = err == -ESRCH ? "no such process" : "cannot read mountinfo";
+		*why = mounts_why(err);
 	return err;
 }
 
@@ -265,13 +341,20 @@ static struct libmnt_fs *statmount_id(const struct ovl_view *view,
 	struct libmnt_fs *fs;
 	int old = -1;
 
-	if (ovl_view_mount_table(view, &t, 0, 0))
-		return NULL;
-	for (size_t i = 0; t.way == OVL_MOUNT_TABLE_STATMOUNT && i < t.n &&
-	     old < 0; i++)
-		if (t.mnts[i].unique_id == mnt_id)
-			old = t.mnts[i].id;
-	ovl_mnt_table_free(&t);
+	if (m->sm) {
+		/* read by statmount already (ovl_view_mounts_few()) */
+		for (size_t i = 0; i < m->sm->n && old < 0; i++)
+			if (m->sm->mnts[i].unique_id == mnt_id)
+				old = m->sm->mnts[i].id;
+	} else {
+		if (ovl_view_mount_table(view, &t, 0, 0))
+			return NULL;
+		for (size_t i = 0; t.way == OVL_MOUNT_TABLE_STATMOUNT &&
+		     i < t.n && old < 0; i++)
+			if (t.mnts[i].unique_id == mnt_id)
+				old = t.mnts[i].id;
+		ovl_mnt_table_free(&t);
+	}
 	fs = old >= 0 ? ovl_mounts_find_id(m, old) : NULL;
 	if (fs)
 		ovl_dbg(&view->log, "unique mount ID %llu is mount %d (%s), by statmount",
@@ -338,6 +421,15 @@ static int read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
 		err = read_mount(view, &m, fs, mnt_id, flags, out, &why);
 		ovl_mounts_free(&m);
 		return reason_out(err, why, reason);
+	}
+	/* statmount lists every mount of the view, covered or not, by its
+	 * unique ID: none has that one, and no overlay's root needs opening
+	 * to say so (nor every overlay's strings reading, as many as a
+	 * container makes) */
+	if (m.sm) {
+		ovl_mounts_free(&m);
+		return reason_out(-ENOENT, "no overlay with that unique mount "
+				  "ID in this view", reason);
 	}
 	it = mnt_new_iter(MNT_ITER_FORWARD);
 	err = it ? -ENOENT : -ENOMEM;

@@ -256,6 +256,11 @@ int ovl_view_open_mountinfo(const struct ovl_view *view)
 	return fd;
 }
 
+/* All of fd, at most OVL_MOUNTINFO_MAX bytes: a container decides how
+ * large its mountinfo is (50,000 mounts at 16,000-byte mount points are
+ * 800 MB), and past the cap the read fails with -EFBIG instead of
+ * growing the buffer (and libmount's table parsed from it) until the
+ * caller runs out of memory. */
 static int read_all(int fd, char **text, size_t *len)
 {
 	size_t cap = 16384, n = 0;
@@ -266,6 +271,18 @@ static int read_all(int fd, char **text, size_t *len)
 	for (;;) {
 		ssize_t got;
 
+		if (n == cap && cap >= OVL_MOUNTINFO_MAX) {
+			char c;
+
+			/* exactly the cap is allowed; one byte more is not */
+			do {
+				got = read(fd, &c, 1);
+			} while (got < 0 && errno == EINTR);
+			if (!got)
+				break;
+			free(buf);
+			return got < 0 ? -errno : -EFBIG;
+		}
 		if (n == cap) {
 			char *more = realloc(buf, 2 * cap + 1);
 
@@ -315,6 +332,9 @@ int ovl_view_mounts(const struct ovl_view *v, struct ovl_mounts *m)
 		return fd;
 	err = read_all(fd, &m->text, &m->len);
 	close(fd);
+	if (err == -EFBIG)
+		ovl_err(&v->log, "the mount table is larger than %u MiB: not read",
+			OVL_MOUNTINFO_MAX >> 20);
 	if (err)
 		return err;
 	m->tb = mnt_new_table();
@@ -339,6 +359,10 @@ void ovl_mounts_free(struct ovl_mounts *m)
 	if (!m->held) {
 		mnt_unref_table(m->tb);
 		free(m->text);
+		if (m->sm) {
+			ovl_mnt_table_free(m->sm);
+			free(m->sm);
+		}
 	}
 	memset(m, 0, sizeof(*m));
 }
@@ -408,11 +432,95 @@ void ovl_view_unlock(const struct ovl_view *v)
 		pthread_mutex_unlock(&v->snap->lock);
 }
 
+static struct ovl_mnt *sm_find_id(const struct ovl_mounts *m, int id)
+{
+	for (size_t i = 0; i < m->sm->n; i++)
+		if (m->sm->mnts[i].id == id)
+			return &m->sm->mnts[i];
+	return NULL;
+}
+
+/* s as mountinfo spells a field: space, tab, newline and backslash as
+ * octal escapes (the kernel's mangle()), which libmount undoes */
+static int put_field(struct ovl_buf *b, const char *s)
+{
+	int err = 0;
+
+	if (!*s)
+		s = "none";	/* a field is never empty */
+	for (; *s && !err; s++) {
+		char esc[5];
+
+		if (strchr(" \t\n\\", *s)) {
+			snprintf(esc, sizeof(esc), "\\%03o", (unsigned char)*s);
+			err = ovl_buf_put(b, esc, 4);
+		} else {
+			err = ovl_buf_put(b, s, 1);
+		}
+	}
+	return err;
+}
+
+/*
+ * Mount mnt of a statmount table added to m->tb as libmount would have
+ * parsed its mountinfo line (libmount 2.38 can set neither the ID nor
+ * the device of an fs: the line is written and parsed).  Its strings are
+ * libmount's then, and the table's copy is dropped.  NULL: gone since
+ * the listing, or out of memory.
+ */
+static struct libmnt_fs *sm_add(const struct ovl_mounts *m,
+				struct ovl_mnt *mnt)
+{
+	struct ovl_buf b = { 0 };
+	struct libmnt_fs *fs = NULL;
+	char head[96];
+	FILE *f;
+	int err;
+
+	err = ovl_mnt_table_strings(m->sm, mnt);
+	if (err || !mnt->fstype)
+		goto out;
+	snprintf(head, sizeof(head), "%d %d %u:%u ", mnt->id, mnt->parent,
+		 major(mnt->dev), minor(mnt->dev));
+	err = ovl_buf_put(&b, head, strlen(head));
+	if (!err)
+		err = put_field(&b, mnt->root);
+	if (!err)
+		err = ovl_buf_put(&b, " ", 1);
+	if (!err)
+		err = put_field(&b, mnt->target);
+	if (!err)
+		err = ovl_buf_put(&b, " rw - ", 6);
+	if (!err)
+		err = put_field(&b, mnt->fstype);
+	if (!err)
+		err = ovl_buf_put(&b, " ", 1);
+	if (!err)
+		err = put_field(&b, mnt->source);
+	/* the super options are asked of statmount (ovl_mounts_super_options) */
+	if (!err)
+		err = ovl_buf_put(&b, " rw\n", 4);
+	if (err)
+		goto out;
+	f = fmemopen(b.data, b.len, "r");
+	if (!f)
+		goto out;
+	if (!mnt_table_parse_stream(m->tb, f, "mountinfo") &&
+	    mnt_table_last_fs(m->tb, &fs))
+		fs = NULL;
+	fclose(f);
+out:
+	ovl_mnt_table_forget(m->sm, mnt);
+	free(b.data);
+	return fs;
+}
+
 /* libmount before 2.40 has no mnt_table_find_id() */
 struct libmnt_fs *ovl_mounts_find_id(const struct ovl_mounts *m, int id)
 {
 	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
 	struct libmnt_fs *fs, *found = NULL;
+	struct ovl_mnt *mnt;
 
 	while (it && mnt_table_next_fs(m->tb, it, &fs) == 0)
 		if (mnt_fs_get_id(fs) == id) {
@@ -420,7 +528,29 @@ struct libmnt_fs *ovl_mounts_find_id(const struct ovl_mounts *m, int id)
 			break;
 		}
 	mnt_free_iter(it);
+	/* statmount: fetched whole the first time it is looked up */
+	if (!found && it && m->sm && (mnt = sm_find_id(m, id)))
+		found = sm_add(m, mnt);
 	return found;
+}
+
+int ovl_mounts_dev(const struct ovl_mounts *m, int id, dev_t *dev)
+{
+	struct libmnt_fs *fs;
+	struct ovl_mnt *mnt;
+
+	if (m->sm) {
+		mnt = sm_find_id(m, id);
+		if (!mnt)
+			return -ENOENT;
+		*dev = mnt->dev;
+		return 0;
+	}
+	fs = ovl_mounts_find_id(m, id);
+	if (!fs)
+		return -ENOENT;
+	*dev = mnt_fs_get_devno(fs);
+	return 0;
 }
 
 /*
@@ -428,9 +558,14 @@ struct libmnt_fs *ovl_mounts_find_id(const struct ovl_mounts *m, int id)
  * libmount hands them out unescaped, and then a comma in a layer path
  * ("\054") cannot be told from the option separator.
  */
+static int sm_super_options(const struct ovl_mounts *m, int id, char **out);
+
 int ovl_mounts_super_options(const struct ovl_mounts *m, int id, char **out)
 {
 	const char *line = m->text, *end = m->text + m->len;
+
+	if (m->sm)
+		return sm_super_options(m, id, out);
 
 	while (line < end) {
 		const char *eol = memchr(line, '\n', end - line), *p;
@@ -603,6 +738,7 @@ _Static_assert(sizeof(struct ovl_statmount) == 512, "struct statmount");
 #define OVL_SM_MNT_ROOT		0x0008U
 #define OVL_SM_MNT_POINT	0x0010U
 #define OVL_SM_FS_TYPE		0x0020U
+#define OVL_SM_MNT_OPTS		0x0080U	/* 6.10 */
 #define OVL_SM_FS_SUBTYPE	0x0100U
 #define OVL_SM_SB_SOURCE	0x0200U
 #define OVL_SM_SUPPORTED_MASK	0x1000U	/* 6.15 */
@@ -693,6 +829,10 @@ static int sm_list(uint64_t ns_id, uint64_t **ids, size_t *n)
 	for (;;) {
 		long got;
 
+		/* a namespace has at most fs.mount-max mounts (100,000 by
+		 * default), which root may raise: capped, not unbounded */
+		if (*n >= OVL_LISTMOUNT_MAX)
+			return -EFBIG;
 		if (*n == cap) {
 			uint64_t *more = realloc(*ids, 2 * cap * sizeof(**ids));
 
@@ -702,7 +842,9 @@ static int sm_list(uint64_t ns_id, uint64_t **ids, size_t *n)
 			cap *= 2;
 		}
 		req.param = *n ? (*ids)[*n - 1] : 0;	/* after the last one */
-		got = syscall(SYS_listmount, &req, *ids + *n, cap - *n, 0);
+		got = syscall(SYS_listmount, &req, *ids + *n,
+			      (cap < OVL_LISTMOUNT_MAX ? cap : OVL_LISTMOUNT_MAX) -
+			      *n, 0);
 		if (got < 0)
 			return -errno;
 		if (!got)
@@ -814,6 +956,16 @@ int ovl_mnt_table_strings(struct ovl_mnt_table *t, struct ovl_mnt *m)
 	return sm_strings(m, t->sm_buf);
 }
 
+void ovl_mnt_table_forget(const struct ovl_mnt_table *t, struct ovl_mnt *m)
+{
+	if (t->way != OVL_MOUNT_TABLE_STATMOUNT)
+		return;		/* mountinfo's: libmount's strings */
+	free(m->block);
+	m->block = NULL;
+	m->strings = false;
+	m->root = m->target = m->fstype = m->source = NULL;
+}
+
 /*
  * Every mount the view's listmount shows, with what statmount gives
  * without strings (IDs, device: one call a mount, the cheapest there
@@ -867,6 +1019,7 @@ static int table_from_statmount(struct ovl_mnt_table *t, uint64_t ns_id,
 			.parent = (int)sm->mnt_parent_id_old,
 			.unique_id = sm->mnt_id,
 			.dev = makedev(sm->sb_dev_major, sm->sb_dev_minor),
+			.magic = sm->sb_magic,
 		};
 		if (eager) {
 			err = sm_strings(&t->mnts[t->n - 1], sm);
@@ -991,7 +1144,10 @@ int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
 			return 0;
 		}
 		ovl_mnt_table_free(t);
-		if (err == -ENOMEM)
+		if (err == -EFBIG)
+			ovl_err(&v->log, "the mount table has more than %u mounts: not read",
+				OVL_LISTMOUNT_MAX);
+		if (err == -ENOMEM || err == -EFBIG)
 			return err;
 	}
 	err = table_from_mountinfo(v, t);
@@ -1002,4 +1158,110 @@ int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
 	ovl_dbg(&v->log, "mount table: %zu mounts, from %s", t->n,
 		t->mi.held ? "the snapshot's mountinfo" : "mountinfo");
 	return 0;
+}
+
+/*
+ * What a read of one overlay needs of the view's mounts: the overlay's
+ * mount, the mounts of its device that may show its root whole, and the
+ * devices of its layers' mounts (the fallback's).  Where statmount can
+ * say them (ovl_view_mount_table(): the same mounts as the view's
+ * mountinfo), every mount is listed with its IDs and device only, and a
+ * mount's strings are fetched when it is looked up: a container's
+ * mountinfo may be as large as it makes it (50,000 mounts at 16,000-byte
+ * mount points: 800 MB), and none of it but those few mounts is read.  A
+ * view with a snapshot reads its snapshot (what its reads and
+ * resolutions share); without statmount, mountinfo is read (capped).
+ */
+int ovl_view_mounts_few(const struct ovl_view *v, struct ovl_mounts *m)
+{
+	struct ovl_mnt_table *t;
+	int err;
+
+	if (v->snap || v->table_way == OVL_MOUNT_TABLE_MOUNTINFO)
+		return ovl_view_mounts(v, m);
+	memset(m, 0, sizeof(*m));
+	t = malloc(sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	err = ovl_view_mount_table(v, t, 0, 0);
+	if (err) {
+		free(t);
+		return err;
+	}
+	if (t->way != OVL_MOUNT_TABLE_STATMOUNT) {
+		/* read from mountinfo: its text and libmount's table are
+		 * what the caller wants, and are taken from t */
+		*m = t->mi;
+		memset(&t->mi, 0, sizeof(t->mi));
+		ovl_mnt_table_free(t);
+		free(t);
+		return 0;
+	}
+	m->tb = mnt_new_table();
+	if (!m->tb) {
+		ovl_mnt_table_free(t);
+		free(t);
+		return -ENOMEM;
+	}
+	m->sm = t;
+	return 0;
+}
+
+/*
+ * The super options of mount id as mountinfo spells them, from
+ * statmount: its mnt_opts is what mountinfo prints after the flags of
+ * the superblock (show_sb_opts(): "ro"/"rw", then sync, dirsync,
+ * lazytime, which statmount gives as sb_flags), with the same escapes
+ * (the security module's and the filesystem's show_options(), printed
+ * into a seq_file by both).  mand, the one flag more mountinfo may print,
+ * the kernel no longer sets (5.15).  The buffer grows as needed (sm_one:
+ * to 16 MiB; 500 layers of 4,000 bytes are 2 MB) and is not kept.
+ */
+#define OVL_SB_RDONLY		0x00000001UL
+#define OVL_SB_SYNCHRONOUS	0x00000010UL
+#define OVL_SB_DIRSYNC		0x00000080UL
+#define OVL_SB_LAZYTIME		0x02000000UL
+
+static int sm_super_options(const struct ovl_mounts *m, int id, char **out)
+{
+	struct ovl_statmount *sm = NULL;
+	struct ovl_mnt *mnt = sm_find_id(m, id);
+	struct ovl_buf b = { 0 };
+	size_t size = 0;
+	const char *opts;
+	int err;
+
+	if (!mnt)
+		return -ENOENT;
+	err = sm_one(m->sm, mnt->unique_id, OVL_SM_SB_BASIC | OVL_SM_MNT_OPTS |
+		     OVL_SM_SUPPORTED_MASK, &sm, &size);
+	/* no mnt_opts: none (proc, sysfs), where the kernel says it has
+	 * them; a kernel without them (before 6.10) cannot say */
+	if (!err && (!(sm->mask & OVL_SM_SB_BASIC) ||
+		     (!(sm->mask & OVL_SM_MNT_OPTS) &&
+		      !((sm->mask & OVL_SM_SUPPORTED_MASK) &&
+			(sm->supported_mask & OVL_SM_MNT_OPTS)))))
+		err = -EIO;
+	if (err)
+		goto out;
+	opts = sm->mask & OVL_SM_MNT_OPTS ? sm->str + sm->mnt_opts : "";
+	err = ovl_buf_put(&b, sm->sb_flags & OVL_SB_RDONLY ? "ro" : "rw", 2);
+	if (!err && (sm->sb_flags & OVL_SB_SYNCHRONOUS))
+		err = ovl_buf_put(&b, ",sync", 5);
+	if (!err && (sm->sb_flags & OVL_SB_DIRSYNC))
+		err = ovl_buf_put(&b, ",dirsync", 8);
+	if (!err && (sm->sb_flags & OVL_SB_LAZYTIME))
+		err = ovl_buf_put(&b, ",lazytime", 9);
+	if (!err && *opts)
+		err = ovl_buf_put(&b, ",", 1);
+	if (!err)
+		err = ovl_buf_put(&b, opts, strlen(opts) + 1);
+	if (!err) {
+		*out = (char *)b.data;
+		b.data = NULL;
+	}
+out:
+	free(b.data);
+	free(sm);
+	return err;
 }

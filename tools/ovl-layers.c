@@ -18,6 +18,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
@@ -448,12 +449,22 @@ static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
 		err_esc(EXIT_FAILURE, "out of memory");
 }
 
+/* The most of a view's mountinfo read, as the library reads it
+ * (ovl_view_open_mountinfo(3)): a container makes its mount table as
+ * large as it likes, and past this it is an error, not a table that
+ * grows until we run out of memory. */
+#define MOUNTINFO_MAX	(64u << 20)
+
 /*
  * The view's mount table, parsed once from ovl_view_open_mountinfo():
- * the overlays to list, the FSROOT of a layer's mount.
+ * the overlays to list, the FSROOT of a layer's mount.  Not read for an
+ * overlay named by its path without FSROOT: the library reads only the
+ * mounts it needs.
  */
 static struct libmnt_table *view_mounts(struct ctl *ctl)
 {
+	size_t cap = 65536, len = 0;
+	char *text = malloc(cap);
 	int fd;
 	FILE *f;
 
@@ -462,13 +473,39 @@ static struct libmnt_table *view_mounts(struct ctl *ctl)
 	fd = ovl_view_open_mountinfo(ctl->view);
 	if (fd < 0)
 		errx_esc(EXIT_FAILURE, "mountinfo: %s", strerror(-fd));
-	f = fdopen(fd, "re");
+	for (;;) {
+		ssize_t got;
+
+		if (!text)
+			err_esc(EXIT_FAILURE, "mountinfo");
+		if (len == cap) {
+			/* one byte past the cap is one too many */
+			if (cap > MOUNTINFO_MAX)
+				errx_esc(EXIT_FAILURE, "mountinfo: the mount table is larger than %u MiB: not read",
+					 MOUNTINFO_MAX >> 20);
+			cap = cap * 2 > MOUNTINFO_MAX ? MOUNTINFO_MAX + 1 : cap * 2;
+			text = realloc(text, cap);
+			continue;
+		}
+		got = read(fd, text + len, cap - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			err_esc(EXIT_FAILURE, "mountinfo");
+		if (!got)
+			break;
+		len += got;
+	}
+	close(fd);
+	f = len ? fmemopen(text, len, "r") : NULL;
 	ctl->mounts = mnt_new_table();
 	if (!f || !ctl->mounts)
-		err_esc(EXIT_FAILURE, "mountinfo");
+		errx_esc(EXIT_FAILURE, "mountinfo: %s", len ? "out of memory" :
+			 "empty");
 	if (mnt_table_parse_stream(ctl->mounts, f, "mountinfo"))
 		errx_esc(EXIT_FAILURE, "mountinfo: cannot parse it");
 	fclose(f);
+	free(text);
 	return ctl->mounts;
 }
 
@@ -487,6 +524,76 @@ static struct libmnt_fs *mount_by_id(struct ctl *ctl, int id)
 	return fs;
 }
 
+/*
+ * The root inside its filesystem (findmnt's FSROOT) of the mount whose
+ * unique ID is id, from statmount(2) in the view's mount namespace: one
+ * overlay named by its path does not need the view's whole mountinfo (a
+ * container's, as large as it makes it) for it.  NULL where statmount
+ * cannot say (before Linux 6.11 for another namespace, a mount gone):
+ * mountinfo then.
+ */
+#ifndef SYS_statmount
+#define SYS_statmount 457
+#endif
+#define SM_MNT_ROOT	0x0008U		/* STATMOUNT_MNT_ROOT */
+#define SM_GET_MNTNS_ID	_IOR(0xb7, 0x5, uint64_t)	/* NS_GET_MNTNS_ID */
+
+struct sm_req {			/* struct mnt_id_req, version 1 */
+	uint32_t size, spare;
+	uint64_t mnt_id, param, mnt_ns_id;
+};
+
+struct sm_head {		/* the start of struct statmount (6.8) */
+	uint32_t size, mnt_opts;
+	uint64_t mask;
+	uint32_t sb_dev_major, sb_dev_minor;
+	uint64_t sb_magic;
+	uint32_t sb_flags, fs_type;
+	uint64_t mnt_id, mnt_parent_id;
+	uint32_t mnt_id_old, mnt_parent_id_old;
+	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master;
+	uint64_t propagate_from;
+	uint32_t mnt_root, mnt_point;
+};
+#define SM_STR_OFFSET	512	/* the strings follow the 512-byte struct */
+
+static char *fsroot_statmount(struct ctl *ctl, uint64_t id)
+{
+	struct sm_req req = { .size = sizeof(req), .mnt_id = id,
+			      .param = SM_MNT_ROOT };
+	char ns[64], *buf = NULL, *root = NULL;
+	size_t size = 4096;
+	int fd;
+
+	if (!id)
+		return NULL;
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", ctl->pid ? (int)ctl->pid :
+		 (int)getpid());
+	fd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (ioctl(fd, SM_GET_MNTNS_ID, &req.mnt_ns_id))
+		req.mnt_ns_id = 0;
+	close(fd);
+	if (!req.mnt_ns_id)
+		return NULL;
+	/* a mount root as deep as a container made it: grown as needed */
+	while (size <= (16u << 20) && (buf = realloc(buf, size))) {
+		const struct sm_head *sm = (const struct sm_head *)buf;
+
+		if (!syscall(SYS_statmount, &req, buf, size, 0)) {
+			if (sm->mask & SM_MNT_ROOT)
+				root = strdup(buf + SM_STR_OFFSET + sm->mnt_root);
+			break;
+		}
+		if (errno != EOVERFLOW)
+			break;
+		size *= 4;
+	}
+	free(buf);
+	return root;
+}
+
 /* A column of the overlay, not of one of its layers: in a tree, on the
  * overlay's line only. */
 static bool overlay_column(int col)
@@ -502,7 +609,7 @@ static void fill_line(struct ctl *ctl, struct libscols_line *ln,
 {
 	struct ovl_layer_record rec = { 0 };
 	struct ovl_layer_location loc = { .mnt_id = -1 };
-	char buf[2 * OVL_LAYERS_FID_MAX + 1];
+	char buf[2 * OVL_LAYERS_FID_MAX + 1], *root;
 	struct libmnt_fs *fs;
 
 	if (r >= 0) {
@@ -561,7 +668,16 @@ static void fill_line(struct ctl *ctl, struct libscols_line *ln,
 			break;
 		case COL_FSROOT:
 			/* the mount by its ID in the view's mountinfo, as
-			 * findmnt's FSROOT; empty if it is gone since */
+			 * findmnt's FSROOT (the table the overlays were
+			 * listed from, or statmount of that one mount);
+			 * empty if it is gone since */
+			root = !ctl->mounts && loc.mnt_id >= 0 ?
+			       fsroot_statmount(ctl, loc.mnt_id_unique) : NULL;
+			if (root) {
+				set(ln, i, "%s", root);
+				free(root);
+				break;
+			}
 			fs = loc.mnt_id >= 0 ? mount_by_id(ctl, loc.mnt_id) :
 					       NULL;
 			if (fs && mnt_fs_get_root(fs))
@@ -1315,6 +1431,13 @@ static size_t all_overlays(struct ctl *ctl, struct overlay **list)
 		n++;
 	}
 	mnt_free_iter(it);
+	/* the library reads the table again (the snapshot): ours is not
+	 * kept beside it unless FSROOT looks mounts up in it, so that a
+	 * table near the cap is in memory twice, not three times */
+	if (!has_column(ctl, COL_FSROOT)) {
+		mnt_unref_table(ctl->mounts);
+		ctl->mounts = NULL;
+	}
 	return n;
 }
 
@@ -1512,9 +1635,18 @@ int main(int argc, char **argv)
 	}
 
 	/* the overlays at one moment: their reads and resolutions share one
-	 * mount table (without it, each reads its own) */
-	if (npaths && !ctl.load && !ctl.origin)
-		ovl_view_snapshot(ctl.view, 0);
+	 * mount table (without it, each reads its own).  Not for one overlay
+	 * named by its path: a snapshot is the whole mountinfo, and the
+	 * library reads one overlay from the few mounts it needs
+	 * (statmount), which a container's table of any size does not slow
+	 * down */
+	if (npaths && !ctl.load && !ctl.origin &&
+	    (npaths > 1 || overlays[0].id >= 0)) {
+		c = ovl_view_snapshot(ctl.view, 0);
+		if (c == -EFBIG)
+			errx_esc(EXIT_FAILURE, "mountinfo: the mount table is larger than %u MiB: not read",
+				 MOUNTINFO_MAX >> 20);
+	}
 	tb = layers_table(&ctl);
 	if (ctl.load || ctl.origin) {
 		const char *name = ctl.load ? ctl.load : ctl.origin;

@@ -10,7 +10,7 @@ HOST_TEST := $(B)/tests/host/test_host
 $(HOST_TEST): tests/host/test_host.c tests/common/testrun.h tests/common/fixture.h tests/common/kvalue.h $(LIB_SEAM_A)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(TEST_CFLAGS) -Ilib -DOVL_TEST_SEAM -o $@ $< $(LDFLAGS) $(LIB_SEAM_A) $(MOUNT_LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) $(MOUNT_CFLAGS) -Ilib -DOVL_TEST_SEAM -o $@ $< $(LDFLAGS) $(LIB_SEAM_A) $(MOUNT_LIBS) $(TEST_LIBS)
 
 CHECK_SUITES += host
 .PHONY: check-host

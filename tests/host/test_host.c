@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <libmount.h>
 #include <linux/fs.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -1454,6 +1455,111 @@ START_TEST(t_nodev_has_no_hint)
 }
 END_TEST
 
+/*
+ * A read of one overlay takes its mounts from listmount/statmount
+ * (ovl_view_mounts_few()): every mount it looks up must be what
+ * mountinfo says, fields and super options as mountinfo spells them
+ * (escapes; ro, sync, dirsync, lazytime; options with spaces, commas,
+ * backslashes, colons), in our view and in another namespace's.
+ */
+static void ck_tables_agree(pid_t pid)
+{
+	struct ovl_mounts a, b;
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	struct ovl_view *v;
+	int n = 0;
+
+	ck_assert_int_eq(ovl_view_open(pid, 0, &v), 0);
+	ck_assert_int_eq(ovl_view_mounts(v, &a), 0);
+	ck_assert_int_eq(ovl_view_mounts_few(v, &b), 0);
+	if (!b.sm) {
+		/* before 6.13 (no sb_source): mountinfo, nothing to compare */
+		printf("host: statmount table: SKIP: the kernel's statmount cannot be used\n");
+		ovl_mounts_free(&a);
+		ovl_mounts_free(&b);
+		ovl_view_unref(v);
+		mnt_free_iter(it);
+		return;
+	}
+	while (mnt_table_next_fs(a.tb, it, &fs) == 0) {
+		int id = mnt_fs_get_id(fs);
+		struct libmnt_fs *f2 = ovl_mounts_find_id(&b, id);
+		char *x = NULL, *y = NULL;
+		dev_t dev;
+
+		ck_assert_msg(f2, "mount %d not found", id);
+		ck_assert_str_eq(mnt_fs_get_target(f2), mnt_fs_get_target(fs));
+		ck_assert_str_eq(mnt_fs_get_root(f2), mnt_fs_get_root(fs));
+		ck_assert_str_eq(mnt_fs_get_fstype(f2), mnt_fs_get_fstype(fs));
+		ck_assert_str_eq(mnt_fs_get_source(f2), mnt_fs_get_source(fs));
+		ck_assert_int_eq(mnt_fs_get_parent_id(f2), mnt_fs_get_parent_id(fs));
+		ck_assert(mnt_fs_get_devno(f2) == mnt_fs_get_devno(fs));
+		ck_assert_int_eq(ovl_mounts_dev(&b, id, &dev), 0);
+		ck_assert(dev == mnt_fs_get_devno(fs));
+		ck_assert_int_eq(ovl_mounts_super_options(&a, id, &x), 0);
+		ck_assert_int_eq(ovl_mounts_super_options(&b, id, &y), 0);
+		ck_assert_str_eq(y, x);
+		free(x);
+		free(y);
+		n++;
+	}
+	ck_assert_int_gt(n, 5);
+	ck_assert_int_eq(ovl_mounts_dev(&b, -5, &(dev_t){ 0 }), -ENOENT);
+	ck_assert_ptr_null(ovl_mounts_find_id(&b, -5));
+	mnt_free_iter(it);
+	ovl_mounts_free(&a);
+	ovl_mounts_free(&b);
+	ovl_view_unref(v);
+}
+
+START_TEST(t_statmount_table_is_mountinfo)
+{
+	char opts[2048];
+	pid_t pid;
+	int go[2], st;
+	char c;
+
+	mount_tmpfs("t");
+	mkdirs("t/a b");
+	mkdirs("t/c,d");
+	mkdirs("t/e\\f");
+	mkdirs("t/g:h");
+	mkdirs("t/u");
+	mkdirs("t/w");
+	mkdirs("m1");
+	mkdirs("m2");
+	mkdirs("m3 x");
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s,userxattr",
+		 P("t/a b"), P("t/c\\,d"), P("t/u"), P("t/w"));
+	ck_assert_msg(!mount("o", P("m1"), "overlay", 0, opts), "m1: %m");
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s:%s", P("t/a b"),
+		 P("t/e\\\\f"), P("t/g\\:h"));
+	ck_assert_msg(!mount("o p", P("m2"), "overlay", MS_RDONLY | MS_SYNCHRONOUS |
+			     MS_DIRSYNC | MS_LAZYTIME, opts), "m2: %m");
+	ck_assert(!mount("we ird\\src", P("m3 x"), "tmpfs", 0, "size=1m,mode=0700"));
+	ck_tables_agree(0);
+	/* another namespace's (statmount with its mnt_ns_id) */
+	ck_assert(!pipe(go));
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (!pid) {
+		if (unshare(CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+		    write(go[1], "k", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	ck_assert_int_eq(read(go[0], &c, 1), 1);
+	ck_tables_agree(pid);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	close(go[0]);
+	close(go[1]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("host");
@@ -1493,6 +1599,7 @@ int main(void)
 	tcase_add_test(tc, t_fallback_bad_uuid);
 	tcase_add_test(tc, t_bad_uuid_and_nodev);
 	tcase_add_test(tc, t_nodev_has_no_hint);
+	tcase_add_test(tc, t_statmount_table_is_mountinfo);
 	suite_add_tcase(s, tc);
 	return ovt_run(s, "host");
 }

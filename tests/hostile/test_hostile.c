@@ -41,6 +41,7 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -63,6 +64,9 @@ struct ovl_load_error {
 int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		    struct ovl_load_error *why);
 int ovl_overlay_other_options(const char *raw, char **out, const char **why);
+/* lib/internal.h: a view told to read its table from mountinfo */
+void ovl_view_set_table_way(struct ovl_view *v, int way);
+#define OVL_MOUNT_TABLE_MOUNTINFO 1
 
 /* ------------------------------------------------------------------ */
 /* SELinux, mocked: fsconfig(2) as the library and the plugin call it */
@@ -243,19 +247,32 @@ static void host_overlay(unsigned long flags)
 
 static char cli_out[PATHLEN], cli_err[PATHLEN];
 
+/* The shell command of one run: how ("timeout 60", "exec") the CLI with
+ * args, its output to cli_out and cli_err */
+static void cli_cmd(char cmd[4096], const char *how, const char *args,
+		    va_list ap) __attribute__((format(printf, 3, 0)));
+static void cli_cmd(char cmd[4096], const char *how, const char *args,
+		    va_list ap)
+{
+	char a[3072];
+
+	vsnprintf(a, sizeof(a), args, ap);
+	fmt(cli_out, "%s", P("cli.out"));
+	fmt(cli_err, "%s", P("cli.err"));
+	ck_assert(snprintf(cmd, 4096, "%s %s %s > %s 2> %s", how, OVL_LAYERS_CLI,
+			   a, cli_out, cli_err) < 4096);
+}
+
 static int cli(const char *args, ...) __attribute__((format(printf, 1, 2)));
 static int cli(const char *args, ...)
 {
-	char cmd[4096], a[3072];
+	char cmd[4096];
 	va_list ap;
 	int st;
 
 	va_start(ap, args);
-	vsnprintf(a, sizeof(a), args, ap);
+	cli_cmd(cmd, "timeout 60", args, ap);
 	va_end(ap);
-	fmt(cli_out, "%s", P("cli.out"));
-	fmt(cli_err, "%s", P("cli.err"));
-	fmt(cmd, "timeout 60 %s %s > %s 2> %s", OVL_LAYERS_CLI, a, cli_out, cli_err);
 	st = system(cmd);
 	ck_assert(WIFEXITED(st));
 	return WEXITSTATUS(st);
@@ -502,6 +519,99 @@ static void c_fuse_stuck(char *path)
 		 fuse_fd);
 	if (mount("stuck", path, "fuse", 0, opts))
 		box_die("mount fuse", path);
+}
+
+/*
+ * A mount table as large as a container may make it (issue 25, "bounded"):
+ * under dir, a tmpfs holding a chain of 255-byte names about 16,000 bytes
+ * deep, with mounts bind mounts of the tmpfs's src at its bottom (mount
+ * points of 16,000 bytes: 800 MB of mountinfo at 50,000), and an overlay
+ * at dir/ovl of layers lower layers (lowerdir+ by fd, one fsconfig each:
+ * a string value is at most 256 bytes, mount(2)'s options a page) at
+ * about 4,000-byte paths on that same tmpfs,
+ * so that every bind mount is a mount of the layers' filesystem.  Paths
+ * past PATH_MAX are reached step by step (chdir), and the binds are made
+ * relative to the deep directory, from src by its fd.
+ */
+#define BIG_NAME_LEN	255
+#define BIG_DEEP	62	/* 62 * 256: 15,872 bytes */
+#define BIG_LAYER_DEEP	15	/* 15 * 256 + dir: about 4,000 */
+
+static void big_chain(int depth, char c)
+{
+	char name[BIG_NAME_LEN + 1];
+
+	memset(name, c, BIG_NAME_LEN);
+	name[BIG_NAME_LEN] = '\0';
+	for (int i = 0; i < depth; i++)
+		if ((mkdir(name, 0755) && errno != EEXIST) || chdir(name))
+			box_die("deep mkdir", name);
+}
+
+static void c_big_table(char *arg)	/* dir|mounts|layers */
+{
+	char *f[3] = { NULL, NULL, NULL }, src[64], name[32];
+	static char layer[PATH_MAX];
+	int nmounts, nlayers, srcfd, fsfd, mfd;
+	size_t len;
+
+	if (fields(arg, f, 3) != 3)
+		box_die("big table", arg);
+	nmounts = atoi(f[1]);
+	nlayers = atoi(f[2]);
+	c_tmpfs(f[0]);
+	if (chdir(f[0]) || mkdir("src", 0755) || mkdir("ovl", 0755) ||
+	    mkdir("deep", 0755) || mkdir("L", 0755))
+		box_die("big table: mkdir in", f[0]);
+	srcfd = open("src", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (srcfd < 0)
+		box_die("open", "src");
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", srcfd);
+	if (chdir("deep"))
+		box_die("chdir", "deep");
+	big_chain(BIG_DEEP, 'd');
+	for (int i = 0; i < nmounts; i++) {
+		snprintf(name, sizeof(name), "%d", i);
+		if (mkdir(name, 0755) || mount(src, name, NULL, MS_BIND, NULL))
+			box_die("deep bind mount", name);
+	}
+	close(srcfd);
+	/* the layers: dir/L/eee.../NNN, each given to the kernel whole */
+	if (chdir(f[0]) || chdir("L"))
+		box_die("chdir", "L");
+	big_chain(BIG_LAYER_DEEP, 'e');
+	len = (size_t)snprintf(layer, sizeof(layer), "%s/L", f[0]);
+	for (int i = 0; i < BIG_LAYER_DEEP; i++) {
+		layer[len++] = '/';
+		memset(layer + len, 'e', BIG_NAME_LEN);
+		len += BIG_NAME_LEN;
+	}
+	fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fsfd < 0)
+		box_die("fsopen", "overlay");
+	for (int i = 0; i < nlayers; i++) {
+		int fd;
+
+		snprintf(name, sizeof(name), "%03d", i);
+		snprintf(layer + len, sizeof(layer) - len, "/%s", name);
+		if (mkdir(name, 0755))
+			box_die("mkdir", name);
+		fd = open(layer, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || fsconfig(fsfd, FSCONFIG_SET_FD, "lowerdir+", NULL, fd))
+			box_die("lowerdir+", name);
+		close(fd);
+	}
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		box_die("fsconfig create", "overlay");
+	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
+	if (mfd < 0 || chdir(f[0]) ||
+	    move_mount(mfd, "", AT_FDCWD, "ovl",
+		    MOVE_MOUNT_F_EMPTY_PATH))
+		box_die("overlay of long layers at", "ovl");
+	close(mfd);
+	close(fsfd);
+	if (chdir("/"))
+		box_die("chdir", "/");
 }
 
 static void __attribute__((noreturn)) box_child(int go, int ack)
@@ -2232,6 +2342,137 @@ START_TEST(t_cli_stderr_escapes_container_names)
 }
 END_TEST
 
+/*
+ * One ovl-layers run, its peak RSS (KiB) and CPU time (s) from wait4(2):
+ * its exit status, or -1 when it did not exit (a signal: the OOM killer).
+ */
+static int cli_usage(long *maxrss_kb, double *cpu, const char *args, ...)
+	__attribute__((format(printf, 3, 4)));
+static int cli_usage(long *maxrss_kb, double *cpu, const char *args, ...)
+{
+	char cmd[4096];
+	struct rusage ru;
+	va_list ap;
+	pid_t pid;
+	int st;
+
+	/* exec'd by the shell: the rusage is the CLI's, not a shell's */
+	va_start(ap, args);
+	cli_cmd(cmd, "exec", args, ap);
+	va_end(ap);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (!pid) {
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	ck_assert_int_eq(wait4(pid, &st, 0, &ru), pid);
+	*maxrss_kb = ru.ru_maxrss;
+	*cpu = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * Issue 25, "bounded": a container with a mount table as large as it
+ * makes it (BIG_MOUNTS bind mounts at 16,000-byte mount points: 800 MB of
+ * mountinfo at 50,000) and an overlay of 500 layers at 4,000-byte paths
+ * (2 MB of mount options).  Reading that one overlay by its path, with
+ * --record, reads only the mounts it needs (listmount/statmount): at most
+ * 128 MiB peak RSS.  Listing every overlay reads mountinfo, up to its cap
+ * (64 MiB): at most 256 MiB, or the cap's error, never an OOM; so does
+ * the library where it reads mountinfo (a snapshot): -EFBIG.  Memory is
+ * asserted, never time (the CPU time is printed).  OVT_BIG_MOUNTS sets
+ * the count: 10,000 by default (160 MB of mountinfo, past the cap), as
+ * the kernel makes them in time that grows faster than their number
+ * (about 1 s for 5,000, 10 s for 10,000, 40 s for 20,000, on 2 busy
+ * cores); 50,000 with CK_TIMEOUT_MULTIPLIER for the 120 s.
+ */
+#define BIG_LAYERS	500
+
+START_TEST(t_big_mount_table)
+{
+	const char *env = getenv("OVT_BIG_MOUNTS");
+	int nmounts = env ? atoi(env) : 10000;
+	struct box b;
+	struct timespec t0, t1;
+	long rss;
+	double cpu;
+	int st;
+
+#if defined(__SANITIZE_ADDRESS__)
+	/* ASan's shadow memory and quarantine are counted in the RSS the
+	 * test asserts on; the normal build's run is the one that counts */
+	printf("hostile: big mount table: SKIP under ASan (RSS is ASan's)\n");
+	return;
+#endif
+	/* the bound holds where listmount/statmount give what a read needs
+	 * (Linux 6.13: sb_source); before, one overlay is read from
+	 * mountinfo, capped but not small */
+	{
+		struct utsname u;
+		int maj = 0, min = 0;
+
+		ck_assert(!uname(&u));
+		if (sscanf(u.release, "%d.%d", &maj, &min) != 2 ||
+		    maj < 6 || (maj == 6 && min < 13)) {
+			printf("hostile: big mount table: SKIP: Linux %s has no usable statmount\n",
+			       u.release);
+			return;
+		}
+	}
+	b = box_new();
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	box_do(&b, c_big_table, "%s|%d|%d", P("big"), nmounts, BIG_LAYERS);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("hostile: big mount table: %d mounts at 16,000-byte mount points, %d layers of 4,000 bytes, made in %.1f s\n",
+	       nmounts, BIG_LAYERS, (double)(t1.tv_sec - t0.tv_sec) +
+	       (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	fflush(stdout);
+
+	st = cli_usage(&rss, &cpu, "-N %d %s --record %s -n -o STATUS",
+		       (int)b.pid, P("big/ovl"), P("big.json"));
+	printf("hostile: big mount table: -N PID PATH --record: exit %d, peak RSS %ld KiB, CPU %.2f s\n",
+	       st, rss, cpu);
+	fflush(stdout);
+	ck_assert_msg(st == 0, "--record: exit %d", st);
+	ck_assert_msg(rss <= 128 * 1024, "--record: peak RSS %ld KiB > 128 MiB", rss);
+	{
+		struct ovl_layers *l = load_file(P("big.json"));
+
+		ck_assert_uint_eq(ovl_layers_count(l), BIG_LAYERS);
+		ovl_layers_free(l);
+	}
+
+	st = cli_usage(&rss, &cpu, "-N %d -n -o STATUS", (int)b.pid);
+	printf("hostile: big mount table: -N PID (every overlay): exit %d, peak RSS %ld KiB, CPU %.2f s\n",
+	       st, rss, cpu);
+	fflush(stdout);
+	ck_assert_msg(rss <= 256 * 1024, "listing: peak RSS %ld KiB > 256 MiB", rss);
+	/* listed, or the cap's error: never killed */
+	ck_assert_msg(st == 0 || (st == 1 &&
+		      err_has("ovl-layers: mountinfo: the mount table is larger than 64 MiB: not read\n")),
+		      "listing: exit %d", st);
+	/* the library's cap, where its table is mountinfo (a snapshot, a
+	 * view told so): -EFBIG and why, not a read without end */
+	if ((long long)nmounts * 16000 > 80ll << 20) {
+		struct ovl_layers *l = NULL;
+		struct ovl_view *v;
+		const char *why = NULL;
+
+		ck_assert_int_eq(ovl_view_open(b.pid, 0, &v), 0);
+		ck_assert_int_eq(ovl_view_snapshot(v, 0), -EFBIG);
+		ovl_view_set_table_way(v, OVL_MOUNT_TABLE_MOUNTINFO);
+		ck_assert_int_eq(ovl_layers_read_view(v, P("big/ovl"), 0, &l, &why),
+				 -EFBIG);
+		ck_assert_str_eq(why, "the mount table is larger than the library reads (64 MiB of mountinfo, 1,000,000 mounts)");
+		ck_assert_str_eq(ovl_layers_strerror(-EFBIG), "The mount table is larger than the library reads (64 MiB of mountinfo, 1,000,000 mounts)");
+		ovl_view_unref(v);
+	}
+	box_end(&b);
+}
+END_TEST
+
 /* The container covers its layer's directory with a tmpfs of its own after
  * the record was made: --record and --save of it in its view refuse, say
  * which layer, and write nothing; --force writes. */
@@ -2324,6 +2565,13 @@ int main(void)
 	tcase_add_test(tc, t_log_callback_escapes_container_names);
 	tcase_add_test(tc, t_cli_stderr_escapes_container_names);
 	tcase_add_test(tc, t_cli_record_refused_layer_covered);
+	suite_add_tcase(s, tc);
+	/* a mount table as large as a container makes it (issue 25): a case
+	 * of its own (CK_RUN_CASE=bounded runs it alone) */
+	tc = tcase_create("bounded");
+	tcase_add_checked_fixture(tc, hostile_setup, hostile_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, t_big_mount_table);
 	suite_add_tcase(s, tc);
 	return ovt_run(s, "hostile");
 }
