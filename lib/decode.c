@@ -627,6 +627,14 @@ const char *ovl_layers_strerror(int err)
 		return "A layers value stored by a user, not produced by this kernel";
 	case EOPNOTSUPP:
 		return "Not supported by this kernel, or not on this task (a thread)";
+	case ENOSYS:
+		return "A system call this needs is not in this kernel";
+	case EMFILE:
+		return "Too many open files";
+	case EBADF:
+		return "Bad file descriptor";
+	case EBUSY:
+		return "Device or resource busy";
 	case EFBIG:
 		return "The mount table is larger than the library reads "
 		       "(64 MiB of mountinfo, 1,000,000 mounts)";

@@ -762,6 +762,10 @@ START_TEST(t_names)
 	ck_assert_str_eq(ovl_layers_strerror(-EMEDIUMTYPE), "Not an overlay");
 	ck_assert_ptr_nonnull(strstr(ovl_layers_strerror(-ENODATA), "xattr"));
 	ck_assert_ptr_nonnull(strstr(ovl_layers_strerror(-EOPNOTSUPP), "thread"));
+	ck_assert_str_eq(ovl_layers_strerror(-EMFILE), "Too many open files");
+	ck_assert_str_eq(ovl_layers_strerror(-EBUSY), "Device or resource busy");
+	ck_assert_ptr_nonnull(strstr(ovl_layers_strerror(-ENOSYS), "kernel"));
+	ck_assert_str_eq(ovl_layers_strerror(-EBADF), "Bad file descriptor");
 	ck_assert_str_eq(ovl_layers_strerror(-12345), "Unknown error");
 }
 END_TEST
