@@ -215,7 +215,8 @@ static int set_layer(int fsfd, const char *key, int fd, bool *by_fd)
  * Apply a comma-separated option string with fsconfig(): split by
  * libmount, quotes taken off values ("rw" is the default and skipped).
  */
-static int apply_options(int fsfd, const char *options)
+static int apply_options(const struct ovl_layers *layers, int fsfd,
+			 const char *options)
 {
 	struct ovl_opt_iter it;
 	char *name, *value;
@@ -225,7 +226,11 @@ static int apply_options(int fsfd, const char *options)
 	while (!err && (err = ovl_opt_next(&it, false, &name, &value)) > 0) {
 		err = 0;
 		if (ovl_is_layer_option(name)) {
-			err = -EINVAL;	/* the descriptor names the layers */
+			/* the descriptor names the layers */
+			ovl_err(ovl_layers_log(layers),
+				"option %s: the layers are the descriptor's, "
+				"not options", name);
+			err = -EINVAL;
 		} else if (strcmp(name, "rw")) {
 			if (value)
 				err = fsconfig(fsfd, FSCONFIG_SET_STRING, name,
@@ -335,7 +340,7 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 			goto out;
 		}
 	}
-	err = apply_options(fsfd, options);
+	err = apply_options(layers, fsfd, options);
 	if (!err && fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
 		err = -errno;
 	if (err) {

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -1687,6 +1688,24 @@ int main(int argc, char **argv)
 }
 
 /*
+ * What the kernel said of a mount it refused ("Unknown parameter 'foo'"),
+ * from the descriptor's log at LOG_ERR and LOG_WARNING: shown without
+ * OVL_LAYERS_DEBUG, which would show it already with the rest.  The
+ * library hands the text over escaped, as "%s".
+ */
+static void __attribute__((format(printf, 4, 0)))
+mount_log(void *data, int priority, const char *func, const char *format,
+	  va_list args)
+{
+	(void)data;
+	(void)func;
+	fprintf(stderr, "%s: %s", program_invocation_short_name,
+		priority <= LOG_ERR ? "" : "warning: ");
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+}
+
+/*
  * ovl-layers mount --load FILE [-O OPTS] TARGET: re-create an overlay from
  * a saved descriptor or checkpoint record, naming each layer by where it
  * is now.
@@ -1704,7 +1723,7 @@ static int cmd_mount(int argc, char **argv)
 	const char *extra = NULL, *file = NULL;
 	struct ovl_layers *l;
 	char *opts;
-	unsigned int failed = 0;
+	unsigned int failed = UINT_MAX;	/* set where one layer failed */
 	int c, e;
 
 	command = "ovl-layers mount";
@@ -1738,6 +1757,8 @@ static int cmd_mount(int argc, char **argv)
 		     extra && ovl_layers_options(l) && *ovl_layers_options(l) ?
 		     "," : "", extra ? extra : "") < 0)
 		err_esc(EXIT_FAILURE, "out of memory");
+	if (!getenv("OVL_LAYERS_DEBUG"))
+		ovl_layers_set_log(l, LOG_WARNING, mount_log, NULL, 0);
 	e = ovl_layers_mount(l, opts, argv[optind], 0, &failed);
 	if (e == -ENOENT && failed < ovl_layers_count(l)) {
 		struct ovl_layer_record rec;
