@@ -1604,6 +1604,12 @@ int main(int argc, char **argv)
 		errx_esc(EXIT_FAILURE, "--task %d: %d is a thread, not a process; give the process ID",
 			 (int)ctl.pid, (int)ctl.pid);
 	}
+	/* /proc/PID/root and mountinfo: the kernel's ptrace read check */
+	if (c == -EACCES || c == -EPERM)
+		errx_esc(EXIT_FAILURE, "--task %d: %s: its root and mount table "
+			 "are shown only to a caller with ptrace read access "
+			 "to it (its own user, or CAP_SYS_PTRACE)",
+			 (int)ctl.pid, strerror(-c));
 	if (c)
 		errx_esc(EXIT_FAILURE, "--task %d: %s", (int)ctl.pid, strerror(-c));
 	npaths = argc - optind;
