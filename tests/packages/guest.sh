@@ -67,9 +67,10 @@ install)
 	grep -iE 'dkms|error|warning|overlay-layers|Building|Installing|chroot' "$tmp/install.log" | head -n 30 | log
 	[ "$rc" = 0 ] || { tail -n 30 "$tmp/install.log" | log; finish; }
 	# (the image may have other kernels, e.g. Debian 12's 6.1 that the
-	# oldkernel suite installs: BUILD_EXCLUSIVE leaves them alone)
+	# oldkernel suite installs: BUILD_EXCLUSIVE leaves them alone; apt's
+	# log ends its lines with a carriage return)
 	check "DKMS built for $kver alone: the image's 6.12 kernel, not the running one, no other" \
-		test "$(sed -n 's/^Building initial module for //p' "$tmp/install.log")" = "$kver"
+		test "$(tr -d '\r' < "$tmp/install.log" | sed -n 's/^Building initial module for //p')" = "$kver"
 	for p in $pkgs; do
 		check "$p $ver is installed" test "$(dpkg-query -W -f='${Status} ${Version}' "$p" 2>/dev/null)" = "install ok installed $ver"
 	done
