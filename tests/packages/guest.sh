@@ -23,7 +23,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/common/jqe.sh"
 phase=$1 debs=$2
 ver=$(cat "$top/VERSION")
-kver=6.12.117+deb12-cloud-amd64
+. "$top/kernel/stock.env"
+kver=$STOCK_KVER
 pkgs="libovllayers0 libovllayers-dev ovl-layers ovl-layers-criu-plugin overlay-layers-dkms"
 intree=/lib/modules/$kver/kernel/fs/overlayfs/overlay.ko.xz
 pass=0 fail=0
@@ -82,6 +83,19 @@ install)
 	check "modinfo names the DKMS module in updates/dkms" bash -c "[[ '$dkmsko' == /lib/modules/$kver/updates/dkms/overlay.ko* ]]"
 	check "the DKMS module is built for $kver (vermagic)" \
 		test "$(modinfo -F vermagic "$dkmsko" | cut -d' ' -f1)" = "$kver"
+	# the sources' own release, and dkms.conf's word on other sublevels
+	# (dkms sources dkms.conf with $kernelver set, as here)
+	conf=/usr/src/overlay-layers-$ver/dkms.conf
+	check "the DKMS sources are Linux ${kver%%+*}'s (linux-version)" \
+		test "$(cat /usr/src/overlay-layers-$ver/linux-version)" = "${kver%%+*}"
+	check "no sublevel warning while building for $kver" \
+		bash -c "! grep -q 'overlay-layers: warning' '$tmp/install.log'"
+	other=$(kernelver=6.12.1+deb12-cloud-amd64 bash -c ". $conf" 2>&1 >/dev/null)
+	echo "dkms.conf for 6.12.1: $other" | log
+	check "dkms.conf warns for a 6.12 kernel of another sublevel, naming both" \
+		grep -qF "kernel 6.12.1+deb12-cloud-amd64 is Linux 6.12.1, but this package carries Linux ${kver%%+*}'s overlayfs" <<<"$other"
+	same=$(kernelver=$kver bash -c ". $conf" 2>&1 >/dev/null)
+	check "dkms.conf says nothing for $kver" test -z "$same"
 	;;
 use)
 	# The root is virtiofs with cache=always (vm-run --root-upper), and
