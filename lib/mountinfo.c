@@ -52,7 +52,7 @@ int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16])
 		if (u.len > 16)
 			return -EIO;
 		memcpy(uuid, u.uuid, u.len);
-		return 1;
+		return u.len;
 	}
 	/* the kernel (before 6.9) or the filesystem cannot say: unknown,
 	 * which is not the same as a null uuid */
@@ -69,7 +69,7 @@ int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16])
 		if (ioctl(fd, OVL_BTRFS_IOC_FS_INFO, &info))
 			return -errno;
 		memcpy(uuid, info.fsid, 16);
-		return 1;
+		return 16;
 	}
 	return 0;
 }
