@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Unit tests of the format code (no privilege, no mounts): decode,
- * validate, encode, load, records, names.  Values are built here from the
- * spec's layout, byte by byte.
+ * validate, encode, load, records, names.  Values of formats 1 and 0 are
+ * built here from their layout, byte by byte; format 2 has its own cases
+ * (test_format2.c), added to this suite.
  */
 #include <check.h>
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "ovllayers.h"
+#include "test_format2.h"
 #include "testrun.h"
 
 struct val {
@@ -791,5 +793,6 @@ int main(void)
 	tcase_add_test(tc, t_record_json);
 	tcase_add_test(tc, t_names);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, format2_tcase());
 	return ovt_run(s, "unit");
 }
