@@ -1129,12 +1129,33 @@ END_TEST
 #define AT_HANDLE_FID 0x200
 #endif
 
-/* std_overlay()'s value as the kernel would write it, l1's record (the
- * third) with flags l1_flags. */
-static size_t std_value(unsigned char *v, unsigned int l1_flags)
+/* std_overlay()'s value as the kernel would write it, in format 1 (a
+ * kernel of series v2) or 2, l1's record (the third) with flags l1_flags
+ * (OVL_LAYER_FID or _NOFH). */
+static size_t std_value(unsigned char *v, unsigned int l1_flags,
+			unsigned int format)
 {
 	size_t n = 4, l1;
 
+	if (format == 2) {
+		static const struct ovt_layer layers[] = {
+			{ "t1/u", "t1", 1, 0 }, { "t1/w", "t1", 2, 0 },
+			{ "t1/l1", "t1", 3, 1 }, { "t2/l2", "t2", 3, 2 },
+		};
+		struct ovl_layers_hdr h;
+		struct ovl_layers_layer e;
+
+		n = v2_expected(v, layers, 4);
+		memcpy(&h, v, sizeof(h));
+		l1 = h.layer_off + 2 * sizeof(e);
+		memcpy(&e, v + l1, sizeof(e));
+		if (l1_flags & OVL_LAYER_FID)
+			e.flags |= OVL_LAYERS_LAYER_FID;
+		if (l1_flags & OVL_LAYER_NOFH)
+			e.flags |= OVL_LAYERS_LAYER_NOFH;
+		memcpy(v + l1, &e, sizeof(e));
+		return n;
+	}
 	ovt_header(v, 4);
 	n += ovt_record(v + n, P("t1/u"), 1, 0);
 	n += ovt_record(v + n, P("t1/w"), 2, 0);
@@ -1213,7 +1234,7 @@ static bool same_file(int fd, const char *path)
 /* A FID record is never opened by its handle (on tmpfs it would decode):
  * the overlay's path string for it is verified by its fid, the right
  * directory taken, a wrong one refused, and without a path it is
- * no-handle. */
+ * no-handle.  _i: the kernel's value in format 1, then 2. */
 START_TEST(t_fid_record_verified_by_path)
 {
 	unsigned char v[1024];
@@ -1227,7 +1248,7 @@ START_TEST(t_fid_record_verified_by_path)
 
 	std_overlay();
 	mkdirs("t1/decoy");
-	n = std_value(v, OVL_LAYER_FID);
+	n = std_value(v, OVL_LAYER_FID, _i ? 2 : 1);
 	l = read_kernel_value(P("m"), v, n);
 	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID);
@@ -1633,7 +1654,7 @@ int main(void)
 	tcase_add_test(tc, t_no_privilege);
 	tcase_add_test(tc, t_mount_from_descriptor);
 	tcase_add_test(tc, t_place_restored_layers);
-	tcase_add_test(tc, t_fid_record_verified_by_path);
+	tcase_add_loop_test(tc, t_fid_record_verified_by_path, 0, 2);
 	tcase_add_test(tc, t_fallback_fid_nested_overlay);
 	tcase_add_test(tc, t_fallback_bad_uuid);
 	tcase_add_test(tc, t_bad_uuid_and_nodev);
