@@ -6,9 +6,11 @@
  * mount time, and those go stale (checkpoint/restore yards, overmounts,
  * renames, fds).  A patched kernel exposes the read-only xattr
  * trusted.overlay.layers (user.overlay.layers on userxattr mounts) on the
- * overlay root: for each layer {kind, index, st_dev hint, struct ovl_fb}
- * where the ovl_fb carries the layer filesystem's uuid and the file handle
- * of the layer root.  This library reads, decodes and encodes that value,
+ * overlay root, and the same bytes through statmount(2): for each layer
+ * its kind, index, filesystem (device, uuid) and the file handle of the
+ * layer root (format 2, docs/layers-format.md; formats 1 and 0, of the
+ * series' earlier kernels, are still read).  This library reads, decodes
+ * and encodes that value,
  * derives it from mountinfo on kernels without it, and resolves each layer
  * to a mount and a path through open_by_handle_at(2).
  *
@@ -64,7 +66,9 @@ extern "C" {
 #define OVL_ORIGIN_XATTR		"trusted.overlay.origin"
 #define OVL_ORIGIN_XATTR_USER		"user.overlay.origin"
 
-#define OVL_LAYERS_VERSION		1	/* format version this library writes */
+/* The header of formats 1 and 0 (still read): version byte, then magic.
+ * The library writes format 2, which has neither (docs/layers-format.md). */
+#define OVL_LAYERS_VERSION		1	/* format 1 */
 #define OVL_LAYERS_VERSION_0		0	/* the first one, still decoded */
 #define OVL_LAYERS_MAGIC		0xfc
 #define OVL_LAYERS_MAX_RECORDS		502	/* 500 layers + upper + work */
@@ -134,14 +138,19 @@ struct ovl_layer_record {
 	unsigned int flags;		/* OVL_LAYER_NOFH, _FID, _BAD_UUID,
 					   _NODEV */
 	unsigned int index;		/* 0 upper/work, 1..n lower/data */
-	unsigned int dev_major;		/* st_dev hint, host-local */
+	unsigned int dev_major;		/* st_dev hint, host-local: the layer
+					   directory's st_dev (formats 1, 0),
+					   its superblock's device as
+					   mountinfo shows it (format 2) */
 	unsigned int dev_minor;
 	unsigned int fh_flags;		/* struct ovl_fb flags */
 	int fh_type;			/* file_handle.handle_type */
 	unsigned char uuid[16];		/* the layer fs's uuid (may be zero) */
 	size_t fid_len;			/* 0 for NOFH */
 	const unsigned char *fid;	/* file_handle.f_handle bytes */
-	const void *fb;			/* the raw struct ovl_fb bytes */
+	const void *fb;			/* the raw struct ovl_fb bytes; format
+					   2 has none: the library builds the
+					   one overlayfs would write */
 	size_t fb_len;
 };
 

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The layers xattr value (../shared/spec/layers-xattr.md, version 1, and
- * version 0, still read) and the origin xattr value: validation, decoding,
- * encoding, accessors.
+ * The layers value (docs/layers-format.md): formats 1 and 0 here, format 2
+ * in format2.c, all three read; and the origin xattr value: validation,
+ * decoding, encoding, accessors.  A value whose second byte is 0xfc (the
+ * magic of formats 0 and 1) is format 0 or 1, its first byte says which;
+ * any other value is format 2, whose first bytes are its header's size.
  *
  * One validator walks the bytes, and the same walk fills the records of a
  * validated value; decoding keeps a private copy of the value and points
  * the records into it, so encoding gives back the very bytes that were
- * decoded or read: a version 0 value stays a version 0 value (a converted
+ * decoded or read: a format 0 or 1 value stays what it was (a converted
  * one would be bytes no kernel wrote, and a checkpoint record would no
  * longer hold what was read).  What the library builds itself (the
- * mountinfo fallback) is version 1.
+ * mountinfo fallback) is format 2.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,92 +31,83 @@ static unsigned int get_le32(const unsigned char *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (unsigned int)p[3] << 24;
 }
 
-struct verdict {
-	size_t offset;
-	const char *reason;
-};
-
-static int bad(struct verdict *v, int err, size_t offset, const char *reason)
-{
-	v->offset = offset;
-	v->reason = reason;
-	return err;
-}
-
 /* A struct ovl_fb of fb_len bytes available at p. */
 static int check_fb(const unsigned char *p, size_t avail, size_t at,
-		    struct verdict *v)
+		    struct ovl_verdict *v)
 {
 	if (avail < OVL_FB_HDR_LEN)
-		return bad(v, -EINVAL, at, "file handle header runs past the end");
+		return ovl_bad(v, -EINVAL, at, "file handle header runs past the end");
 	if (p[1] != OVL_FB_MAGIC)
-		return bad(v, -EINVAL, at + 1, "file handle magic is not 0xfb");
+		return ovl_bad(v, -EINVAL, at + 1, "file handle magic is not 0xfb");
 	if (p[0] != OVL_FB_VERSION)
-		return bad(v, -EPROTONOSUPPORT, at,
+		return ovl_bad(v, -EPROTONOSUPPORT, at,
 			   "unsupported file handle version");
 	if (p[2] < OVL_FB_HDR_LEN)
-		return bad(v, -EINVAL, at + 2,
+		return ovl_bad(v, -EINVAL, at + 2,
 			   "file handle length is shorter than its header");
 	if (p[2] - OVL_FB_HDR_LEN > OVL_LAYERS_FID_MAX)
-		return bad(v, -EINVAL, at + 2,
+		return ovl_bad(v, -EINVAL, at + 2,
 			   "file handle is longer than 128 bytes");
 	if (p[2] > avail)
-		return bad(v, -EINVAL, at + 2, "file handle runs past the end");
+		return ovl_bad(v, -EINVAL, at + 2, "file handle runs past the end");
 	if (p[3] & ~OVL_FB_FLAGS_KNOWN)
-		return bad(v, -EPROTONOSUPPORT, at + 3,
+		return ovl_bad(v, -EPROTONOSUPPORT, at + 3,
 			   "unknown file handle flags");
 	return 0;
 }
 
-/*
- * Record order and indexes (spec "Record order"): upper and work first,
- * both index 0, then lower layers, then data-only layers, numbered 1..n
- * without gaps.  An overlay has at least one lower layer, so a value with
- * records has one; an empty value (count 0) is well formed.
- */
+/* Record order and indexes: see internal.h. */
 enum order { O_START, O_UPPER, O_WORK, O_LOWER, O_DATA };
 
-static int check_order(const unsigned char *r, size_t off, unsigned int i,
-		       enum order *state, unsigned int *next_index,
-		       struct verdict *v)
+int ovl_check_order(struct ovl_order *o, unsigned int i, unsigned int kind,
+		    unsigned int index, size_t kind_at, size_t index_at,
+		    struct ovl_verdict *v)
 {
-	unsigned int index = get_le16(r + 2);
-
-	switch (r[0]) {
+	switch (kind) {
 	case OVL_LAYER_UPPER:
 		if (i)
-			return bad(v, -EINVAL, off, "upper record is not the first");
-		*state = O_UPPER;
+			return ovl_bad(v, -EINVAL, kind_at,
+				       "upper record is not the first");
+		o->state = O_UPPER;
 		break;
 	case OVL_LAYER_WORK:
-		if (*state != O_UPPER)
-			return bad(v, -EINVAL, off,
-				   "work record does not follow the upper record");
-		*state = O_WORK;
+		if (o->state != O_UPPER)
+			return ovl_bad(v, -EINVAL, kind_at,
+				       "work record does not follow the upper record");
+		o->state = O_WORK;
 		break;
 	case OVL_LAYER_LOWER:
-		if (*state == O_UPPER)
-			return bad(v, -EINVAL, off,
-				   "upper record without a work record");
-		if (*state == O_DATA)
-			return bad(v, -EINVAL, off,
-				   "lower record after a data-only record");
-		*state = O_LOWER;
+		if (o->state == O_UPPER)
+			return ovl_bad(v, -EINVAL, kind_at,
+				       "upper record without a work record");
+		if (o->state == O_DATA)
+			return ovl_bad(v, -EINVAL, kind_at,
+				       "lower record after a data-only record");
+		o->state = O_LOWER;
 		break;
 	case OVL_LAYER_DATA:
-		if (*state != O_LOWER && *state != O_DATA)
-			return bad(v, -EINVAL, off,
-				   "data-only record before any lower record");
-		*state = O_DATA;
+		if (o->state != O_LOWER && o->state != O_DATA)
+			return ovl_bad(v, -EINVAL, kind_at,
+				       "data-only record before any lower record");
+		o->state = O_DATA;
 		break;
 	}
-	if (r[0] == OVL_LAYER_UPPER || r[0] == OVL_LAYER_WORK) {
+	if (kind == OVL_LAYER_UPPER || kind == OVL_LAYER_WORK) {
 		if (index)
-			return bad(v, -EINVAL, off + 2,
-				   "upper or work record with a nonzero index");
-	} else if (index != (*next_index)++) {
-		return bad(v, -EINVAL, off + 2, "layer index out of sequence");
+			return ovl_bad(v, -EINVAL, index_at,
+				       "upper or work record with a nonzero index");
+	} else if (index != o->next_index++) {
+		return ovl_bad(v, -EINVAL, index_at,
+			       "layer index out of sequence");
 	}
+	return 0;
+}
+
+int ovl_check_order_end(const struct ovl_order *o, unsigned int n,
+			size_t end, struct ovl_verdict *v)
+{
+	if (n && o->state != O_LOWER && o->state != O_DATA)
+		return ovl_bad(v, -EINVAL, end, "no lower layer record");
 	return 0;
 }
 
@@ -146,52 +139,57 @@ static void fill_record(struct ovl_layer_record *rec, const unsigned char *r,
  * header known to be in the buffer.  at is their offset in the value.
  */
 static int check_fields(const unsigned char *r, size_t avail, size_t at,
-			unsigned int known_flags, struct verdict *v)
+			unsigned int known_flags, struct ovl_verdict *v)
 {
 	const unsigned char *fb = r + OVL_REC_LEN;
 	int err;
 
 	if (r[0] < OVL_LAYER_UPPER || r[0] > OVL_LAYER_DATA)
-		return bad(v, -EPROTONOSUPPORT, at, "unknown record kind");
+		return ovl_bad(v, -EPROTONOSUPPORT, at, "unknown record kind");
 	if (r[1] & ~known_flags)
-		return bad(v, -EPROTONOSUPPORT, at + 1, "unknown record flags");
+		return ovl_bad(v, -EPROTONOSUPPORT, at + 1, "unknown record flags");
 	if ((r[1] & OVL_LAYER_NOFH) && (r[1] & OVL_LAYER_FID))
-		return bad(v, -EINVAL, at + 1, "record is flagged both NOFH and FID");
+		return ovl_bad(v, -EINVAL, at + 1, "record is flagged both NOFH and FID");
 	if ((r[1] & OVL_LAYER_NODEV) && (get_le32(r + 4) || get_le32(r + 8)))
-		return bad(v, -EINVAL, at + 4,
+		return ovl_bad(v, -EINVAL, at + 4,
 			   "NODEV record carries a device number");
 	err = check_fb(fb, avail - OVL_REC_LEN, at + OVL_REC_LEN, v);
 	if (err)
 		return err;
 	if ((r[1] & OVL_LAYER_NOFH) &&
 	    (fb[2] != OVL_FB_HDR_LEN || fb[4]))
-		return bad(v, -EINVAL, at + OVL_REC_LEN + 2,
+		return ovl_bad(v, -EINVAL, at + OVL_REC_LEN + 2,
 			   "NOFH record carries a file handle");
 	if ((r[1] & OVL_LAYER_FID) && fb[2] == OVL_FB_HDR_LEN)
-		return bad(v, -EINVAL, at + OVL_REC_LEN + 2,
+		return ovl_bad(v, -EINVAL, at + OVL_REC_LEN + 2,
 			   "FID record without a file handle");
 	return 0;
 }
 
+/* Formats 0 and 1 have the magic 0xfc in their second byte. */
+static bool is_format01(const unsigned char *p, size_t len)
+{
+	return len >= 2 && p[1] == OVL_LAYERS_MAGIC;
+}
+
 /*
- * The one walk over a layers value: checks every byte the format defines
- * and, with recs (room for the header's count), fills the records.
- * Version 1 records start with their length, which may exceed the fields
- * known here (a later version's additions, skipped); version 0 records
- * end with their ovl_fb.
+ * The one walk over a format 0 or 1 value: checks every byte the format
+ * defines and, with recs (room for the header's count), fills the
+ * records.  Format 1 records start with their length, which may exceed
+ * the fields known here (a later version's additions, skipped); format 0
+ * records end with their ovl_fb.
  */
-static int check_layers(const unsigned char *p, size_t len, unsigned int *count,
-			struct verdict *v, struct ovl_layer_record *recs)
+static int check_format01(const unsigned char *p, size_t len,
+			  unsigned int *count, struct ovl_verdict *v,
+			  struct ovl_layer_record *recs)
 {
 	size_t off = OVL_HDR_LEN, hdr, rlen = 0;
-	unsigned int i, n, next_index = 1, known_flags;
-	enum order state = O_START;
+	unsigned int i, n, known_flags;
+	struct ovl_order order = OVL_ORDER_INIT;
 	int err;
 
 	if (len < OVL_HDR_LEN)
-		return bad(v, -EINVAL, len, "value is shorter than its 4-byte header");
-	if (p[1] != OVL_LAYERS_MAGIC)
-		return bad(v, -EINVAL, 1, "header magic is not 0xfc");
+		return ovl_bad(v, -EINVAL, len, "value is shorter than its 4-byte header");
 	if (p[0] == OVL_LAYERS_VERSION_0) {
 		hdr = 0;
 		known_flags = OVL_LAYER_FLAGS_V0;
@@ -199,24 +197,24 @@ static int check_layers(const unsigned char *p, size_t len, unsigned int *count,
 		hdr = OVL_REC_LEN_FIELD;
 		known_flags = OVL_LAYER_FLAGS_V1;
 	} else {
-		return bad(v, -EPROTONOSUPPORT, 0, "unsupported format version");
+		return ovl_bad(v, -EPROTONOSUPPORT, 0, "unsupported format version");
 	}
 	n = get_le16(p + 2);
 	if (n > OVL_LAYERS_MAX_RECORDS)
-		return bad(v, -EINVAL, 2, "more than 502 records");
+		return ovl_bad(v, -EINVAL, 2, "more than 502 records");
 	for (i = 0; i < n; i++) {
 		const unsigned char *r = p + off + hdr;
 		size_t avail = len - off;
 
 		if (avail < hdr + OVL_REC_LEN)
-			return bad(v, -EINVAL, off, "record runs past the end");
+			return ovl_bad(v, -EINVAL, off, "record runs past the end");
 		if (hdr) {
 			rlen = get_le16(p + off);
 			if (rlen > avail)
-				return bad(v, -EINVAL, off,
+				return ovl_bad(v, -EINVAL, off,
 					   "record runs past the end");
 			if (rlen < hdr + OVL_REC_LEN + OVL_FB_HDR_LEN)
-				return bad(v, -EINVAL, off,
+				return ovl_bad(v, -EINVAL, off,
 					   "record length is shorter than its fields");
 		}
 		/* the ovl_fb is checked against the buffer; a version 1
@@ -227,9 +225,10 @@ static int check_layers(const unsigned char *p, size_t len, unsigned int *count,
 		if (!hdr)
 			rlen = OVL_REC_LEN + r[OVL_REC_LEN + 2];
 		else if (rlen < hdr + OVL_REC_LEN + r[OVL_REC_LEN + 2])
-			return bad(v, -EINVAL, off,
+			return ovl_bad(v, -EINVAL, off,
 				   "record length is shorter than its fields");
-		err = check_order(r, off + hdr, i, &state, &next_index, v);
+		err = ovl_check_order(&order, i, r[0], get_le16(r + 2),
+				      off + hdr, off + hdr + 2, v);
 		if (err)
 			return err;
 		if (recs)
@@ -237,21 +236,30 @@ static int check_layers(const unsigned char *p, size_t len, unsigned int *count,
 		off += rlen;
 	}
 	if (off != len)
-		return bad(v, -EINVAL, off, "trailing bytes after the last record");
-	if (n && state != O_LOWER && state != O_DATA)
-		return bad(v, -EINVAL, off, "no lower layer record");
+		return ovl_bad(v, -EINVAL, off, "trailing bytes after the last record");
+	err = ovl_check_order_end(&order, n, off, v);
+	if (err)
+		return err;
 	*count = n;
 	return 0;
 }
 
-static int check_origin(const unsigned char *p, size_t len, struct verdict *v)
+/* A layers value of any format: its verdict, and its count when good. */
+static int check_layers(const unsigned char *p, size_t len, unsigned int *count,
+			struct ovl_verdict *v)
+{
+	return is_format01(p, len) ? check_format01(p, len, count, v, NULL) :
+				     ovl_fmt2_check(p, len, count, v);
+}
+
+static int check_origin(const unsigned char *p, size_t len, struct ovl_verdict *v)
 {
 	int err = check_fb(p, len, 0, v);
 
 	if (err)
 		return err;
 	if (p[2] != len)
-		return bad(v, -EINVAL, p[2], "trailing bytes after the file handle");
+		return ovl_bad(v, -EINVAL, p[2], "trailing bytes after the file handle");
 	return 0;
 }
 
@@ -259,13 +267,13 @@ OVL_EXPORT
 int ovl_layers_validate(const void *buf, size_t len, size_t *offset,
 			const char **reason)
 {
-	struct verdict v = { 0, NULL };
+	struct ovl_verdict v = { 0, NULL };
 	unsigned int count;
 	int err;
 
 	if (!buf && len)
 		return -EINVAL;
-	err = check_layers(buf, len, &count, &v, NULL);
+	err = check_layers(buf, len, &count, &v);
 	if (err) {
 		if (offset)
 			*offset = v.offset;
@@ -283,27 +291,39 @@ int ovl_layers_new_from_raw(unsigned char *raw, size_t len, int source,
 			    bool origin, struct ovl_layers **out)
 {
 	struct ovl_layers *l;
-	unsigned int i, count = origin ? 1 : get_le16(raw + 2);
-	struct verdict v;
-	int err = -ENOMEM;
+	unsigned int i, count = 1;
+	struct ovl_verdict v;
+	int err;
 
 	l = calloc(1, sizeof(*l));
-	if (!l)
-		goto fail;
-	l->recs = calloc(count ? count : 1, sizeof(*l->recs));
-	l->locs = calloc(count ? count : 1, sizeof(*l->locs));
-	if (!l->recs || !l->locs)
-		goto fail;
+	if (!l) {
+		free(raw);
+		return -ENOMEM;
+	}
 	l->source = source;
-	l->count = count;
 	l->raw = raw;
 	l->raw_len = len;
-	/* the walk that validated raw fills the records */
-	err = origin ? 0 : check_layers(raw, len, &count, &v, l->recs);
+	err = origin ? 0 : check_layers(raw, len, &count, &v);
 	if (err)
 		goto fail;	/* not validated after all */
+	l->count = count;
+	l->format = origin ? 0 : is_format01(raw, len) ? raw[0] : 2;
+	err = -ENOMEM;
+	l->recs = calloc(count ? count : 1, sizeof(*l->recs));
+	l->locs = calloc(count ? count : 1, sizeof(*l->locs));
+	l->info = calloc(count ? count : 1, sizeof(*l->info));
+	if (!l->recs || !l->locs || !l->info)
+		goto fail;
+	/* a second walk fills the records */
+	err = 0;
 	if (origin)
 		fill_record(&l->recs[0], NULL, raw);
+	else if (l->format == 2)
+		err = ovl_fmt2_fill(l);
+	else
+		err = check_format01(raw, len, &count, &v, l->recs);
+	if (err)
+		goto fail;
 	for (i = 0; i < count; i++) {
 		l->locs[i].fd = -1;
 		l->locs[i].mnt_id = -1;
@@ -311,11 +331,11 @@ int ovl_layers_new_from_raw(unsigned char *raw, size_t len, int source,
 	*out = l;
 	return 0;
 fail:
-	if (l) {
-		free(l->recs);
-		free(l->locs);
-		free(l);
-	}
+	free(l->recs);
+	free(l->locs);
+	free(l->info);
+	free(l->fbs);
+	free(l);
 	free(raw);
 	return err;
 }
@@ -323,7 +343,7 @@ fail:
 static int decode(const void *buf, size_t len, bool origin,
 		  struct ovl_layers **out)
 {
-	struct verdict v;
+	struct ovl_verdict v;
 	unsigned int count;
 	unsigned char *raw;
 	int err;
@@ -331,7 +351,7 @@ static int decode(const void *buf, size_t len, bool origin,
 	if (!out || (!buf && len))
 		return -EINVAL;
 	err = origin ? check_origin(buf, len, &v) :
-		       check_layers(buf, len, &count, &v, NULL);
+		       check_layers(buf, len, &count, &v);
 	if (err)
 		return err;
 	raw = malloc(len);
@@ -398,6 +418,8 @@ void ovl_layers_free(struct ovl_layers *layers)
 	ovl_layers_clear_locations(layers);
 	free(layers->locs);
 	free(layers->recs);
+	free(layers->info);
+	free(layers->fbs);
 	free(layers->raw);
 	free(layers->mount_options);
 	for (unsigned int i = 0; layers->paths && i < layers->count; i++)

@@ -30,6 +30,7 @@
 #define OVL_FB_HDR_LEN		21	/* version, magic, len, flags, type, uuid */
 #define OVL_FB_VERSION		0
 #define OVL_FB_MAGIC		0xfb
+#define OVL_FB_FLAG_BIG_ENDIAN	0x01	/* set by a big-endian CPU */
 #define OVL_FB_FLAG_PATH_UPPER	0x04
 #define OVL_FB_FLAGS_KNOWN	0x07	/* BIG_ENDIAN, ANY_ENDIAN, PATH_UPPER */
 #define OVERLAYFS_MAGIC		0x794c7630
@@ -65,12 +66,33 @@ struct ovl_log {
 	void *data;
 };
 
+/*
+ * What a format 2 value says of a layer beyond struct ovl_layer_record
+ * (not public yet: getters are to come).  Zero, path NULL, for a record
+ * of format 1 or 0 or an origin.
+ */
+struct ovl_layer_info {
+	const char *path;	/* from its filesystem's root, NUL-terminated,
+				   in the value; NULL: none */
+	size_t path_len;
+	bool nopath;		/* the kernel could give no path */
+	uint64_t attr;		/* MOUNT_ATTR_* of the layer's mount */
+	unsigned int fs;	/* its filesystem's index in the fs table */
+	uint64_t fs_magic;	/* its filesystem's s_magic, 0 unknown */
+	unsigned int uuid_len;	/* bytes of its uuid in use */
+};
+
 struct ovl_layers {
 	int source;			/* enum ovl_layers_source */
+	unsigned int format;		/* of raw: 0, 1 or 2; origin: 0 */
 	unsigned int count;
 	unsigned char *raw;		/* the value, as read or decoded */
 	size_t raw_len;
-	struct ovl_layer_record *recs;	/* pointers into raw */
+	struct ovl_layer_record *recs;	/* pointers into raw (format 2:
+					   fb and fid into fbs) */
+	struct ovl_layer_info *info;	/* count entries */
+	unsigned char *fbs;		/* format 2: the ovl_fb of each record,
+					   built by the library */
 	struct ovl_loc *locs;		/* count entries */
 	char *mount_options;		/* the overlay's other options, or NULL */
 	struct ovl_view *view;		/* the view of the last resolution */
@@ -83,6 +105,102 @@ struct ovl_layers {
 	int table_way;			/* how the last resolution read the
 					   mount table (0: none yet) */
 };
+
+/* decode.c, format2.c: what is wrong with a value, and where */
+struct ovl_verdict {
+	size_t offset;
+	const char *reason;
+};
+
+static inline int ovl_bad(struct ovl_verdict *v, int err, size_t offset,
+			  const char *reason)
+{
+	v->offset = offset;
+	v->reason = reason;
+	return err;
+}
+
+/*
+ * Record order and indexes, the same in every format: upper and work
+ * first, both index 0, then lower layers, then data-only layers,
+ * numbered 1..n without gaps; at least one lower layer when there are
+ * records.  ovl_check_order() for record i (kind_at and index_at: where
+ * its fields are, for the verdict), ovl_check_order_end() after the n
+ * records (end: where they end).
+ */
+struct ovl_order {
+	int state;
+	unsigned int next_index;
+};
+#define OVL_ORDER_INIT	{ 0, 1 }
+int ovl_check_order(struct ovl_order *o, unsigned int i, unsigned int kind,
+		    unsigned int index, size_t kind_at, size_t index_at,
+		    struct ovl_verdict *v);
+int ovl_check_order_end(const struct ovl_order *o, unsigned int n,
+			size_t end, struct ovl_verdict *v);
+
+/* The info of record i (see struct ovl_layer_info) */
+static inline const struct ovl_layer_info *
+ovl_layers_info(const struct ovl_layers *l, unsigned int i)
+{
+	return &l->info[i];
+}
+
+/*
+ * format2.c.  ovl_fmt2_check(): a format 2 value (any bytes: decode.c
+ * sends every value whose second byte is not 0xfc); ovl_fmt2_fill(): the
+ * records and infos of l, whose raw passed it.
+ */
+int ovl_fmt2_check(const unsigned char *p, size_t len, unsigned int *count,
+		   struct ovl_verdict *v);
+int ovl_fmt2_fill(struct ovl_layers *l);
+
+/*
+ * A format 2 value built by the library (the mountinfo fallback; tests):
+ * filesystems and layers added in order, then ovl_fmt2_finish() lays out
+ * the header, the fs table, the layer table and the data (each layer's
+ * handle bytes, then its path and NUL).  What is added is not checked
+ * beyond what fits: a test may build a value the decoder rejects.
+ */
+struct ovl_fmt2_fs {
+	bool bad_uuid;			/* OVL_LAYERS_FS_BAD_UUID */
+	unsigned int dev_major, dev_minor;	/* sb->s_dev */
+	uint64_t magic;			/* statfs f_type, 0 unknown */
+	unsigned int uuid_len;		/* 0..16 */
+	unsigned char uuid[16];
+};
+
+struct ovl_fmt2_layer {
+	unsigned int kind;		/* enum ovl_layer_kind */
+	unsigned int fs;		/* index of its ovl_fmt2_fs */
+	unsigned int index;
+	bool fid, nofh;			/* NOFH: no handle is written */
+	uint64_t attr;			/* MOUNT_ATTR_*, 0 unknown */
+	int handle_type;
+	unsigned int handle_bytes;
+	unsigned char handle[OVL_LAYERS_FID_MAX];
+	const char *path;		/* from the fs root; NULL: NOPATH */
+};
+
+struct ovl_fmt2_builder {
+	struct ovl_fmt2_fs *fs;
+	unsigned int nr_fs;
+	struct ovl_fmt2_layer *layers;	/* their paths are copies */
+	unsigned int nr_layers;
+};
+
+void ovl_fmt2_init(struct ovl_fmt2_builder *b);
+void ovl_fmt2_free(struct ovl_fmt2_builder *b);
+/* its index in the fs table, or -errno */
+int ovl_fmt2_add_fs(struct ovl_fmt2_builder *b, const struct ovl_fmt2_fs *fs);
+/* the index of the filesystem of that device, or -ENOENT */
+int ovl_fmt2_find_fs(const struct ovl_fmt2_builder *b, unsigned int major,
+		     unsigned int minor);
+int ovl_fmt2_add_layer(struct ovl_fmt2_builder *b,
+		       const struct ovl_fmt2_layer *layer);
+/* the value, malloc'd */
+int ovl_fmt2_finish(const struct ovl_fmt2_builder *b, unsigned char **out,
+		    size_t *len);
 
 /* decode.c */
 int ovl_layers_new_from_raw(unsigned char *raw, size_t len, int source,
@@ -273,8 +391,9 @@ static inline bool ovl_uuid_is_null(const unsigned char *u)
 
 /* The uuid of the filesystem of fd (an O_RDONLY fd: FS_IOC_GETFSUUID needs
  * one); fstype (NULL: asked with fstatfs) tells btrfs, which answers with
- * its own ioctl.  1 known, 0 unknown (the kernel or the filesystem cannot
- * say: uuid is then zeroed, the spec's "no uuid"), or -errno. */
+ * its own ioctl.  Its length (1..16) when known, 0 unknown (the kernel or
+ * the filesystem cannot say: uuid is then zeroed, the format's "no
+ * uuid"), or -errno; the bytes past its length are zero. */
 int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16]);
 
 /* json.c: exactly one JSON object in text[0..len) (whitespace around it

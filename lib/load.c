@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Load a descriptor saved as bytes or as text.  Accepted:
- *   - the raw value (starts 00 fc) or a raw origin value (starts 00 fb);
+ *   - the raw value: format 0 or 1 (starts 00 fc or 01 fc), format 2
+ *     (binary: its header's size and length hold zero bytes, which text
+ *     never does), or a raw origin value (starts 00 fb);
  *   - what getfattr(1) prints: "# file: ..." comments, blank lines and one
  *     "name=value" line, the value as 0x<hex> or 0s<base64>; the name
  *     (*.overlay.layers or *.overlay.origin) decides between a layers and
@@ -49,9 +51,11 @@ static int load(const char *s, size_t len, struct ovl_layers **out,
 	if (len >= 2 && (unsigned char)s[0] < 0x20 &&
 	    (unsigned char)s[1] == OVL_FB_MAGIC)
 		return ovl_decode_bytes((const unsigned char *)s, len, true, out, why);
-	why->reason = "neither a descriptor nor text that holds one";
+	/* any other bytes with a NUL: a format 2 value, or nothing (its
+	 * verdict says what is wrong with it as one) */
 	if (memchr(s, '\0', len))
-		return -EINVAL;
+		return ovl_decode_bytes((const unsigned char *)s, len, false, out, why);
+	why->reason = "neither a descriptor nor text that holds one";
 	for (first = s; first < s + len && is_space(*first); first++)
 		;
 	if (first < s + len && *first == '{')

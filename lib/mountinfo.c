@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -52,7 +54,7 @@ int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16])
 		if (u.len > 16)
 			return -EIO;
 		memcpy(uuid, u.uuid, u.len);
-		return 1;
+		return u.len;
 	}
 	/* the kernel (before 6.9) or the filesystem cannot say: unknown,
 	 * which is not the same as a null uuid */
@@ -69,7 +71,7 @@ int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16])
 		if (ioctl(fd, OVL_BTRFS_IOC_FS_INFO, &info))
 			return -errno;
 		memcpy(uuid, info.fsid, 16);
-		return 1;
+		return 16;
 	}
 	return 0;
 }
@@ -135,19 +137,111 @@ static int layer_handle(int fd, struct ovl_handle *h)
 	return OVL_LAYER_NOFH;
 }
 
-/* Append the (version 1) record of one layer directory, as the kernel
- * would; it always has st_dev (no NODEV).  *sb: the device of the layer's
- * superblock (its mount's in mountinfo: one for every btrfs subvolume),
- * for BAD_UUID, which mark_bad_uuids() sets once all records are in. */
-static int put_layer(struct ovl_buf *b, const struct ovl_view *v,
-		     const struct ovl_mounts *m, const char *dir,
-		     unsigned int kind, unsigned int index, dev_t *sb,
-		     const char **why)
+#ifndef ST_NOSYMFOLLOW
+#define ST_NOSYMFOLLOW	0x2000	/* linux/statfs.h, since 5.10 */
+#endif
+
+/*
+ * The MOUNT_ATTR_* of the layer's mount, from statfs(2) f_flags: the
+ * mount's flags, but for ST_RDONLY, which a read-only superblock sets too
+ * (the layer is then read-only whatever its mount says).
+ */
+static uint64_t mount_attr(const struct statfs *sfs)
 {
+	static const struct {
+		unsigned long st;
+		uint64_t attr;
+	} map[] = {
+		{ ST_RDONLY, MOUNT_ATTR_RDONLY },
+		{ ST_NOSUID, MOUNT_ATTR_NOSUID },
+		{ ST_NODEV, MOUNT_ATTR_NODEV },
+		{ ST_NOEXEC, MOUNT_ATTR_NOEXEC },
+		{ ST_NODIRATIME, MOUNT_ATTR_NODIRATIME },
+		{ ST_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW },
+	};
+	uint64_t attr = 0;
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (sfs->f_flags & map[i].st)
+			attr |= map[i].attr;
+	if (sfs->f_flags & ST_NOATIME)
+		attr |= MOUNT_ATTR_NOATIME;
+	else if (!(sfs->f_flags & ST_RELATIME))
+		attr |= MOUNT_ATTR_STRICTATIME;
+	return attr;	/* MOUNT_ATTR_RELATIME is 0 */
+}
+
+/* What follows prefix in path ("" for prefix itself, no leading '/'), or
+ * NULL when path is not at or below it. */
+static const char *below(const char *path, const char *prefix)
+{
+	size_t n = strcmp(prefix, "/") ? strlen(prefix) : 0;
+
+	if (strncmp(path, prefix, n) || (path[n] && path[n] != '/'))
+		return NULL;
+	for (path += n; *path == '/'; path++)
+		;
+	return path;
+}
+
+/*
+ * The path of the layer directory fd from its filesystem's root, as
+ * format 2 gives it: its mount's root (mountinfo's fourth field) and the
+ * path below the mount point.  The kernel names fd and the view's root
+ * in our view, so the part of one below the other is fd's path in the
+ * view, which lies below the mount point mountinfo shows there.  NULL
+ * where that cannot be told (a name that leads elsewhere, a removed
+ * directory): the layer is then NOPATH.
+ */
+static char *layer_path(const struct ovl_view *v, const struct ovl_mounts *m,
+			int fd, const struct ovl_ident *id)
+{
+	struct libmnt_fs *fs = ovl_mounts_find_id(m, id->mnt_id);
+	const char *root = fs ? mnt_fs_get_root(fs) : NULL;
+	const char *target = fs ? mnt_fs_get_target(fs) : NULL;
+	char *kpath, *vroot, *out = NULL;
+	const char *in_view, *rel = NULL;
+
+	if (!root || *root != '/' || !target || !id->nlink)
+		return NULL;
+	kpath = ovl_fd_path(fd);
+	vroot = ovl_fd_path(v->rootfd);
+	if (kpath && vroot && (in_view = below(kpath, vroot))) {
+		/* below() dropped the '/' that in_view starts with */
+		char *abs;
+
+		if (asprintf(&abs, "/%s", in_view) >= 0) {
+			rel = below(abs, target);
+			if (rel && asprintf(&out, "%s%s%s", root,
+					    *rel && strcmp(root, "/") ? "/" : "",
+					    rel) < 0)
+				out = NULL;
+			free(abs);
+		}
+	}
+	free(kpath);
+	free(vroot);
+	return out;
+}
+
+/*
+ * Add one layer directory to the value as the kernel would: its
+ * filesystem to the fs table the first time one of its layers comes
+ * (keyed by the device of its superblock, mountinfo's: one for every
+ * btrfs subvolume), then its layer entry.  BAD_UUID is set once all are
+ * in (ovl_layers_from_mountinfo()).
+ */
+static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
+		     const struct ovl_mounts *m, const char *dir,
+		     unsigned int kind, unsigned int index, const char **why)
+{
+	struct ovl_fmt2_layer layer = { .kind = kind, .index = index };
 	struct ovl_handle h;
-	unsigned char rec[OVL_REC_LEN_FIELD + OVL_REC_LEN + OVL_FB_HDR_LEN];
-	unsigned char *f = rec + OVL_REC_LEN_FIELD, *fb = f + OVL_REC_LEN;
 	struct ovl_ident id;
+	struct statfs sfs;
+	bool have_sfs;
+	char *path = NULL;
+	dev_t sb;
 	int fd, err, flag;
 
 	if (dir[0] != '/') {
@@ -175,46 +269,48 @@ static int put_layer(struct ovl_buf *b, const struct ovl_view *v,
 		       "a layer path in the mount options cannot be opened";
 		return err;
 	}
-	memset(rec, 0, sizeof(rec));
 	err = ovl_ident(fd, &id);
 	if (err)
 		goto out;
-	if (ovl_mounts_dev(m, id.mnt_id, sb))
-		*sb = id.dev;
-	f[0] = kind;
-	f[2] = index & 0xff;
-	f[3] = index >> 8;
-	for (int i = 0; i < 4; i++) {
-		f[4 + i] = major(id.dev) >> (8 * i);
-		f[8 + i] = minor(id.dev) >> (8 * i);
-	}
-	err = ovl_fs_uuid(fd, NULL, fb + 5);
+	if (ovl_mounts_dev(m, id.mnt_id, &sb))
+		sb = id.dev;
+	have_sfs = !fstatfs(fd, &sfs);
+	err = ovl_fmt2_find_fs(b, major(sb), minor(sb));
 	if (err < 0) {
-		*why = "cannot read the uuid of a layer's filesystem";
-		goto out;
+		struct ovl_fmt2_fs fs = {
+			.dev_major = major(sb),
+			.dev_minor = minor(sb),
+			.magic = have_sfs ? (uint64_t)sfs.f_type : 0,
+		};
+
+		err = ovl_fs_uuid(fd, NULL, fs.uuid);
+		if (err < 0) {
+			*why = "cannot read the uuid of a layer's filesystem";
+			goto out;
+		}
+		fs.uuid_len = err;
+		err = ovl_fmt2_add_fs(b, &fs);
+		if (err < 0)
+			goto out;
 	}
+	layer.fs = err;
 	flag = layer_handle(fd, &h);
 	if (flag < 0) {
 		err = flag;
 		*why = "cannot encode the file handle of a layer root";
 		goto out;
 	}
-	f[1] = flag;
-	fb[0] = OVL_FB_VERSION;
-	fb[1] = OVL_FB_MAGIC;
-	fb[2] = OVL_FB_HDR_LEN + h.fh.handle_bytes;
-	fb[3] = (kind == OVL_LAYER_UPPER || kind == OVL_LAYER_WORK) ?
-		OVL_FB_FLAG_PATH_UPPER : 0;
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	fb[3] |= 0x01;	/* OVL_FH_FLAG_CPU_ENDIAN */
-#endif
-	fb[4] = h.fh.handle_type;
-	rec[0] = (sizeof(rec) + h.fh.handle_bytes) & 0xff;
-	rec[1] = (sizeof(rec) + h.fh.handle_bytes) >> 8;
-	err = ovl_buf_put(b, rec, sizeof(rec));
-	if (!err)
-		err = ovl_buf_put(b, h.fh.f_handle, h.fh.handle_bytes);
+	layer.fid = flag == OVL_LAYER_FID;
+	layer.nofh = flag == OVL_LAYER_NOFH;
+	layer.handle_type = h.fh.handle_type;
+	layer.handle_bytes = h.fh.handle_bytes;
+	memcpy(layer.handle, h.fh.f_handle, h.fh.handle_bytes);
+	layer.attr = have_sfs ? mount_attr(&sfs) : 0;
+	path = layer_path(v, m, fd, &id);
+	layer.path = path;
+	err = ovl_fmt2_add_layer(b, &layer);
 out:
+	free(path);
 	close(fd);
 	return err;
 }
@@ -432,68 +528,52 @@ static int take_paths(struct ovl_layers *l, struct layer_list *list)
 	return 0;
 }
 
-/* BAD_UUID as the kernel sets it: a null uuid, or one that a layer on
- * another superblock has too.  value: count well-formed records. */
-static void mark_bad_uuids(unsigned char *value, unsigned int count,
-			   const dev_t *sb)
+/* BAD_UUID as the kernel sets it: a filesystem without a uuid, or whose
+ * uuid another filesystem of the overlay has. */
+static void mark_bad_uuids(struct ovl_fmt2_builder *b)
 {
-	static const unsigned char null_uuid[16];
-	unsigned char *rec[OVL_LAYERS_MAX_RECORDS];
-	size_t off = OVL_HDR_LEN;
-	unsigned int i, j;
+	for (unsigned int i = 0; i < b->nr_fs; i++) {
+		struct ovl_fmt2_fs *fs = &b->fs[i];
 
-	for (i = 0; i < count; i++) {
-		rec[i] = value + off;
-		off += rec[i][0] | rec[i][1] << 8;
+		fs->bad_uuid = !fs->uuid_len || ovl_uuid_is_null(fs->uuid);
+		for (unsigned int j = 0; j < b->nr_fs && !fs->bad_uuid; j++)
+			fs->bad_uuid = j != i &&
+				       !memcmp(b->fs[j].uuid, fs->uuid, 16);
 	}
-#define UUID_OF(r) ((r) + OVL_REC_LEN_FIELD + OVL_REC_LEN + 5)
-	for (i = 0; i < count; i++) {
-		bool bad = !memcmp(UUID_OF(rec[i]), null_uuid, 16);
-
-		for (j = 0; j < count && !bad; j++)
-			bad = sb[j] != sb[i] &&
-			      !memcmp(UUID_OF(rec[j]), UUID_OF(rec[i]), 16);
-		if (bad)
-			rec[i][OVL_REC_LEN_FIELD + 1] |= OVL_LAYER_BAD_UUID;
-	}
-#undef UUID_OF
 }
 
 int ovl_layers_from_mountinfo(const struct ovl_view *v,
 			      const struct ovl_mounts *m, const char *opts,
 			      struct ovl_layers **out, const char **why)
 {
-	dev_t sb[OVL_LAYERS_MAX_RECORDS];
 	struct layer_list list = { 0 };
-	struct ovl_buf b = { 0 };
-	unsigned char hdr[OVL_HDR_LEN] = { OVL_LAYERS_VERSION, OVL_LAYERS_MAGIC };
+	struct ovl_fmt2_builder b;
+	unsigned char *value = NULL;
 	unsigned int count, i, kind, index = 0;
 	struct ovl_layers *l;
+	size_t len;
 	int err;
 
 	*why = NULL;
 	if (!opts)
 		return -EIO;
+	ovl_fmt2_init(&b);
 	err = ordered_layers(opts, &list, &count, why);
-	if (err)
-		goto out;
-	hdr[2] = count & 0xff;
-	hdr[3] = count >> 8;
-	err = ovl_buf_put(&b, hdr, sizeof(hdr));
-	for (i = 0; i < count && !err; i++) {
+	for (i = 0; !err && i < count; i++) {
 		const char *path = nth_layer(&list, i, &kind);
 
 		err = put_layer(&b, v, m, path, kind,
 				kind == OVL_LAYER_UPPER ||
-				kind == OVL_LAYER_WORK ? 0 : ++index, &sb[i], why);
+				kind == OVL_LAYER_WORK ? 0 : ++index, why);
 	}
 	if (!err) {
-		mark_bad_uuids(b.data, count, sb);
-		err = ovl_layers_new_from_raw(b.data, b.len,
+		mark_bad_uuids(&b);
+		err = ovl_fmt2_finish(&b, &value, &len);
+	}
+	if (!err)
+		err = ovl_layers_new_from_raw(value, len,
 					      OVL_LAYERS_SOURCE_MOUNTINFO,
 					      false, &l);
-		b.data = NULL;
-	}
 	if (!err) {
 		err = take_paths(l, &list);
 		if (err)
@@ -501,8 +581,7 @@ int ovl_layers_from_mountinfo(const struct ovl_view *v,
 		else
 			*out = l;
 	}
-out:
-	free(b.data);
+	ovl_fmt2_free(&b);
 	list_free(&list);
 	return err;
 }

@@ -28,9 +28,10 @@
 
 #define RECORD_FORMAT	"libovllayers-checkpoint"
 #define RECORD_VERSION	1
-/* 502 records of 161 bytes, in hex, with room to spare; json-c takes an
- * int length */
-#define RECORD_MAX	(1u << 20)
+/* The largest value, in hex, with room to spare: format 2 with 502 fs
+ * and layer entries (48 bytes each), 128-byte handles and paths of
+ * PATH_MAX, about 2.2 MB (4.4 MB of hex); json-c takes an int length */
+#define RECORD_MAX	(8u << 20)
 
 struct json_object *ovl_record_json(const struct ovl_layers *layers)
 {

@@ -1223,6 +1223,10 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	/*
 	 * The st_dev hint settles it when that fs has the recorded uuid, or
 	 * cannot say which it has and decodes the handle.  NODEV: no hint.
+	 * It is looked up among the mount table's devices, the superblocks'
+	 * as mountinfo shows them: what format 2 records; format 1 and 0
+	 * recorded the directory's st_dev, which differs on a btrfs
+	 * subvolume, so that no mount has it and the uuid decides.
 	 */
 	if (rec->kind != OVL_LAYER_ORIGIN && !(rec->flags & OVL_LAYER_NODEV)) {
 		hint_dev = makedev(rec->dev_major, rec->dev_minor);

@@ -119,24 +119,55 @@ static void check_loc(struct ovl_layers *l, unsigned int i, int status,
 			      ovl_layer_status_name(status));
 }
 
+/* The format 2 value of layers whose dir and mount point are given
+ * relative to base (kvalue.h: computed as the kernel would). */
+static size_t v2_expected(unsigned char *want, const struct ovt_layer *rel,
+			  unsigned int n)
+{
+	struct ovt_layer abs[16];
+	char dir[16][512], mnt[16][512];
+
+	ck_assert_uint_le(n, 16);
+	for (unsigned int i = 0; i < n; i++) {
+		snprintf(dir[i], sizeof(dir[i]), "%s/%s", base, rel[i].dir);
+		snprintf(mnt[i], sizeof(mnt[i]), "%s/%s", base,
+			 rel[i].mount_point);
+		abs[i] = rel[i];
+		abs[i].dir = dir[i];
+		abs[i].mount_point = mnt[i];
+	}
+	return ovt_v2_value(want, abs, n);
+}
+
 /* the mountinfo fallback equals the independently computed value */
 START_TEST(t_fallback_tmpfs)
 {
-	unsigned char want[1024], got[1024];
-	size_t n = 4;
+	static const struct ovt_layer layers[] = {
+		{ "t1/u", "t1", 1, 0 }, { "t1/w", "t1", 2, 0 },
+		{ "t1/l1", "t1", 3, 1 }, { "t2/l2", "t2", 3, 2 },
+	};
+	unsigned char want[2048], got[2048];
+	size_t n;
 	struct ovl_layers *l;
+	struct ovl_layer_record rec;
 
 	std_overlay();
-	want[0] = 1; want[1] = 0xfc; want[2] = 4; want[3] = 0;
-	n += ovt_record(want + n, P("t1/u"), 1, 0);
-	n += ovt_record(want + n, P("t1/w"), 2, 0);
-	n += ovt_record(want + n, P("t1/l1"), 3, 1);
-	n += ovt_record(want + n, P("t2/l2"), 3, 2);
+	n = v2_expected(want, layers, 4);
 	l = read_ok(P("m"));
 	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
 	ck_assert_int_eq(ovl_layers_encode(l, got, sizeof(got)), (ssize_t)n);
 	ck_assert(!memcmp(got, want, n));
 	ck_assert_str_eq(ovl_layers_options(l), "uuid=on");
+	/* the 1.x record of a format 2 value: the ovl_fb the library built,
+	 * as overlayfs builds an origin's (PATH_UPPER on upper and work) */
+	ck_assert_int_eq(ovl_layers_get_record(l, 1, &rec, sizeof(rec)), (int)sizeof(rec));
+	ck_assert_uint_eq(rec.fb_len, 21 + rec.fid_len);
+	ck_assert_uint_eq(((const unsigned char *)rec.fb)[1], 0xfb);
+	ck_assert_uint_eq(rec.fh_flags & 0x04, 0x04);
+	ck_assert(!memcmp((const unsigned char *)rec.fb + 5, rec.uuid, 16));
+	ck_assert(!memcmp((const unsigned char *)rec.fb + 21, rec.fid, rec.fid_len));
+	ck_assert_int_eq(ovl_layers_get_record(l, 3, &rec, sizeof(rec)), (int)sizeof(rec));
+	ck_assert_uint_eq(rec.fh_flags & 0x04, 0);
 	/* any path inside the overlay finds the same descriptor */
 	run("mkdir %s", P("m/sub"));
 	ovl_layers_free(l);
@@ -153,11 +184,15 @@ END_TEST
 
 START_TEST(t_fallback_ext4_data_layers_escapes)
 {
+	static const struct ovt_layer layers[] = {
+		{ "e/low er", "e", 3, 1 }, { "t/a:b", "t", 3, 2 },
+		{ "t/d1", "t", 4, 3 },
+	};
 	unsigned char want[2048], got[2048];
 	struct ovl_layers *l;
 	struct ovl_layer_location loc;
 	char opts[1024];
-	size_t n = 4;
+	size_t n;
 
 	mkdirs("e");
 	run("truncate -s 32M %s && mkfs.ext4 -q -F %s && mount -o loop %s %s",
@@ -171,10 +206,7 @@ START_TEST(t_fallback_ext4_data_layers_escapes)
 		 P("e/low er"), P("t/a\\:b"), P("t/d1"));
 	ck_assert_msg(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts),
 		      "mount: %m");
-	want[0] = 1; want[1] = 0xfc; want[2] = 3; want[3] = 0;
-	n += ovt_record(want + n, P("e/low er"), 3, 1);
-	n += ovt_record(want + n, P("t/a:b"), 3, 2);
-	n += ovt_record(want + n, P("t/d1"), 4, 3);
+	n = v2_expected(want, layers, 3);
 	l = read_ok(P("m"));
 	ck_assert_int_eq(ovl_layers_encode(l, got, sizeof(got)), (ssize_t)n);
 	ck_assert(!memcmp(got, want, n));
@@ -226,20 +258,20 @@ static void escaped(char *out, size_t size, const char *name)
 
 static size_t odd_expected(unsigned char *want, bool upper)
 {
-	size_t n = 4;
-	unsigned int idx = 0;
-	char p[256];
+	struct ovt_layer layers[7];
+	unsigned int n = 0, idx = 0;
+	char rel[5][32];
 
-	want[0] = 1; want[1] = 0xfc; want[2] = 5 + (upper ? 2 : 0); want[3] = 0;
 	if (upper) {
-		n += ovt_record(want + n, P("t/u,\\1"), 1, 0);
-		n += ovt_record(want + n, P("t/w\\,2"), 2, 0);
+		layers[n++] = (struct ovt_layer){ "t/u,\\1", "t", 1, 0 };
+		layers[n++] = (struct ovt_layer){ "t/w\\,2", "t", 2, 0 };
 	}
 	for (size_t i = 0; i < 5; i++) {
-		snprintf(p, sizeof(p), "%s/t/%s", base, odd[i]);
-		n += ovt_record(want + n, p, i < 4 ? 3 : 4, ++idx);
+		snprintf(rel[i], sizeof(rel[i]), "t/%s", odd[i]);
+		layers[n++] = (struct ovt_layer){ rel[i], "t", i < 4 ? 3 : 4,
+						  ++idx };
 	}
-	return n;
+	return v2_expected(want, layers, n);
 }
 
 START_TEST(t_fallback_escapes_mount2)
@@ -1097,12 +1129,33 @@ END_TEST
 #define AT_HANDLE_FID 0x200
 #endif
 
-/* std_overlay()'s value as the kernel would write it, l1's record (the
- * third) with flags l1_flags. */
-static size_t std_value(unsigned char *v, unsigned int l1_flags)
+/* std_overlay()'s value as the kernel would write it, in format 1 (a
+ * kernel of series v2) or 2, l1's record (the third) with flags l1_flags
+ * (OVL_LAYER_FID or _NOFH). */
+static size_t std_value(unsigned char *v, unsigned int l1_flags,
+			unsigned int format)
 {
 	size_t n = 4, l1;
 
+	if (format == 2) {
+		static const struct ovt_layer layers[] = {
+			{ "t1/u", "t1", 1, 0 }, { "t1/w", "t1", 2, 0 },
+			{ "t1/l1", "t1", 3, 1 }, { "t2/l2", "t2", 3, 2 },
+		};
+		struct ovl_layers_hdr h;
+		struct ovl_layers_layer e;
+
+		n = v2_expected(v, layers, 4);
+		memcpy(&h, v, sizeof(h));
+		l1 = h.layer_off + 2 * sizeof(e);
+		memcpy(&e, v + l1, sizeof(e));
+		if (l1_flags & OVL_LAYER_FID)
+			e.flags |= OVL_LAYERS_LAYER_FID;
+		if (l1_flags & OVL_LAYER_NOFH)
+			e.flags |= OVL_LAYERS_LAYER_NOFH;
+		memcpy(v + l1, &e, sizeof(e));
+		return n;
+	}
 	ovt_header(v, 4);
 	n += ovt_record(v + n, P("t1/u"), 1, 0);
 	n += ovt_record(v + n, P("t1/w"), 2, 0);
@@ -1181,7 +1234,7 @@ static bool same_file(int fd, const char *path)
 /* A FID record is never opened by its handle (on tmpfs it would decode):
  * the overlay's path string for it is verified by its fid, the right
  * directory taken, a wrong one refused, and without a path it is
- * no-handle. */
+ * no-handle.  _i: the kernel's value in format 1, then 2. */
 START_TEST(t_fid_record_verified_by_path)
 {
 	unsigned char v[1024];
@@ -1195,7 +1248,7 @@ START_TEST(t_fid_record_verified_by_path)
 
 	std_overlay();
 	mkdirs("t1/decoy");
-	n = std_value(v, OVL_LAYER_FID);
+	n = std_value(v, OVL_LAYER_FID, _i ? 2 : 1);
 	l = read_kernel_value(P("m"), v, n);
 	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID);
@@ -1376,19 +1429,26 @@ static ssize_t value_with_lower(unsigned char *v, size_t size, const char *rel)
 	return n;
 }
 
-/* The first record of a value without upper: flags at 7, dev at 10..17. */
+/*
+ * The fallback's value (format 2) with its first filesystem (that of the
+ * first layer; the entry after the 32-byte header) flagged BAD_UUID when
+ * flags has it, and its device 0:0 unless keep_dev (the record's NODEV).
+ */
 static struct ovl_layers *with_flags(const unsigned char *v, size_t n,
 				     unsigned int flags, bool keep_dev)
 {
 	unsigned char c[512];
 	struct ovl_layers *l;
+	struct ovl_layer_record rec;
 
 	ck_assert_uint_le(n, sizeof(c));
 	memcpy(c, v, n);
-	c[7] = flags;
+	c[32 + 4] = flags & OVL_LAYER_BAD_UUID ? OVL_LAYERS_FS_BAD_UUID : 0;
 	if (!keep_dev)
-		memset(c + 10, 0, 8);
+		memset(c + 32 + 8, 0, 8);
 	ck_assert_int_eq(ovl_layers_decode(c, n, &l), 0);
+	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
+	ck_assert_uint_eq(rec.flags & OVL_LAYER_NODEV, keep_dev ? 0 : OVL_LAYER_NODEV);
 	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
 	return l;
 }
@@ -1594,7 +1654,7 @@ int main(void)
 	tcase_add_test(tc, t_no_privilege);
 	tcase_add_test(tc, t_mount_from_descriptor);
 	tcase_add_test(tc, t_place_restored_layers);
-	tcase_add_test(tc, t_fid_record_verified_by_path);
+	tcase_add_loop_test(tc, t_fid_record_verified_by_path, 0, 2);
 	tcase_add_test(tc, t_fallback_fid_nested_overlay);
 	tcase_add_test(tc, t_fallback_bad_uuid);
 	tcase_add_test(tc, t_bad_uuid_and_nodev);

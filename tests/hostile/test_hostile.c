@@ -1387,8 +1387,11 @@ START_TEST(t_unknown_uuid_is_not_null)
 	ck_assert_int_eq(ovl_layers_place(l, 0, P("s/other"), 0), 0);	/* cannot */
 	/* the kernel's record carries a uuid the filesystem cannot say */
 	n = ovl_layers_encode(l, raw, sizeof(raw));
-	ck_assert_int_gt(n, 33);
-	memset(raw + 4 + 2 + 12 + 5, 0x5a, 16);	/* header, len, fields */
+	ck_assert_int_gt(n, 32 + 48);
+	/* the fallback's value is format 2: its first fs entry (after the
+	 * 32-byte header) gets a 16-byte uuid (uuid_len at 24, uuid at 32) */
+	raw[32 + 24] = 16;
+	memset(raw + 32 + 32, 0x5a, 16);
 	ck_assert_int_eq(ovl_layers_decode(raw, n, &l2), 0);
 	ck_assert_int_eq(ovl_layers_resolve(l2, 0, 0, NULL), 0);
 	ck_status(l2, 0, OVL_LAYER_OK, P("s/l1"));

@@ -1,13 +1,17 @@
 # Unit tests: the format code, no privilege and no mounts needed.
 
 UNIT_TEST := $(B)/tests/unit/test_decode
+UNIT_SRCS := tests/unit/test_decode.c tests/unit/test_format2.c
 # in-tree test binaries link the shared library of the tree
 TEST_LIB_LINK = -L$(B)/lib -lovllayers -Wl,-rpath,$(abspath $(B)/lib)
 
-$(UNIT_TEST): tests/unit/test_decode.c tests/common/testrun.h $(B)/lib/libovllayers.so
+# ... but this one the static library: the format 2 cases compare the
+# library's own builder of values (internal, lib/format2.c) with theirs
+$(UNIT_TEST): $(UNIT_SRCS) tests/unit/test_format2.h tests/common/testrun.h \
+		lib/internal.h lib/uapi/overlayfs.h $(LIB_A)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(LDFLAGS) $(TEST_LIB_LINK) $(TEST_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) -Ilib -o $@ $(UNIT_SRCS) $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS) $(TEST_LIBS)
 
 CHECK_SUITES += unit
 .PHONY: check-unit
