@@ -21,15 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The kernel's header names its own struct ovl_layers, the name of this
- * library's descriptor: seen here as struct ovl_layers_hdr. */
-#define ovl_layers ovl_layers_hdr
 #include "uapi/overlayfs.h"
-#undef ovl_layers
 
 #include "internal.h"
 
-_Static_assert(sizeof(struct ovl_layers_hdr) == OVL_LAYERS_SIZE_VER0,
+/* docs/layers-format.md: a header grows, never past this, so its second
+ * byte can never be format 1's magic 0xfc */
+#define OVL_LAYERS_HDR_SIZE_MAX	4096
+
+_Static_assert(sizeof(struct ovl_layers_hdr) == OVL_LAYERS_HDR_SIZE_VER0,
 	       "the header is the size the format says");
 _Static_assert(sizeof(struct ovl_layers_fs) == OVL_LAYERS_FS_SIZE_VER0,
 	       "an fs entry is the size the format says");
@@ -126,11 +126,13 @@ static int check_header(const unsigned char *p, size_t len,
 		return ovl_bad(v, -EINVAL, offsetof(struct ovl_layers_hdr, len),
 			       "header length is not the value's length");
 	h->size = get_u32(p);
-	if (h->size < OVL_LAYERS_SIZE_VER0)
+	if (h->size < OVL_LAYERS_HDR_SIZE_VER0)
 		return ovl_bad(v, -EINVAL, 0, "header size is below 32");
 	if (h->size % 8)
 		return ovl_bad(v, -EINVAL, 0,
 			       "header size is not a multiple of 8");
+	if (h->size > OVL_LAYERS_HDR_SIZE_MAX)
+		return ovl_bad(v, -EINVAL, 0, "header size is over 4096");
 	if (h->size > len)
 		return ovl_bad(v, -EINVAL, 0, "header runs past the end");
 	get_struct(h, sizeof(*h), p, h->size);

@@ -10,7 +10,7 @@
  * bytes and may grow at its end: a reader uses the fields that fit in the
  * size it finds, and steps over the rest.
  *
- *   struct ovl_layers        the header, at offset 0
+ *   struct ovl_layers_hdr    the header, at offset 0
  *   struct ovl_layers_fs     @nr_fs of them from @fs_off: each filesystem
  *                            that holds a layer, once
  *   struct ovl_layers_layer  @nr_layers of them from @layer_off: upper,
@@ -28,8 +28,8 @@
 #define OVL_LAYERS_XATTR	"trusted.overlay.layers"
 #define OVL_LAYERS_XATTR_USER	"user.overlay.layers"
 
-struct ovl_layers {
-	__u32	size;		/* sizeof(struct ovl_layers) */
+struct ovl_layers_hdr {
+	__u32	size;		/* sizeof(struct ovl_layers_hdr) */
 	__u32	len;		/* bytes of the whole description */
 	__u32	fs_off;		/* offset of the first struct ovl_layers_fs */
 	__u32	nr_fs;		/* number of filesystems */
@@ -39,7 +39,7 @@ struct ovl_layers {
 	__u32	__spare;	/* 0 */
 };
 
-#define OVL_LAYERS_SIZE_VER0	32	/* sizeof first published struct */
+#define OVL_LAYERS_HDR_SIZE_VER0	32	/* sizeof first published struct */
 
 /* A filesystem that holds one layer or more, in order of first use */
 struct ovl_layers_fs {

@@ -22,10 +22,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-/* the kernel's struct ovl_layers is the library's descriptor's name */
-#define ovl_layers ovl_layers_hdr
 #include "../../lib/uapi/overlayfs.h"
-#undef ovl_layers
 
 #ifndef FS_IOC_GETFSUUID
 struct fsuuid2 {

@@ -14,10 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* the kernel's struct ovl_layers is the library's descriptor's name */
-#define ovl_layers ovl_layers_hdr
 #include "uapi/overlayfs.h"
-#undef ovl_layers
 
 #include "internal.h"
 #include "test_format2.h"
@@ -381,6 +378,7 @@ static void b_len_short(unsigned char *v, size_t *n) { (void)v; (*n)--; }
 static void b_size_small(unsigned char *v, size_t *n) { (void)n; set32(v, HDR(size), 24); }
 static void b_size_odd(unsigned char *v, size_t *n) { (void)n; set32(v, HDR(size), 36); }
 static void b_size_big(unsigned char *v, size_t *n) { set32(v, HDR(size), (*n + 8) & ~7u); }
+static void b_size_4104(unsigned char *v, size_t *n) { (void)n; set32(v, HDR(size), 4104); }
 static void b_hdr_flags(unsigned char *v, size_t *n) { (void)n; set32(v, HDR(flags), 1); }
 static void b_nr_layers(unsigned char *v, size_t *n) { (void)n; set32(v, HDR(nr_layers), 503); }
 static void b_nr_fs_more(unsigned char *v, size_t *n) { (void)n; set32(v, HDR(nr_fs), 6); }
@@ -465,6 +463,7 @@ static const struct bad2 bad2[] = {
 	{ "header size 24", b_size_small, -EINVAL, 0 },
 	{ "header size 36", b_size_odd, -EINVAL, 0 },
 	{ "header size past the end", b_size_big, -EINVAL, 0 },
+	{ "header size over 4096 (0xfc00 would read as format 1)", b_size_4104, -EINVAL, 0 },
 	{ "header flags", b_hdr_flags, -EPROTONOSUPPORT, HDR(flags) },
 	{ "503 layers", b_nr_layers, -EINVAL, HDR(nr_layers) },
 	{ "more fs than layers", b_nr_fs_more, -EINVAL, HDR(nr_fs) },
