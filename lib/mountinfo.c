@@ -142,11 +142,14 @@ static int layer_handle(int fd, struct ovl_handle *h)
 #endif
 
 /*
- * The MOUNT_ATTR_* of the layer's mount, from statfs(2) f_flags: the
+ * The MOUNT_ATTR_* the kernel gives a layer (docs/layers-format.md: RDONLY,
+ * NOSUID, NODEV, NOEXEC, NOSYMFOLLOW, IDMAP), from statfs(2) f_flags: the
  * mount's flags, but for ST_RDONLY, which a read-only superblock sets too
- * (the layer is then read-only whatever its mount says).
+ * (the layer is then read-only whatever its mount says).  IDMAP is not in
+ * f_flags: the fallback never sets it.  Overlayfs makes its own clones of
+ * lower and data-only layers read-only: RDONLY for those kinds.
  */
-static uint64_t mount_attr(const struct statfs *sfs)
+static uint64_t mount_attr(const struct statfs *sfs, unsigned int kind)
 {
 	static const struct {
 		unsigned long st;
@@ -156,7 +159,6 @@ static uint64_t mount_attr(const struct statfs *sfs)
 		{ ST_NOSUID, MOUNT_ATTR_NOSUID },
 		{ ST_NODEV, MOUNT_ATTR_NODEV },
 		{ ST_NOEXEC, MOUNT_ATTR_NOEXEC },
-		{ ST_NODIRATIME, MOUNT_ATTR_NODIRATIME },
 		{ ST_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW },
 	};
 	uint64_t attr = 0;
@@ -164,11 +166,9 @@ static uint64_t mount_attr(const struct statfs *sfs)
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (sfs->f_flags & map[i].st)
 			attr |= map[i].attr;
-	if (sfs->f_flags & ST_NOATIME)
-		attr |= MOUNT_ATTR_NOATIME;
-	else if (!(sfs->f_flags & ST_RELATIME))
-		attr |= MOUNT_ATTR_STRICTATIME;
-	return attr;	/* MOUNT_ATTR_RELATIME is 0 */
+	if (kind == OVL_LAYER_LOWER || kind == OVL_LAYER_DATA)
+		attr |= MOUNT_ATTR_RDONLY;
+	return attr;
 }
 
 /* What follows prefix in path ("" for prefix itself, no leading '/'), or
@@ -305,7 +305,7 @@ static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
 	layer.handle_type = h.fh.handle_type;
 	layer.handle_bytes = h.fh.handle_bytes;
 	memcpy(layer.handle, h.fh.f_handle, h.fh.handle_bytes);
-	layer.attr = have_sfs ? mount_attr(&sfs) : 0;
+	layer.attr = have_sfs ? mount_attr(&sfs, kind) : 0;
 	path = layer_path(v, m, fd, &id);
 	layer.path = path;
 	err = ovl_fmt2_add_layer(b, &layer);

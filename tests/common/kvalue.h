@@ -92,8 +92,14 @@ struct ovt_layer {
 	unsigned int kind, index;
 };
 
-/* MOUNT_ATTR_* from statvfs(3) f_flag, as the kernel shows its mount's */
-static inline __u64 ovt_attr(const char *dir)
+/*
+ * The MOUNT_ATTR_* a kernel of the series gives a layer
+ * (docs/layers-format.md): its mount's RDONLY, NOSUID, NODEV, NOEXEC and
+ * NOSYMFOLLOW (from statvfs(3) f_flag here; no idmapped mount in these
+ * tests), and RDONLY on lower and data-only layers, whose clones
+ * overlayfs makes read-only itself.
+ */
+static inline __u64 ovt_attr(const char *dir, unsigned int kind)
 {
 	struct statvfs sv;
 	__u64 attr = 0;
@@ -107,12 +113,8 @@ static inline __u64 ovt_attr(const char *dir)
 		attr |= 0x04;
 	if (sv.f_flag & ST_NOEXEC)
 		attr |= 0x08;
-	if (sv.f_flag & ST_NOATIME)
-		attr |= 0x10;			/* MOUNT_ATTR_NOATIME */
-	else if (!(sv.f_flag & ST_RELATIME))
-		attr |= 0x20;			/* MOUNT_ATTR_STRICTATIME */
-	if (sv.f_flag & ST_NODIRATIME)
-		attr |= 0x80;
+	if (kind == 3 || kind == 4)		/* lower, data-only */
+		attr |= 0x01;
 	if (sv.f_flag & 0x2000)			/* ST_NOSYMFOLLOW */
 		attr |= 0x00200000;
 	return attr;
@@ -175,7 +177,7 @@ static inline size_t ovt_v2_value(unsigned char *out, const struct ovt_layer *l,
 		e[i].kind = l[i].kind;
 		e[i].fs = f;
 		e[i].index = l[i].index;
-		e[i].attr = ovt_attr(l[i].dir);
+		e[i].attr = ovt_attr(l[i].dir, l[i].kind);
 		e[i].handle_type = fh.fh.handle_type;
 		e[i].handle_bytes = fh.fh.handle_bytes;
 		e[i].handle_off = nd;		/* from the data area: below */

@@ -2,15 +2,16 @@
 /*
  * The library against the patched kernel ("libvm", run by vm-run): the
  * kernel's value reads, decodes and resolves, and the mountinfo fallback
- * derives the very same bytes where the path strings are still true.
- * The value is format version 1 (records with their len; the FID and
- * BAD_UUID flags), which the library decodes since lib/decode.c v1.
+ * derives the same records where the path strings are still true.  The
+ * kernel's value is format 2 on the 7.3 series (docs/layers-format.md),
+ * format 1 on the stock suite's 6.12 backport; the library reads both.
  */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,41 @@ static void setup(void)
 	ovt_private_tmp("ovl");
 }
 
-/* xattr and fallback agree byte for byte, and every layer resolves ok */
+static uint32_t u32at(const unsigned char *p, size_t off)
+{
+	uint32_t x;
+
+	memcpy(&x, p + off, sizeof(x));
+	return x;
+}
+
+/* A format 2 value's filesystem flags cleared: BAD_UUID is what overlayfs
+ * decided at mount, which the fallback cannot know from mountinfo. */
+static void clear_fs_flags(unsigned char *v, size_t n)
+{
+	uint32_t off = u32at(v, 8), nr = u32at(v, 12), zero = 0;
+
+	for (uint32_t i = 0; i < nr && off + 48 * (i + 1) <= n; i++)
+		memcpy(v + off + 48 * i + 4, &zero, sizeof(zero));
+}
+
+static void dump(const char *target, const char *what,
+		 const unsigned char *v, ssize_t n)
+{
+	printf("libvm: %s: %-8s ", target, what);
+	for (ssize_t k = 0; k < n; k++)
+		printf("%02x", v[k]);
+	printf("\n");
+	fflush(stdout);
+}
+
+/*
+ * The kernel's value and the mountinfo fallback agree, and every layer
+ * resolves ok.  Record by record on every kernel: the 6.12 backport of
+ * the stock suite gives format 1, the 7.3 series format 2, the fallback
+ * writes format 2.  Where the kernel gives format 2 too, byte for byte but
+ * for the filesystems' flags.
+ */
 static void check_both(const char *target, unsigned int count)
 {
 	struct ovl_layers *x = NULL, *m = NULL;
@@ -44,29 +79,54 @@ static void check_both(const char *target, unsigned int count)
 	ck_assert_uint_eq(ovl_layers_count(x), count);
 	ck_assert_int_eq(ovl_layers_read(0, target,
 					 OVL_LAYERS_READ_MOUNTINFO_ONLY, &m), 0);
+	ck_assert_uint_eq(ovl_layers_count(m), count);
+	for (unsigned int i = 0; i < count; i++) {
+		struct ovl_layer_record rx, rm;
+
+		ck_assert_int_eq(ovl_layers_get_record(x, i, &rx, sizeof(rx)),
+				 (int)sizeof(rx));
+		ck_assert_int_eq(ovl_layers_get_record(m, i, &rm, sizeof(rm)),
+				 (int)sizeof(rm));
+		ck_assert_msg(rx.kind == rm.kind && rx.index == rm.index &&
+			      rx.flags == rm.flags && rx.fh_flags == rm.fh_flags,
+			      "%s: record %u: kind %u/%u index %u/%u flags %#x/%#x fh_flags %#x/%#x (kernel/fallback)",
+			      target, i, rx.kind, rm.kind, rx.index, rm.index,
+			      rx.flags, rm.flags, rx.fh_flags, rm.fh_flags);
+		ck_assert_msg(rx.dev_major == rm.dev_major &&
+			      rx.dev_minor == rm.dev_minor,
+			      "%s: record %u: dev %u:%u, fallback %u:%u", target,
+			      i, rx.dev_major, rx.dev_minor, rm.dev_major,
+			      rm.dev_minor);
+		ck_assert_msg(!memcmp(rx.uuid, rm.uuid, 16),
+			      "%s: record %u: uuids differ", target, i);
+		ck_assert_msg(rx.fh_type == rm.fh_type &&
+			      rx.fid_len == rm.fid_len &&
+			      !memcmp(rx.fid, rm.fid, rx.fid_len),
+			      "%s: record %u: handles differ", target, i);
+	}
 	na = ovl_layers_encode(x, a, sizeof(a));
 	nb = ovl_layers_encode(m, b, sizeof(b));
 	ck_assert_int_gt(na, 0);
-	if (na != nb || memcmp(a, b, na)) {
-		ssize_t i = 0;
-
-		while (i < na && i < nb && a[i] == b[i])
-			i++;
-		printf("libvm: %s: xattr   ", target);
-		for (ssize_t k = 0; k < na; k++)
-			printf("%02x", a[k]);
-		printf("\nlibvm: %s: fallback ", target);
-		for (ssize_t k = 0; k < nb; k++)
-			printf("%02x", b[k]);
-		printf("\n");
-		fflush(stdout);
-		ck_abort_msg("xattr (%zd bytes) and mountinfo fallback (%zd) "
-			     "differ from byte %zd on", na, nb, i);
-	}
+	ck_assert_int_gt(nb, 0);
+	ck_assert_msg(b[1] != 0xfc, "the fallback wrote format 1");
 	/* encode gives back exactly what getxattr gave */
 	nr = getxattr(target, OVL_LAYERS_XATTR, raw, sizeof(raw));
 	ck_assert_int_eq(nr, na);
 	ck_assert(!memcmp(raw, a, na));
+	if (a[1] != 0xfc) {
+		clear_fs_flags(a, na);
+		clear_fs_flags(b, nb);
+		if (na != nb || memcmp(a, b, na)) {
+			ssize_t i = 0;
+
+			while (i < na && i < nb && a[i] == b[i])
+				i++;
+			dump(target, "kernel", a, na);
+			dump(target, "fallback", b, nb);
+			ck_abort_msg("kernel (%zd bytes) and mountinfo fallback (%zd) "
+				     "differ from byte %zd on", na, nb, i);
+		}
+	}
 	ck_assert_int_eq(ovl_layers_resolve(x, 0, 0, &bad), 0);
 	ck_assert_uint_eq(bad, 0);
 	ovl_layers_free(x);
@@ -339,7 +399,7 @@ static void check_flags(const char *target, const unsigned int *flags,
 	ovl_layers_free(x);
 }
 
-/* Version 1's FID records: a nested overlay (no nfs_export) and a 9p
+/* FID records: a nested overlay (no nfs_export) and a 9p
  * directory of the VM's root as lowers.  The fallback derives the same
  * bytes, and each resolves (by its path, checked by its fid). */
 START_TEST(t_fid_layers)
