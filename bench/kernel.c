@@ -9,9 +9,10 @@
  *                     prints "mount,<mean us>,<min us>" (bench/mount-ab
  *                     runs it with each module in turn in one boot,
  *                     bench/run takes the ratio)
- *   kernel size       bytes of one record per layer filesystem (its
- *                     le16 len, format version 1), and of the 500-layer
- *                     value: "size,<fs>,<bytes>"
+ *   kernel size       bytes of one layer per layer filesystem (format
+ *                     2: its entry, handle and path; format 1: its
+ *                     record's le16 len), and of the 500-layer value:
+ *                     "size,<fs>,<bytes>"
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -126,9 +127,18 @@ static void bench_mount(void)
 	printf("mount,%.0f,%.0f\n", total / 30 / 1e3, min / 1e3);
 }
 
+static unsigned int u32at(const unsigned char *v, size_t off)
+{
+	unsigned int x;
+
+	memcpy(&x, v + off, sizeof(x));
+	return x;
+}
+
 /*
- * The length of record i of a value (format version 1: the record's own
- * le16 len; version 0: 12 + fb.len), or -1 if the value is not one.
+ * The bytes layer i takes in a value (format 2, docs/layers-format.md: its
+ * 48-byte entry, handle and NUL-terminated path; format 1: the record's
+ * own le16 len; format 0: 12 + fb.len), or -1 if the value is not one.
  */
 static long record_len(const unsigned char *v, ssize_t n, unsigned int i)
 {
@@ -136,6 +146,14 @@ static long record_len(const unsigned char *v, ssize_t n, unsigned int i)
 	unsigned int count;
 	long len = -1;
 
+	if (n >= 32 && v[1] != 0xfc) {
+		size_t e = u32at(v, 16) + 48 * (size_t)i;
+
+		if (u32at(v, 4) != (size_t)n || i >= u32at(v, 20) ||
+		    e + 48 > (size_t)n)
+			return -1;
+		return 48 + u32at(v, e + 28) + u32at(v, e + 40) + 1;
+	}
 	if (n < 4 || v[1] != 0xfc || v[0] > 1)
 		return -1;
 	count = v[2] | v[3] << 8;

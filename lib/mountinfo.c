@@ -280,7 +280,7 @@ static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
 		struct ovl_fmt2_fs fs = {
 			.dev_major = major(sb),
 			.dev_minor = minor(sb),
-			.magic = have_sfs ? (uint64_t)sfs.f_type : 0,
+			.magic = ovl_fd_fs_magic(fd),
 		};
 
 		err = ovl_fs_uuid(fd, NULL, fs.uuid);

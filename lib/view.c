@@ -745,6 +745,30 @@ _Static_assert(sizeof(struct ovl_statmount) == 512, "struct statmount");
 #define OVL_SM_NEEDED (OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC | OVL_SM_MNT_ROOT | \
 		       OVL_SM_MNT_POINT | OVL_SM_FS_TYPE)
 
+/*
+ * sb->s_magic of the filesystem fd is on, as the kernel's layers
+ * description gives it: statmount's sb_magic.  statfs(2)'s f_type is the
+ * same on most filesystems but not all (9p answers its server's), so it
+ * is taken only where statmount cannot say (before 6.8, or a mount of
+ * another namespace).  0 if neither can.
+ */
+uint64_t ovl_fd_fs_magic(int fd)
+{
+	struct ovl_mnt_id_req req = {
+		.size = OVL_MNT_ID_REQ_SIZE_VER0,
+		.mnt_id = ovl_unique_mount_id(fd),
+		.param = OVL_SM_SB_BASIC,
+	};
+	struct ovl_statmount sm;
+	struct statfs sfs;
+
+	if (req.mnt_id &&
+	    !syscall(SYS_statmount, &req, &sm, sizeof(sm), 0) &&
+	    (sm.mask & OVL_SM_SB_BASIC))
+		return sm.sb_magic;
+	return fstatfs(fd, &sfs) ? 0 : (uint64_t)sfs.f_type;
+}
+
 /* nsfs: the id of a mount namespace (6.11), or the generic NS_GET_ID */
 #define OVL_NS_GET_MNTNS_ID	_IOR(0xb7, 0x5, uint64_t)
 #define OVL_NS_GET_ID		_IOR(0xb7, 13, uint64_t)

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The kernel side of trusted.overlay.layers, on real mounts in the VM
- * (tests/vm/vm-run boots build/kernel/bzImage with the patched overlay.ko).
+ * The kernel side of the layers description, on real mounts in the VM
+ * (tests/vm/vm-run boots build/kernel/bzImage with the patched overlay.ko):
+ * the xattr trusted.overlay.layers of the overlay root and statmount(2)'s
+ * STATMOUNT_FS_LAYERS, which must give the same bytes (get_value()).
  *
- * The value is decoded here with a small parser written from
- * ../shared/spec/layers-xattr.md, on purpose independent of lib/, so that
- * the kernel and the library are each checked against the spec, not
- * against each other.  Every test runs in a forked child in its own mount
- * namespace, under a fresh directory in /tmp.
+ * The description (format 2) is decoded here with a small parser written
+ * from docs/layers-format.md, on purpose independent of lib/ and of the
+ * uapi header, so that the kernel and the library are each checked
+ * against the documented format, not against each other.  Every test runs
+ * in a forked child in its own mount namespace, under a fresh directory
+ * in /tmp.
  *
  *   test_layers_xattr            the suite on the patched module ("vm")
  *   test_layers_xattr unpatched  the contrast on overlay-unpatched.ko
@@ -28,6 +31,9 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
+#include <signal.h>
+#include <stddef.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -51,34 +57,103 @@ struct fsuuid2 {
 #define XATTR_USER "user.overlay.layers"
 #define FID_MAX 128
 
-/* ---- the spec, decoded independently -------------------------------- */
+/* ---- docs/layers-format.md, decoded independently ------------------ */
 
 #ifndef AT_HANDLE_FID
 #define AT_HANDLE_FID 0x200	/* file handle needed to compare only */
 #endif
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x00004000U
+#endif
+#ifndef __NR_statmount
+#define __NR_statmount 457
+#endif
 
-/* the spec's names for the record flags (independent of any header) */
-#define F_NOFH		0x01
-#define F_FID		0x02
-#define F_BAD_UUID	0x04
-#define F_NODEV		0x08
+/* the format's names (independent of any header) */
+#define F_FID		0x1	/* layer flags */
+#define F_NOFH		0x2
+#define F_NOPATH	0x4
+#define FS_BAD_UUID	0x1	/* filesystem flag */
+#define OVL_MAGIC	0x794c7630
+#define A_RDONLY	0x00000001ULL	/* MOUNT_ATTR_* the format carries */
+#define A_NOSUID	0x00000002ULL
+#define A_NODEV		0x00000004ULL
+#define A_NOEXEC	0x00000008ULL
+#define A_IDMAP		0x00100000ULL
+#define A_NOSYMFOLLOW	0x00200000ULL
+#define A_KNOWN		(A_RDONLY | A_NOSUID | A_NODEV | A_NOEXEC | A_IDMAP | \
+			 A_NOSYMFOLLOW)
 
-struct rec {
-	unsigned int len, kind, flags, index, major, minor;
-	unsigned int fb_len, fb_flags, fb_type;
-	unsigned char uuid[16];
-	unsigned int fid_len;
-	unsigned char fid[FID_MAX];
+/* statmount(2): the series' mask bit and the fields this test reads */
+#define SM_SB_BASIC	0x0001U
+#define SM_MNT_BASIC	0x0002U
+#define SM_MNT_ROOT	0x0008U
+#define SM_MNT_POINT	0x0010U
+#define SM_SUPPORTED	0x1000U
+#define SM_FS_LAYERS	0x8000U
+#define SM_BY_FD	0x1U
+
+struct sm_req {
+	uint32_t size;
+	uint32_t fd;		/* mnt_ns_fd, or mnt_fd with SM_BY_FD */
+	uint64_t mnt_id;
+	uint64_t param;
+	uint64_t mnt_ns_id;
 };
 
-static unsigned int le16(const unsigned char *p)
+struct sm {
+	uint32_t size, mnt_opts;
+	uint64_t mask;
+	uint32_t sb_dev_major, sb_dev_minor;
+	uint64_t sb_magic;
+	uint32_t sb_flags, fs_type;
+	uint64_t mnt_id, mnt_parent_id;
+	uint32_t mnt_id_old, mnt_parent_id_old;
+	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master;
+	uint64_t propagate_from;
+	uint32_t mnt_root, mnt_point;
+	uint64_t mnt_ns_id;
+	uint32_t fs_subtype, sb_source, opt_num, opt_array, opt_sec_num;
+	uint32_t opt_sec_array;
+	uint64_t supported_mask;
+	uint32_t mnt_uidmap_num, mnt_uidmap, mnt_gidmap_num, mnt_gidmap;
+	uint32_t fs_layers, fs_layers_len;	/* the series' two fields */
+	uint64_t spare[42];
+	char str[];
+};
+_Static_assert(offsetof(struct sm, fs_layers) == 168, "statmount layout");
+_Static_assert(sizeof(struct sm) == 512, "statmount layout");
+
+struct rec {
+	unsigned int kind, flags, fs, index;
+	unsigned long long attr;
+	int fid_type;
+	unsigned int fid_len;
+	unsigned char fid[FID_MAX];
+	unsigned int path_len;
+	char path[PATH_MAX];
+	/* its filesystem's entry */
+	unsigned int fs_flags, major, minor, uuid_len;
+	unsigned long long magic;
+	unsigned char uuid[16];
+};
+
+static unsigned int nr_fs;	/* of the last value parse() read */
+
+static uint32_t u32at(const unsigned char *v, size_t off)
 {
-	return p[0] | p[1] << 8;
+	uint32_t x;
+
+	memcpy(&x, v + off, sizeof(x));
+	return x;
 }
 
-static unsigned int le32(const unsigned char *p)
+static uint64_t u64at(const unsigned char *v, size_t off)
 {
-	return p[0] | p[1] << 8 | p[2] << 16 | (unsigned int)p[3] << 24;
+	uint64_t x;
+
+	memcpy(&x, v + off, sizeof(x));
+	return x;
 }
 
 static int uuid_is_zero(const unsigned char *u)
@@ -88,70 +163,196 @@ static int uuid_is_zero(const unsigned char *u)
 	return !memcmp(u, zero, 16);
 }
 
+/* bytes [off, off + n) of the data area, each used once */
+static void claim(unsigned char *used, size_t data, size_t len, size_t off,
+		  size_t n, const char *what, unsigned int i)
+{
+	ck_assert_msg(off >= data && off <= len && n <= len - off,
+		      "layer %u: %s [%zu, +%zu) outside the data area [%zu, %zu)",
+		      i, what, off, n, data, len);
+	for (size_t b = off; b < off + n; b++) {
+		ck_assert_msg(!used[b - data], "layer %u: %s overlaps", i, what);
+		used[b - data] = 1;
+	}
+}
+
 /*
- * Decode a version 1 value per spec; fail the test on anything malformed
- * or on any other version (the patched kernel speaks version 1).  Record:
- * le16 len, u8 kind, u8 flags, le16 index, le32 major, le32 minor, ovl_fb.
+ * Decode a format 2 description per docs/layers-format.md and hold it to
+ * what this kernel must write: the first published sizes, tables right
+ * after the header, a packed data area that every byte of is a handle or
+ * a path (so the length is the documented formula), each filesystem used
+ * and listed in order of first use.
  */
 static int parse(const unsigned char *v, size_t len, struct rec *recs,
 		 int max)
 {
-	size_t off = 4;
-	int count, i;
+	size_t fs_off, layer_off, data, i;
+	unsigned int nr_layers, seen = 0;
+	unsigned char *used;
 
-	ck_assert_uint_ge(len, 4);
-	ck_assert_msg(v[0] == 1, "format version %u, not 1", v[0]);
-	ck_assert_uint_eq(v[1], 0xfc);
-	count = le16(v + 2);
-	ck_assert_int_le(count, max);
-	for (i = 0; i < count; i++) {
+	ck_assert_uint_ge(len, 32);
+	ck_assert_msg(v[1] != 0xfc, "a format 1 value, not format 2");
+	ck_assert_uint_eq(u32at(v, 0), 32);
+	ck_assert_uint_eq(u32at(v, 4), len);
+	fs_off = u32at(v, 8);
+	nr_fs = u32at(v, 12);
+	layer_off = u32at(v, 16);
+	nr_layers = u32at(v, 20);
+	ck_assert_uint_eq(u32at(v, 24), 0);	/* flags */
+	ck_assert_uint_eq(u32at(v, 28), 0);
+	ck_assert_uint_eq(fs_off, 32);
+	ck_assert_int_le(nr_layers, max);
+	ck_assert_uint_ge(nr_fs, 1);
+	ck_assert_uint_le(nr_fs, nr_layers);
+	ck_assert_uint_eq(layer_off, fs_off + 48 * (size_t)nr_fs);
+	data = layer_off + 48 * (size_t)nr_layers;
+	ck_assert_uint_le(data, len);
+	used = calloc(len - data + 1, 1);
+	ck_assert(used);
+
+	for (i = 0; i < nr_layers; i++) {
+		const unsigned char *e = v + layer_off + 48 * i;
+		const unsigned char *f;
 		struct rec *r = &recs[i];
-		const unsigned char *p = v + off;
+		size_t hoff, poff;
+		uint16_t kind, fs;
 
-		/* len, then the 12 bytes of fields, then the fb header */
-		ck_assert_uint_le(off + 14 + 21, len);
-		r->len = le16(p);
-		r->kind = p[2];
-		r->flags = p[3];
-		r->index = le16(p + 4);
-		r->major = le32(p + 6);
-		r->minor = le32(p + 10);
-		p += 14;
-		ck_assert_uint_eq(p[0], 0);	/* fb version */
-		ck_assert_uint_eq(p[1], 0xfb);	/* fb magic */
-		r->fb_len = p[2];
-		r->fb_flags = p[3];
-		r->fb_type = p[4];
-		memcpy(r->uuid, p + 5, 16);
-		ck_assert_uint_ge(r->fb_len, 21);
-		r->fid_len = r->fb_len - 21;
-		ck_assert_uint_le(r->fid_len, FID_MAX);
-		/* version 1 has no field after fb: len is exactly that */
-		ck_assert_msg(r->len == 14 + r->fb_len,
-			      "record %d: len %u, fb.len %u", i, r->len,
-			      r->fb_len);
-		ck_assert_uint_le(off + r->len, len);
-		memcpy(r->fid, p + 21, r->fid_len);
+		memset(r, 0, sizeof(*r));
+		ck_assert_uint_eq(u32at(e, 0), 48);
+		memcpy(&kind, e + 4, 2);
+		memcpy(&fs, e + 6, 2);
+		r->kind = kind;
+		r->fs = fs;
+		r->index = u32at(e, 8);
+		r->flags = u32at(e, 12);
+		r->attr = u64at(e, 16);
+		r->fid_type = (int)u32at(e, 24);
+		r->fid_len = u32at(e, 28);
+		hoff = u32at(e, 32);
+		poff = u32at(e, 36);
+		r->path_len = u32at(e, 40);
+		ck_assert_uint_eq(u32at(e, 44), 0);
 		ck_assert_uint_ge(r->kind, 1);
 		ck_assert_uint_le(r->kind, 4);
-		ck_assert_msg(!(r->flags & ~0x0fu), "record %d: flags %#x", i,
+		ck_assert_uint_lt(r->fs, nr_fs);
+		ck_assert_msg(!(r->flags & ~0x7u), "layer %zu: flags %#x", i,
 			      r->flags);
+		ck_assert_msg(!(r->attr & ~A_KNOWN), "layer %zu: attr %#llx", i,
+			      r->attr);
 		ck_assert_msg((r->flags & (F_NOFH | F_FID)) != (F_NOFH | F_FID),
-			      "record %d: NOFH with FID", i);
+			      "layer %zu: NOFH with FID", i);
 		if (r->flags & F_NOFH) {
-			ck_assert_uint_eq(r->fb_len, 21);
-			ck_assert_uint_eq(r->fb_type, 0);
+			ck_assert_int_eq(r->fid_type, 0);
+			ck_assert_uint_eq(r->fid_len, 0);
+		} else {
+			ck_assert_uint_ge(r->fid_len, 1);
+			ck_assert_uint_le(r->fid_len, FID_MAX);
 		}
-		if (r->flags & F_FID)
-			ck_assert_uint_gt(r->fid_len, 0);
-		if (r->flags & F_NODEV) {
-			ck_assert_uint_eq(r->major, 0);
-			ck_assert_uint_eq(r->minor, 0);
-		}
-		off += r->len;
+		claim(used, data, len, hoff, r->fid_len, "handle", i);
+		memcpy(r->fid, v + hoff, r->fid_len);
+		claim(used, data, len, poff, (size_t)r->path_len + 1, "path", i);
+		ck_assert_uint_lt(r->path_len, PATH_MAX);
+		memcpy(r->path, v + poff, r->path_len + 1);
+		ck_assert_msg(r->path[r->path_len] == '\0' &&
+			      strlen(r->path) == r->path_len,
+			      "layer %zu: path not NUL-terminated at its length", i);
+		if (r->flags & F_NOPATH)
+			ck_assert_uint_eq(r->path_len, 0);
+		else
+			ck_assert_msg(r->path[0] == '/', "layer %zu: path '%s'", i,
+				      r->path);
+
+		/* filesystems are listed in order of first use */
+		ck_assert_msg(r->fs <= seen, "layer %zu: fs %u before fs %u", i,
+			      r->fs, seen);
+		if (r->fs == seen)
+			seen++;
+		f = v + fs_off + 48 * (size_t)r->fs;
+		ck_assert_uint_eq(u32at(f, 0), 48);
+		r->fs_flags = u32at(f, 4);
+		ck_assert_msg(!(r->fs_flags & ~FS_BAD_UUID), "fs %u: flags %#x",
+			      r->fs, r->fs_flags);
+		r->major = u32at(f, 8);
+		r->minor = u32at(f, 12);
+		r->magic = u64at(f, 16);
+		r->uuid_len = f[24];
+		ck_assert_uint_le(r->uuid_len, 16);
+		for (int b = 25; b < 32; b++)
+			ck_assert_uint_eq(f[b], 0);
+		memcpy(r->uuid, f + 32, 16);
+		for (unsigned int b = r->uuid_len; b < 16; b++)
+			ck_assert_uint_eq(r->uuid[b], 0);
 	}
-	ck_assert_uint_eq(off, len);	/* no trailing bytes */
-	return count;
+	ck_assert_msg(seen == nr_fs, "%u filesystems listed, %u used", nr_fs,
+		      seen);
+	/* each filesystem once */
+	for (i = 0; i < nr_fs; i++)
+		for (size_t j = i + 1; j < nr_fs; j++)
+			ck_assert_msg(u32at(v, fs_off + 48 * i + 8) !=
+				      u32at(v, fs_off + 48 * j + 8) ||
+				      u32at(v, fs_off + 48 * i + 12) !=
+				      u32at(v, fs_off + 48 * j + 12),
+				      "fs %zu and %zu: one device", i, j);
+	/* packed: len = 32 + 48 nr_fs + sum(48 + handle + path + 1) */
+	for (i = 0; i < len - data; i++)
+		ck_assert_msg(used[i], "data byte %zu is no handle or path",
+			      data + i);
+	free(used);
+	return nr_layers;
+}
+
+/* ---- statmount(2) --------------------------------------------------- */
+
+static unsigned char sm_buf[4 << 20] __attribute__((aligned(8)));
+
+/* statmount by unique mount ID (fd < 0) or by fd; NULL and errno */
+static struct sm *sm_get(uint64_t id, int fd, uint64_t mask)
+{
+	struct sm_req req = {
+		.size = sizeof(req), .mnt_id = id, .param = mask,
+	};
+	unsigned int flags = 0;
+
+	if (fd >= 0) {
+		req.fd = fd;
+		req.mnt_id = 0;
+		flags = SM_BY_FD;
+	}
+	memset(sm_buf, 0, sizeof(struct sm));
+	if (syscall(__NR_statmount, &req, sm_buf, sizeof(sm_buf), flags))
+		return NULL;
+	return (struct sm *)sm_buf;
+}
+
+static uint64_t mnt_id_of(const char *path)
+{
+	struct statx stx;
+
+	ck_assert_msg(!statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW,
+			     STATX_MNT_ID_UNIQUE, &stx), "statx %s: %m", path);
+	ck_assert_msg(stx.stx_mask & STATX_MNT_ID_UNIQUE,
+		      "statx %s: no unique mount ID", path);
+	return stx.stx_mnt_id;
+}
+
+/* The layers through statmount: must be there (a kernel of the series). */
+static ssize_t sm_layers(uint64_t id, int fd, unsigned char *buf, size_t size)
+{
+	struct sm *sm = sm_get(id, fd, SM_FS_LAYERS | SM_SUPPORTED);
+
+	ck_assert_msg(sm, "statmount: %m");
+	ck_assert_msg(sm->supported_mask & SM_FS_LAYERS,
+		      "statmount: STATMOUNT_FS_LAYERS not supported (supported %#llx)",
+		      (unsigned long long)sm->supported_mask);
+	ck_assert_msg(sm->mask & SM_FS_LAYERS,
+		      "statmount: no layers answered (mask %#llx)",
+		      (unsigned long long)sm->mask);
+	ck_assert_uint_eq(sm->fs_layers % 8, 0);
+	ck_assert_uint_le(sm->fs_layers_len, size);
+	ck_assert_uint_le(512 + (size_t)sm->fs_layers + sm->fs_layers_len,
+			  sm->size);
+	memcpy(buf, sm->str + sm->fs_layers, sm->fs_layers_len);
+	return sm->fs_layers_len;
 }
 
 /* ---- helpers -------------------------------------------------------- */
@@ -176,15 +377,25 @@ static void mount_overlay(const char *target, const char *opts)
 		      "mount overlay %s -o %s: %m", target, opts);
 }
 
-/* The value; ENODATA (a kernel without the xattr) fails the test. */
+static unsigned char sm_val[4 << 20];
+
+/*
+ * The value of the xattr; ENODATA (a kernel without the xattr) fails the
+ * test.  The same bytes must come from statmount(2) of the mount at path:
+ * one encoder, two faces.
+ */
 static ssize_t get_value(const char *path, const char *name,
 			 unsigned char *buf, size_t size)
 {
-	ssize_t n = getxattr(path, name, buf, size);
+	ssize_t n = getxattr(path, name, buf, size), m;
 
 	ck_assert_msg(n > 0, "getxattr %s %s: %m%s", path, name,
 		      n < 0 && errno == ENODATA ?
 		      " (a kernel without the layers xattr?)" : "");
+	m = sm_layers(mnt_id_of(path), -1, sm_val, sizeof(sm_val));
+	ck_assert_msg(m == n && !memcmp(buf, sm_val, n),
+		      "statmount's layers (%zd bytes) differ from the xattr's (%zd)",
+		      m, n);
 	return n;
 }
 
@@ -205,64 +416,112 @@ static int handle_of(const char *dir, int flags, struct handle *h)
 	return 0;
 }
 
-/* record's fid == the handle */
+/* record's handle == the handle */
 static void assert_fid_is(const struct rec *r, const struct handle *h,
 			  const char *dir, const char *what)
 {
-	ck_assert_msg((int)r->fb_type == h->fh.handle_type,
-		      "%s %s: fb.type %u, handle_type %d", what, dir,
-		      r->fb_type, h->fh.handle_type);
+	ck_assert_msg(r->fid_type == h->fh.handle_type,
+		      "%s %s: handle_type %d, name_to_handle_at's %d", what, dir,
+		      r->fid_type, h->fh.handle_type);
 	ck_assert_msg(r->fid_len == h->fh.handle_bytes,
-		      "%s %s: fid of %u bytes, handle of %u", what, dir,
-		      r->fid_len, h->fh.handle_bytes);
+		      "%s %s: handle of %u bytes, name_to_handle_at's %u", what,
+		      dir, r->fid_len, h->fh.handle_bytes);
 	ck_assert_msg(!memcmp(r->fid, h->fh.f_handle, r->fid_len),
-		      "%s %s: fid bytes differ", what, dir);
+		      "%s %s: handle bytes differ", what, dir);
 }
 
 /*
- * Check one record against the directory it claims to describe: st_dev
- * (and never NODEV: every layer here can be stat'ed), the fs uuid where
- * the fs answers FS_IOC_GETFSUUID (else none), and the handle, whose kind
- * the filesystem decides: name_to_handle_at(2) gives a handle that
- * open_by_handle_at(2) opens (no flag, same bytes), or only with
- * AT_HANDLE_FID (FID, same bytes as that, and the fid does not open), or
- * none at all (NOFH).
+ * The path a layer directory must have: the root of the mount that holds
+ * it (statmount's mnt_root, mountinfo's fourth field) joined with the
+ * directory's path below that mount's mount point.
+ */
+static void expected_path(const char *dir, const struct sm *sm, char *out,
+			  size_t size)
+{
+	const char *root = sm->str + sm->mnt_root;
+	const char *point = sm->str + sm->mnt_point;
+	char real[PATH_MAX];
+	const char *below;
+
+	ck_assert_msg(realpath(dir, real), "realpath %s: %m", dir);
+	below = real;
+	if (strcmp(point, "/")) {
+		size_t n = strlen(point);
+
+		ck_assert_msg(!strncmp(real, point, n) &&
+			      (real[n] == '/' || !real[n]),
+			      "%s is not below its mount point %s", real, point);
+		below = real + n;
+	}
+	if (!*below)
+		snprintf(out, size, "%s", root);
+	else if (!strcmp(root, "/"))
+		snprintf(out, size, "%s", below);
+	else
+		snprintf(out, size, "%s%s", root, below);
+}
+
+/*
+ * Check one layer against the directory it claims to describe: its
+ * filesystem's device, magic and uuid against statmount(2), statfs(2)
+ * and FS_IOC_GETFSUUID; its path from the filesystem root and its mount
+ * attributes against the mount that holds it; its handle, whose kind the
+ * filesystem decides: name_to_handle_at(2) gives a handle that
+ * open_by_handle_at(2) opens (no flag, same bytes), or one only with
+ * AT_HANDLE_FID (FID, same bytes, and it does not open).
  */
 static void check_layer(const struct rec *r, const char *dir)
 {
 	struct fsuuid2 u = { .len = 16 };
+	char want[PATH_MAX];
+	unsigned long long attr;
 	struct handle h;
 	struct stat st, st2;
+	struct sm *sm;
 	int fd, byh, err;
 
 	ck_assert_msg(!stat(dir, &st), "stat %s: %m", dir);
-	ck_assert_msg(!(r->flags & F_NODEV), "NODEV on %s", dir);
-	ck_assert_uint_eq(r->major, major(st.st_dev));
-	ck_assert_uint_eq(r->minor, minor(st.st_dev));
+	sm = sm_get(mnt_id_of(dir), -1, SM_SB_BASIC | SM_MNT_BASIC |
+		    SM_MNT_ROOT | SM_MNT_POINT);
+	ck_assert_msg(sm, "statmount of %s: %m", dir);
+	ck_assert_msg(r->major == sm->sb_dev_major &&
+		      r->minor == sm->sb_dev_minor,
+		      "%s: device %u:%u, its mount's superblock %u:%u", dir,
+		      r->major, r->minor, sm->sb_dev_major, sm->sb_dev_minor);
+	/* sb->s_magic: statmount's (9p's statfs f_type is its server's) */
+	ck_assert_msg(r->magic == (unsigned long long)sm->sb_magic,
+		      "%s: magic %#llx, statmount's sb_magic %#llx", dir,
+		      r->magic, (unsigned long long)sm->sb_magic);
+	attr = sm->mnt_attr & A_KNOWN;
+	if (r->kind >= 3)	/* overlayfs' own clones of lower layers */
+		attr |= A_RDONLY;
+	ck_assert_msg(r->attr == attr, "%s: attr %#llx, expected %#llx", dir,
+		      r->attr, attr);
+	expected_path(dir, sm, want, sizeof(want));
+	ck_assert_msg(!(r->flags & F_NOPATH), "%s: NOPATH", dir);
+	ck_assert_msg(!strcmp(r->path, want), "%s: path '%s', expected '%s'",
+		      dir, r->path, want);
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY);
 	ck_assert_int_ge(fd, 0);
 	if (ioctl(fd, FS_IOC_GETFSUUID, &u) == 0) {
-		ck_assert_uint_eq(u.len, 16);
-		ck_assert_msg(!memcmp(r->uuid, u.uuid, 16), "uuid of %s", dir);
+		ck_assert_uint_eq(r->uuid_len, u.len);
+		ck_assert_msg(!memcmp(r->uuid, u.uuid, u.len), "uuid of %s",
+			      dir);
 	} else {
 		ck_assert_int_eq(errno, ENOTTY);	/* fs has no uuid */
-		ck_assert_msg(uuid_is_zero(r->uuid), "uuid of %s", dir);
+		ck_assert_uint_eq(r->uuid_len, 0);
 	}
-	/* a null uuid identifies nothing: always BAD_UUID */
-	if (uuid_is_zero(r->uuid))
-		ck_assert_msg(r->flags & F_BAD_UUID,
-			      "%s: null uuid without BAD_UUID", dir);
 
+	ck_assert_msg(!(r->flags & F_NOFH), "%s: NOFH", dir);
 	err = handle_of(dir, 0, &h);
 	if (!err) {
-		ck_assert_msg(!(r->flags & (F_NOFH | F_FID)),
-			      "%s: flags %#x, but it has a handle", dir,
-			      r->flags);
+		ck_assert_msg(!(r->flags & F_FID),
+			      "%s: FID, but it has a handle", dir);
 		assert_fid_is(r, &h, dir, "handle of");
 		/* The handle from the record opens that very directory. */
 		h.fh.handle_bytes = r->fid_len;
-		h.fh.handle_type = r->fb_type;
+		h.fh.handle_type = r->fid_type;
 		memcpy(h.fh.f_handle, r->fid, r->fid_len);
 		byh = open_by_handle_at(fd, &h.fh, O_RDONLY | O_DIRECTORY);
 		ck_assert_msg(byh >= 0, "open_by_handle_at %s: %m", dir);
@@ -275,39 +534,13 @@ static void check_layer(const struct rec *r, const char *dir)
 	}
 	ck_assert_msg(err == -EOPNOTSUPP, "name_to_handle_at %s: %s", dir,
 		      strerror(-err));
-	err = handle_of(dir, AT_HANDLE_FID, &h);
-	if (!err) {
-		ck_assert_msg(r->flags & F_FID, "%s: flags %#x, no FID", dir,
-			      r->flags);
-		assert_fid_is(r, &h, dir, "AT_HANDLE_FID of");
-		/* compared, never opened */
-		byh = open_by_handle_at(fd, &h.fh, O_RDONLY | O_DIRECTORY);
-		ck_assert_msg(byh < 0, "a FID of %s opened", dir);
-	} else {
-		ck_assert_int_eq(err, -EOPNOTSUPP);
-		ck_assert_msg(r->flags & F_NOFH, "%s: flags %#x, no NOFH", dir,
-			      r->flags);
-	}
+	ck_assert_int_eq(handle_of(dir, AT_HANDLE_FID, &h), 0);
+	ck_assert_msg(r->flags & F_FID, "%s: flags %#x, no FID", dir, r->flags);
+	assert_fid_is(r, &h, dir, "AT_HANDLE_FID of");
+	/* compared, never opened */
+	byh = open_by_handle_at(fd, &h.fh, O_RDONLY | O_DIRECTORY);
+	ck_assert_msg(byh < 0, "a FID of %s opened", dir);
 	close(fd);
-}
-
-/*
- * BAD_UUID exactly where the spec puts it: a null uuid, or one that a
- * record on another filesystem (here: another st_dev) has too.
- */
-static void check_bad_uuid(const struct rec *r, int count)
-{
-	for (int i = 0; i < count; i++) {
-		int bad = uuid_is_zero(r[i].uuid);
-
-		for (int j = 0; j < count && !bad; j++)
-			bad = !memcmp(r[i].uuid, r[j].uuid, 16) &&
-			      (r[i].major != r[j].major ||
-			       r[i].minor != r[j].minor);
-		ck_assert_msg(!!(r[i].flags & F_BAD_UUID) == bad,
-			      "record %d: flags %#x, BAD_UUID expected %s", i,
-			      r[i].flags, bad ? "set" : "clear");
-	}
 }
 
 static void check_kinds(const struct rec *r, int count, const char *kinds,
@@ -317,13 +550,10 @@ static void check_kinds(const struct rec *r, int count, const char *kinds,
 	for (int i = 0; i < count; i++) {
 		ck_assert_uint_eq(r[i].kind, (unsigned int)(kinds[i] - '0'));
 		ck_assert_uint_eq(r[i].index, indexes[i]);
-		/* PATH_UPPER on upper and work only */
-		ck_assert_uint_eq(!!(r[i].fb_flags & 0x04), r[i].kind <= 2);
-		/* and the CPU endian bit, which is 0 on little endian */
-		ck_assert_uint_eq(r[i].fb_flags & ~0x04u,
-				  __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? 1 : 0);
+		/* the work directory is on the upper layer's filesystem */
+		if (r[i].kind == 2)
+			ck_assert_uint_eq(r[i].fs, r[i - 1].fs);
 	}
-	check_bad_uuid(r, count);
 }
 
 /* upper + work on one tmpfs, two lowers on two more: the basic case.
@@ -373,10 +603,21 @@ START_TEST(t_tmpfs_upper_two_lowers)
 	check_layer(&recs[2], P("a/l1"));
 	check_layer(&recs[3], P("b/l2"));
 	/* tmpfs: FILEID_INO32_GEN with a 64-bit inode, 12 bytes */
-	ck_assert_uint_eq(recs[2].fb_type, 1);
+	ck_assert_int_eq(recs[2].fid_type, 1);
 	ck_assert_uint_eq(recs[2].fid_len, 12);
-	/* distinct tmpfs instances have distinct uuids */
+	/* three tmpfs instances, each listed once, with distinct uuids */
+	ck_assert_uint_eq(nr_fs, 3);
+	ck_assert_uint_eq(recs[0].fs, 0);
+	ck_assert_uint_eq(recs[2].fs, 1);
+	ck_assert_uint_eq(recs[3].fs, 2);
 	ck_assert(memcmp(recs[2].uuid, recs[3].uuid, 16));
+	ck_assert_str_eq(recs[0].path, "/u");
+	ck_assert_str_eq(recs[1].path, "/w");
+	ck_assert_str_eq(recs[2].path, "/l1");
+	for (int i = 0; i < count; i++) {
+		ck_assert_uint_eq(recs[i].fs_flags, 0);
+		ck_assert_uint_eq(recs[i].flags, 0);
+	}
 	/* only the root answers */
 	mkdir_p(P("m/sub"));
 	ck_assert_int_lt(getxattr(P("m/sub"), XATTR, val, sizeof(val)), 0);
@@ -553,8 +794,10 @@ START_TEST(t_ext4_xfs_tmpfs)
 	check_layer(&recs[3], P("x/lower"));
 	ck_assert(!memcmp(recs[2].uuid, ext4_uuid, 16));
 	ck_assert(!memcmp(recs[3].uuid, xfs_uuid, 16));
+	ck_assert_uint_eq(recs[2].uuid_len, 16);
+	ck_assert_uint_eq(nr_fs, 3);
 	/* ext4 directory handle: FILEID_INO32_GEN, 8 bytes */
-	ck_assert_uint_eq(recs[2].fb_type, 1);
+	ck_assert_int_eq(recs[2].fid_type, 1);
 	ck_assert_uint_eq(recs[2].fid_len, 8);
 	run("umount %s && umount %s && umount %s", P("m"), P("e"), P("x"));
 }
@@ -584,9 +827,9 @@ START_TEST(t_500_layers)
 	}
 	check_layer(&recs[0], P("t/0"));
 	check_layer(&recs[499], P("t/499"));
-	check_bad_uuid(recs, count);
-	/* 4 + 500 * (14 + 21 + 12) on tmpfs */
-	ck_assert_int_eq(n, 4 + 500 * 47);
+	ck_assert_uint_eq(nr_fs, 1);
+	/* 32 + 48 + 500 * (48 + 12 + 1) + the paths "/0".."/499" on tmpfs */
+	ck_assert_int_eq(n, 32 + 48 + 500 * 61 + 10 * 2 + 90 * 3 + 400 * 4);
 	printf("vm: 500 tmpfs lower layers: value is %zd bytes\n", n);
 	fflush(stdout);
 }
@@ -610,6 +853,29 @@ static void write_file(const char *path, const char *text)
 	close(fd);
 }
 
+/*
+ * In a child, without Check: statmount of path's mount must answer the
+ * layers (want 1, the same n bytes as v) or leave the bit clear while
+ * supported_mask has it (want 0).  0 if so.
+ */
+static int sm_layers_child(const char *path, int want,
+			   const unsigned char *v, size_t n)
+{
+	struct statx stx;
+	struct sm *sm;
+
+	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID_UNIQUE, &stx) ||
+	    !(stx.stx_mask & STATX_MNT_ID_UNIQUE))
+		return 1;
+	sm = sm_get(stx.stx_mnt_id, -1, SM_FS_LAYERS | SM_SUPPORTED);
+	if (!sm || !(sm->supported_mask & SM_FS_LAYERS))
+		return 1;
+	if (!want)
+		return !!(sm->mask & SM_FS_LAYERS);
+	return !(sm->mask & SM_FS_LAYERS) || sm->fs_layers_len != n ||
+	       memcmp(sm->str + sm->fs_layers, v, n);
+}
+
 /* Child of t_userxattr: runs as uid 1000, maps itself to root in a new
  * user namespace, mounts a userxattr overlay, reads the value, then drops
  * its capabilities and reads again.  Exit code says what failed. */
@@ -628,6 +894,9 @@ static int userns_child(void)
 	/* trusted.* of a root-mounted overlay: no privilege, no data */
 	if (getxattr(P("m"), XATTR, v, sizeof(v)) >= 0 || errno != ENODATA)
 		return 11;
+	/* nor the statmount field */
+	if (sm_layers_child(P("m"), 0, v, 0))
+		return 21;
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
 		return 12;
 	write_file("/proc/self/setgroups", "deny");
@@ -639,8 +908,12 @@ static int userns_child(void)
 	if (mount("overlay", P("n"), "overlay", 0, opts))
 		return 13;
 	n = getxattr(P("n"), XATTR_USER, v, sizeof(v));
-	if (n < 4 || v[0] != 1 || v[1] != 0xfc || le16(v + 2) != 3)
+	/* format 2: header size 32, three layers */
+	if (n < 32 || u32at(v, 0) != 32 || u32at(v, 20) != 3)
 		return 14;
+	/* statmount answers the same to the overlay's user namespace root */
+	if (sm_layers_child(P("n"), 1, v, n))
+		return 18;
 	/* the trusted name is not the layers xattr on a userxattr mount */
 	if (getxattr(P("n"), XATTR, v, sizeof(v)) >= 0)
 		return 15;
@@ -649,6 +922,9 @@ static int userns_child(void)
 	if (getxattr(P("n"), XATTR_USER, v, sizeof(v)) >= 0 ||
 	    errno != ENODATA)
 		return 17;
+	/* and statmount keeps the field to itself, supported or not */
+	if (sm_layers_child(P("n"), 0, v, n))
+		return 19;
 	return 0;
 }
 
@@ -697,17 +973,21 @@ static int nested(const char *extra)
 }
 
 /*
- * 8a. nested overlay without nfs_export: overlayfs encodes FIDs only
+ * 8a. nested overlay with nfs_export=off (whatever
+ * CONFIG_OVERLAY_FS_NFS_EXPORT says): overlayfs encodes FIDs only
  * (AT_HANDLE_FID), so a FID record whose fid is the nested root's
  */
 START_TEST(t_nested_fid)
 {
 	static const unsigned int idx[] = { 1, 2 };
 	struct handle h;
-	int count = nested("");
+	int count = nested(",nfs_export=off");
 
 	check_kinds(recs, count, "33", idx);
 	ck_assert_uint_eq(recs[0].flags, F_FID);
+	/* a layer that is an overlay says so: its uuid is its mount's */
+	ck_assert_uint_eq(recs[0].magic, OVL_MAGIC);
+	ck_assert_uint_eq(nr_fs, 2);
 	ck_assert_int_eq(handle_of(P("inner"), 0, &h), -EOPNOTSUPP);
 	ck_assert_int_eq(handle_of(P("inner"), AT_HANDLE_FID, &h), 0);
 	assert_fid_is(&recs[0], &h, P("inner"), "AT_HANDLE_FID of");
@@ -734,8 +1014,8 @@ END_TEST
 
 /*
  * 8c. a directory of the VM's root (9p, no export operations: FIDs only,
- * no uuid) as a lower layer, and as the upper one's neighbour: FID and
- * BAD_UUID (null uuid), the fid that AT_HANDLE_FID gives
+ * no uuid) as a lower layer, beside a tmpfs upper: FID, no uuid, the
+ * fid that AT_HANDLE_FID gives, the path from the 9p root
  */
 START_TEST(t_9p_lower)
 {
@@ -755,14 +1035,19 @@ START_TEST(t_9p_lower)
 	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)), recs,
 		      502);
 	check_kinds(recs, count, "1233", idx);
-	ck_assert_uint_eq(recs[2].flags, F_FID | F_BAD_UUID);
-	ck_assert(uuid_is_zero(recs[2].uuid));
+	/* no uuid, beside an upper layer, offline changes allowed (no
+	 * index, metacopy or redirects): overlayfs will not follow origins
+	 * to it (ovl_lower_uuid_ok()), BAD_UUID */
+	ck_assert_uint_eq(recs[2].flags, F_FID);
+	ck_assert_uint_eq(recs[2].fs_flags, FS_BAD_UUID);
+	ck_assert_uint_eq(recs[2].uuid_len, 0);
+	ck_assert_str_eq(recs[2].path, ninep);
 	ck_assert_int_eq(handle_of(ninep, AT_HANDLE_FID, &h), 0);
 	assert_fid_is(&recs[2], &h, ninep, "AT_HANDLE_FID of");
 	check_layer(&recs[2], ninep);
 	for (int i = 0; i < 4; i++)
 		if (i != 2)
-			ck_assert_uint_eq(recs[i].flags, 0);
+			ck_assert_uint_eq(recs[i].flags | recs[i].fs_flags, 0);
 	check_layer(&recs[0], P("t/u"));
 	check_layer(&recs[1], P("t/w"));
 	check_layer(&recs[3], P("t/l2"));
@@ -789,12 +1074,14 @@ START_TEST(t_squashfs)
 		      recs, 502);
 	ck_assert_int_eq(count, 2);
 	ck_assert(!memcmp(recs[0].uuid, zero, 16));
-	/* a null uuid: BAD_UUID, and still a handle */
-	ck_assert_uint_eq(recs[0].flags, F_BAD_UUID);
+	/* no uuid, and still a handle; lower only: nothing found bad */
+	ck_assert_uint_eq(recs[0].uuid_len, 0);
+	ck_assert_uint_eq(recs[0].flags, 0);
+	ck_assert_uint_eq(recs[0].fs_flags, 0);
 	ck_assert_uint_gt(recs[0].fid_len, 0);
+	ck_assert_str_eq(recs[0].path, "/dir");
 	check_layer(&recs[0], P("sq/dir"));
 	check_layer(&recs[1], P("l2"));
-	check_bad_uuid(recs, count);
 	run("umount %s && umount %s", P("m"), P("sq"));
 }
 END_TEST
@@ -897,6 +1184,11 @@ START_TEST(t_uuid_modes)
 				      "uuid=%s: record %d has a null uuid",
 				      modes[m], i);
 			ck_assert_uint_eq(recs[i].flags, 0);
+			/* uuid=off: overlayfs uses a null uuid for origins,
+			 * which it does not trust on a lower filesystem of
+			 * its own (the tmpfs lower is the upper's) */
+			ck_assert_uint_eq(recs[i].fs_flags,
+					  m == 0 && i == 3 ? FS_BAD_UUID : 0);
 			check_layer(&recs[i], P(i == 0 ? u : i == 1 ? w :
 						i == 2 ? "t/l" : "e/l"));
 		}
@@ -933,14 +1225,19 @@ static void ext4_at(const char *rel, const char *uuid)
 }
 
 /*
- * 13. BAD_UUID: two ext4 filesystems made with the same uuid, and an ext4
- * with a null uuid (mkfs.ext4 -U clear); a tmpfs next to them is not bad
+ * 13. BAD_UUID is what overlayfs decided at mount (ovl_get_fsid()), not
+ * recomputed: it looks at the uuids of lower filesystems only when it
+ * may follow origins (an upper layer, or nfs_export), and then marks two
+ * lower filesystems with one uuid, and a null uuid unless the user opted
+ * in to index, metacopy or redirects (ovl_lower_uuid_ok()).  Two ext4
+ * made with the same uuid, an ext4 with a null uuid (mkfs.ext4 -U clear),
+ * a tmpfs.
  */
 START_TEST(t_bad_uuid)
 {
 	static const char same[] = "abcdefab-cdef-abcd-efab-cdefabcdefab";
 	static const unsigned int idx3[] = { 1, 2, 3 };
-	static const unsigned int idx4[] = { 0, 0, 1, 2 };
+	static const unsigned int idx4[] = { 0, 0, 1, 2, 3 };
 	char opts[PATH_MAX * 4];
 	int count;
 
@@ -948,51 +1245,63 @@ START_TEST(t_bad_uuid)
 	ext4_at("e2", same);
 	ext4_at("z", "clear");
 	mount_tmpfs("t");
-	run("mkdir %s %s %s %s %s %s %s", P("e1/l"), P("e1/u"), P("e1/w"),
-	    P("e2/l"), P("z/l"), P("t/l"), P("t/l2"));
+	run("mkdir %s %s %s %s %s %s %s %s", P("e1/l"), P("e2/l"), P("z/l"),
+	    P("t/l"), P("t/u"), P("t/w"), P("t/u2"), P("t/w2"));
 
-	/* lower only: e1 and e2 share a uuid, the tmpfs does not */
+	/* lower only: overlayfs never looks at the uuids, none is bad */
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s:%s", P("e1/l"),
 		 P("e2/l"), P("t/l"));
 	mount_overlay(P("m1"), opts);
 	count = parse(val, get_value(P("m1"), XATTR, val, sizeof(val)), recs,
 		      502);
 	check_kinds(recs, count, "333", idx3);
-	ck_assert_uint_eq(recs[0].flags, F_BAD_UUID);
-	ck_assert_uint_eq(recs[1].flags, F_BAD_UUID);
-	ck_assert_uint_eq(recs[2].flags, 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert_uint_eq(recs[i].fs_flags, 0);
 	ck_assert(!memcmp(recs[0].uuid, recs[1].uuid, 16));
 	check_layer(&recs[0], P("e1/l"));
 	check_layer(&recs[1], P("e2/l"));
 	check_layer(&recs[2], P("t/l"));
 
-	/* upper on e1 shares its uuid with the lower e2: all three bad */
-	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
-		 P("e2/l"), P("t/l2"), P("e1/u"), P("e1/w"));
+	/* with an upper: e1 and e2 share a uuid, both bad; tmpfs not */
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s:%s,upperdir=%s,workdir=%s",
+		 P("e1/l"), P("e2/l"), P("t/l"), P("t/u"), P("t/w"));
 	mount_overlay(P("m2"), opts);
 	count = parse(val, get_value(P("m2"), XATTR, val, sizeof(val)), recs,
 		      502);
-	check_kinds(recs, count, "1233", idx4);
-	ck_assert_uint_eq(recs[0].flags, F_BAD_UUID);
-	ck_assert_uint_eq(recs[1].flags, F_BAD_UUID);
-	ck_assert_uint_eq(recs[2].flags, F_BAD_UUID);
-	ck_assert_uint_eq(recs[3].flags, 0);
-	check_layer(&recs[0], P("e1/u"));
-	check_layer(&recs[1], P("e1/w"));
-	check_layer(&recs[2], P("e2/l"));
-	check_layer(&recs[3], P("t/l2"));
+	check_kinds(recs, count, "12333", idx4);
+	ck_assert_uint_eq(nr_fs, 3);	/* tmpfs, e1, e2 */
+	ck_assert_uint_eq(recs[0].fs_flags, 0);
+	ck_assert_uint_eq(recs[1].fs_flags, 0);
+	ck_assert_uint_eq(recs[2].fs_flags, FS_BAD_UUID);
+	ck_assert_uint_eq(recs[3].fs_flags, FS_BAD_UUID);
+	ck_assert_uint_eq(recs[4].fs_flags, 0);
+	for (int i = 0; i < 5; i++)
+		ck_assert_uint_eq(recs[i].flags, 0);
+	check_layer(&recs[2], P("e1/l"));
+	check_layer(&recs[3], P("e2/l"));
+	check_layer(&recs[4], P("t/l"));
 
-	/* a null uuid, alone of its kind, is bad too */
-	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("z/l"), P("t/l"));
+	/* a null uuid with the default options: bad */
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
+		 P("z/l"), P("t/l"), P("t/u2"), P("t/w2"));
 	mount_overlay(P("m3"), opts);
 	count = parse(val, get_value(P("m3"), XATTR, val, sizeof(val)), recs,
 		      502);
-	check_kinds(recs, count, "33", idx3);
-	ck_assert(uuid_is_zero(recs[0].uuid));
-	ck_assert_uint_eq(recs[0].flags, F_BAD_UUID);
-	ck_assert_uint_eq(recs[1].flags, 0);
-	check_layer(&recs[0], P("z/l"));
-	check_layer(&recs[1], P("t/l"));
+	check_kinds(recs, count, "1233", idx4);
+	ck_assert(uuid_is_zero(recs[2].uuid));
+	ck_assert_uint_eq(recs[2].fs_flags, FS_BAD_UUID);
+	ck_assert_uint_eq(recs[0].fs_flags, 0);
+	check_layer(&recs[2], P("z/l"));
+	run("umount %s", P("m3"));
+
+	/* the same with index=on, an opt-in to following origins: trusted */
+	run("rm -rf %s %s && mkdir %s %s", P("t/u2"), P("t/w2"), P("t/u2"),
+	    P("t/w2"));
+	mount_overlay(P("m3"), strcat(opts, ",index=on"));
+	count = parse(val, get_value(P("m3"), XATTR, val, sizeof(val)), recs,
+		      502);
+	check_kinds(recs, count, "1233", idx4);
+	ck_assert_uint_eq(recs[2].fs_flags, 0);
 	run("umount %s %s %s && umount %s %s %s", P("m1"), P("m2"), P("m3"),
 	    P("e1"), P("e2"), P("z"));
 }
@@ -1076,12 +1385,291 @@ START_TEST(t_escaped_stored_name)
 }
 END_TEST
 
+/* 15. the path follows a rename; layers given as fds (lowerdir+ fd) */
+START_TEST(t_paths_follow_rename_fds)
+{
+	static const unsigned int idx[] = { 0, 0, 1, 2 };
+	int fd, l1, l2, count;
+
+	mount_tmpfs("t");
+	run("mkdir -p %s %s %s %s", P("t/a/l1"), P("t/l2"), P("t/u"), P("t/w"));
+	l1 = open(P("t/a/l1"), O_PATH | O_DIRECTORY);
+	l2 = open(P("t/l2"), O_PATH | O_DIRECTORY);
+	ck_assert(l1 >= 0 && l2 >= 0);
+	fd = fs_open_overlay();
+	ck_assert_msg(!fsconfig(fd, FSCONFIG_SET_FD, "lowerdir+", NULL, l1),
+		      "fsconfig lowerdir+ by fd: %m");
+	ck_assert(!fsconfig(fd, FSCONFIG_SET_FD, "lowerdir+", NULL, l2));
+	fs_set(fd, "upperdir", P("t/u"));
+	fs_set(fd, "workdir", P("t/w"));
+	fs_mount_at(fd, P("m"));
+	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)), recs,
+		      502);
+	check_kinds(recs, count, "1233", idx);
+	ck_assert_str_eq(recs[2].path, "/a/l1");
+	check_layer(&recs[2], P("t/a/l1"));
+
+	/* rename a parent of a lower layer and the upper layer itself */
+	run("mv %s %s && mv %s %s", P("t/a"), P("t/b"), P("t/u"), P("t/U"));
+	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)), recs,
+		      502);
+	ck_assert_str_eq(recs[0].path, "/U");
+	ck_assert_str_eq(recs[2].path, "/b/l1");
+	check_layer(&recs[0], P("t/U"));
+	check_layer(&recs[2], P("t/b/l1"));
+	check_layer(&recs[3], P("t/l2"));
+	close(l1);
+	close(l2);
+}
+END_TEST
+
+/* 16. an unlinked lower layer: NOPATH for it, the rest described */
+START_TEST(t_nopath_unlinked)
+{
+	static const unsigned int idx[] = { 0, 0, 1, 2 };
+	int count;
+
+	basic_overlay();
+	ck_assert_msg(!rmdir(P("b/l2")), "rmdir a lower layer: %m");
+	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)), recs,
+		      502);
+	check_kinds(recs, count, "1233", idx);
+	ck_assert_uint_eq(recs[3].flags, F_NOPATH);
+	ck_assert_uint_eq(recs[3].path_len, 0);
+	ck_assert_uint_gt(recs[3].fid_len, 0);
+	ck_assert_uint_eq(recs[2].flags, 0);
+	check_layer(&recs[2], P("a/l1"));
+}
+END_TEST
+
+/*
+ * 17. statmount answers for every mount of the overlay's superblock,
+ * where the xattr cannot: a bind of a subdirectory, the overlay covered
+ * by another mount (read by its mount ID), a lazily unmounted one (read
+ * by an fd opened before, STATMOUNT_BY_FD)
+ */
+START_TEST(t_statmount_other_mounts)
+{
+	unsigned char first[65536];
+	uint64_t id;
+	ssize_t n, m;
+	int fd;
+
+	basic_overlay();
+	n = get_value(P("m"), XATTR, val, sizeof(val));
+	memcpy(first, val, n);
+	id = mnt_id_of(P("m"));
+
+	mkdir_p(P("m/sub"));
+	mkdir_p(P("b2"));
+	ck_assert(!mount(P("m/sub"), P("b2"), NULL, MS_BIND, NULL));
+	m = sm_layers(mnt_id_of(P("b2")), -1, sm_val, sizeof(sm_val));
+	ck_assert(m == n && !memcmp(sm_val, first, n));
+	/* the xattr is the root's only */
+	ck_assert_int_lt(getxattr(P("b2"), XATTR, val, sizeof(val)), 0);
+	ck_assert_int_eq(errno, ENODATA);
+
+	fd = open(P("m"), O_PATH | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(!mount("tmpfs", P("m"), "tmpfs", 0, NULL));
+	ck_assert_int_lt(getxattr(P("m"), XATTR, val, sizeof(val)), 0);
+	m = sm_layers(id, -1, sm_val, sizeof(sm_val));
+	ck_assert_msg(m == n && !memcmp(sm_val, first, n),
+		      "the covered overlay's layers differ");
+	ck_assert(!umount(P("m")));
+
+	ck_assert(!umount(P("b2")));
+	ck_assert_msg(!umount2(P("m"), MNT_DETACH), "umount -l: %m");
+	m = sm_layers(0, fd, sm_val, sizeof(sm_val));
+	ck_assert_msg(m == n && !memcmp(sm_val, first, n),
+		      "the detached overlay's layers differ");
+	parse(sm_val, m, recs, 502);
+	ck_assert_str_eq(recs[2].path, "/l1");
+	close(fd);
+}
+END_TEST
+
+/*
+ * 18. reads racing mount and umount: every answer is a whole, valid
+ * description or ENOENT, never anything else
+ */
+START_TEST(t_statmount_racing_umount)
+{
+	char opts[PATH_MAX * 4];
+	unsigned int ok = 0, gone = 0;
+	pid_t pid;
+	int st;
+
+	basic_layers();
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s",
+		 P("a/l1"), P("b/l2"), P("c/u"), P("c/w"));
+	mkdir_p(P("m"));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		for (int i = 0; i < 300; i++) {
+			if (mount("overlay", P("m"), "overlay", 0, opts))
+				_exit(1);
+			if (umount2(P("m"), i % 2 ? MNT_DETACH : 0))
+				_exit(2);
+		}
+		_exit(0);
+	}
+	for (int i = 0; i < 3000 && (ok < 20 || gone < 20); i++) {
+		struct statx stx;
+		struct sm *sm;
+
+		if (statx(AT_FDCWD, P("m"), 0, STATX_MNT_ID_UNIQUE, &stx))
+			continue;
+		sm = sm_get(stx.stx_mnt_id, -1, SM_FS_LAYERS);
+		if (!sm) {
+			ck_assert_msg(errno == ENOENT, "statmount: %m");
+			gone++;
+			continue;
+		}
+		if (!(sm->mask & SM_FS_LAYERS))
+			continue;	/* the tmpfs below, between mounts */
+		memcpy(sm_val, sm->str + sm->fs_layers, sm->fs_layers_len);
+		check_kinds(recs, parse(sm_val, sm->fs_layers_len, recs, 502),
+			    "1233", (const unsigned int[]){ 0, 0, 1, 2 });
+		ok++;
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && !WEXITSTATUS(st),
+		      "the mount/umount loop failed at step %d",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	printf("vm: racing umount: %u descriptions read whole, %u ENOENT\n",
+	       ok, gone);
+	fflush(stdout);
+	ck_assert_uint_gt(ok, 0);
+}
+END_TEST
+
+/*
+ * 19. past XATTR_SIZE_MAX: 400 lower layers with 150-byte names.  The
+ * xattr answers E2BIG (never a truncated value), statmount still answers.
+ */
+START_TEST(t_e2big_statmount_answers)
+{
+	char dir[PATH_MAX], name[151];
+	ssize_t m;
+	int fd, count;
+
+	mount_tmpfs("t");
+	fd = fs_open_overlay();
+	for (int i = 0; i < 400; i++) {
+		memset(name, 'x', 150);
+		name[150] = '\0';
+		snprintf(name, 5, "%04d", i);
+		name[4] = 'x';
+		snprintf(dir, sizeof(dir), "%s/%s", P("t"), name);
+		ck_assert(!mkdir(dir, 0755));
+		fs_set(fd, "lowerdir+", dir);
+	}
+	fs_mount_at(fd, P("m"));
+	ck_assert_int_eq(getxattr(P("m"), XATTR, val, sizeof(val)), -1);
+	ck_assert_int_eq(errno, E2BIG);
+	ck_assert_int_eq(getxattr(P("m"), XATTR, NULL, 0), -1);
+	ck_assert_int_eq(errno, E2BIG);
+	m = sm_layers(mnt_id_of(P("m")), -1, sm_val, sizeof(sm_val));
+	ck_assert_int_eq(m, 32 + 48 + 400 * (48 + 12 + 151 + 1));
+	count = parse(sm_val, m, recs, 502);
+	ck_assert_int_eq(count, 400);
+	ck_assert_uint_eq(recs[399].path_len, 151);
+	check_layer(&recs[399], dir);
+	printf("vm: 400 layers with 151-byte paths: xattr E2BIG, statmount %zd bytes\n",
+	       m);
+	fflush(stdout);
+}
+END_TEST
+
+/* A user namespace fd mapping 0..65535 to 100000..165535 (a child's). */
+static int userns_fd(void)
+{
+	char path[64], map[] = "0 100000 65536";
+	int pfd[2], fd;
+	pid_t pid;
+	char c;
+
+	ck_assert(!pipe(pfd));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		close(pfd[0]);
+		if (unshare(CLONE_NEWUSER))
+			_exit(1);
+		if (write(pfd[1], "u", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(pfd[1]);
+	ck_assert_int_eq(read(pfd[0], &c, 1), 1);
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+	write_file(path, map);
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+	write_file(path, map);
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+	fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(pfd[0]);
+	return fd;
+}
+
+/* 20. an idmapped lower layer, and a nosuid,nodev,noexec one: flagged */
+START_TEST(t_idmapped_and_attrs)
+{
+	static const unsigned int idx[] = { 1, 2 };
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
+	char opts[PATH_MAX * 2];
+	int tree, count;
+
+	mount_tmpfs("t");
+	mkdir_p(P("t/l1"));
+	mkdir_p(P("t/l2"));
+	mkdir_p(P("idm"));
+	mkdir_p(P("nx"));
+	attr.userns_fd = userns_fd();
+	tree = open_tree(AT_FDCWD, P("t/l1"), OPEN_TREE_CLONE);
+	ck_assert_msg(tree >= 0, "open_tree: %m");
+	ck_assert_msg(!mount_setattr(tree, "", AT_EMPTY_PATH, &attr,
+				     sizeof(attr)), "idmap tmpfs: %m");
+	ck_assert(!move_mount(tree, "", AT_FDCWD, P("idm"),
+			      MOVE_MOUNT_F_EMPTY_PATH));
+	close(tree);
+	ck_assert(!mount(P("t/l2"), P("nx"), NULL, MS_BIND, NULL));
+	ck_assert(!mount(NULL, P("nx"), NULL, MS_REMOUNT | MS_BIND | MS_NOSUID |
+			 MS_NODEV | MS_NOEXEC, NULL));
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("idm"), P("nx"));
+	mount_overlay(P("m"), opts);
+	count = parse(val, get_value(P("m"), XATTR, val, sizeof(val)), recs,
+		      502);
+	check_kinds(recs, count, "33", idx);
+	ck_assert_uint_eq(recs[0].attr, A_IDMAP | A_RDONLY);
+	ck_assert_uint_eq(recs[1].attr, A_NOSUID | A_NODEV | A_NOEXEC | A_RDONLY);
+	/* one tmpfs under both: one filesystem, two paths */
+	ck_assert_uint_eq(nr_fs, 1);
+	ck_assert_str_eq(recs[0].path, "/l1");
+	ck_assert_str_eq(recs[1].path, "/l2");
+	check_layer(&recs[0], P("idm"));
+	check_layer(&recs[1], P("nx"));
+}
+END_TEST
+
 /* Contrast on overlay-unpatched.ko: the kernel has no such xattr. */
 START_TEST(t_unpatched_has_no_layers_xattr)
 {
+	struct sm *sm;
+
 	basic_overlay();
 	ck_assert_int_eq(getxattr(P("m"), XATTR, val, sizeof(val)), -1);
 	ck_assert_int_eq(errno, ENODATA);
+	/* the kernel's statmount knows the field, this overlay fills none */
+	sm = sm_get(mnt_id_of(P("m")), -1, SM_FS_LAYERS | SM_SUPPORTED);
+	ck_assert_msg(sm, "statmount: %m");
+	ck_assert(!(sm->mask & SM_FS_LAYERS));
 	/* and it is an ordinary name there: setting it on the root works */
 	ck_assert_int_eq(setxattr(P("m"), XATTR, "x", 1, 0), 0);
 }
@@ -1115,6 +1703,12 @@ int main(int argc, char **argv)
 		tcase_add_test(tc, t_uuid_modes);
 		tcase_add_test(tc, t_bad_uuid);
 		tcase_add_test(tc, t_escaped_stored_name);
+		tcase_add_test(tc, t_paths_follow_rename_fds);
+		tcase_add_test(tc, t_nopath_unlinked);
+		tcase_add_test(tc, t_statmount_other_mounts);
+		tcase_add_test(tc, t_statmount_racing_umount);
+		tcase_add_test(tc, t_e2big_statmount_answers);
+		tcase_add_test(tc, t_idmapped_and_attrs);
 	}
 	suite_add_tcase(s, tc);
 	return ovt_run(s, unpatched ? "vm-unpatched" : "vm");

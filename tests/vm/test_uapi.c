@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The library's constants against the series' uapi header ("uapi", built
- * and run on the host by tests/vm/vm.mk): include/ovllayers.h (and the
- * wire sizes in lib/internal.h) must say what the patched tree's
- * include/uapi/linux/overlayfs.h says.  Compiled with
- * -I<tree>/include/uapi, tree = build/kernel/tree.
+ * The series' uapi against the project ("uapi", built and run on the host
+ * by tests/vm/vm.mk, compiled with -I<tree>/include/uapi, tree =
+ * build/kernel/tree, the tree `make kernel` built):
+ *
+ *  - the tree's include/uapi/linux/overlayfs.h is byte for byte the copy
+ *    the library builds with, lib/uapi/overlayfs.h (argv[1], argv[2]);
+ *  - its structs and constants are what docs/layers-format.md says
+ *    (sizes, offsets, values), and the library's public kinds
+ *    (include/ovllayers.h) are the header's;
+ *  - the tree's linux/mount.h has statmount's layers field where the
+ *    docs put it.
  *
  * Every pair is a _Static_assert, so a mismatch does not compile (vm.mk
- * then writes "uapi 0 1"); the same table is checked again at run time
- * so that the result line counts the pairs, and the header's structs are
- * held to the spec's layout (sizes and offsets, no padding).
- *
- * Both headers define OVL_LAYERS_VERSION, OVL_LAYERS_MAGIC, ...: the
- * uapi values are taken into an enum first and its macros undefined, so
- * that neither header's definition hides the other's.
+ * then writes "uapi 0 1"); the same table is checked again at run time so
+ * that the result line counts the pairs.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -21,105 +22,66 @@
 #include <string.h>
 
 #include <linux/overlayfs.h>	/* the tree's include/uapi */
-
-#ifndef _UAPI_LINUX_OVERLAYFS_H
-#error "not the series' include/uapi/linux/overlayfs.h"
-#endif
-
-enum {
-	K_VERSION = OVL_LAYERS_VERSION,
-	K_MAGIC = OVL_LAYERS_MAGIC,
-	K_UPPER = OVL_LAYERS_UPPER,
-	K_WORK = OVL_LAYERS_WORK,
-	K_LOWER = OVL_LAYERS_LOWER,
-	K_DATA = OVL_LAYERS_DATA,
-	K_NOFH = OVL_LAYERS_NOFH,
-	K_FID = OVL_LAYERS_FID,
-	K_BAD_UUID = OVL_LAYERS_BAD_UUID,
-	K_NODEV = OVL_LAYERS_NODEV,
-	K_FB_VERSION = OVL_LAYERS_FB_VERSION,
-	K_FB_MAGIC = OVL_LAYERS_FB_MAGIC,
-	K_FB_BIG_ENDIAN = OVL_LAYERS_FB_BIG_ENDIAN,
-	K_FB_PATH_UPPER = OVL_LAYERS_FB_PATH_UPPER,
-	K_FID_MAX = OVL_LAYERS_FID_MAX,
-};
-static const char k_xattr[] = OVL_LAYERS_XATTR;
-static const char k_xattr_user[] = OVL_LAYERS_XATTR_USER;
-
-#undef OVL_LAYERS_XATTR
-#undef OVL_LAYERS_XATTR_USER
-#undef OVL_LAYERS_VERSION
-#undef OVL_LAYERS_MAGIC
-#undef OVL_LAYERS_FID_MAX
+#include <linux/mount.h>
 
 #include "ovllayers.h"
-#include "../../lib/internal.h"
 
-#define K_ALL_FLAGS (K_NOFH | K_FID | K_BAD_UUID | K_NODEV)
+#define DOC(X)								\
+	X(32, OVL_LAYERS_HDR_SIZE_VER0)					\
+	X(32, sizeof(struct ovl_layers_hdr))				\
+	X(0, offsetof(struct ovl_layers_hdr, size))				\
+	X(4, offsetof(struct ovl_layers_hdr, len))				\
+	X(8, offsetof(struct ovl_layers_hdr, fs_off))			\
+	X(12, offsetof(struct ovl_layers_hdr, nr_fs))			\
+	X(16, offsetof(struct ovl_layers_hdr, layer_off))			\
+	X(20, offsetof(struct ovl_layers_hdr, nr_layers))			\
+	X(24, offsetof(struct ovl_layers_hdr, flags))			\
+	X(48, OVL_LAYERS_FS_SIZE_VER0)					\
+	X(48, sizeof(struct ovl_layers_fs))				\
+	X(0, offsetof(struct ovl_layers_fs, size))			\
+	X(4, offsetof(struct ovl_layers_fs, flags))			\
+	X(8, offsetof(struct ovl_layers_fs, dev_major))			\
+	X(12, offsetof(struct ovl_layers_fs, dev_minor))		\
+	X(16, offsetof(struct ovl_layers_fs, magic))			\
+	X(24, offsetof(struct ovl_layers_fs, uuid_len))			\
+	X(32, offsetof(struct ovl_layers_fs, uuid))			\
+	X(0x1, OVL_LAYERS_FS_BAD_UUID)					\
+	X(48, OVL_LAYERS_LAYER_SIZE_VER0)				\
+	X(48, sizeof(struct ovl_layers_layer))				\
+	X(0, offsetof(struct ovl_layers_layer, size))			\
+	X(4, offsetof(struct ovl_layers_layer, kind))			\
+	X(6, offsetof(struct ovl_layers_layer, fs))			\
+	X(8, offsetof(struct ovl_layers_layer, index))			\
+	X(12, offsetof(struct ovl_layers_layer, flags))			\
+	X(16, offsetof(struct ovl_layers_layer, attr))			\
+	X(24, offsetof(struct ovl_layers_layer, handle_type))		\
+	X(28, offsetof(struct ovl_layers_layer, handle_bytes))		\
+	X(32, offsetof(struct ovl_layers_layer, handle_off))		\
+	X(36, offsetof(struct ovl_layers_layer, path_off))		\
+	X(40, offsetof(struct ovl_layers_layer, path_len))		\
+	X(1, OVL_LAYERS_UPPER)						\
+	X(2, OVL_LAYERS_WORK)						\
+	X(3, OVL_LAYERS_LOWER)						\
+	X(4, OVL_LAYERS_DATA)						\
+	X(0x1, OVL_LAYERS_LAYER_FID)					\
+	X(0x2, OVL_LAYERS_LAYER_NOFH)					\
+	X(0x4, OVL_LAYERS_LAYER_NOPATH)					\
+	X(0x8000, STATMOUNT_FS_LAYERS)					\
+	X(168, offsetof(struct statmount, fs_layers))			\
+	X(172, offsetof(struct statmount, fs_layers_len))		\
+	X(512, offsetof(struct statmount, str))
 
 /* library's value, uapi header's value */
 #define PAIRS(X)							\
-	X(OVL_LAYERS_VERSION, K_VERSION)				\
-	X(OVL_LAYERS_MAGIC, K_MAGIC)					\
-	X(OVL_LAYER_UPPER, K_UPPER)					\
-	X(OVL_LAYER_WORK, K_WORK)					\
-	X(OVL_LAYER_LOWER, K_LOWER)					\
-	X(OVL_LAYER_DATA, K_DATA)					\
-	X(OVL_LAYER_NOFH, K_NOFH)					\
-	X(OVL_LAYER_FID, K_FID)						\
-	X(OVL_LAYER_BAD_UUID, K_BAD_UUID)				\
-	X(OVL_LAYER_NODEV, K_NODEV)					\
-	X(OVL_LAYER_FLAGS_V1, K_ALL_FLAGS)				\
-	X(OVL_LAYERS_FID_MAX, K_FID_MAX)				\
-	X(OVL_FB_VERSION, K_FB_VERSION)					\
-	X(OVL_FB_MAGIC, K_FB_MAGIC)					\
-	X(OVL_FB_FLAG_PATH_UPPER, K_FB_PATH_UPPER)			\
-	X(OVL_HDR_LEN, sizeof(struct ovl_layers_hdr))			\
-	X(OVL_REC_LEN_FIELD + OVL_REC_LEN, sizeof(struct ovl_layers_rec)) \
-	X(OVL_FB_HDR_LEN, sizeof(struct ovl_layers_fb))			\
-	X(OVL_FB_HDR_LEN, offsetof(struct ovl_layers_fb, fid))
-
-/* the uapi header against the spec (shared/spec/layers-xattr.md) */
-#define SPEC(X)								\
-	X(1, K_VERSION)							\
-	X(0xfc, K_MAGIC)						\
-	X(1, K_UPPER)							\
-	X(2, K_WORK)							\
-	X(3, K_LOWER)							\
-	X(4, K_DATA)							\
-	X(0x01, K_NOFH)							\
-	X(0x02, K_FID)							\
-	X(0x04, K_BAD_UUID)						\
-	X(0x08, K_NODEV)						\
-	X(0, K_FB_VERSION)						\
-	X(0xfb, K_FB_MAGIC)						\
-	X(0x01, K_FB_BIG_ENDIAN)					\
-	X(0x04, K_FB_PATH_UPPER)					\
-	X(128, K_FID_MAX)						\
-	X(4, sizeof(struct ovl_layers_hdr))				\
-	X(0, offsetof(struct ovl_layers_hdr, version))			\
-	X(1, offsetof(struct ovl_layers_hdr, magic))			\
-	X(2, offsetof(struct ovl_layers_hdr, count))			\
-	X(14, sizeof(struct ovl_layers_rec))				\
-	X(0, offsetof(struct ovl_layers_rec, len))			\
-	X(2, offsetof(struct ovl_layers_rec, kind))			\
-	X(3, offsetof(struct ovl_layers_rec, flags))			\
-	X(4, offsetof(struct ovl_layers_rec, index))			\
-	X(6, offsetof(struct ovl_layers_rec, dev_major))		\
-	X(10, offsetof(struct ovl_layers_rec, dev_minor))		\
-	X(21, sizeof(struct ovl_layers_fb))				\
-	X(0, offsetof(struct ovl_layers_fb, version))			\
-	X(1, offsetof(struct ovl_layers_fb, magic))			\
-	X(2, offsetof(struct ovl_layers_fb, len))			\
-	X(3, offsetof(struct ovl_layers_fb, flags))			\
-	X(4, offsetof(struct ovl_layers_fb, type))			\
-	X(5, offsetof(struct ovl_layers_fb, uuid))			\
-	X(21, offsetof(struct ovl_layers_fb, fid))
+	X(OVL_LAYER_UPPER, OVL_LAYERS_UPPER)				\
+	X(OVL_LAYER_WORK, OVL_LAYERS_WORK)				\
+	X(OVL_LAYER_LOWER, OVL_LAYERS_LOWER)				\
+	X(OVL_LAYER_DATA, OVL_LAYERS_DATA)
 
 #define ASSERT(a, b) _Static_assert((long)(a) == (long)(b), \
-				    #a " != " #b " of the uapi header");
+				    #a " != " #b " of the uapi headers");
+DOC(ASSERT)
 PAIRS(ASSERT)
-SPEC(ASSERT)
 
 struct pair {
 	const char *a, *b;
@@ -127,14 +89,40 @@ struct pair {
 };
 
 #define ROW(a, b) { #a, #b, (long)(a), (long)(b) },
-static const struct pair pairs[] = { PAIRS(ROW) SPEC(ROW) };
+static const struct pair pairs[] = { DOC(ROW) PAIRS(ROW) };
 
-int main(void)
+/* the whole file at path, or NULL; *len its length */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (!fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 &&
+	    !fseek(f, 0, SEEK_SET) && (buf = malloc(n + 1)) &&
+	    fread(buf, 1, n, f) == (size_t)n) {
+		*len = n;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+int main(int argc, char **argv)
 {
 	const char *res = getenv("OVT_RESULTS");
 	int passed = 0, failed = 0;
-	size_t i;
+	size_t i, la = 0, lb = 0;
+	char *a, *b;
 
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s TREE-HEADER LIB-COPY\n", argv[0]);
+		return 2;
+	}
 	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
 		if (pairs[i].va == pairs[i].vb) {
 			passed++;
@@ -145,14 +133,24 @@ int main(void)
 		failed++;
 	}
 	/* the names (strings: no static assert in C) */
-	if (strcmp(OVL_LAYERS_XATTR, k_xattr) ||
-	    strcmp(OVL_LAYERS_XATTR_USER, k_xattr_user)) {
-		printf("uapi: the xattr names differ: %s, %s\n", k_xattr,
-		       k_xattr_user);
+	if (strcmp(OVL_LAYERS_XATTR, "trusted.overlay.layers") ||
+	    strcmp(OVL_LAYERS_XATTR_USER, "user.overlay.layers")) {
+		printf("uapi: the xattr names differ from the docs\n");
 		failed++;
 	} else {
 		passed++;
 	}
+	/* the library's copy is the series' header, byte for byte */
+	a = slurp(argv[1], &la);
+	b = slurp(argv[2], &lb);
+	if (a && b && la == lb && !memcmp(a, b, la)) {
+		passed++;
+	} else {
+		printf("uapi: %s is not a copy of %s\n", argv[2], argv[1]);
+		failed++;
+	}
+	free(a);
+	free(b);
 	printf("uapi: %d passed, %d failed\n", passed, failed);
 	if (res && *res) {
 		FILE *f = fopen(res, "a");
