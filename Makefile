@@ -69,9 +69,14 @@ install: $(INSTALL_TARGETS)
 deps:
 	$(Q)scripts/install-deps
 
+# `make clean` removes all that make created under build/ except the
+# caches, which are keyed by what they depend on and slow to remake: the
+# sources (cache/), the kernels (kernel/, kernel-debug/) and the stock
+# kernel's module tree (stock/).  `make distclean` removes those too.
+CACHE_DIRS := cache kernel kernel-debug stock
 clean:
-	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/tests $(B)/results
+	$(Q)[ ! -d $(B) ] || find $(B) -mindepth 1 -maxdepth 1 \
+		$(foreach d,$(CACHE_DIRS),! -name $(d)) -exec rm -rf {} +
 
-# build/kernel (the cached kernel) survives `make clean`; remove it by hand.
 distclean:
 	rm -rf $(B)

@@ -56,6 +56,7 @@
 #include <valgrind/valgrind.h>
 
 #include "ovllayers.h"
+#include "missing.h"
 
 #define RUNS 15
 #define K 2
@@ -66,13 +67,6 @@
 #define WAY_AUTO OVL_MOUNT_TABLE_AUTO
 #define WAY_MOUNTINFO OVL_MOUNT_TABLE_MOUNTINFO
 #define WAY_STATMOUNT OVL_MOUNT_TABLE_STATMOUNT
-
-#ifndef SYS_listmount
-#define SYS_listmount 458
-#endif
-#ifndef SYS_statmount
-#define SYS_statmount 457
-#endif
 
 /* --- valgrind 3.19: the syscalls it does not know, made natively --- */
 struct vg_call {

@@ -15,6 +15,7 @@
 #include <syslog.h>
 
 #include "ovllayers.h"
+#include "missing.h"
 
 /* Built with -fvisibility=hidden: only these are exported (and listed in
  * libovllayers.map). */
@@ -214,10 +215,6 @@ const char *ovl_status_reason(const struct ovl_layer_record *rec, int status);
 /* mount.c: 1 when the handle of the directory fd is the record's (asked
  * with AT_HANDLE_FID for a FID record), 0 when not, or -errno. */
 int ovl_same_handle(int fd, const struct ovl_layer_record *rec);
-
-#ifndef AT_HANDLE_FID
-#define AT_HANDLE_FID		0x200	/* linux/fcntl.h, since 6.5 */
-#endif
 
 /* A growing byte buffer. */
 struct ovl_buf {

@@ -25,14 +25,6 @@
 
 #include "internal.h"
 
-#ifndef FS_IOC_GETFSUUID
-struct fsuuid2 {
-	uint8_t len;
-	uint8_t uuid[16];
-};
-#define FS_IOC_GETFSUUID _IOR(0x15, 0, struct fsuuid2)
-#endif
-
 /* btrfs answers FS_IOC_GETFSUUID with ENOTTY; its fsid is the s_uuid. */
 #define OVL_BTRFS_MAGIC 0x9123683e
 struct ovl_btrfs_fs_info {
@@ -45,12 +37,12 @@ struct ovl_btrfs_fs_info {
 
 int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16])
 {
-	struct fsuuid2 u = { .len = 16 };
+	struct ovl_fsuuid2 u = { .len = 16 };
 	struct statfs sfs;
 	bool btrfs;
 
 	memset(uuid, 0, 16);
-	if (ioctl(fd, FS_IOC_GETFSUUID, &u) == 0) {
+	if (ioctl(fd, OVL_FS_IOC_GETFSUUID, &u) == 0) {
 		if (u.len > 16)
 			return -EIO;
 		memcpy(uuid, u.uuid, u.len);
@@ -136,10 +128,6 @@ static int layer_handle(int fd, struct ovl_handle *h)
 	h->fh.handle_type = 0;
 	return OVL_LAYER_NOFH;
 }
-
-#ifndef ST_NOSYMFOLLOW
-#define ST_NOSYMFOLLOW	0x2000	/* linux/statfs.h, since 5.10 */
-#endif
 
 /*
  * The MOUNT_ATTR_* the kernel gives a layer (docs/layers-format.md: RDONLY,

@@ -36,15 +36,6 @@
 #include "common.h"
 #include "internal.h"
 
-#ifndef STATX_MNT_ID
-#define STATX_MNT_ID 0x00001000U
-#endif
-#ifndef STATX_MNT_ID_UNIQUE
-#define STATX_MNT_ID_UNIQUE 0x00004000U
-#endif
-#ifndef STATX_ATTR_MOUNT_ROOT
-#define STATX_ATTR_MOUNT_ROOT 0x00002000
-#endif
 
 int ovl_openat2(int dirfd, const char *path, int oflags, uint64_t resolve)
 {
@@ -693,55 +684,6 @@ char *ovl_fd_path(int fd)
  * leaves out what show_options() puts first), and the descriptor's layer
  * strings are parsed from exactly that text.
  */
-#ifndef SYS_statmount
-#define SYS_statmount 457
-#endif
-#ifndef SYS_listmount
-#define SYS_listmount 458
-#endif
-
-struct ovl_mnt_id_req {
-	uint32_t size;
-	uint32_t spare;
-	uint64_t mnt_id;
-	uint64_t param;
-	uint64_t mnt_ns_id;
-};
-#define OVL_MNT_ID_REQ_SIZE_VER0	24
-#define OVL_MNT_ID_REQ_SIZE_VER1	32	/* with mnt_ns_id (6.11) */
-#define OVL_LSMT_ROOT			0xffffffffffffffffULL
-
-/* include/uapi/linux/mount.h as of 6.18 (512 bytes, then the strings) */
-struct ovl_statmount {
-	uint32_t size, mnt_opts;
-	uint64_t mask;
-	uint32_t sb_dev_major, sb_dev_minor;
-	uint64_t sb_magic;
-	uint32_t sb_flags, fs_type;
-	uint64_t mnt_id, mnt_parent_id;
-	uint32_t mnt_id_old, mnt_parent_id_old;
-	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master;
-	uint64_t propagate_from;
-	uint32_t mnt_root, mnt_point;
-	uint64_t mnt_ns_id;
-	uint32_t fs_subtype, sb_source;
-	uint32_t opt_num, opt_array, opt_sec_num, opt_sec_array;
-	uint64_t supported_mask;
-	uint32_t uidmap_num, uidmap, gidmap_num, gidmap;
-	uint64_t spare2[43];
-	char str[];
-};
-_Static_assert(sizeof(struct ovl_statmount) == 512, "struct statmount");
-
-#define OVL_SM_SB_BASIC		0x0001U
-#define OVL_SM_MNT_BASIC	0x0002U
-#define OVL_SM_MNT_ROOT		0x0008U
-#define OVL_SM_MNT_POINT	0x0010U
-#define OVL_SM_FS_TYPE		0x0020U
-#define OVL_SM_MNT_OPTS		0x0080U	/* 6.10 */
-#define OVL_SM_FS_SUBTYPE	0x0100U
-#define OVL_SM_SB_SOURCE	0x0200U
-#define OVL_SM_SUPPORTED_MASK	0x1000U	/* 6.15 */
 #define OVL_SM_NEEDED (OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC | OVL_SM_MNT_ROOT | \
 		       OVL_SM_MNT_POINT | OVL_SM_FS_TYPE)
 
@@ -768,10 +710,6 @@ uint64_t ovl_fd_fs_magic(int fd)
 		return sm.sb_magic;
 	return fstatfs(fd, &sfs) ? 0 : (uint64_t)sfs.f_type;
 }
-
-/* nsfs: the id of a mount namespace (6.11), or the generic NS_GET_ID */
-#define OVL_NS_GET_MNTNS_ID	_IOR(0xb7, 0x5, uint64_t)
-#define OVL_NS_GET_ID		_IOR(0xb7, 13, uint64_t)
 
 void ovl_view_set_table_way(struct ovl_view *v, int way)
 {

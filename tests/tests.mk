@@ -41,6 +41,18 @@ TIMES := $(RESULTS:.txt=.times)
 check-time-%:
 	@echo "$* $$(date +%s)" >> $(TIMES)
 
+# For development: the suites that need no VM, no apt and no network
+# (`make deps` once first, as `make check` does), fuzzers for 5 s each;
+# about 2 minutes.  .ci/run keeps the full `make check`.  No `deps`.
+QUICK_SUITES := unit host views cli abi plugin hostile asan fuzz
+QUICK_RESULTS := $(abspath $(B)/results/quick.txt)
+.PHONY: check-quick
+check-quick: all
+	$(Q)rm -f $(QUICK_RESULTS); mkdir -p $(dir $(QUICK_RESULTS))
+	$(Q)$(MAKE) --no-print-directory -k RESULTS=$(QUICK_RESULTS) FUZZ_TIME=5 \
+		$(addprefix check-,$(QUICK_SUITES)) || true
+	$(Q)tests/summary $(QUICK_RESULTS) $(QUICK_SUITES)
+
 # What a package build can run (debian/rules' dh_auto_test): the suites that
 # need neither root, nor a VM, nor apt or a network; their root-only parts
 # are skipped even when run as root (OVT_UNPRIVILEGED=1).  No `deps`.

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "missing.h"
 #include "ovllayers.h"
 
 #define EXIT_UNRESOLVED	2	/* some layer's status is not "ok" */
@@ -533,35 +534,11 @@ static struct libmnt_fs *mount_by_id(struct ctl *ctl, int id)
  * cannot say (before Linux 6.11 for another namespace, a mount gone):
  * mountinfo then.
  */
-#ifndef SYS_statmount
-#define SYS_statmount 457
-#endif
-#define SM_MNT_ROOT	0x0008U		/* STATMOUNT_MNT_ROOT */
-#define SM_GET_MNTNS_ID	_IOR(0xb7, 0x5, uint64_t)	/* NS_GET_MNTNS_ID */
-
-struct sm_req {			/* struct mnt_id_req, version 1 */
-	uint32_t size, spare;
-	uint64_t mnt_id, param, mnt_ns_id;
-};
-
-struct sm_head {		/* the start of struct statmount (6.8) */
-	uint32_t size, mnt_opts;
-	uint64_t mask;
-	uint32_t sb_dev_major, sb_dev_minor;
-	uint64_t sb_magic;
-	uint32_t sb_flags, fs_type;
-	uint64_t mnt_id, mnt_parent_id;
-	uint32_t mnt_id_old, mnt_parent_id_old;
-	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master;
-	uint64_t propagate_from;
-	uint32_t mnt_root, mnt_point;
-};
-#define SM_STR_OFFSET	512	/* the strings follow the 512-byte struct */
 
 static char *fsroot_statmount(struct ctl *ctl, uint64_t id)
 {
-	struct sm_req req = { .size = sizeof(req), .mnt_id = id,
-			      .param = SM_MNT_ROOT };
+	struct ovl_mnt_id_req req = { .size = sizeof(req), .mnt_id = id,
+				      .param = OVL_SM_MNT_ROOT };
 	char ns[64], *buf = NULL, *root = NULL;
 	size_t size = 4096;
 	int fd;
@@ -573,18 +550,18 @@ static char *fsroot_statmount(struct ctl *ctl, uint64_t id)
 	fd = open(ns, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	if (ioctl(fd, SM_GET_MNTNS_ID, &req.mnt_ns_id))
+	if (ioctl(fd, OVL_NS_GET_MNTNS_ID, &req.mnt_ns_id))
 		req.mnt_ns_id = 0;
 	close(fd);
 	if (!req.mnt_ns_id)
 		return NULL;
 	/* a mount root as deep as a container made it: grown as needed */
 	while (size <= (16u << 20) && (buf = realloc(buf, size))) {
-		const struct sm_head *sm = (const struct sm_head *)buf;
+		const struct ovl_statmount *sm = (const struct ovl_statmount *)buf;
 
 		if (!syscall(SYS_statmount, &req, buf, size, 0)) {
-			if (sm->mask & SM_MNT_ROOT)
-				root = strdup(buf + SM_STR_OFFSET + sm->mnt_root);
+			if (sm->mask & OVL_SM_MNT_ROOT)
+				root = strdup(sm->str + sm->mnt_root);
 			break;
 		}
 		if (errno != EOVERFLOW)

@@ -23,14 +23,7 @@
 #include <unistd.h>
 
 #include "../../lib/uapi/overlayfs.h"
-
-#ifndef FS_IOC_GETFSUUID
-struct fsuuid2 {
-	__u8 len;
-	__u8 uuid[16];
-};
-#define FS_IOC_GETFSUUID _IOR(0x15, 0, struct fsuuid2)
-#endif
+#include "../../lib/missing.h"
 
 /* The (version 1) record the kernel would write for dir, computed
  * independently: le16 len, then the fields of version 0. */
@@ -41,7 +34,7 @@ static inline size_t ovt_record(unsigned char *rec, const char *dir,
 		struct file_handle fh;
 		unsigned char b[128];
 	} h = { .fh.handle_bytes = 128 };
-	struct fsuuid2 u = { .len = 16 };
+	struct ovl_fsuuid2 u = { .len = 16 };
 	unsigned char *out = rec + 2;
 	struct stat st;
 	int fd, mnt;
@@ -50,7 +43,7 @@ static inline size_t ovt_record(unsigned char *rec, const char *dir,
 	ck_assert_int_ge(fd, 0);
 	ck_assert(!fstat(fd, &st));
 	memset(out, 0, 33);
-	if (ioctl(fd, FS_IOC_GETFSUUID, &u) == 0)
+	if (ioctl(fd, OVL_FS_IOC_GETFSUUID, &u) == 0)
 		memcpy(out + 17, u.uuid, 16);
 	ck_assert(!name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH));
 	close(fd);
@@ -145,7 +138,7 @@ static inline size_t ovt_v2_value(unsigned char *out, const struct ovt_layer *l,
 			struct file_handle fh;
 			unsigned char b[128];
 		} fh = { .fh.handle_bytes = 128 };
-		struct fsuuid2 u = { .len = 16 };
+		struct ovl_fsuuid2 u = { .len = 16 };
 		struct statfs sfs;
 		struct stat st;
 		unsigned int f;
@@ -165,7 +158,7 @@ static inline size_t ovt_v2_value(unsigned char *out, const struct ovt_layer *l,
 			fs[f].dev_major = major(st.st_dev);
 			fs[f].dev_minor = minor(st.st_dev);
 			fs[f].magic = sfs.f_type;
-			if (ioctl(fd, FS_IOC_GETFSUUID, &u) == 0) {
+			if (ioctl(fd, OVL_FS_IOC_GETFSUUID, &u) == 0) {
 				fs[f].uuid_len = u.len;
 				memcpy(fs[f].uuid, u.uuid, u.len);
 			}

@@ -33,17 +33,10 @@
 #include <criu/criu-plugin.h>
 
 #include "fixture.h"
+#include "../../lib/missing.h"
 
 #ifndef PLUGIN_SO
 #error "build with -DPLUGIN_SO=\"/path/to/ovl_layers_plugin.so\""
-#endif
-
-#ifndef FS_IOC_GETFSUUID
-struct fsuuid2 {
-	__u8 len;
-	__u8 uuid[16];
-};
-#define FS_IOC_GETFSUUID _IOR(0x15, 0, struct fsuuid2)
 #endif
 
 #define OVERLAYFS_MAGIC	0x794c7630
@@ -394,12 +387,12 @@ static inline unsigned int with_uuid(const char *const *dirs)
 	unsigned int n = 0;
 
 	for (; *dirs; dirs++) {
-		struct fsuuid2 u = { .len = 16 };
+		struct ovl_fsuuid2 u = { .len = 16 };
 		static const unsigned char zero[16];
 		int fd = open(*dirs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 		ck_assert_int_ge(fd, 0);
-		if (!ioctl(fd, FS_IOC_GETFSUUID, &u) && u.len == 16 &&
+		if (!ioctl(fd, OVL_FS_IOC_GETFSUUID, &u) && u.len == 16 &&
 		    memcmp(u.uuid, zero, 16))
 			n++;
 		close(fd);

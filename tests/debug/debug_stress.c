@@ -8,8 +8,9 @@
  *	alone, then with fail_page_alloc; each twice), recorded in
  *	OUTDIR/mount-faults.patched.<cfg>.<run>; N1 mounts of 1 lower
  *	(+ upper, work) and N500 mounts of 500 lowers, each root's value
- *	checked; the read race (4 readers, RACE_READS reads, lazy unmounts
- *	under them); read path fault sequences (size-0 probe and buffer,
+ *	checked; the read race (4 readers, RACE_READS reads, every other
+ *	one through statmount(2) by fd, lazy unmounts under them); read
+ *	path fault sequences (xattr size-0 probe and buffer, statmount(2);
  *	small and 500-layer values); kmemleak and the kernel log.
  *   debug_stress OUTDIR unpatched
  *	on overlay-unpatched.ko: the same mount fault sequences, run 1
@@ -48,6 +49,8 @@
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
+
+#include "../../lib/missing.h"
 
 #define XATTR "trusted.overlay.layers"
 #define OVERLAYFS_MAGIC 0x794c7630
@@ -282,6 +285,55 @@ static const char *bad_value(const unsigned char *v, ssize_t n,
 		if (u32at(v, layer_off + 48 * i) != 48)
 			return "a layer entry's size is not 48";
 	return NULL;
+}
+
+/* ---- statmount(2): the same description ------------------------------ */
+
+static unsigned char sm_buf[4 << 20] __attribute__((aligned(8)));
+
+/*
+ * The layers through statmount(2), by mount ID (fd < 0) or by fd
+ * (STATMOUNT_BY_FD, for a detached overlay): copied into buf, at most
+ * size bytes; the length, or -1 and errno (ENODATA: the answer has no
+ * layers).  A read of sm_buf by one process at a time: the race's readers
+ * are processes of their own.
+ */
+static ssize_t sm_layers(uint64_t id, int fd, unsigned char *buf, size_t size)
+{
+	struct ovl_mnt_id_req req = {
+		.size = sizeof(req), .mnt_id = id, .param = OVL_SM_FS_LAYERS,
+	};
+	const struct ovl_statmount *sm = (const struct ovl_statmount *)sm_buf;
+	unsigned int flags = 0;
+
+	if (fd >= 0) {
+		req.fd = fd;
+		req.mnt_id = 0;
+		flags = OVL_STATMOUNT_BY_FD;
+	}
+	if (syscall(SYS_statmount, &req, sm_buf, sizeof(sm_buf), flags))
+		return -1;
+	if (!(sm->mask & OVL_SM_FS_LAYERS)) {
+		errno = ENODATA;
+		return -1;
+	}
+	if (sm->fs_layers_len > size ||
+	    sm->fs_layers > sizeof(sm_buf) - sizeof(*sm) - sm->fs_layers_len) {
+		errno = EOVERFLOW;
+		return -1;
+	}
+	memcpy(buf, sm->str + sm->fs_layers, sm->fs_layers_len);
+	return sm->fs_layers_len;
+}
+
+static uint64_t mount_id_of(const char *path)
+{
+	struct statx stx;
+
+	need(!statx(AT_FDCWD, path, 0, STATX_MNT_ID_UNIQUE, &stx) &&
+	     (stx.stx_mask & STATX_MNT_ID_UNIQUE),
+	     "statx %s: no unique mount ID: %m", path);
+	return stx.stx_mnt_id;
 }
 
 /* ---- mounting ------------------------------------------------------- */
@@ -578,10 +630,14 @@ static long load_outcomes(const char *path, struct outcome *o, long cap)
 }
 
 /*
- * The read path with the n-th fault: a size-0 probe (the length, or an
- * error) or a read into a buffer one sentinel-filled page larger than the
- * value (exactly the value, or an error, and nothing written past it).
+ * The read path with the n-th fault: a size-0 probe of the xattr (the
+ * length, or an error), a read of the xattr into a buffer one
+ * sentinel-filled page larger than the value (exactly the value, or an
+ * error, and nothing written past it), or (READ_STATMOUNT) statmount(2)
+ * of the mount (exactly the value, or an error).
  */
+enum { READ_BUFFER, READ_PROBE, READ_STATMOUNT };
+
 static void read_faults(const char *what, const char *path, int probe,
 			const unsigned char *want, ssize_t want_len,
 			long *injected_total)
@@ -590,17 +646,21 @@ static void read_faults(const char *what, const char *path, int probe,
 	long n, injected = 0, ok = 0, errors = 0, wrong = 0, unforced = 0;
 	int errs[4] = { 0 }, nerrs = 0;
 	char first[256] = "";
-	size_t size = probe ? 0 : (size_t)want_len + 4096;
+	size_t size = probe == READ_PROBE ? 0 : (size_t)want_len + 4096;
+	uint64_t id = probe == READ_STATMOUNT ? mount_id_of(path) : 0;
 
 	for (n = 1; n < FAULT_CAP; n++) {
 		long left;
 		ssize_t r;
 		int err, good;
 
-		if (!probe)
+		if (probe != READ_PROBE)
 			memset(buf, 0xa5, size);
 		nth_set(n);
-		r = getxattr(path, XATTR, probe ? NULL : buf, size);
+		if (probe == READ_STATMOUNT)
+			r = sm_layers(id, -1, buf, size);
+		else
+			r = getxattr(path, XATTR, probe ? NULL : buf, size);
 		err = errno;
 		left = nth_get();
 		if (left)
@@ -619,7 +679,7 @@ static void read_faults(const char *what, const char *path, int probe,
 				errs[nerrs++] = err;
 		} else {
 			good = r == want_len;
-			if (good && !probe) {
+			if (good && probe != READ_PROBE) {
 				good = !memcmp(buf, want, want_len);
 				for (size_t i = want_len; i < size && good; i++)
 					good = buf[i] == 0xa5;
@@ -666,6 +726,7 @@ struct race {
 	_Atomic unsigned long published;	/* gens < this are readable */
 	_Atomic unsigned long detached;		/* gens < this are detached */
 	_Atomic long claimed, ok, err, wrong, after_detach, fds, skipped;
+	_Atomic long sm_ok, sm_after_detach;
 	_Atomic int first_err;
 	struct race_val ring[RING];
 };
@@ -716,7 +777,11 @@ static void race_reader(struct race *rc, long total, unsigned int seed)
 			if (atomic_fetch_add(&rc->claimed, 1) >= total)
 				break;
 			det = atomic_load(&rc->detached) > g;
-			r = fgetxattr(fd, XATTR, got, sizeof(got));
+			/* every other read through statmount(2), by the fd */
+			if (i % 2)
+				r = sm_layers(0, fd, got, sizeof(got));
+			else
+				r = fgetxattr(fd, XATTR, got, sizeof(got));
 			if (r < 0) {
 				int zero = 0;
 
@@ -725,6 +790,11 @@ static void race_reader(struct race *rc, long total, unsigned int seed)
 							       &zero, errno);
 			} else if (r == len && !memcmp(got, want, len)) {
 				atomic_fetch_add(&rc->ok, 1);
+				if (i % 2)
+					atomic_fetch_add(&rc->sm_ok, 1);
+				if (i % 2 && det)
+					atomic_fetch_add(&rc->sm_after_detach,
+							 1);
 			} else {
 				atomic_fetch_add(&rc->wrong, 1);
 			}
@@ -817,8 +887,9 @@ static void read_race(long total, double *secs)
 	}
 	*secs = now() - t0;
 	kmsg_drain();
-	printf("debug: race: %lu overlays mounted and lazily unmounted, %ld reads: %ld correct, %ld errors (first %s), %ld wrong; %ld on detached overlays; %ld fds, %ld opens of gone ones; %.1f s\n",
-	       g, total, (long)rc->ok, (long)rc->err,
+	printf("debug: race: %lu overlays mounted and lazily unmounted, %ld reads (every other one by statmount(2) of the fd): %ld correct (%ld by statmount, %ld of those on detached overlays), %ld errors (first %s), %ld wrong; %ld on detached overlays; %ld fds, %ld opens of gone ones; %.1f s\n",
+	       g, total, (long)rc->ok, (long)rc->sm_ok,
+	       (long)rc->sm_after_detach, (long)rc->err,
 	       rc->first_err ? strerrorname_np(rc->first_err) : "none",
 	       (long)rc->wrong, (long)rc->after_detach, (long)rc->fds,
 	       (long)rc->skipped, *secs);
@@ -835,6 +906,9 @@ static void read_race(long total, double *secs)
 	check(rc->ok > 0 && rc->after_detach > 0 && g > RACE_LIVE,
 	      "race: it raced: %ld correct reads, %ld of them on detached overlays, %lu overlays",
 	      (long)rc->ok, (long)rc->after_detach, g);
+	check(rc->sm_ok > 0 && rc->sm_after_detach > 0,
+	      "race: statmount(2) read %ld descriptions right, %ld of them of detached overlays",
+	      (long)rc->sm_ok, (long)rc->sm_after_detach);
 	race_stat.ok = rc->ok;
 	race_stat.err = rc->err;
 	race_stat.wrong = rc->wrong;
@@ -1081,9 +1155,15 @@ int main(int argc, char **argv)
 			     "the %s value", rv[i].what);
 			snprintf(what, sizeof(what), "%s, size-0 probe",
 				 rv[i].what);
-			read_faults(what, target, 1, want, len, &read_inj);
+			read_faults(what, target, READ_PROBE, want, len,
+				    &read_inj);
 			snprintf(what, sizeof(what), "%s, buffer", rv[i].what);
-			read_faults(what, target, 0, want, len, &read_inj);
+			read_faults(what, target, READ_BUFFER, want, len,
+				    &read_inj);
+			snprintf(what, sizeof(what), "%s, statmount",
+				 rv[i].what);
+			read_faults(what, target, READ_STATMOUNT, want, len,
+				    &read_inj);
 			need(!umount2(target, 0), "umount: %m");
 		}
 	}

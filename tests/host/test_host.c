@@ -35,10 +35,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#ifndef STATX_MNT_ID_UNIQUE
-#define STATX_MNT_ID_UNIQUE 0x00004000U
-#endif
-
 /* the last occurrence of needle in hay */
 static const char *strrstr_last(const char *hay, const char *needle)
 {
@@ -1124,10 +1120,6 @@ END_TEST
  * is read as the kernel's (source "xattr", with the mount options' path
  * strings), which is how these tests give the library FID records.
  */
-
-#ifndef AT_HANDLE_FID
-#define AT_HANDLE_FID 0x200
-#endif
 
 /* std_overlay()'s value as the kernel would write it, in format 1 (a
  * kernel of series v2) or 2, l1's record (the third) with flags l1_flags

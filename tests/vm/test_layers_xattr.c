@@ -43,31 +43,14 @@
 #include <linux/capability.h>
 
 #include "fixture.h"
+#include "../../lib/missing.h"
 #include "testrun.h"
-
-#ifndef FS_IOC_GETFSUUID
-struct fsuuid2 {
-	uint8_t len;
-	uint8_t uuid[16];
-};
-#define FS_IOC_GETFSUUID _IOR(0x15, 0, struct fsuuid2)
-#endif
 
 #define XATTR "trusted.overlay.layers"
 #define XATTR_USER "user.overlay.layers"
 #define FID_MAX 128
 
 /* ---- docs/layers-format.md, decoded independently ------------------ */
-
-#ifndef AT_HANDLE_FID
-#define AT_HANDLE_FID 0x200	/* file handle needed to compare only */
-#endif
-#ifndef STATX_MNT_ID_UNIQUE
-#define STATX_MNT_ID_UNIQUE 0x00004000U
-#endif
-#ifndef __NR_statmount
-#define __NR_statmount 457
-#endif
 
 /* the format's names (independent of any header) */
 #define F_FID		0x1	/* layer flags */
@@ -84,45 +67,14 @@ struct fsuuid2 {
 #define A_KNOWN		(A_RDONLY | A_NOSUID | A_NODEV | A_NOEXEC | A_IDMAP | \
 			 A_NOSYMFOLLOW)
 
-/* statmount(2): the series' mask bit and the fields this test reads */
-#define SM_SB_BASIC	0x0001U
-#define SM_MNT_BASIC	0x0002U
-#define SM_MNT_ROOT	0x0008U
-#define SM_MNT_POINT	0x0010U
-#define SM_SUPPORTED	0x1000U
-#define SM_FS_LAYERS	0x8000U
-#define SM_BY_FD	0x1U
-
-struct sm_req {
-	uint32_t size;
-	uint32_t fd;		/* mnt_ns_fd, or mnt_fd with SM_BY_FD */
-	uint64_t mnt_id;
-	uint64_t param;
-	uint64_t mnt_ns_id;
-};
-
-struct sm {
-	uint32_t size, mnt_opts;
-	uint64_t mask;
-	uint32_t sb_dev_major, sb_dev_minor;
-	uint64_t sb_magic;
-	uint32_t sb_flags, fs_type;
-	uint64_t mnt_id, mnt_parent_id;
-	uint32_t mnt_id_old, mnt_parent_id_old;
-	uint64_t mnt_attr, mnt_propagation, mnt_peer_group, mnt_master;
-	uint64_t propagate_from;
-	uint32_t mnt_root, mnt_point;
-	uint64_t mnt_ns_id;
-	uint32_t fs_subtype, sb_source, opt_num, opt_array, opt_sec_num;
-	uint32_t opt_sec_array;
-	uint64_t supported_mask;
-	uint32_t mnt_uidmap_num, mnt_uidmap, mnt_gidmap_num, mnt_gidmap;
-	uint32_t fs_layers, fs_layers_len;	/* the series' two fields */
-	uint64_t spare[42];
-	char str[];
-};
-_Static_assert(offsetof(struct sm, fs_layers) == 168, "statmount layout");
-_Static_assert(sizeof(struct sm) == 512, "statmount layout");
+/* statmount(2) (lib/missing.h: struct ovl_statmount, the series' fields) */
+#define SM_SB_BASIC	OVL_SM_SB_BASIC
+#define SM_MNT_BASIC	OVL_SM_MNT_BASIC
+#define SM_MNT_ROOT	OVL_SM_MNT_ROOT
+#define SM_MNT_POINT	OVL_SM_MNT_POINT
+#define SM_SUPPORTED	OVL_SM_SUPPORTED_MASK
+#define SM_FS_LAYERS	OVL_SM_FS_LAYERS
+#define SM_BY_FD	OVL_STATMOUNT_BY_FD
 
 struct rec {
 	unsigned int kind, flags, fs, index;
@@ -306,9 +258,9 @@ static int parse(const unsigned char *v, size_t len, struct rec *recs,
 static unsigned char sm_buf[4 << 20] __attribute__((aligned(8)));
 
 /* statmount by unique mount ID (fd < 0) or by fd; NULL and errno */
-static struct sm *sm_get(uint64_t id, int fd, uint64_t mask)
+static struct ovl_statmount *sm_get(uint64_t id, int fd, uint64_t mask)
 {
-	struct sm_req req = {
+	struct ovl_mnt_id_req req = {
 		.size = sizeof(req), .mnt_id = id, .param = mask,
 	};
 	unsigned int flags = 0;
@@ -318,10 +270,10 @@ static struct sm *sm_get(uint64_t id, int fd, uint64_t mask)
 		req.mnt_id = 0;
 		flags = SM_BY_FD;
 	}
-	memset(sm_buf, 0, sizeof(struct sm));
+	memset(sm_buf, 0, sizeof(struct ovl_statmount));
 	if (syscall(__NR_statmount, &req, sm_buf, sizeof(sm_buf), flags))
 		return NULL;
-	return (struct sm *)sm_buf;
+	return (struct ovl_statmount *)sm_buf;
 }
 
 static uint64_t mnt_id_of(const char *path)
@@ -338,7 +290,7 @@ static uint64_t mnt_id_of(const char *path)
 /* The layers through statmount: must be there (a kernel of the series). */
 static ssize_t sm_layers(uint64_t id, int fd, unsigned char *buf, size_t size)
 {
-	struct sm *sm = sm_get(id, fd, SM_FS_LAYERS | SM_SUPPORTED);
+	struct ovl_statmount *sm = sm_get(id, fd, SM_FS_LAYERS | SM_SUPPORTED);
 
 	ck_assert_msg(sm, "statmount: %m");
 	ck_assert_msg(sm->supported_mask & SM_FS_LAYERS,
@@ -435,7 +387,7 @@ static void assert_fid_is(const struct rec *r, const struct handle *h,
  * it (statmount's mnt_root, mountinfo's fourth field) joined with the
  * directory's path below that mount's mount point.
  */
-static void expected_path(const char *dir, const struct sm *sm, char *out,
+static void expected_path(const char *dir, const struct ovl_statmount *sm, char *out,
 			  size_t size)
 {
 	const char *root = sm->str + sm->mnt_root;
@@ -472,12 +424,12 @@ static void expected_path(const char *dir, const struct sm *sm, char *out,
  */
 static void check_layer(const struct rec *r, const char *dir)
 {
-	struct fsuuid2 u = { .len = 16 };
+	struct ovl_fsuuid2 u = { .len = 16 };
 	char want[PATH_MAX];
 	unsigned long long attr;
 	struct handle h;
 	struct stat st, st2;
-	struct sm *sm;
+	struct ovl_statmount *sm;
 	int fd, byh, err;
 
 	ck_assert_msg(!stat(dir, &st), "stat %s: %m", dir);
@@ -504,7 +456,7 @@ static void check_layer(const struct rec *r, const char *dir)
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY);
 	ck_assert_int_ge(fd, 0);
-	if (ioctl(fd, FS_IOC_GETFSUUID, &u) == 0) {
+	if (ioctl(fd, OVL_FS_IOC_GETFSUUID, &u) == 0) {
 		ck_assert_uint_eq(r->uuid_len, u.len);
 		ck_assert_msg(!memcmp(r->uuid, u.uuid, u.len), "uuid of %s",
 			      dir);
@@ -862,7 +814,7 @@ static int sm_layers_child(const char *path, int want,
 			   const unsigned char *v, size_t n)
 {
 	struct statx stx;
-	struct sm *sm;
+	struct ovl_statmount *sm;
 
 	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID_UNIQUE, &stx) ||
 	    !(stx.stx_mask & STATX_MNT_ID_UNIQUE))
@@ -1493,7 +1445,7 @@ END_TEST
 static int race_read(const char *path, unsigned int *gone)
 {
 	struct statx stx;
-	struct sm *sm;
+	struct ovl_statmount *sm;
 
 	if (statx(AT_FDCWD, path, 0, STATX_MNT_ID_UNIQUE, &stx))
 		return 0;
@@ -1684,7 +1636,7 @@ END_TEST
 /* Contrast on overlay-unpatched.ko: the kernel has no such xattr. */
 START_TEST(t_unpatched_has_no_layers_xattr)
 {
-	struct sm *sm;
+	struct ovl_statmount *sm;
 
 	basic_overlay();
 	ck_assert_int_eq(getxattr(P("m"), XATTR, val, sizeof(val)), -1);
