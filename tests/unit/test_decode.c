@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "ovllayers.h"
-#include "test_format2.h"
+#include "test_units.h"
 #include "testrun.h"
 
 struct val {
@@ -794,5 +794,6 @@ int main(void)
 	tcase_add_test(tc, t_names);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, format2_tcase());
+	suite_add_tcase(s, options_tcase());
 	return ovt_run(s, "unit");
 }

@@ -17,7 +17,7 @@
 #include "uapi/overlayfs.h"
 
 #include "internal.h"
-#include "test_format2.h"
+#include "test_units.h"
 
 /* A value under construction: the tables, and the data area (handles,
  * paths) with offsets from its start, fixed up by bytes(). */

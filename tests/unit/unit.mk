@@ -1,13 +1,13 @@
 # Unit tests: the format code, no privilege and no mounts needed.
 
 UNIT_TEST := $(B)/tests/unit/test_decode
-UNIT_SRCS := tests/unit/test_decode.c tests/unit/test_format2.c
+UNIT_SRCS := tests/unit/test_decode.c tests/unit/test_format2.c tests/unit/test_options.c
 # in-tree test binaries link the shared library of the tree
 TEST_LIB_LINK = -L$(B)/lib -lovllayers -Wl,-rpath,$(abspath $(B)/lib)
 
 # ... but this one the static library: the format 2 cases compare the
 # library's own builder of values (internal, lib/format2.c) with theirs
-$(UNIT_TEST): $(UNIT_SRCS) tests/unit/test_format2.h tests/common/testrun.h \
+$(UNIT_TEST): $(UNIT_SRCS) tests/unit/test_units.h tests/common/testrun.h \
 		lib/internal.h lib/uapi/overlayfs.h $(LIB_A)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)

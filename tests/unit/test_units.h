@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The unit suite's other test cases, run by its main() (test_decode.c):
+ * format 2 (test_format2.c), the option parser (test_options.c). */
+#ifndef OVT_TEST_UNITS_H
+#define OVT_TEST_UNITS_H
+
+#include <check.h>
+
+TCase *format2_tcase(void);
+TCase *options_tcase(void);
+
+#endif
