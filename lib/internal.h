@@ -206,6 +206,7 @@ int ovl_fmt2_finish(const struct ovl_fmt2_builder *b, unsigned char **out,
 /* decode.c */
 int ovl_layers_new_from_raw(unsigned char *raw, size_t len, int source,
 			    bool origin, struct ovl_layers **out);
+/* layers.c */
 void ovl_layers_clear_locations(struct ovl_layers *l);
 void ovl_loc_clear(struct ovl_loc *loc);
 /* Why a layer of record rec has status: a static phrase, NULL for ok and
