@@ -63,476 +63,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "internal.h"
-
-/* How far up a layer root may sit below its mount root. */
-#define OVL_MAX_DEPTH 4096
-/* How deep the mount tree is walked for a mount that can block. */
-#define OVL_MAX_NESTING 256
-
-struct mount_ent {
-	dev_t dev;
-	bool ready;		/* whole, blocks and tlen set (its
-				   strings may be dropped since: ent_ready()
-				   reads them again) */
-	bool whole;		/* root is "/" */
-	bool blocks;		/* its filesystem can block the caller */
-	unsigned int order;	/* mountinfo order, for a stable sort */
-	int id, parent;
-	struct ovl_mnt *mnt;	/* its entry in the table */
-	struct mount_ent *next_in_sb;	/* the next mount of its fs, in order */
-	struct mount_ent *child;	/* its first child mount, in order */
-	struct mount_ent *sibling;	/* the next child of its parent */
-	int root_fd;		/* opened on first use; -1 not (or unusable) */
-	bool opened;
-	struct ovl_ident root_id;
-	char *root_path;	/* the kernel's path of root_fd, our view:
-				   read when first needed */
-	uint64_t unique_id;	/* 0 until known */
-	size_t tlen;		/* strlen() of its mount point */
-	uint64_t thash;		/* and its hash (target_hash()), */
-	bool hashed;		/* once stays_in() needs it */
-};
-
-/* What probing a superblock's uuid found; a negative errno ends the call. */
-enum probe {
-	PROBE_KNOWN = 1,	/* the uuid is in sb->uuid */
-	PROBE_UNKNOWN,		/* the filesystem cannot say */
-	PROBE_UNUSABLE,		/* no mount of it could be opened (yet) */
-};
-
-struct sb_ent {
-	dev_t dev;
-	int probed;		/* 0 not yet, or an enum probe */
-	unsigned char uuid[16];	/* zero when unknown */
-	struct mount_ent *head, *tail;	/* its mounts in table order */
-	size_t n;
-	struct mount_ent **m;	/* the same, whole ones first: sb_ready() */
-};
-
-struct resolver {
-	const struct ovl_view *v;
-	unsigned int flags;
-	struct ovl_mnt_table t;
-	struct mount_ent *ents;		/* in table order */
-	size_t nents;
-	struct mount_ent **by_id;	/* hashed by mount ID (open addressing) */
-	struct sb_ent *sbs;		/* in the order first seen */
-	size_t nsbs;
-	size_t *by_dev;			/* sbs index + 1, hashed by device */
-	size_t nhash;			/* slots of both: a power of 2 */
-	struct sb_ent **by_uuid;	/* probed superblocks by uuid, built */
-	size_t nby_uuid;		/* on the first miss of a st_dev hint */
-	bool indexed;
-	bool skipped;		/* some filesystem was not probed: it blocks */
-	int fd_dir;		/* /proc/self/fd, opened on first use */
-	bool may_decode;	/* open_by_handle_at(2) would not say EPERM */
-	bool asked_caps;
-	int unicode;		/* casefolding in this kernel: -1 not asked */
-};
-
-/* Filesystems whose server may never answer: FUSE (its daemon can be
- * frozen with the container, or gone), network filesystems, autofs. */
-static bool fs_can_block(const struct ovl_mnt *fs)
-{
-	static const char *const types[] = {
-		"fuse", "fuseblk", "nfs", "nfs4", "cifs", "smb3", "smbfs",
-		"9p", "ceph", "autofs", "afs", "glusterfs", "virtiofs",
-	};
-	const char *type = fs->fstype;
-	const char *src = fs->source;
-
-	if (!type || !strncmp(type, "fuse.", 5) || mnt_fstype_is_netfs(type))
-		return true;
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcmp(type, types[i]))
-			return true;
-	/* a network source: "host:/export", "[v6]:/x", "//server/share" */
-	if (src && (!strncmp(src, "//", 2) ||
-		    (src[0] != '/' && strchr(src, ':') &&
-		     strchr(src, ':') < strchrnul(src, '/'))))
-		return true;
-	return false;
-}
-
-/* whole mounts first, then table order */
-static int cmp_ent(const void *a, const void *b)
-{
-	const struct mount_ent *x = *(struct mount_ent *const *)a;
-	const struct mount_ent *y = *(struct mount_ent *const *)b;
-
-	if (x->whole != y->whole)
-		return x->whole ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-static size_t hash_u64(uint64_t v, size_t mask)
-{
-	v ^= v >> 33;
-	v *= 0xff51afd7ed558ccdULL;
-	v ^= v >> 33;
-	return (size_t)v & mask;
-}
-
-static struct mount_ent *find_id(struct resolver *r, int id)
-{
-	size_t mask = r->nhash - 1;
-
-	for (size_t i = hash_u64((uint64_t)(unsigned int)id, mask); r->by_id[i];
-	     i = (i + 1) & mask)
-		if (r->by_id[i]->id == id)
-			return r->by_id[i];
-	return NULL;
-}
-
-static struct sb_ent *find_sb(struct resolver *r, dev_t dev)
-{
-	size_t mask = r->nhash - 1;
-
-	for (size_t i = hash_u64(dev, mask); r->by_dev[i]; i = (i + 1) & mask)
-		if (r->sbs[r->by_dev[i] - 1].dev == dev)
-			return &r->sbs[r->by_dev[i] - 1];
-	return NULL;
-}
-
-/*
- * The table is indexed in one pass, without reading any mount's strings:
- * its filesystems (by device), mount IDs and children.  Strings (from
- * statmount, mount by mount) are read for the mounts the records lead to
- * (ent_ready(), sb_first(), sb_ready()), so that mounts no record is on
- * cost one statmount without strings each.
- */
-static int resolver_init(struct resolver *r, const struct ovl_view *v,
-			 unsigned int flags, size_t records)
-{
-	size_t mask;
-	int err;
-
-	memset(r, 0, sizeof(*r));
-	r->v = v;
-	r->flags = flags;
-	r->fd_dir = -1;
-	r->unicode = -1;
-	err = ovl_view_mount_table(v, &r->t, records, OVL_TABLE_SNAPSHOT);
-	if (err)
-		return err;
-	r->nhash = 64;
-	while (r->nhash < 2 * r->t.n)
-		r->nhash *= 2;
-	mask = r->nhash - 1;
-	r->ents = calloc(r->t.n ? r->t.n : 1, sizeof(*r->ents));
-	r->sbs = calloc(r->t.n ? r->t.n : 1, sizeof(*r->sbs));
-	r->by_id = calloc(r->nhash, sizeof(*r->by_id));
-	r->by_dev = calloc(r->nhash, sizeof(*r->by_dev));
-	if (!r->ents || !r->sbs || !r->by_id || !r->by_dev)
-		return -ENOMEM;
-	for (size_t k = 0; k < r->t.n; k++) {
-		struct ovl_mnt *fs = &r->t.mnts[k];
-		struct mount_ent *e = &r->ents[r->nents];
-		struct sb_ent *sb;
-		size_t i;
-
-		*e = (struct mount_ent) {
-			.dev = fs->dev,
-			.order = r->nents,
-			.id = fs->id,
-			.parent = fs->parent,
-			.mnt = fs,
-			.root_fd = -1,
-			.unique_id = fs->unique_id,
-		};
-		r->nents++;
-		for (i = hash_u64((uint64_t)(unsigned int)e->id, mask);
-		     r->by_id[i]; i = (i + 1) & mask)
-			;
-		r->by_id[i] = e;	/* a duplicate ID: the first is found */
-		for (i = hash_u64(e->dev, mask); r->by_dev[i] &&
-		     r->sbs[r->by_dev[i] - 1].dev != e->dev; i = (i + 1) & mask)
-			;
-		if (!r->by_dev[i]) {
-			r->sbs[r->nsbs].dev = e->dev;
-			r->by_dev[i] = ++r->nsbs;
-		}
-		sb = &r->sbs[r->by_dev[i] - 1];
-		if (sb->tail)
-			sb->tail->next_in_sb = e;
-		else
-			sb->head = e;
-		sb->tail = e;
-		sb->n++;
-	}
-	/* children in table order: backwards, each put first */
-	for (size_t k = r->nents; k-- > 0; ) {
-		struct mount_ent *e = &r->ents[k], *p;
-
-		if (e->parent == e->id || !(p = find_id(r, e->parent)) || p == e)
-			continue;
-		e->sibling = p->child;
-		p->child = e;
-	}
-	return 0;
-}
-
-/* FNV-1a, extended by a byte at a time: a mount point's, and every
- * prefix of a path's (stays_in()) */
-#define TARGET_HASH_INIT 0xcbf29ce484222325ULL
-static inline uint64_t target_hash(uint64_t h, unsigned char c)
-{
-	return (h ^ c) * 0x100000001b3ULL;
-}
-
-/*
- * e's strings (read again if dropped), whole, blocks and tlen;
- * 0 or -ENOMEM.  A caller uses e's strings only right after it: a scan
- * over many mounts (sb_ready(), stays_in()) drops them again
- * (ent_forget()), so that a container's many mounts at deep mount points
- * (50,000 of 16,000 bytes: 800 MB) are read one at a time, never kept.
- */
-static int ent_ready(struct resolver *r, struct mount_ent *e)
-{
-	int err;
-
-	if (e->ready && e->mnt->strings)
-		return 0;
-	err = ovl_mnt_table_strings(&r->t, e->mnt);
-	if (err)
-		return err;
-	if (e->ready)
-		return 0;
-	e->whole = e->mnt->root && !strcmp(e->mnt->root, "/");
-	e->blocks = fs_can_block(e->mnt);
-	e->tlen = strlen(e->mnt->target);
-	e->ready = true;
-	return 0;
-}
-
-/* e's strings dropped (a statmount table's: mountinfo's are libmount's,
- * and stay) */
-static void ent_forget(struct resolver *r, struct mount_ent *e)
-{
-	ovl_mnt_table_forget(&r->t, e->mnt);
-}
-
-/* sb->m: its mounts, whole ones first, each in table order */
-static int sb_ready(struct resolver *r, struct sb_ent *sb)
-{
-	size_t i = 0;
-	int err;
-
-	if (sb->m)
-		return 0;
-	sb->m = calloc(sb->n ? sb->n : 1, sizeof(*sb->m));
-	if (!sb->m)
-		return -ENOMEM;
-	for (struct mount_ent *e = sb->head; e; e = e->next_in_sb) {
-		err = ent_ready(r, e);
-		if (err) {
-			free(sb->m);
-			sb->m = NULL;
-			return err;
-		}
-		ent_forget(r, e);
-		sb->m[i++] = e;
-	}
-	qsort(sb->m, sb->n, sizeof(*sb->m), cmp_ent);
-	return 0;
-}
-
-/* The first of sb's mounts, whole ones first (NULL: out of memory),
- * reading the strings of no more mounts than it takes. */
-static struct mount_ent *sb_first(struct resolver *r, struct sb_ent *sb)
-{
-	if (sb->m)
-		return sb->m[0];
-	for (struct mount_ent *e = sb->head; e; e = e->next_in_sb) {
-		if (ent_ready(r, e))
-			return NULL;
-		if (e->whole)
-			return e;
-		ent_forget(r, e);
-	}
-	return sb_ready(r, sb) ? NULL : sb->m[0];
-}
-
-static void close_root(struct mount_ent *e)
-{
-	if (e->root_fd >= 0)
-		close(e->root_fd);
-	free(e->root_path);
-	e->root_fd = -1;
-	e->root_path = NULL;
-	e->opened = false;
-}
-
-static void resolver_fini(struct resolver *r)
-{
-	for (size_t i = 0; i < r->nents; i++)
-		close_root(&r->ents[i]);
-	for (size_t i = 0; i < r->nsbs; i++)
-		free(r->sbs[i].m);
-	free(r->ents);
-	free(r->by_id);
-	free(r->by_dev);
-	free(r->sbs);
-	free(r->by_uuid);
-	if (r->fd_dir >= 0)
-		close(r->fd_dir);
-	ovl_mnt_table_free(&r->t);
-}
-
-void ovl_resolver_free(struct resolver *r)
-{
-	resolver_fini(r);
-	free(r);
-}
-
-/*
- * Opening e's root would go to, or through, a filesystem that can block,
- * other than the superblock allowed (a record's st_dev hint names it).
- * The view's root mount is not counted on the way to the others: every
- * lookup goes through it (a diskless host on NFS, a VM on 9p, a rootless
- * container on fuse-overlayfs), and if it never answers nothing does.
- */
-static int would_block(struct resolver *r, struct mount_ent *e,
-		       dev_t allowed)
-{
-	struct mount_ent *m = e;
-
-	for (int depth = 0; m && depth < OVL_MAX_NESTING; depth++) {
-		bool root;
-		int err = ent_ready(r, m);
-
-		if (err)
-			return err;
-		root = !strcmp(m->mnt->target, "/");
-		if (m->blocks && m->dev != allowed && (m == e || !root))
-			return 1;
-		if (root || m->parent == m->id)
-			break;
-		m = find_id(r, m->parent);
-	}
-	return 0;
-}
-
-/*
- * The root of a mount, opened through its mount point once per resolution
- * and kept.  Returns the fd, -ENOENT when the mount cannot be used (covered
- * by another mount, a symlink on the way, no access, its filesystem can
- * block), or an error that ends the resolution (out of fds or memory).
- */
-static int mount_root(struct resolver *r, struct mount_ent *e, dev_t allowed)
-{
-	int fd, err;
-
-	if (e->opened)
-		return e->root_fd >= 0 ? e->root_fd : -ENOENT;
-	err = would_block(r, e, allowed);
-	if (err < 0)
-		return err;
-	if (err) {
-		r->skipped = true;
-		return -ENOENT;	/* not marked opened: another hint may */
-	}
-	err = ent_ready(r, e);
-	if (err)
-		return err;
-	e->opened = true;
-	/* O_RDONLY: open_by_handle_at(2) takes no O_PATH mount fd, and
-	 * FS_IOC_GETFSUUID needs a real open */
-	fd = ovl_view_openat(r->v, e->mnt->target, O_RDONLY | O_DIRECTORY,
-			     RESOLVE_NO_SYMLINKS);
-	if (fd < 0)
-		return ovl_fatal_errno(-fd) ? fd : -ENOENT;
-	/* its st_dev may differ from mountinfo's (a btrfs subvolume): the
-	 * mount ID says which mount it is.  statmount gave the unique ID,
-	 * which one statx checks; mountinfo only the 32-bit one, and the
-	 * unique one (reported in the location) costs a second statx. */
-	if (e->unique_id) {	/* the table's, or learned at an earlier open */
-		uint64_t u;
-
-		err = ovl_ident_unique(fd, &e->root_id, &u);
-		if (!err && u != e->unique_id)
-			err = -ENOENT;
-		e->root_id.mnt_id = e->id;
-	} else {
-		err = ovl_ident(fd, &e->root_id);
-		if (!err && e->root_id.mnt_id != e->id)
-			err = -ENOENT;
-	}
-	if (err || !e->root_id.mount_root) {
-		close(fd);
-		return err && ovl_fatal_errno(-err) ? err : -ENOENT;
-	}
-	if (!e->unique_id)
-		e->unique_id = ovl_unique_mount_id(fd);
-	e->root_fd = fd;
-	return fd;
-}
-
-/* The kernel's path (our view) of an fd, by readlinkat(2) in /proc/self/fd
- * opened once: the lookup of "/proc/self/fd/N" whole costs as much again. */
-static char *fd_path(struct resolver *r, int fd)
-{
-	char name[16], buf[4096];
-	ssize_t n;
-
-	if (r->fd_dir < 0)
-		r->fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY |
-				 O_CLOEXEC);
-	if (r->fd_dir < 0)
-		return ovl_fd_path(fd);
-	snprintf(name, sizeof(name), "%d", fd);
-	n = readlinkat(r->fd_dir, name, buf, sizeof(buf) - 1);
-	if (n <= 0 || n >= (ssize_t)sizeof(buf) - 1)
-		return NULL;
-	buf[n] = '\0';
-	return strdup(buf);
-}
-
-/* e's root_path, read the first time a location needs it */
-static const char *root_path(struct resolver *r, struct mount_ent *e)
-{
-	if (!e->root_path && e->root_fd >= 0)
-		e->root_path = fd_path(r, e->root_fd);
-	return e->root_path;
-}
-
-/* An enum probe, or an error. */
-static int probe_uuid(struct resolver *r, struct sb_ent *sb, dev_t allowed)
-{
-	int err;
-
-	if (sb->probed)
-		return sb->probed;
-	err = sb_ready(r, sb);
-	if (err)
-		return err;
-	for (size_t i = 0; i < sb->n; i++) {
-		struct mount_ent *e = sb->m[i];
-		int fd = mount_root(r, e, allowed), known;
-
-		if (fd == -ENOENT)
-			continue;
-		if (fd < 0)
-			return fd;
-		known = ent_ready(r, e);
-		if (known)
-			return known;
-		/* never ask a filesystem that can block (FS_IOC_GETFSUUID
-		 * reaches FUSE before 6.9): its uuid is unknown */
-		known = e->blocks ? 0 :
-			ovl_fs_uuid(fd, e->mnt->fstype, sb->uuid);
-		if (known < 0 && ovl_fatal_errno(-known))
-			return known;
-		if (known < 0)
-			continue;
-		sb->probed = known ? PROBE_KNOWN : PROBE_UNKNOWN;
-		return sb->probed;
-	}
-	/* unusable for now (not remembered): a later hint may allow what
-	 * blocked it */
-	return PROBE_UNUSABLE;
-}
+#include "resolver.h"
 
 /* Is the directory fd below (or at) the root whose identity is root? */
 static bool below(int fd, const struct ovl_ident *root)
@@ -616,7 +147,7 @@ static int located(struct resolver *r, struct mount_ent *e, int fd,
 	const char *rel;
 	int n, err;
 
-	err = ent_ready(r, e);
+	err = ovl_rsv_ent_ready(r, e);
 	if (err) {
 		close(fd);
 		return err;
@@ -633,8 +164,8 @@ static int located(struct resolver *r, struct mount_ent *e, int fd,
 		close(fd);
 		return OVL_LAYER_STALE;
 	}
-	kpath = fd_path(r, fd);
-	rel = kpath ? below_root(kpath, root_path(r, e)) : NULL;
+	kpath = ovl_rsv_fd_path(r, fd);
+	rel = kpath ? below_root(kpath, ovl_rsv_root_path(r, e)) : NULL;
 	if (!rel) {
 		/* cannot be named, or not below the root it was opened
 		 * through: not through this mount */
@@ -705,13 +236,13 @@ static int try_path(struct resolver *r, struct sb_ent *sb,
 		const char *rest;
 		int mfd, fd, same;
 
-		mfd = ent_ready(r, e);
+		mfd = ovl_rsv_ent_ready(r, e);
 		if (mfd)
 			return mfd;
 		rest = below_target(path, e->mnt->target);
 		if (!rest)
 			continue;
-		mfd = mount_root(r, e, allowed);
+		mfd = ovl_rsv_mount_root(r, e, allowed);
 		if (mfd == -ENOENT)
 			continue;
 		if (mfd < 0)
@@ -752,7 +283,7 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
 	struct ovl_handle h;
 	int status = OVL_LAYER_UNREACHABLE, err;
 
-	err = sb_ready(r, sb);
+	err = ovl_rsv_sb_ready(r, sb);
 	if (err)
 		return err;
 	if (rec->flags & OVL_LAYER_FID)
@@ -767,10 +298,10 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
 		struct ovl_ident id;
 		int mfd, fd;
 
-		mfd = ent_ready(r, e);	/* its strings, for the messages */
+		mfd = ovl_rsv_ent_ready(r, e);	/* its strings, for the messages */
 		if (mfd)
 			return mfd;
-		mfd = mount_root(r, e, allowed);
+		mfd = ovl_rsv_mount_root(r, e, allowed);
 		if (mfd == -ENOENT) {
 			ovl_dbg(&r->v->log, "%s %u: mount %d (%s): its root cannot be opened (covered?)",
 				ovl_layer_kind_name(rec->kind), rec->index, e->id,
@@ -817,171 +348,6 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
 }
 
 /*
- * A path string that names a directory one way only: absolute, no empty,
- * "." or ".." component, no trailing slash.  Only such a string, once it
- * is shown to lead to the directory, can stand for the kernel's path.
- */
-static bool canonical(const char *p)
-{
-	if (*p != '/')
-		return false;
-	if (!p[1])
-		return true;
-	for (const char *c = p + 1;; ) {
-		const char *end = strchrnul(c, '/');
-		size_t n = end - c;
-
-		if (!n || (n == 1 && c[0] == '.') ||
-		    (n == 2 && c[0] == '.' && c[1] == '.'))
-			return false;
-		if (!*end)
-			return true;
-		c = end + 1;
-	}
-}
-
-/*
- * Filesystems whose names are spelled one way: a lookup of a name finds
- * only the entry of that very name, unless a directory is casefolded
- * (ext4, f2fs, tmpfs: FS_CASEFOLD_FL, asked below).  On any other (vfat,
- * exfat, ntfs, hfs, iso9660, cifs, zfs with casesensitivity=insensitive,
- * or one not known here) a path string may find a directory spelled
- * otherwise, and the kernel's own path is read instead.
- */
-static bool spelled_one_way(const char *fstype)
-{
-	static const char *const types[] = {
-		"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "f2fs",
-		"squashfs", "erofs", "overlay", "ramfs", "bcachefs",
-	};
-
-	for (size_t i = 0; fstype && i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcmp(fstype, types[i]))
-			return true;
-	return false;
-}
-
-/*
- * Whether open_by_handle_at(2) would decode for the caller: with
- * CAP_DAC_READ_SEARCH in the initial user namespace it does; without, an
- * O_PATH decode (as try_sb() asks) fails with EPERM whatever the mount
- * (fs/fhandle.c).  capget(2) says what the caller has in its own user
- * namespace, which must then be the initial one.  Asked once.
- */
-#define OVL_PROC_USER_INIT_INO	0xEFFFFFFDU
-static bool may_decode(struct resolver *r)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2];
-	struct stat st;
-
-	if (r->asked_caps)
-		return r->may_decode;
-	r->asked_caps = true;
-	r->may_decode = !syscall(SYS_capget, &hdr, data) &&
-			(data[CAP_DAC_READ_SEARCH / 32].effective &
-			 (1u << (CAP_DAC_READ_SEARCH % 32))) &&
-			!stat("/proc/self/ns/user", &st) &&
-			st.st_ino == OVL_PROC_USER_INIT_INO;
-	return r->may_decode;
-}
-
-/*
- * Does the lookup of path, from e's mount point on, stay in e?  Not if a
- * child of e (a mount on e, stacked on it or below it) is mounted on the
- * way: a lookup there would ask that filesystem (one that can block,
- * say) for names.  The table says; a mount made since ends the lookup
- * on another mount, which the statx after it tells.  1 yes, 0 no, or
- * -ENOMEM.
- */
-static int stays_in(struct resolver *r, struct mount_ent *e, const char *path)
-{
-	size_t plen = strlen(path);
-	uint64_t *pre = malloc((plen + 1) * sizeof(*pre));
-	int ret = 1;
-
-	if (!pre)
-		return -ENOMEM;
-	/* the hash of every prefix of path: a child whose mount point's
-	 * length and hash match none of them (most, in a container with
-	 * many mounts) needs no string compared, and no string read */
-	pre[0] = TARGET_HASH_INIT;
-	for (size_t i = 0; i < plen; i++)
-		pre[i + 1] = target_hash(pre[i], (unsigned char)path[i]);
-	for (struct mount_ent *c = e->child; c && ret == 1; c = c->sibling) {
-		const char *t;
-		size_t n;
-		bool kept = c->ready && c->mnt->strings;
-		int err = c->ready ? 0 : ent_ready(r, c);	/* tlen */
-
-		if (err) {
-			ret = err;
-			break;
-		}
-		n = c->tlen;
-		/* the hash of a mount point no longer than path (one longer
-		 * cannot be a prefix of it, nor "/"), hashed once */
-		if (n <= plen && !c->hashed) {
-			err = ent_ready(r, c);
-			if (err) {
-				ret = err;
-				break;
-			}
-			c->thash = TARGET_HASH_INIT;
-			for (size_t i = 0; i < n; i++)
-				c->thash = target_hash(c->thash,
-						       (unsigned char)c->mnt->target[i]);
-			c->hashed = true;
-		}
-		/* neither "/" nor, by its length and hash, a prefix of
-		 * path ending at a '/' or at its end */
-		if (n > plen ||
-		    (!(n == 1 && c->thash == target_hash(TARGET_HASH_INIT, '/')) &&
-		     ((path[n] && path[n] != '/') || c->thash != pre[n]))) {
-			if (!kept)
-				ent_forget(r, c);
-			continue;
-		}
-		err = ent_ready(r, c);
-		if (err) {
-			ret = err;
-			break;
-		}
-		t = c->mnt->target;
-		if (!strcmp(t, "/") || (!strncmp(path, t, n) &&
-					(!path[n] || path[n] == '/')))
-			ret = 0;
-		if (!kept)
-			ent_forget(r, c);
-	}
-	free(pre);
-	return ret;
-}
-
-/*
- * Of spelled_one_way()'s, those with casefolded directories (the ext4
- * driver also mounts ext2 and ext3; an overlay shows its layers'), in a
- * kernel that can casefold at all: every filesystem's casefolding needs
- * CONFIG_UNICODE, and since 6.13 tmpfs lists "casefold" in
- * /sys/fs/tmpfs/features exactly when it is there.  Asked once.
- */
-static bool may_casefold(struct resolver *r, const char *fstype)
-{
-	struct stat st;
-
-	if (!strcmp(fstype, "xfs") || !strcmp(fstype, "btrfs") ||
-	    !strcmp(fstype, "squashfs") || !strcmp(fstype, "erofs") ||
-	    !strcmp(fstype, "ramfs"))
-		return false;
-	if (r->unicode < 0)
-		r->unicode = stat("/sys/fs/tmpfs/features", &st) ||
-			     !stat("/sys/fs/tmpfs/features/casefold", &st) ||
-			     errno != ENOENT;
-	return r->unicode;
-}
-
-/*
  * The common case in fewer calls: the record's directory is where the
  * descriptor's path string says, on the first mount of its superblock
  * (the one try_sb() tries first).  The answer is the one try_sb() and
@@ -996,22 +362,22 @@ static bool may_casefold(struct resolver *r, const char *fstype)
  * by its handle, on the filesystem the record names:
  *   openat2     the path string beneath the view's root, no symlink, no
  *               magic link (exactly leads_to()'s lookup), a directory;
- *               no mount on the way after e's mount point (stays_in())
+ *               no mount on the way after e's mount point (ovl_rsv_stays_in())
  *   statx       it is on mount e (its unique ID, or the 32-bit one from
  *               mountinfo): the lookup went through e's mount point into
  *               e's root and stayed in e, so what follows e's mount point
  *               in the string is its path below e's root, and it lies
  *               below e's root (what below() checks after a decode);
  *               and it was not removed
- *   ioctl       FS_IOC_GETFSUUID, once per superblock (as probe_uuid()):
+ *   ioctl       FS_IOC_GETFSUUID, once per superblock (as ovl_rsv_probe_uuid()):
  *               a record with another uuid is not on this filesystem
  *   name_to_handle_at  its handle is the record's: on the superblock the
  *               record names, the very directory a decode would give
  *               (the handle is the inode and generation; the caller may
- *               decode, may_decode(), so try_sb() would not say EPERM)
+ *               decode, ovl_rsv_may_decode(), so try_sb() would not say EPERM)
  *   ioctl       FS_IOC_GETFLAGS (ext4, f2fs, tmpfs, bcachefs, overlay, in
  *               a kernel with CONFIG_UNICODE): not in a casefolded
- *               directory (see spelled_one_way()), so the string is the
+ *               directory (see ovl_fs_spelled_one_way()), so the string is the
  *               kernel's name
  *   close       (an O_PATH fd of it is kept for OVL_RESOLVE_FD)
  * Anything else (another mount or directory, a handle that differs, a
@@ -1030,20 +396,20 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	uint64_t unique = 0;
 	int pfd, fd = -1, err, known, fl = 0;
 
-	if (!path || (rec->flags & OVL_LAYER_FID) || !canonical(path) ||
-	    !may_decode(r))
+	if (!path || (rec->flags & OVL_LAYER_FID) || !ovl_path_canonical(path) ||
+	    !ovl_rsv_may_decode(r))
 		return 0;
-	e = sb_first(r, sb);
-	if (!e || ent_ready(r, e))
+	e = ovl_rsv_sb_first(r, sb);
+	if (!e || ovl_rsv_ent_ready(r, e))
 		return -ENOMEM;
 	target = e->mnt->target;
 	if (e->blocks || (e->opened && e->root_fd < 0) ||
-	    !spelled_one_way(e->mnt->fstype) ||
+	    !ovl_fs_spelled_one_way(e->mnt->fstype) ||
 	    !(rest = below_target(path, target)))
 		return 0;
-	err = would_block(r, e, allowed);
+	err = ovl_rsv_would_block(r, e, allowed);
 	if (!err)
-		err = stays_in(r, e, path) == 1 ? 0 : 1;
+		err = ovl_rsv_stays_in(r, e, path) == 1 ? 0 : 1;
 	if (err)
 		return err < 0 ? err : 0;
 
@@ -1080,7 +446,7 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	 * was empty: then the string still leads to the directory verified,
 	 * spelled as the mounter spelled it) */
 	err = ovl_same_handle(pfd, rec);
-	if (err != 1 || (may_casefold(r, e->mnt->fstype) &&
+	if (err != 1 || (ovl_rsv_may_casefold(r, e->mnt->fstype) &&
 			 ioctl(pfd, FS_IOC_GETFLAGS, &fl) == 0 &&
 			 (fl & FS_CASEFOLD_FL)))
 		goto usual;
@@ -1108,7 +474,7 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 		memcpy(loc->root + 1, rest, strlen(rest) + 1);
 	}
 	loc->path = strdup(path);
-	loc->mount_point = ent_ready(r, e) ? NULL : strdup(e->mnt->target);
+	loc->mount_point = ovl_rsv_ent_ready(r, e) ? NULL : strdup(e->mnt->target);
 	if (!loc->root || !loc->path || !loc->mount_point)
 		return -ENOMEM;	/* loc is cleared by the caller */
 	loc->status = OVL_LAYER_OK;	/* the path led to it, as leads_to() */
@@ -1120,72 +486,6 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 usual:
 	close(pfd);
 	return err < 0 && ovl_fatal_errno(-err) ? err : 0;
-}
-
-static int cmp_uuid(const void *a, const void *b)
-{
-	const struct sb_ent *x = *(struct sb_ent *const *)a;
-	const struct sb_ent *y = *(struct sb_ent *const *)b;
-	int c = memcmp(x->uuid, y->uuid, 16);
-
-	if (c)
-		return c;
-	return x->dev < y->dev ? -1 : x->dev > y->dev;
-}
-
-/*
- * Every superblock's uuid, probed once, sorted for binary search; those
- * that cannot tell are filed under the null uuid, which only a record
- * without a uuid asks for.  A root opened only to probe is closed again,
- * so that a table of many filesystems does not hold an fd for each.
- */
-static int index_uuids(struct resolver *r)
-{
-	if (r->indexed)
-		return 0;
-	r->by_uuid = calloc(r->nsbs ? r->nsbs : 1, sizeof(*r->by_uuid));
-	if (!r->by_uuid)
-		return -ENOMEM;
-	for (size_t i = 0; i < r->nsbs; i++) {
-		struct sb_ent *sb = &r->sbs[i];
-		bool was_open = false;
-		int p;
-
-		for (struct mount_ent *e = sb->head; e; e = e->next_in_sb)
-			was_open |= e->opened;
-		p = probe_uuid(r, sb, makedev(0, 0));
-
-		if (p < 0)
-			return p;
-		if (p == PROBE_KNOWN || p == PROBE_UNKNOWN)
-			r->by_uuid[r->nby_uuid++] = sb;
-		for (struct mount_ent *e = sb->head; !was_open && e;
-		     e = e->next_in_sb)
-			close_root(e);
-	}
-	qsort(r->by_uuid, r->nby_uuid, sizeof(*r->by_uuid), cmp_uuid);
-	r->indexed = true;
-	return 0;
-}
-
-/* The superblocks with this uuid: by_uuid[*first .. *first + return) */
-static size_t find_uuid(const struct resolver *r, const unsigned char *uuid,
-			size_t *first)
-{
-	size_t lo = 0, hi = r->nby_uuid, n = 0;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (memcmp(r->by_uuid[mid]->uuid, uuid, 16) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*first = lo;
-	while (lo + n < r->nby_uuid && !memcmp(r->by_uuid[lo + n]->uuid, uuid, 16))
-		n++;
-	return n;
 }
 
 static bool found(int status)
@@ -1230,7 +530,7 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	 */
 	if (rec->kind != OVL_LAYER_ORIGIN && !(rec->flags & OVL_LAYER_NODEV)) {
 		hint_dev = makedev(rec->dev_major, rec->dev_minor);
-		hint = find_sb(r, hint_dev);
+		hint = ovl_rsv_find_sb(r, hint_dev);
 	}
 	/*
 	 * A filesystem that can block is opened for a record whose hint names
@@ -1239,7 +539,7 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	 * nothing here) is on another filesystem, whatever its hint says.
 	 */
 	if (hint) {
-		struct mount_ent *fm = sb_first(r, hint);
+		struct mount_ent *fm = ovl_rsv_sb_first(r, hint);
 
 		if (!fm)
 			return -ENOMEM;
@@ -1258,7 +558,7 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 				rec->dev_major, rec->dev_minor);
 			return p;
 		}
-		p = probe_uuid(r, hint, hint_dev);
+		p = ovl_rsv_probe_uuid(r, hint, hint_dev);
 
 		if (p < 0)
 			return p;
@@ -1272,10 +572,10 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 		}
 	}
 
-	err = index_uuids(r);
+	err = ovl_rsv_index_uuids(r);
 	if (err)
 		return err;
-	matches = find_uuid(r, rec->uuid, &first);
+	matches = ovl_rsv_find_uuid(r, rec->uuid, &first);
 	ovl_dbg(&r->v->log, "%s %u: %zu filesystem(s) with its uuid",
 		ovl_layer_kind_name(rec->kind), rec->index, matches);
 	if (!matches) {
@@ -1297,48 +597,6 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	return status;
 }
 
-/*
- * The resolver of view: the one its snapshot keeps (built on the first
- * resolution), or own, built now.  Both hold the view's lock.
- */
-static int resolver_get(struct ovl_view *view, unsigned int flags,
-			size_t records, struct resolver *own,
-			struct resolver **out)
-{
-	struct ovl_snapshot *s = view->snap;
-	int err;
-
-	if (s && !s->r) {
-		s->r = malloc(sizeof(*s->r));
-		if (!s->r)
-			return -ENOMEM;
-		err = resolver_init(s->r, view, flags, records);
-		if (err) {
-			ovl_resolver_free(s->r);
-			s->r = NULL;
-			return err;
-		}
-	}
-	if (s) {
-		/* what it learned is kept (the table, the uuids probed); the
-		 * mount roots are opened again by their paths, each checked to
-		 * be the same mount still: one gone or moved since is not used */
-		for (size_t i = 0; i < s->r->nents; i++)
-			close_root(&s->r->ents[i]);
-		s->r->asked_caps = false;	/* the caller's, asked anew */
-		s->r->flags = flags;
-		*out = s->r;
-		return 0;
-	}
-	err = resolver_init(own, view, flags, records);
-	if (err) {
-		resolver_fini(own);
-		return err;
-	}
-	*out = own;
-	return 0;
-}
-
 OVL_EXPORT
 int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 			    unsigned int flags, unsigned int *unresolved)
@@ -1351,7 +609,7 @@ int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 		return -EINVAL;
 	ovl_layers_clear_locations(layers);
 	ovl_view_lock(view);
-	err = resolver_get(view, flags, layers->count, &own, &r);
+	err = ovl_rsv_get(view, flags, layers->count, &own, &r);
 	for (unsigned int i = 0; !err && i < layers->count; i++) {
 		struct ovl_loc *loc = &layers->locs[i];
 		int status = resolve_one(r, &layers->recs[i], layers->paths ?
@@ -1375,7 +633,7 @@ int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 	if (!err)
 		layers->table_way = r->t.way;
 	if (r == &own)
-		resolver_fini(&own);
+		ovl_rsv_fini(&own);
 	ovl_view_unlock(view);
 	if (!err)
 		err = ovl_view_alive(view);	/* all of it was its view */
