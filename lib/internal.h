@@ -225,10 +225,10 @@ struct ovl_buf {
 int ovl_buf_put(struct ovl_buf *b, const void *p, size_t n);
 
 /*
- * view.c: a process's view, opened once (the public struct ovl_view), and
- * its mount table read in one go: the text of its mountinfo (for the raw,
- * still escaped, super options) and libmount's table parsed from that same
- * text, so both describe one moment.
+ * view.c: a process's view, opened once (the public struct ovl_view);
+ * mount_table.c: its mount table read in one go: the text of its
+ * mountinfo (for the raw, still escaped, super options) and libmount's
+ * table parsed from that same text, so both describe one moment.
  */
 struct libmnt_table;
 struct libmnt_fs;
@@ -240,7 +240,7 @@ struct ovl_view {
 	int procfd;		/* its /proc/<pid> directory */
 	int rootfd;		/* its root directory, O_PATH */
 	struct ovl_log log;
-	int table_way;		/* OVL_MOUNT_TABLE_*: view.c */
+	int table_way;		/* OVL_MOUNT_TABLE_*: mount_table.c */
 	struct ovl_snapshot *snap;	/* ovl_view_snapshot(); NULL: none */
 };
 
@@ -307,7 +307,7 @@ int ovl_mounts_dev(const struct ovl_mounts *m, int id, dev_t *dev);
 int ovl_mounts_super_options(const struct ovl_mounts *m, int id, char **raw);
 
 /*
- * The identity of an open file, from statx(2) without asking the
+ * ident.c: the identity of an open file, from statx(2) without asking the
  * filesystem to revalidate anything (AT_STATX_DONT_SYNC: a FUSE or NFS
  * server is not asked), so that checking identity cannot block.
  */
@@ -469,7 +469,7 @@ int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 
 /* resolve/view performance */
 /*
- * The mount table as the resolver needs it (view.c): read with
+ * The mount table as the resolver needs it (mount_table.c): read with
  * listmount(2)/statmount(2) where the kernel can give exactly what
  * mountinfo would for that view, from mountinfo otherwise.  The strings
  * are unescaped, as libmount gives them; fstype as mountinfo spells it

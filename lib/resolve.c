@@ -4,7 +4,7 @@
  * view (ovl_view: a task's root and mount table).
  *
  * The mount table is read once (listmount/statmount, or mountinfo: see
- * view.c) and indexed in one pass: mounts by ID and by device (hashed),
+ * mount_table.c) and indexed in one pass: mounts by ID and by device (hashed),
  * so each record finds the mounts of its filesystem at once, whole-fs
  * mounts (root "/") first; the uuid of each superblock is probed at most
  * once, and all of them (then sorted by uuid) only when a st_dev hint
