@@ -8,7 +8,7 @@ CRIU_PLUGIN     := $(B)/criu/ovl_layers_plugin.so
 CRIU_PLUGIN_H   := $(wildcard /usr/include/criu/criu-plugin.h)
 # criu's folder is /usr/lib/criu, also when LIBDIR is a multiarch one
 CRIU_PLUGINDIR  ?= $(PREFIX)/lib/criu
-CRIU_OBJS       := $(B)/obj/criu/ovl_layers_plugin.o $(B)/obj/criu/images.o
+CRIU_OBJS       := $(addprefix $(B)/obj/criu/,plugin.o find_task.o dump.o restore.o images.o)
 JSON_CFLAGS     := $(shell pkg-config --cflags json-c 2>/dev/null)
 
 ifneq ($(CRIU_PLUGIN_H),)
@@ -16,7 +16,7 @@ all: $(CRIU_PLUGIN)
 INSTALL_TARGETS += install-criu-plugin
 endif
 
-$(B)/obj/criu/%.o: criu/%.c criu/images.h include/ovllayers.h lib/internal.h lib/common.h VERSION
+$(B)/obj/criu/%.o: criu/%.c criu/plugin.h criu/images.h include/ovllayers.h lib/internal.h lib/common.h VERSION
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -Ilib -fPIC $(JSON_CFLAGS) -DVERSION='"$(LIB_VERSION)"' -c -o $@ $<

@@ -567,3 +567,31 @@ const struct criu_mnt *criu_mnt_find(const struct criu_mnt_image *img,
 			return &img->ents[i];
 	return NULL;
 }
+
+/* What is wrong with a file of the images directory. */
+const char *criu_image_error(int err)
+{
+	switch (err) {
+	case -EINVAL:
+		return "not a CRIU mount image (or a damaged one)";
+	case -ENXIO:
+		return "not a regular file";
+	case -ELOOP:
+		return "a symbolic link";
+	}
+	return strerror(-err);
+}
+
+/* CRIU's name for a mount namespace's table, mountpoints-<ns>.img, and
+ * nothing more: not a copy kept next to it (mountpoints-1.img.orig). */
+bool criu_is_mnt_image(const char *name)
+{
+	static const char prefix[] = "mountpoints-";
+	const char *p = name + strlen(prefix);
+
+	if (strncmp(name, prefix, strlen(prefix)) || *p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return !strcmp(p, ".img");
+}

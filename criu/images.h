@@ -79,4 +79,11 @@ int criu_dump_mnt_namespaces(int dir, uint32_t **ids, size_t *n,
 const struct criu_mnt *criu_mnt_find(const struct criu_mnt_image *img,
 				     uint32_t mnt_id);
 
+/* What is wrong with a file of the images directory (a -errno of the
+ * calls above), as a phrase. */
+const char *criu_image_error(int err);
+/* CRIU's name for a mount namespace's table, mountpoints-<ns>.img, and
+ * nothing more: not a copy kept next to it (mountpoints-1.img.orig). */
+bool criu_is_mnt_image(const char *name);
+
 #endif
