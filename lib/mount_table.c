@@ -5,6 +5,11 @@
  * read from it), and the table the resolver indexes (struct
  * ovl_mnt_table), read with listmount(2)/statmount(2) where they answer
  * as the view's mountinfo would, else from mountinfo (see below).
+ *
+ * One file of some 850 lines: the two forms are intertwined (a mount the
+ * mountinfo form lacks is added from the statmount table, whose buffer
+ * also answers the raw super options), and issue 26 of the project makes
+ * them one table with two back ends; that split follows the merge.
  */
 #include <errno.h>
 #include <fcntl.h>
