@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The view of a process: its root directory and its mount table, opened
- * once.
+ * The view of a process: its root directory and its mount table (read by
+ * mount_table.c), opened once.
  *
  * The library runs as root on the host and looks into containers, whose
  * directories, symlinks and mounts are the container's to shape.  A path
