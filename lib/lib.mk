@@ -72,7 +72,8 @@ install-lib: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.pc $(MAN3)
 $(B)/lib/libovllayers.pc: pkgconfig/libovllayers.pc.in FORCE
 	$(Q)mkdir -p $(dir $@)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@.tmp
+		-e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(LIB_VERSION)|' \
+		-e 's|@CRIU_PLUGINDIR@|$(CRIU_PLUGINDIR)|' $< > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
 
 .PHONY: FORCE
