@@ -40,8 +40,11 @@ struct mounted {
 struct ovl_plugin_state {
 	int stage;		/* the stage plugin_init() was called for */
 	/* where the dump's time goes, for its closing debug line (ms) */
-	struct {		double namespaces, images, find, read, resolve, describe, write;
-		unsigned int overlays, nimages, proc_entries, scans, candidates, proc_scans;
+	struct {
+		double namespaces, images, find, read, resolve, describe,
+		       write;
+		unsigned int overlays, nimages, proc_entries, scans,
+			     candidates, proc_scans;
 	} spent;
 	/* CRIU's mount images, read once at the first restore hook */
 	struct criu_mnt_image *images;
