@@ -41,26 +41,27 @@ TIMES := $(RESULTS:.txt=.times)
 check-time-%:
 	@echo "$* $$(date +%s)" >> $(TIMES)
 
+# A subset of the suites into a results file of its own, then its summary
+# line: $(call run-suites,RESULTS-FILE,SUITES,MAKE-VARIABLES).  No `deps`.
+define run-suites
+	$(Q)rm -f $(1); mkdir -p $(dir $(1))
+	$(Q)$(MAKE) --no-print-directory -k RESULTS=$(1) $(3) \
+		$(addprefix check-,$(2)) || true
+	$(Q)tests/summary $(1) $(2)
+endef
+
 # For development: the suites that need no VM, no apt and no network
 # (`make deps` once first, as `make check` does), fuzzers for 5 s each;
-# about 2 minutes.  .ci/run keeps the full `make check`.  No `deps`.
+# about 2 minutes.  .ci/run keeps the full `make check`.
 QUICK_SUITES := unit host views cli abi plugin hostile asan fuzz
-QUICK_RESULTS := $(abspath $(B)/results/quick.txt)
 .PHONY: check-quick
 check-quick: all
-	$(Q)rm -f $(QUICK_RESULTS); mkdir -p $(dir $(QUICK_RESULTS))
-	$(Q)$(MAKE) --no-print-directory -k RESULTS=$(QUICK_RESULTS) FUZZ_TIME=5 \
-		$(addprefix check-,$(QUICK_SUITES)) || true
-	$(Q)tests/summary $(QUICK_RESULTS) $(QUICK_SUITES)
+	$(call run-suites,$(abspath $(B)/results/quick.txt),$(QUICK_SUITES),FUZZ_TIME=5)
 
 # What a package build can run (debian/rules' dh_auto_test): the suites that
 # need neither root, nor a VM, nor apt or a network; their root-only parts
-# are skipped even when run as root (OVT_UNPRIVILEGED=1).  No `deps`.
+# are skipped even when run as root (OVT_UNPRIVILEGED=1).
 BUILD_SUITES := unit cli abi
-BUILD_RESULTS := $(abspath $(B)/results/build.txt)
 .PHONY: check-build
 check-build: all
-	$(Q)rm -f $(BUILD_RESULTS); mkdir -p $(dir $(BUILD_RESULTS))
-	$(Q)$(MAKE) --no-print-directory -k RESULTS=$(BUILD_RESULTS) OVT_UNPRIVILEGED=1 \
-		$(addprefix check-,$(BUILD_SUITES)) || true
-	$(Q)tests/summary $(BUILD_RESULTS) $(BUILD_SUITES)
+	$(call run-suites,$(abspath $(B)/results/build.txt),$(BUILD_SUITES),OVT_UNPRIVILEGED=1)
