@@ -12,7 +12,7 @@ BENCH_RESOLVE := $(B)/bench/resolve
 $(BENCH_RESOLVE): bench/resolve.c bench/way.h $(LIB_A)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -Ilib $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS) -ldl
+	$(Q)$(CC) $(CFLAGS) -Ilib $(LIB_DEP_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(LIB_DEP_LIBS) -lmount -ldl
 
 BENCH_KERNEL := $(B)/bench/kernel
 $(BENCH_KERNEL): bench/kernel.c
@@ -33,11 +33,11 @@ BENCH_VIEWS := $(B)/bench/views
 $(BENCH_VIEWS): bench/views.c bench/way.h $(LIB_A)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -Ilib $(MOUNT_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS)
+	$(Q)$(CC) $(CFLAGS) -Ilib $(LIB_DEP_CFLAGS) -o $@ $< $(LDFLAGS) $(LIB_A) $(LIB_DEP_LIBS)
 bench: $(BENCH_VIEWS)
 
 # P4's floor (bench/plugin-floor.c): a plugin that does nothing, linked
-# with libc alone and with the plugin's libraries (MOUNT_LIBS)
+# with libc alone and with the plugin's libraries (LIB_DEP_LIBS)
 BENCH_FLOOR := $(B)/bench/floor-libc/floor.so $(B)/bench/floor-libs/floor.so
 $(B)/bench/floor-libc/floor.so: bench/plugin-floor.c
 	$(call quiet,CC,$@)
@@ -46,7 +46,7 @@ $(B)/bench/floor-libc/floor.so: bench/plugin-floor.c
 $(B)/bench/floor-libs/floor.so: bench/plugin-floor.c
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -shared -fPIC -o $@ $< $(LDFLAGS) -Wl,--no-as-needed $(MOUNT_LIBS)
+	$(Q)$(CC) $(CFLAGS) -shared -fPIC -o $@ $< $(LDFLAGS) -Wl,--no-as-needed $(LIB_DEP_LIBS)
 ifneq ($(CRIU_PLUGIN_H),)
 bench: $(BENCH_FLOOR)
 endif

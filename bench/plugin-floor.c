@@ -3,9 +3,9 @@
  * The floor of bench/plugin-dump: a criu plugin that does nothing at all.
  * It is built twice: linked with libc alone (what loading any plugin
  * costs criu), and with the libraries ovl_layers_plugin.so links, kept
- * with --no-as-needed although nothing here calls them (libmount, which
- * brings libblkid, libselinux and libpcre2, and json-c): what loading
- * those costs before the plugin has run a line of its own.
+ * with --no-as-needed although nothing here calls them (json-c since
+ * 1.2; libmount, with libblkid, libselinux and libpcre2, before): what
+ * loading those costs before the plugin has run a line of its own.
  */
 #include <criu/criu-plugin.h>
 

@@ -16,7 +16,7 @@ all: $(CRIU_PLUGIN)
 INSTALL_TARGETS += install-criu-plugin
 endif
 
-$(B)/obj/criu/%.o: criu/%.c criu/plugin.h criu/images.h include/ovllayers.h lib/internal.h lib/common.h VERSION
+$(B)/obj/criu/%.o: criu/%.c criu/plugin.h criu/images.h include/ovllayers.h lib/json.h lib/common.h VERSION
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -Ilib -fPIC $(JSON_CFLAGS) -DVERSION='"$(LIB_VERSION)"' -c -o $@ $<
@@ -26,7 +26,7 @@ $(CRIU_PLUGIN): $(CRIU_OBJS) $(LIB_A) criu/plugin.map
 	$(call quiet,LD,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -shared -Wl,--version-script,criu/plugin.map \
-		-o $@ $(CRIU_OBJS) $(LIB_A) $(MOUNT_LIBS)
+		-o $@ $(CRIU_OBJS) $(LIB_A) $(LIB_DEP_LIBS)
 
 .PHONY: install-criu-plugin
 install-criu-plugin: $(CRIU_PLUGIN) $(MAN1)

@@ -41,6 +41,21 @@ static int add_int(struct json_object *o, const char *key, int64_t n)
 	return add(o, key, json_object_new_int64(n));
 }
 
+/* The checkpoint record of l (ovl_layers_save_record(3)'s text) as an
+ * object, to embed in the description: what --load and restore read */
+static int record_object(const struct ovl_layers *l, struct json_object **rec)
+{
+	char *text = NULL;
+	size_t bad;
+	int err = ovl_layers_save_record(l, &text);
+
+	*rec = NULL;
+	if (!err && ovl_json_object(text, strlen(text), rec, &bad) != OVL_JSON_OK)
+		err = -ENOMEM;	/* the library's own JSON: only memory fails */
+	free(text);
+	return err;
+}
+
 /*
  * The layers of the overlay m, as the kernel reports them in the mount
  * namespace being dumped, each placed on a mount of this image.  Fills o;
@@ -146,8 +161,9 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 		    ovl_layer_status_name(loc.status));
 	}
 	/* the record ovl_layers_save_record() writes, as an object */
-	rec = ovl_record_json(l);
-	err = add(o, "record", rec) ? -ENOMEM : 0;
+	err = record_object(l, &rec);
+	if (!err)
+		err = add(o, "record", rec) ? -ENOMEM : 0;
 	ovl_plugin.spent.describe += plugin_now_ms() - t;
 out:
 	ovl_layers_free(l);
@@ -283,7 +299,7 @@ static int dump_image(int dir, const char *name)
 		plugin_say(CR_LOG_ERROR, "%s: out of memory", name);
 		return -ENOMEM;
 	}
-	/* the finder reads each candidate's mountinfo once for all of them */
+	/* the finder reads each candidate's mount table once for all of them */
 	want = calloc(img.nents ? img.nents : 1, sizeof(*want));
 	if (!want) {
 		free(desc);
@@ -455,7 +471,7 @@ int plugin_dump_images(void)
 	free(ns);
 	/* OVL_LAYERS_PLUGIN_TIMING set: where the time went (bench/plugin-dump) */
 	if (getenv("OVL_LAYERS_PLUGIN_TIMING"))
-		plugin_say(CR_LOG_DEBUG, "dump: %u overlays in %u images, %.1f ms: namespaces %.1f, images %.1f, finding %.1f, reading %.1f, resolving %.1f, describing %.1f, writing %.1f ms; %u /proc entries, %u mountinfo scans, %u candidates, %u /proc scans",
+		plugin_say(CR_LOG_DEBUG, "dump: %u overlays in %u images, %.1f ms: namespaces %.1f, images %.1f, finding %.1f, reading %.1f, resolving %.1f, describing %.1f, writing %.1f ms; %u /proc entries, %u mount table reads, %u candidates, %u /proc scans",
 	    ovl_plugin.spent.overlays, ovl_plugin.spent.nimages, plugin_now_ms() - t0, ovl_plugin.spent.namespaces,
 	    ovl_plugin.spent.images, ovl_plugin.spent.find, ovl_plugin.spent.read, ovl_plugin.spent.resolve,
 	    ovl_plugin.spent.describe, ovl_plugin.spent.write,

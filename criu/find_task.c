@@ -153,18 +153,17 @@ static void queue_children(struct finder *f, int procfd)
 }
 
 /*
- * Read the mountinfo of the process at procfd (pid), unless its mount
+ * Read the mount table of the process at procfd (pid), unless its mount
  * namespace is criu's or its namespace and root are a candidate's already
  * read: 1 when it lists one of the image's overlays, 0 when not (or passed
  * over), -errno when the dump cannot go on.
  */
 static int try_process(struct finder *f, pid_t pid, int procfd)
 {
+	struct ovl_mount_table *t = NULL;
 	struct seer *s, *more;
-	struct ovl_mounts mi;
 	struct statx stx;
 	struct stat st;
-	char *line;
 
 	ovl_plugin.spent.candidates++;
 	if (fstatat(procfd, "ns/mnt", &st, 0))
@@ -198,23 +197,24 @@ static int try_process(struct finder *f, pid_t pid, int procfd)
 	/* the tasks are frozen: one read of its mount table serves every
 	 * read and resolution of the image's overlays in this view */
 	ovl_plugin.spent.scans++;
-	if (ovl_view_snapshot(s->view, 0) || ovl_view_mounts(s->view, &mi))
-		mi.text = NULL;
-	s->ids = mi.text ? malloc(f->nwant * sizeof(*s->ids)) : NULL;
-	for (line = s->ids ? mi.text : NULL; line && *line;) {
-		char *end, *eol = strchr(line, '\n');
-		unsigned long id = strtoul(line, &end, 10);
+	if (ovl_view_snapshot(s->view, 0) ||
+	    ovl_view_read_mounts(s->view, 0, &t))
+		t = NULL;
+	s->ids = t ? malloc(f->nwant * sizeof(*s->ids)) : NULL;
+	for (size_t i = 0; s->ids && i < ovl_mount_table_count(t); i++) {
+		struct ovl_mount m;
+		uint32_t id;
 
-		if (end != line && *end == ' ' && id <= UINT32_MAX &&
-		    has_id(f->want, f->nwant, (uint32_t)id) &&
-		    !has_id(s->ids, s->nids, (uint32_t)id) && s->nids < f->nwant) {
-			s->ids[s->nids++] = (uint32_t)id;
+		if (ovl_mount_table_get(t, i, &m, sizeof(m)) < 0 || m.mnt_id < 0)
+			continue;
+		id = (uint32_t)m.mnt_id;
+		if (has_id(f->want, f->nwant, id) &&
+		    !has_id(s->ids, s->nids, id) && s->nids < f->nwant) {
+			s->ids[s->nids++] = id;
 			qsort(s->ids, s->nids, sizeof(*s->ids), plugin_cmp_u32);
 		}
-		line = eol ? eol + 1 : NULL;
 	}
-	if (mi.text)
-		ovl_mounts_free(&mi);
+	ovl_mount_table_free(t);
 	if (!s->nids) {
 		ovl_view_unref(s->view);
 		s->view = NULL;

@@ -16,9 +16,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <syslog.h>
 
+#include "common.h"	/* escaping, shared with the library and the CLI */
 #include "images.h"
-#include "internal.h"	/* the library's own helpers: the plugin carries it */
+#include "json.h"	/* json-c helpers, shared with the library */
+#include "ovllayers.h"
 
 #define PLUGIN		"ovl_layers"
 #define FORMAT		"ovl_layers_plugin"

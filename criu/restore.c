@@ -207,7 +207,7 @@ static int open_beneath(int dirfd, const char *rel, uint64_t resolve)
 static int open_layer(const struct places *p, const struct criu_mnt *lm,
 		      const char *root, char *dir, size_t size)
 {
-	struct ovl_ident id;
+	struct statx stx;
 	char own[32];
 	const char *rel;
 	int base, mnt, fd;
@@ -223,7 +223,10 @@ static int open_layer(const struct places *p, const struct criu_mnt *lm,
 	close(base);
 	if (mnt < 0)
 		return mnt;
-	if (ovl_ident(mnt, &id) || !id.mount_root) {
+	/* the root of a mount: statx without asking the filesystem */
+	if (statx(mnt, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, 0, &stx) ||
+	    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
+	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
 		close(mnt);
 		return -ENOENT;	/* not mounted there (yet) */
 	}

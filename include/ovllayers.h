@@ -223,10 +223,52 @@ pid_t ovl_view_pid(const struct ovl_view *view);
 int ovl_view_open_mountinfo(const struct ovl_view *view);
 
 /*
+ * The view's mount table (LIBOVLLAYERS_1.2), as the library reads it:
+ * with listmount(2)/statmount(2) where the kernel answers exactly as the
+ * view's mountinfo would (Linux 6.8+, the same root), else from its
+ * mountinfo; the snapshot's when the view has one (ovl_view_snapshot()).
+ * Fails with -EFBIG past 64 MiB of mountinfo or 1,000,000 mounts, -ESRCH
+ * once the process is gone.  flags: 0.  The table is the caller's until
+ * ovl_mount_table_free(), the view's unref'ing does not end it.
+ *
+ * struct ovl_mount grows as the records do (above): ovl_mount_table_get()
+ * and ovl_mount_table_find() take sizeof(struct ovl_mount) and return the
+ * size they fill.  Strings are the kernel's, unescaped (mountinfo's octal
+ * escapes undone), and stay valid until ovl_mount_table_free().
+ */
+struct ovl_mount_table;
+
+struct ovl_mount {
+	int mnt_id;			/* mountinfo's mount ID */
+	int parent_id;			/* its parent's */
+	uint64_t mnt_id_unique;		/* STATX_MNT_ID_UNIQUE; 0 unknown
+					   (a table read from mountinfo) */
+	unsigned int dev_major;		/* its superblock's device, as */
+	unsigned int dev_minor;		/* mountinfo shows it */
+	const char *root;		/* the mount's root in its filesystem */
+	const char *mount_point;	/* in the view */
+	const char *fstype;		/* "type.subtype" as mountinfo */
+	const char *source;		/* "" when none */
+};
+#define OVL_MOUNT_SIZE_VER0	(offsetof(struct ovl_mount, source) + \
+				 sizeof(const char *))
+
+int ovl_view_read_mounts(struct ovl_view *view, unsigned int flags,
+			 struct ovl_mount_table **out);
+/* In mountinfo's order. */
+size_t ovl_mount_table_count(const struct ovl_mount_table *table);
+int ovl_mount_table_get(const struct ovl_mount_table *table, size_t i,
+			struct ovl_mount *mount, size_t size);
+/* The mount whose mountinfo ID is mnt_id; -ENOENT when the view has none. */
+int ovl_mount_table_find(const struct ovl_mount_table *table, int mnt_id,
+			 struct ovl_mount *mount, size_t size);
+void ovl_mount_table_free(struct ovl_mount_table *table);
+
+/*
  * A snapshot of the view's mount table (LIBOVLLAYERS_1.0), for a caller
  * that keeps the mounts still while it works (a checkpointer, whose tasks
  * are frozen; a listing of every overlay): ovl_view_snapshot() reads the
- * view's mountinfo now, and every later read and resolution through the
+ * view's mount table now, and every later read and resolution through the
  * view uses it, and what earlier resolutions learned of its mounts (their
  * filesystems' uuids, their roots opened), instead of reading the table
  * again each time.  What is found is checked as ever (the handle of each

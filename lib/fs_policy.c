@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,17 +23,19 @@
 #include "resolver.h"
 
 /* Filesystems whose server may never answer: FUSE (its daemon can be
- * frozen with the container, or gone), network filesystems, autofs. */
+ * frozen with the container, or gone), network filesystems (libmount's
+ * mnt_fstype_is_netfs() list, and more), autofs. */
 bool ovl_fs_can_block(const struct ovl_mnt *fs)
 {
 	static const char *const types[] = {
-		"fuse", "fuseblk", "nfs", "nfs4", "cifs", "smb3", "smbfs",
-		"9p", "ceph", "autofs", "afs", "glusterfs", "virtiofs",
+		"fuse", "fuseblk", "cifs", "smb3", "smbfs", "ceph",
+		"autofs", "afs", "ncpfs", "glusterfs", "virtiofs",
 	};
 	const char *type = fs->fstype;
 	const char *src = fs->source;
 
-	if (!type || !strncmp(type, "fuse.", 5) || mnt_fstype_is_netfs(type))
+	if (!type || !strncmp(type, "fuse.", 5) || !strncmp(type, "nfs", 3) ||
+	    !strncmp(type, "9p", 2))
 		return true;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (!strcmp(type, types[i]))

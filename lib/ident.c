@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>

@@ -15,6 +15,7 @@
 #include <syslog.h>
 
 #include "ovllayers.h"
+#include "json.h"
 #include "missing.h"
 
 /* Built with -fvisibility=hidden: only these are exported (and listed in
@@ -97,6 +98,9 @@ struct ovl_layers {
 	struct ovl_loc *locs;		/* count entries */
 	char *mount_options;		/* the overlay's other options, or NULL */
 	struct ovl_view *view;		/* the view of the last resolution */
+	void (*view_unref)(struct ovl_view *);	/* how it is let go: set
+					   with it (resolve.c), so that the
+					   format code links without views */
 	char **paths;			/* count entries or NULL: the layer
 					   path strings of the overlay's
 					   mount options, record by record
@@ -225,14 +229,9 @@ struct ovl_buf {
 int ovl_buf_put(struct ovl_buf *b, const void *p, size_t n);
 
 /*
- * view.c: a process's view, opened once (the public struct ovl_view);
- * mount_table.c: its mount table read in one go: the text of its
- * mountinfo (for the raw, still escaped, super options) and libmount's
- * table parsed from that same text, so both describe one moment.
+ * view.c: a process's view, opened once (the public struct ovl_view).
+ * Its mount table: mount_table.c, below.
  */
-struct libmnt_table;
-struct libmnt_fs;
-
 struct ovl_view {
 	int refs;
 	pid_t pid;		/* 0: the caller's own view */
@@ -244,20 +243,6 @@ struct ovl_view {
 	struct ovl_snapshot *snap;	/* ovl_view_snapshot(); NULL: none */
 };
 
-struct ovl_mnt_table;
-struct ovl_mounts {
-	char *text;
-	size_t len;
-	struct libmnt_table *tb;
-	bool held;		/* the view's snapshot's: not freed with it */
-	struct ovl_mnt_table *sm;	/* ovl_view_mounts_few() by statmount:
-					   every mount's IDs and device; tb
-					   holds only the mounts looked up
-					   (ovl_mounts_find_id()) and text is
-					   NULL (the super options are asked
-					   of statmount) */
-};
-
 /*
  * The caps on what a view's mount table may take (-EFBIG past them): a
  * container makes its mount table as large as it likes, the kernel's
@@ -265,24 +250,28 @@ struct ovl_mounts {
  * hundred bytes a line.  Documented in ovl_view_open_mountinfo(3) and
  * ovl-layers(1).
  */
-#define OVL_MOUNTINFO_MAX	(64u << 20)	/* bytes of mountinfo read */
+#define OVL_MOUNTINFO_MAX	(64u << 20)	/* bytes of mountinfo read, or of
+					   strings a statmount table keeps */
 #define OVL_LISTMOUNT_MAX	1000000u	/* mounts listmount lists */
 
 /*
- * ovl_view_snapshot(): the view's mountinfo read once, and the resolver
- * built on it kept with what it learned (uuids probed, mount roots open).
- * Every call that reads the view's mounts holds its lock for the call
- * (ovl_view_lock(): nothing without a snapshot).
+ * ovl_view_snapshot(): the view's mount table read once, whole, and the
+ * resolver built on it kept with what it learned (uuids probed, mount
+ * roots open).  Every call that reads the view's mounts holds its lock
+ * for the call (ovl_view_lock(): nothing without a snapshot).
  */
 struct resolver;
+struct ovl_mount_table;
 struct ovl_snapshot {
 	pthread_mutex_t lock;
-	struct ovl_mounts mi;
+	struct ovl_mount_table *t;
 	struct resolver *r;	/* resolve.c: built at the first resolution */
+	void (*r_free)(struct resolver *);	/* set with r: the view
+						   calls nothing of the
+						   resolver's itself */
 };
 void ovl_view_lock(const struct ovl_view *v);
 void ovl_view_unlock(const struct ovl_view *v);
-void ovl_resolver_free(struct resolver *r);
 
 /* openat2() under the view's root: RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
  * always, plus resolve; returns an fd or -errno. */
@@ -292,19 +281,6 @@ int ovl_view_openat(const struct ovl_view *v, const char *path, int oflags,
 int ovl_openat2(int dirfd, const char *path, int oflags, uint64_t resolve);
 /* -ESRCH once the view's process is gone (a pid that may be reused). */
 int ovl_view_alive(const struct ovl_view *v);
-int ovl_view_mounts(const struct ovl_view *v, struct ovl_mounts *m);
-/* The view's mounts as a read of one overlay needs them: from listmount
- * and statmount where they see the view as its mountinfo does (and the
- * view has no snapshot), only the mounts looked up then fetched whole;
- * ovl_view_mounts() otherwise. */
-int ovl_view_mounts_few(const struct ovl_view *v, struct ovl_mounts *m);
-void ovl_mounts_free(struct ovl_mounts *m);
-struct libmnt_fs *ovl_mounts_find_id(const struct ovl_mounts *m, int id);
-/* The device of mount id (mountinfo's MAJ:MIN, its superblock's): 0, or
- * -ENOENT where the view has no such mount */
-int ovl_mounts_dev(const struct ovl_mounts *m, int id, dev_t *dev);
-/* raw: the super options of mount id as mountinfo spells them (escaped) */
-int ovl_mounts_super_options(const struct ovl_mounts *m, int id, char **raw);
 
 /*
  * ident.c: the identity of an open file, from statx(2) without asking the
@@ -337,7 +313,7 @@ static inline bool ovl_fatal_errno(int e)
 	       e == ENOSYS;
 }
 
-/* options.c: mount option strings, split by libmount (quote aware) */
+/* options.c: mount option strings, split as libmount does (quote aware) */
 struct ovl_opt_iter {
 	char *copy, *next;
 	char *name, *value;
@@ -352,6 +328,8 @@ int ovl_opt_begin(struct ovl_opt_iter *it, const char *options);
 int ovl_opt_next(struct ovl_opt_iter *it, bool raw, char **name,
 		 char **value);
 void ovl_opt_end(struct ovl_opt_iter *it);
+/* mountinfo's octal escapes (the kernel's mangle()) undone in place */
+void ovl_unmangle(char *s);
 /* Options that name layers: the descriptor decides those. */
 struct ovl_layer_option {
 	const char *name;
@@ -367,10 +345,10 @@ const char *ovl_layer_option_key(unsigned int kind);
  * a comma; -EINVAL for a value that cannot be written (a quote in it). */
 int ovl_opt_append(struct ovl_buf *b, const char *name, const char *value);
 
-/* mountinfo.c: the fallback; m is v's mount table (for BAD_UUID, which
+/* fallback.c: the fallback; t is v's mount table (for BAD_UUID, which
  * compares the layers' superblocks as the kernel does) */
 int ovl_layers_from_mountinfo(const struct ovl_view *v,
-			      const struct ovl_mounts *m, const char *raw,
+			      struct ovl_mount_table *t, const char *raw,
 			      struct ovl_layers **out, const char **why);
 /* Give l->paths the layer path strings of the overlay's raw options when
  * they name exactly the layers of l's records (kind by kind), as a value
@@ -395,21 +373,6 @@ static inline bool ovl_uuid_is_null(const unsigned char *u)
  * the filesystem cannot say: uuid is then zeroed, the format's "no
  * uuid"), or -errno; the bytes past its length are zero. */
 int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16]);
-
-/* json.c: exactly one JSON object in text[0..len) (whitespace around it
- * allowed) into *out, or what is wrong with *bad its offset; members by
- * type, NULL / false when missing or of another type. */
-struct json_object;
-enum ovl_json_err {
-	OVL_JSON_OK, OVL_JSON_NOMEM, OVL_JSON_NOT_OBJECT, OVL_JSON_TRAILING
-};
-enum ovl_json_err ovl_json_object(const char *text, size_t len,
-				  struct json_object **out, size_t *bad);
-const char *ovl_json_str(struct json_object *o, const char *key);
-bool ovl_json_int(struct json_object *o, const char *key, int64_t *n);
-/* record.c: the checkpoint record of layers (ovl_layers_save_record()'s
- * text) as a JSON object, to embed in another; NULL: out of memory */
-struct json_object *ovl_record_json(const struct ovl_layers *layers);
 
 /* trust.c: what the running overlayfs does with the layers name (enum
  * ovl_layers_kernel), or -errno where it could not be asked; probed once a
@@ -469,11 +432,12 @@ int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 
 /* resolve/view performance */
 /*
- * The mount table as the resolver needs it (mount_table.c): read with
- * listmount(2)/statmount(2) where the kernel can give exactly what
- * mountinfo would for that view, from mountinfo otherwise.  The strings
- * are unescaped, as libmount gives them; fstype as mountinfo spells it
- * ("fuse.sshfs"); source may be "" (none).
+ * mount_table.c: a view's mount table, the one the library, its tools and
+ * the public ovl_view_read_mounts() read: with listmount(2)/statmount(2)
+ * (mount_statmount.c) where the kernel gives exactly what the view's
+ * mountinfo would, else from mountinfo (mount_mountinfo.c).  The strings
+ * are unescaped; fstype as mountinfo spells it ("fuse.sshfs"); source
+ * may be "" (none).
  */
 enum {
 	OVL_MOUNT_TABLE_AUTO,
@@ -489,41 +453,71 @@ void ovl_view_set_table_way(struct ovl_view *v, int way);
 
 struct ovl_mnt {
 	int id, parent;			/* mountinfo's 32-bit IDs */
-	uint64_t unique_id;		/* statmount's; 0: not known yet */
+	uint64_t unique_id;		/* statmount's; 0 from mountinfo */
 	dev_t dev;
 	uint64_t magic;			/* statmount: the superblock's; 0 from
 					   mountinfo */
 	bool strings;			/* the four below are there: always
 					   from mountinfo, on demand from
-					   statmount (ovl_mnt_table_strings) */
+					   statmount (ovl_mnt_strings()) */
 	const char *root, *target, *fstype, *source;
-	char *block;			/* statmount: where they are */
+	const char *super;		/* mountinfo: the super options as it
+					   spells them (escaped); NULL from
+					   statmount, which is asked */
+	char *block;			/* statmount: where the strings are */
 };
 
 struct ovl_statmount;
-struct ovl_mnt_table {
-	struct ovl_mnt *mnts;		/* in mountinfo order */
+struct ovl_mount_table {
+	struct ovl_mnt *mnts;		/* in mountinfo's order */
 	size_t n;
 	int way;			/* OVL_MOUNT_TABLE_MOUNTINFO or _STATMOUNT */
+	bool whole;			/* every mount's strings read and kept:
+					   shared (a snapshot's), never
+					   forgotten */
+	unsigned int refs;
 	uint64_t ns_id;			/* statmount: the namespace, 0 ours */
 	struct ovl_statmount *sm_buf;	/* statmount: its buffer, kept */
 	size_t sm_size;
-	struct ovl_mounts mi;		/* mountinfo: what the strings are in */
+	char *text;			/* mountinfo: the text, split in place */
 };
-/* want: how many mounts' strings the caller expects to need (its
- * records): when that is most of the table, statmount reads them with
- * the rest, one call a mount instead of two */
-int ovl_view_mount_table(const struct ovl_view *v, struct ovl_mnt_table *t,
-			 size_t want, unsigned int flags);
-/* ovl_view_mount_table() flags: the table of the view's snapshot's
- * mountinfo (no new read), when it has one */
-#define OVL_TABLE_SNAPSHOT	(1u << 0)
-void ovl_mnt_table_free(struct ovl_mnt_table *t);
-/* m's strings, read now if they are not yet: 0 or -ENOMEM */
-int ovl_mnt_table_strings(struct ovl_mnt_table *t, struct ovl_mnt *m);
+/*
+ * The view's table: its snapshot's when it has one (held: the same
+ * table, one more reference), else read now.  want: how many mounts'
+ * strings the caller expects to need (its records): when that is most of
+ * the table, statmount reads them with the rest, one call a mount instead
+ * of two.  ovl_mount_table_free() drops the reference.
+ */
+int ovl_mount_table_read(const struct ovl_view *v, size_t want,
+			 unsigned int flags, struct ovl_mount_table **out);
+/* ovl_mount_table_read() flags */
+#define OVL_TABLE_WHOLE	(1u << 0)	/* every string read now, kept */
+#define OVL_TABLE_FRESH	(1u << 1)	/* not the snapshot's: read now */
+struct ovl_mount_table *ovl_mount_table_hold(struct ovl_mount_table *t);
+struct ovl_mnt *ovl_mount_table_find_id(const struct ovl_mount_table *t,
+					int id);
+/* m's strings, read now if they are not yet: 0 or -ENOMEM; a mount gone
+ * since the listing keeps empty strings and no type */
+int ovl_mnt_strings(struct ovl_mount_table *t, struct ovl_mnt *m);
 /* A statmount table's m without its strings again (read again when next
- * asked for): what a scan over many mounts' strings keeps memory with */
-void ovl_mnt_table_forget(const struct ovl_mnt_table *t, struct ovl_mnt *m);
+ * asked for): what a scan over many mounts' strings keeps memory with.
+ * Nothing for a whole table. */
+void ovl_mnt_forget(const struct ovl_mount_table *t, struct ovl_mnt *m);
+/* raw: the super options of m as mountinfo spells them (escaped) */
+int ovl_mnt_super_options(const struct ovl_mount_table *t,
+			  const struct ovl_mnt *m, char **raw);
+/* The two back ends: t zeroed but for refs; on failure the caller frees */
+int ovl_mount_table_from_mountinfo(const struct ovl_view *v,
+				   struct ovl_mount_table *t);
+int ovl_mount_table_from_statmount(struct ovl_mount_table *t,
+				   uint64_t ns_id, size_t want);
+int ovl_statmount_strings(struct ovl_mount_table *t, struct ovl_mnt *m);
+int ovl_statmount_super_options(const struct ovl_mount_table *t,
+				const struct ovl_mnt *m, char **raw);
+/* A struct that grows (include/ovllayers.h): src (ksize bytes) into the
+ * caller's usize, zeroed past ksize; ksize, or -EINVAL below min */
+int ovl_copy_out(void *dst, size_t usize, const void *src, size_t ksize,
+		 size_t min);
 /* ovl_ident() with the unique mount ID instead of the 32-bit one (one
  * statx: it gives one or the other); id->mnt_id is then -1. */
 int ovl_ident_unique(int fd, struct ovl_ident *id, uint64_t *unique);

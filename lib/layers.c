@@ -6,6 +6,7 @@
  * statuses, sources and errors.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,7 +29,8 @@ void ovl_layers_clear_locations(struct ovl_layers *l)
 {
 	for (unsigned int i = 0; i < l->count; i++)
 		ovl_loc_clear(&l->locs[i]);
-	ovl_view_unref(l->view);
+	if (l->view)
+		l->view_unref(l->view);
 	l->view = NULL;
 }
 
@@ -69,8 +71,8 @@ unsigned int ovl_layers_count(const struct ovl_layers *layers)
  */
 #define OVL_STRUCT_SIZE_MAX	4096
 
-static int copy_out(void *dst, size_t usize, const void *src, size_t ksize,
-		    size_t min)
+int ovl_copy_out(void *dst, size_t usize, const void *src, size_t ksize,
+		 size_t min)
 {
 	if (usize < min || usize > OVL_STRUCT_SIZE_MAX)
 		return -EINVAL;
@@ -86,7 +88,7 @@ int ovl_layers_get_record(const struct ovl_layers *layers, unsigned int i,
 {
 	if (!layers || !rec || i >= layers->count)
 		return -EINVAL;
-	return copy_out(rec, size, &layers->recs[i], sizeof(*rec),
+	return ovl_copy_out(rec, size, &layers->recs[i], sizeof(*rec),
 			OVL_LAYER_RECORD_SIZE_VER0);
 }
 
@@ -109,7 +111,7 @@ int ovl_layers_get_location(const struct ovl_layers *layers, unsigned int i,
 	out.path = l->path;
 	out.fd = l->fd;
 	out.reason = l->reason;
-	return copy_out(loc, size, &out, sizeof(out),
+	return ovl_copy_out(loc, size, &out, sizeof(out),
 			OVL_LAYER_LOCATION_SIZE_VER0);
 }
 
@@ -229,10 +231,14 @@ const char *ovl_layers_source_name(int source)
 	return NULL;
 }
 
-OVL_EXPORT
-const char *ovl_layers_strerror(int err)
+/*
+ * The library's own meanings of an errno value: the codes it returns with
+ * a sense of its own (libovllayers(3), ovl_layers_strerror(3)).  Any other
+ * errno value is a system call's, passed through: strerror(3)'s text.
+ */
+static const char *ovl_own_strerror(int err)
 {
-	switch (err < 0 ? -err : err) {
+	switch (err) {
 	case 0:
 		return "Success";
 	case EINVAL:
@@ -247,18 +253,10 @@ const char *ovl_layers_strerror(int err)
 		return "No privilege to read the layers xattr (needs CAP_SYS_ADMIN)";
 	case ENOENT:
 		return "No such file or directory, or a layer is not resolved";
-	case EACCES:
-		return "Permission denied";
-	case ENOTDIR:
-		return "Not a directory";
 	case ELOOP:
 		return "A symbolic link where none may be followed, or too many";
 	case EXDEV:
 		return "A path leads out of the root it is looked up in";
-	case ENAMETOOLONG:
-		return "File name too long";
-	case ESRCH:
-		return "No such process";
 	case ENOMEM:
 		return "Out of memory";
 	case ERANGE:
@@ -273,15 +271,32 @@ const char *ovl_layers_strerror(int err)
 		return "Not supported by this kernel, or not on this task (a thread)";
 	case ENOSYS:
 		return "A system call this needs is not in this kernel";
-	case EMFILE:
-		return "Too many open files";
-	case EBADF:
-		return "Bad file descriptor";
-	case EBUSY:
-		return "Device or resource busy";
 	case EFBIG:
 		return "The mount table is larger than the library reads "
 		       "(64 MiB of mountinfo, 1,000,000 mounts)";
 	}
-	return "Unknown error";
+	return NULL;
+}
+
+OVL_EXPORT
+const char *ovl_layers_strerror(int err)
+{
+	const char *s;
+
+	if (err == INT_MIN)	/* no positive counterpart */
+		return "Unknown error";
+	if (err < 0)
+		err = -err;
+	s = ovl_own_strerror(err);
+	if (s)
+		return s;
+	/*
+	 * strerror(3)'s text, as strerrordesc_np(3) gives it: the English
+	 * message, a static string whatever the locale and the thread
+	 * (strerror() may translate it, and writes a buffer of its own for
+	 * a number it does not know).  NULL for a number that is no errno
+	 * value.
+	 */
+	s = strerrordesc_np(err);
+	return s ? s : "Unknown error";
 }

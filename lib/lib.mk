@@ -11,23 +11,30 @@ LIB_A       := $(B)/lib/libovllayers.a
 LIB_SRCS    := $(wildcard lib/*.c)
 LIB_OBJS    := $(patsubst lib/%.c,$(B)/obj/lib/%.o,$(LIB_SRCS))
 LIB_MAP     := lib/libovllayers.map
+# The format code: decode, encode, validate, load and save a layers value
+# and its descriptor.  It links on its own, without views, mounts or the
+# resolver (the format fuzzers link only it).
+LIB_FORMAT_SRCS := $(addprefix lib/,decode.c format2.c layers.c load.c \
+	value.c record.c json.c log.c common.c options.c)
 
-MOUNT_CFLAGS := $(shell pkg-config --cflags mount json-c 2>/dev/null)
-MOUNT_LIBS   := $(shell pkg-config --libs mount json-c 2>/dev/null || echo -lmount -ljson-c)
+# What the library links: json-c (the checkpoint record).  It parses
+# mountinfo itself (lib/mount_mountinfo.c says why not libmount).
+LIB_DEP_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
+LIB_DEP_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
 all: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.so
 
-$(B)/obj/lib/%.o: lib/%.c lib/internal.h lib/common.h include/ovllayers.h
+$(B)/obj/lib/%.o: lib/%.c lib/internal.h lib/common.h lib/json.h lib/missing.h include/ovllayers.h
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -fPIC -fvisibility=hidden $(MOUNT_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -fPIC -fvisibility=hidden $(LIB_DEP_CFLAGS) -c -o $@ $<
 
 $(LIB_SO): $(LIB_OBJS) $(LIB_MAP)
 	$(call quiet,LD,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,$(LIB_SONAME) \
 		-Wl,--version-script,$(LIB_MAP) -Wl,-z,defs \
-		-o $@ $(LIB_OBJS) $(MOUNT_LIBS)
+		-o $@ $(LIB_OBJS) $(LIB_DEP_LIBS)
 
 $(B)/lib/libovllayers.so: $(LIB_SO)
 	$(Q)ln -sf libovllayers.so.$(LIB_VERSION) $(B)/lib/$(LIB_SONAME)
@@ -48,7 +55,7 @@ LIB_SEAM_OBJS := $(patsubst lib/%.c,$(B)/obj/lib-seam/%.o,$(LIB_SRCS))
 $(B)/obj/lib-seam/%.o: lib/%.c lib/internal.h include/ovllayers.h
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -DOVL_TEST_SEAM -fvisibility=hidden $(MOUNT_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -DOVL_TEST_SEAM -fvisibility=hidden $(LIB_DEP_CFLAGS) -c -o $@ $<
 
 $(LIB_SEAM_A): $(LIB_SEAM_OBJS)
 	$(call quiet,AR,$@)

@@ -212,8 +212,8 @@ static int set_layer(int fsfd, const char *key, int fd, bool *by_fd)
 }
 
 /*
- * Apply a comma-separated option string with fsconfig(): split by
- * libmount, quotes taken off values ("rw" is the default and skipped).
+ * Apply a comma-separated option string with fsconfig(): split as
+ * libmount splits it (options.c), quotes taken off values ("rw" is the default and skipped).
  */
 static int apply_options(const struct ovl_layers *layers, int fsfd,
 			 const char *options)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Mount option strings, split by libmount's quote-aware parser: an LSM
+ * Mount option strings, split as libmount's quote-aware parser splits
+ * them (mnt_optstr_next_option(); the library no longer links it): an LSM
  * prints a value that holds commas in double quotes (SELinux:
  * context="system_u:object_r:container_file_t:s0:c1,c2"), and that is one
  * option, not two.  Quotes are removed only from the value handed out,
@@ -13,7 +14,6 @@
  * refused by its users rather than guessed at.
  */
 #include <errno.h>
-#include <libmount.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +28,7 @@ int ovl_opt_begin(struct ovl_opt_iter *it, const char *options)
 	it->next = it->copy;
 	if (!it->copy)
 		return -ENOMEM;
-	/* libmount ends the list quietly at an unclosed quote: the options
-	 * after it would be lost, not refused */
+	/* an unclosed quote would join every option after it: refused */
 	for (const char *p = it->copy; (p = strchr(p, '"')); p++)
 		quotes++;
 	return quotes % 2 ? -EINVAL : 0;
@@ -43,15 +42,64 @@ void ovl_opt_end(struct ovl_opt_iter *it)
 	memset(it, 0, sizeof(*it));
 }
 
+static int odigit(char c)
+{
+	return c >= '0' && c <= '7' ? c - '0' : -1;
+}
+
+void ovl_unmangle(char *s)
+{
+	char *out = s;
+
+	while (*s) {
+		if (s[0] == '\\' && odigit(s[1]) >= 0 && odigit(s[1]) <= 3 &&
+		    odigit(s[2]) >= 0 && odigit(s[3]) >= 0) {
+			*out++ = (char)(odigit(s[1]) << 6 | odigit(s[2]) << 3 |
+					odigit(s[3]));
+			s += 4;
+		} else {
+			*out++ = *s++;
+		}
+	}
+	*out = '\0';
+}
+
 static char *piece(const char *s, size_t n, bool raw)
 {
-	char *copy = strndup(s, n), *plain;
+	char *copy = strndup(s, n);
 
-	if (!copy || !raw)
-		return copy;
-	plain = mnt_unmangle(copy);	/* mountinfo's octal escapes */
-	free(copy);
-	return plain;
+	if (copy && raw)
+		ovl_unmangle(copy);	/* mountinfo's octal escapes */
+	return copy;
+}
+
+/*
+ * The next option at *next: name (and value after the first '=' outside
+ * quotes) up to a ',' outside double quotes.  1 at the end, -EINVAL for
+ * an unclosed quote, else 0 and *next past the separator.
+ */
+static int next_option(char **next, char **name, size_t *nsz, char **value,
+		       size_t *vsz)
+{
+	char *p = *next, *start = p, *sep = NULL;
+	bool quoted = false;
+
+	if (!*p)
+		return 1;
+	for (; *p && (quoted || *p != ','); p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && !sep && p > start && *p == '=')
+			sep = p;
+	}
+	if (quoted)
+		return -EINVAL;
+	*name = start;
+	*nsz = (size_t)((sep ? sep : p) - start);
+	*value = sep ? sep + 1 : NULL;
+	*vsz = sep ? (size_t)(p - sep - 1) : 0;
+	*next = *p ? p + 1 : p;
+	return 0;
 }
 
 int ovl_opt_next(struct ovl_opt_iter *it, bool raw, char **name,
@@ -68,7 +116,7 @@ int ovl_opt_next(struct ovl_opt_iter *it, bool raw, char **name,
 		it->next++;
 	if (!*it->next)
 		return 0;
-	rc = mnt_optstr_next_option(&it->next, &n, &nsz, &v, &vsz);
+	rc = next_option(&it->next, &n, &nsz, &v, &vsz);
 	if (rc == 1)
 		return 0;
 	if (rc < 0)

@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,31 +45,29 @@ static int try_root(const struct ovl_view *v, const char *target, int mnt_id,
 }
 
 /* A mount that may show the overlay's root whole: its root is the
- * filesystem's, and it is an overlay (libmount's match, as mountinfo is
- * matched everywhere here) */
-static bool is_candidate(struct libmnt_fs *fs)
+ * filesystem's, and it is an overlay (its strings read) */
+static bool is_candidate(const struct ovl_mnt *m)
 {
-	const char *root = mnt_fs_get_root(fs);
-
-	return root && !strcmp(root, "/") && mnt_fs_match_fstype(fs, "overlay");
+	return m->fstype && !strcmp(m->fstype, "overlay") && m->root &&
+	       !strcmp(m->root, "/");
 }
 
 /*
- * The candidates of a statmount table (ovl_view_mounts_few()): the
- * mounts of the device, their strings fetched one by one and dropped
- * again, so that a container with many mounts of it (bind mounts at
- * deep mount points) costs time, never memory.  fs first, then in
- * listmount's order, as the mountinfo table below is scanned.
+ * The root of overlay fs (its strings read), opened through fs or,
+ * covered, another mount of its superblock that shows it whole.  The
+ * other mounts' strings are read one by one and dropped again (a
+ * statmount table's), so that a container with many mounts of it (bind
+ * mounts at deep mount points) costs time, never memory.  want: its
+ * unique mount ID, when the caller named it by that (else 0).
  */
-static int open_root_sm(const struct ovl_view *v, const struct ovl_mounts *m,
-			struct libmnt_fs *fs, uint64_t want)
+static int open_overlay_root(const struct ovl_view *v,
+			     struct ovl_mount_table *t, struct ovl_mnt *fs,
+			     uint64_t want)
 {
-	struct ovl_mnt_table *t = m->sm;
-	dev_t dev = mnt_fs_get_devno(fs);
 	int err = -ENOENT, fd;
 
 	if (is_candidate(fs)) {
-		fd = try_root(v, mnt_fs_get_target(fs), mnt_fs_get_id(fs), want);
+		fd = try_root(v, fs->target, fs->id, want);
 		if (fd >= 0 || ovl_fatal_errno(-fd))
 			return fd;
 		err = fd;
@@ -78,55 +75,21 @@ static int open_root_sm(const struct ovl_view *v, const struct ovl_mounts *m,
 	for (size_t i = 0; i < t->n; i++) {
 		struct ovl_mnt *c = &t->mnts[i];
 
-		/* the device says the superblock: an overlay's, as fs is */
-		if (c->dev != dev || c->magic != OVERLAYFS_MAGIC ||
-		    c->id == mnt_fs_get_id(fs))
+		/* the device says the superblock: an overlay's, as fs is
+		 * (statmount says its magic too) */
+		if (c == fs || c->dev != fs->dev ||
+		    (c->magic && c->magic != OVERLAYFS_MAGIC))
 			continue;
-		fd = ovl_mnt_table_strings(t, c);
-		if (!fd && c->fstype && !strcmp(c->root, "/") &&
-		    !strcmp(c->fstype, "overlay"))
+		fd = ovl_mnt_strings(t, c);
+		if (!fd && is_candidate(c))
 			fd = try_root(v, c->target, c->id, want);
 		else if (!fd)
 			fd = err;
-		ovl_mnt_table_forget(t, c);
+		ovl_mnt_forget(t, c);
 		if (fd >= 0 || ovl_fatal_errno(-fd))
 			return fd;
 		err = fd;
 	}
-	return err;
-}
-
-/* want: its unique mount ID, when the caller named it by that (else 0) */
-static int open_overlay_root(const struct ovl_view *v,
-			     const struct ovl_mounts *m, struct libmnt_fs *fs,
-			     uint64_t want)
-{
-	struct libmnt_iter *it;
-	dev_t dev = mnt_fs_get_devno(fs);
-	struct libmnt_fs *cand = fs;
-	int err = -ENOENT;
-
-	if (m->sm)
-		return open_root_sm(v, m, fs, want);
-	it = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!it)
-		return -ENOMEM;
-	do {
-		int fd;
-
-		if (mnt_fs_get_devno(cand) != dev || !is_candidate(cand))
-			continue;
-		fd = try_root(v, mnt_fs_get_target(cand), mnt_fs_get_id(cand),
-			      want);
-		if (fd >= 0) {
-			mnt_free_iter(it);
-			return fd;
-		}
-		err = fd;
-		if (ovl_fatal_errno(-fd))
-			break;
-	} while (mnt_table_next_fs(m->tb, it, &cand) == 0);
-	mnt_free_iter(it);
 	return err;
 }
 
@@ -155,9 +118,9 @@ static int check_flags(unsigned int flags, const char **why)
 	return 0;
 }
 
-/* The descriptor of the overlay mount fs of the view's table m. */
-static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
-		      struct libmnt_fs *fs, uint64_t want, unsigned int flags,
+/* The descriptor of the overlay mount fs of the view's table t. */
+static int read_mount(const struct ovl_view *v, struct ovl_mount_table *t,
+		      struct ovl_mnt *fs, uint64_t want, unsigned int flags,
 		      struct ovl_layers **out, const char **why)
 {
 	struct ovl_layers *l = NULL;
@@ -167,11 +130,16 @@ static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
 	int err, root = -1;
 	bool userxattr;
 
-	if (!mnt_fs_match_fstype(fs, "overlay")) {
+	err = ovl_mnt_strings(t, fs);
+	if (err) {
+		*why = "out of memory";
+		return err;
+	}
+	if (!fs->fstype || strcmp(fs->fstype, "overlay")) {
 		*why = "not on an overlay";
 		return -EMEDIUMTYPE;
 	}
-	err = ovl_mounts_super_options(m, mnt_fs_get_id(fs), &opts);
+	err = ovl_mnt_super_options(t, fs, &opts);
 	if (err) {
 		*why = "the overlay's mount options are not in mountinfo";
 		return err == -ENOMEM ? err : -EIO;
@@ -188,7 +156,7 @@ static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
 
 	err = -ENODATA;
 	if (!(flags & OVL_LAYERS_READ_MOUNTINFO_ONLY)) {
-		root = open_overlay_root(v, m, fs, want);
+		root = open_overlay_root(v, t, fs, want);
 		if (root < 0)
 			*why = root == -ENOENT ?
 			       "cannot open the overlay's root: no mount of it "
@@ -219,15 +187,15 @@ static int read_mount(const struct ovl_view *v, const struct ovl_mounts *m,
 		if (err == -EBADMSG)
 			ovl_log(&v->log, LOG_WARNING, __func__,
 				"overlay %d: %s: ignored, the layers are read "
-				"from the mount options", mnt_fs_get_id(fs),
+				"from the mount options", fs->id,
 				*why);
-		err = ovl_layers_from_mountinfo(v, m, opts, &l, why);
+		err = ovl_layers_from_mountinfo(v, t, opts, &l, why);
 	}
 	if (!err) {
 		l->mount_options = other;
 		other = NULL;
 		ovl_dbg(&v->log, "overlay %d (%s): %u records from %s",
-			mnt_fs_get_id(fs), mnt_fs_get_target(fs), l->count,
+			fs->id, fs->target, l->count,
 			ovl_layers_source_name(l->source));
 		*out = l;
 		*why = NULL;
@@ -244,8 +212,8 @@ out:
 static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 		      struct ovl_layers **out, const char **why)
 {
-	struct ovl_mounts m;
-	struct libmnt_fs *fs;
+	struct ovl_mount_table *t;
+	struct ovl_mnt *fs;
 	struct ovl_ident id;
 	struct statfs sfs;
 	int err;
@@ -258,14 +226,14 @@ static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 		*why = "cannot stat the path";
 		return err;
 	}
-	err = ovl_view_mounts_few(v, &m);
+	err = ovl_mount_table_read(v, 0, 0, &t);
 	if (err) {
 		*why = mounts_why(err);
 		return err;
 	}
-	fs = ovl_mounts_find_id(&m, id.mnt_id);
+	fs = ovl_mount_table_find_id(t, id.mnt_id);
 	if (fs) {
-		err = read_mount(v, &m, fs, 0, flags, out, why);
+		err = read_mount(v, t, fs, 0, flags, out, why);
 	} else if (!fstatfs(fd, &sfs) && sfs.f_type != OVERLAYFS_MAGIC) {
 		*why = "not on an overlay";
 		err = -EMEDIUMTYPE;
@@ -274,7 +242,7 @@ static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 		       "namespace?)";
 		err = -EIO;
 	}
-	ovl_mounts_free(&m);
+	ovl_mount_table_free(t);
 	return err;
 }
 
@@ -318,47 +286,42 @@ int ovl_layers_read_view(struct ovl_view *view, const char *path,
 
 /* The checks and the mount table that every read by mount ID begins with. */
 static int by_id_begin(const struct ovl_view *view, unsigned int flags,
-		       struct ovl_mounts *m, const char **why)
+		       struct ovl_mount_table **t, const char **why)
 {
 	int err = check_flags(flags, why);
 
 	if (err)
 		return err;
-	err = ovl_view_mounts_few(view, m);
+	err = ovl_mount_table_read(view, 0, 0, t);
 	if (err)
 		*why = mounts_why(err);
 	return err;
 }
 
-/* The mount of m whose unique ID is mnt_id, as listmount/statmount name
+/* The mount of t whose unique ID is mnt_id, as listmount/statmount name
  * every mount, covered or not, by both its IDs; NULL where the view's table
  * cannot be read that way, or has no such mount. */
-static struct libmnt_fs *statmount_id(const struct ovl_view *view,
-				      const struct ovl_mounts *m,
-				      uint64_t mnt_id)
+static struct ovl_mnt *statmount_id(const struct ovl_view *view,
+				    const struct ovl_mount_table *t,
+				    uint64_t mnt_id)
 {
-	struct ovl_mnt_table t;
-	struct libmnt_fs *fs;
+	struct ovl_mount_table *sm = NULL;
+	struct ovl_mnt *fs;
 	int old = -1;
 
-	if (m->sm) {
-		/* read by statmount already (ovl_view_mounts_few()) */
-		for (size_t i = 0; i < m->sm->n && old < 0; i++)
-			if (m->sm->mnts[i].unique_id == mnt_id)
-				old = m->sm->mnts[i].id;
-	} else {
-		if (ovl_view_mount_table(view, &t, 0, 0))
-			return NULL;
-		for (size_t i = 0; t.way == OVL_MOUNT_TABLE_STATMOUNT &&
-		     i < t.n && old < 0; i++)
-			if (t.mnts[i].unique_id == mnt_id)
-				old = t.mnts[i].id;
-		ovl_mnt_table_free(&t);
-	}
-	fs = old >= 0 ? ovl_mounts_find_id(m, old) : NULL;
+	/* read by statmount already, or now (a mountinfo snapshot's) */
+	if (t->way != OVL_MOUNT_TABLE_STATMOUNT &&
+	    ovl_mount_table_read(view, 0, OVL_TABLE_FRESH, &sm))
+		return NULL;
+	for (size_t i = 0; (sm ? sm : t)->way == OVL_MOUNT_TABLE_STATMOUNT &&
+	     i < (sm ? sm : t)->n && old < 0; i++)
+		if ((sm ? sm : t)->mnts[i].unique_id == mnt_id)
+			old = (sm ? sm : t)->mnts[i].id;
+	ovl_mount_table_free(sm);
+	fs = old >= 0 ? ovl_mount_table_find_id(t, old) : NULL;
 	if (fs)
-		ovl_dbg(&view->log, "unique mount ID %llu is mount %d (%s), by statmount",
-			(unsigned long long)mnt_id, old, mnt_fs_get_target(fs));
+		ovl_dbg(&view->log, "unique mount ID %llu is mount %d, by statmount",
+			(unsigned long long)mnt_id, old);
 	return fs;
 }
 
@@ -368,24 +331,24 @@ int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
 			  const char **reason)
 {
 	const char *why = NULL;
-	struct ovl_mounts m;
-	struct libmnt_fs *fs;
+	struct ovl_mount_table *t;
+	struct ovl_mnt *fs;
 	int err;
 
 	if (!view || !out || mnt_id < 0)
 		return reason_out(-EINVAL, "bad argument", reason);
 	ovl_view_lock(view);
-	err = by_id_begin(view, flags, &m, &why);
+	err = by_id_begin(view, flags, &t, &why);
 	if (err)
 		goto out;
-	fs = ovl_mounts_find_id(&m, mnt_id);
+	fs = ovl_mount_table_find_id(t, mnt_id);
 	if (fs) {
-		err = read_mount(view, &m, fs, 0, flags, out, &why);
+		err = read_mount(view, t, fs, 0, flags, out, &why);
 	} else {
 		err = -ENOENT;
 		why = "no mount with that ID in this view";
 	}
-	ovl_mounts_free(&m);
+	ovl_mount_table_free(t);
 out:
 	ovl_view_unlock(view);
 	return reason_out(err, why, reason);
@@ -404,59 +367,56 @@ static int read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
 			     unsigned int flags, struct ovl_layers **out,
 			     const char **reason)
 {
-	struct libmnt_iter *it = NULL;
 	const char *why = NULL;
-	struct ovl_mounts m;
-	struct libmnt_fs *fs;
+	struct ovl_mount_table *t;
+	struct ovl_mnt *fs;
 	bool any = false, covered = false;
 	int err;
 
 	if (!view || !out || !mnt_id)
 		return reason_out(-EINVAL, "bad argument", reason);
-	err = by_id_begin(view, flags, &m, &why);
+	err = by_id_begin(view, flags, &t, &why);
 	if (err)
 		return reason_out(err, why, reason);
-	fs = statmount_id(view, &m, mnt_id);
+	fs = statmount_id(view, t, mnt_id);
 	if (fs) {
-		err = read_mount(view, &m, fs, mnt_id, flags, out, &why);
-		ovl_mounts_free(&m);
+		err = read_mount(view, t, fs, mnt_id, flags, out, &why);
+		ovl_mount_table_free(t);
 		return reason_out(err, why, reason);
 	}
 	/* statmount lists every mount of the view, covered or not, by its
 	 * unique ID: none has that one, and no overlay's root needs opening
 	 * to say so (nor every overlay's strings reading, as many as a
 	 * container makes) */
-	if (m.sm) {
-		ovl_mounts_free(&m);
+	if (t->way == OVL_MOUNT_TABLE_STATMOUNT) {
+		ovl_mount_table_free(t);
 		return reason_out(-ENOENT, "no overlay with that unique mount "
 				  "ID in this view", reason);
 	}
-	it = mnt_new_iter(MNT_ITER_FORWARD);
-	err = it ? -ENOENT : -ENOMEM;
+	/* mountinfo's table: every string is there */
+	err = -ENOENT;
 	why = "no overlay with that unique mount ID in this view";
-	while (it && err == -ENOENT && mnt_table_next_fs(m.tb, it, &fs) == 0) {
-		const char *root = mnt_fs_get_root(fs);
+	for (size_t i = 0; err == -ENOENT && i < t->n; i++) {
 		int fd;
 
-		if (!mnt_fs_match_fstype(fs, "overlay") || !root ||
-		    strcmp(root, "/"))
+		fs = &t->mnts[i];
+		if (!is_candidate(fs))
 			continue;
-		fd = open_overlay_root(view, &m, fs, 0);
+		fd = open_overlay_root(view, t, fs, 0);
 		if (fd < 0) {
 			if (ovl_fatal_errno(-fd))
 				err = fd;
 			covered |= fd == -ENOENT;
 			ovl_dbg(&view->log, "overlay %d (%s): its root cannot be opened: %s",
-				mnt_fs_get_id(fs), mnt_fs_get_target(fs),
+				fs->id, fs->target,
 				fd == -ENOENT ? "covered by another mount" : strerror(-fd));
 			continue;
 		}
 		any = true;
 		if (ovl_unique_mount_id(fd) == mnt_id) {
 			ovl_dbg(&view->log, "unique mount ID %llu is overlay %d (%s)",
-				(unsigned long long)mnt_id, mnt_fs_get_id(fs),
-				mnt_fs_get_target(fs));
-			err = read_mount(view, &m, fs, mnt_id, flags, out, &why);
+				(unsigned long long)mnt_id, fs->id, fs->target);
+			err = read_mount(view, t, fs, mnt_id, flags, out, &why);
 		}
 		close(fd);
 	}
@@ -468,8 +428,7 @@ static int read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
 		      "unique mount ID (one covered by another mount cannot "
 		      "be read)";
 	}
-	mnt_free_iter(it);
-	ovl_mounts_free(&m);
+	ovl_mount_table_free(t);
 	return reason_out(err, why, reason);
 }
 

@@ -33,7 +33,7 @@
  * PATH_MAX, about 2.2 MB (4.4 MB of hex); json-c takes an int length */
 #define RECORD_MAX	(8u << 20)
 
-struct json_object *ovl_record_json(const struct ovl_layers *layers)
+static struct json_object *record_json(const struct ovl_layers *layers)
 {
 	struct json_object *o = json_object_new_object();
 	char *hex = malloc(layers->raw_len * 2 + 1);
@@ -75,7 +75,7 @@ int ovl_layers_save_record(const struct ovl_layers *layers, char **json)
 
 	if (!layers || !json || layers->source == OVL_LAYERS_SOURCE_ORIGIN)
 		return -EINVAL;
-	o = ovl_record_json(layers);
+	o = record_json(layers);
 	text = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 						  JSON_C_TO_STRING_NOSLASHESCAPE) :
 		   NULL;

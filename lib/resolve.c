@@ -50,7 +50,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -631,7 +630,7 @@ int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 			bad++;
 	}
 	if (!err)
-		layers->table_way = r->t.way;
+		layers->table_way = r->t->way;
 	if (r == &own)
 		ovl_rsv_fini(&own);
 	ovl_view_unlock(view);
@@ -642,6 +641,7 @@ int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 		return err;
 	}
 	layers->view = ovl_view_ref(view);
+	layers->view_unref = ovl_view_unref;
 	if (unresolved)
 		*unresolved = bad;
 	return 0;

@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,21 +83,21 @@ int ovl_rsv_init(struct resolver *r, const struct ovl_view *v,
 	r->flags = flags;
 	r->fd_dir = -1;
 	r->unicode = -1;
-	err = ovl_view_mount_table(v, &r->t, records, OVL_TABLE_SNAPSHOT);
+	err = ovl_mount_table_read(v, records, 0, &r->t);
 	if (err)
 		return err;
 	r->nhash = 64;
-	while (r->nhash < 2 * r->t.n)
+	while (r->nhash < 2 * r->t->n)
 		r->nhash *= 2;
 	mask = r->nhash - 1;
-	r->ents = calloc(r->t.n ? r->t.n : 1, sizeof(*r->ents));
-	r->sbs = calloc(r->t.n ? r->t.n : 1, sizeof(*r->sbs));
+	r->ents = calloc(r->t->n ? r->t->n : 1, sizeof(*r->ents));
+	r->sbs = calloc(r->t->n ? r->t->n : 1, sizeof(*r->sbs));
 	r->by_id = calloc(r->nhash, sizeof(*r->by_id));
 	r->by_dev = calloc(r->nhash, sizeof(*r->by_dev));
 	if (!r->ents || !r->sbs || !r->by_id || !r->by_dev)
 		return -ENOMEM;
-	for (size_t k = 0; k < r->t.n; k++) {
-		struct ovl_mnt *fs = &r->t.mnts[k];
+	for (size_t k = 0; k < r->t->n; k++) {
+		struct ovl_mnt *fs = &r->t->mnts[k];
 		struct mount_ent *e = &r->ents[r->nents];
 		struct sb_ent *sb;
 		size_t i;
@@ -165,7 +164,7 @@ int ovl_rsv_ent_ready(struct resolver *r, struct mount_ent *e)
 
 	if (e->ready && e->mnt->strings)
 		return 0;
-	err = ovl_mnt_table_strings(&r->t, e->mnt);
+	err = ovl_mnt_strings(r->t, e->mnt);
 	if (err)
 		return err;
 	if (e->ready)
@@ -177,11 +176,11 @@ int ovl_rsv_ent_ready(struct resolver *r, struct mount_ent *e)
 	return 0;
 }
 
-/* e's strings dropped (a statmount table's: mountinfo's are libmount's,
- * and stay) */
+/* e's strings dropped (a statmount table's; a whole table, as
+ * mountinfo's and a snapshot's are, keeps them) */
 void ovl_rsv_ent_forget(struct resolver *r, struct mount_ent *e)
 {
-	ovl_mnt_table_forget(&r->t, e->mnt);
+	ovl_mnt_forget(r->t, e->mnt);
 }
 
 /* sb->m: its mounts, whole ones first, each in table order */
@@ -248,10 +247,10 @@ void ovl_rsv_fini(struct resolver *r)
 	free(r->by_uuid);
 	if (r->fd_dir >= 0)
 		close(r->fd_dir);
-	ovl_mnt_table_free(&r->t);
+	ovl_mount_table_free(r->t);
 }
 
-void ovl_resolver_free(struct resolver *r)
+static void resolver_free(struct resolver *r)
 {
 	ovl_rsv_fini(r);
 	free(r);
@@ -560,10 +559,11 @@ int ovl_rsv_get(struct ovl_view *view, unsigned int flags,
 			return -ENOMEM;
 		err = ovl_rsv_init(s->r, view, flags, records);
 		if (err) {
-			ovl_resolver_free(s->r);
+			resolver_free(s->r);
 			s->r = NULL;
 			return err;
 		}
+		s->r_free = resolver_free;
 	}
 	if (s) {
 		/* what it learned is kept (the table, the uuids probed); the

@@ -64,7 +64,7 @@ struct sb_ent {
 struct resolver {
 	const struct ovl_view *v;
 	unsigned int flags;
-	struct ovl_mnt_table t;
+	struct ovl_mount_table *t;
 	struct mount_ent *ents;		/* in table order */
 	size_t nents;
 	struct mount_ent **by_id;	/* hashed by mount ID (open addressing) */

@@ -19,7 +19,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -247,10 +246,11 @@ int ovl_view_open_mountinfo(const struct ovl_view *view)
 }
 
 /*
- * A snapshot: the mountinfo read now, and from it the resolver's table
- * when the first resolution needs it (never statmount: what the reads
- * and the resolutions see is one moment), kept with the resolver until
- * the snapshot is dropped.
+ * A snapshot: the mount table read now, whole (statmount or mountinfo,
+ * as any read), and the resolver's index built on that same table when
+ * the first resolution needs it, kept with the resolver until the
+ * snapshot is dropped: what the reads and the resolutions see is one
+ * moment.
  */
 OVL_EXPORT
 int ovl_view_snapshot(struct ovl_view *view, unsigned int flags)
@@ -264,22 +264,21 @@ int ovl_view_snapshot(struct ovl_view *view, unsigned int flags)
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	err = ovl_view_mounts(view, &s->mi);
+	err = ovl_mount_table_read(view, 0, OVL_TABLE_WHOLE | OVL_TABLE_FRESH,
+				   &s->t);
 	if (err) {
 		free(s);
 		return err;
 	}
-	s->mi.held = true;
 	err = pthread_mutex_init(&s->lock, NULL);
 	if (err) {
-		s->mi.held = false;
-		ovl_mounts_free(&s->mi);
+		ovl_mount_table_free(s->t);
 		free(s);
 		return -err;
 	}
 	view->snap = s;
-	ovl_dbg(&view->log, "snapshot of the mount table: %d mounts",
-		mnt_table_get_nents(s->mi.tb));
+	ovl_dbg(&view->log, "snapshot of the mount table: %zu mounts",
+		s->t->n);
 	return 0;
 }
 
@@ -292,9 +291,8 @@ void ovl_view_snapshot_drop(struct ovl_view *view)
 		return;
 	view->snap = NULL;
 	if (s->r)
-		ovl_resolver_free(s->r);
-	s->mi.held = false;
-	ovl_mounts_free(&s->mi);
+		s->r_free(s->r);
+	ovl_mount_table_free(s->t);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }

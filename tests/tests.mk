@@ -13,6 +13,7 @@ TEST_LIBS   = $(shell pkg-config --libs check 2>/dev/null)
 # vm.mk first: it defines VM_RUN and the VM test binaries other fragments
 # name as prerequisites (expanded when the rule is read).
 include tests/vm/vm.mk
+include tests/uapi/uapi.mk
 include tests/unit/unit.mk
 include tests/host/host.mk
 include tests/cli/cli.mk
@@ -21,6 +22,7 @@ include tests/abi/abi.mk
 include tests/fuzz/fuzz.mk
 include tests/asan.mk
 include tests/criu/criu.mk
+include tests/plugin/plugin.mk
 include tests/hostile/hostile.mk
 include tests/debug/debug.mk
 include tests/packages/packages.mk

@@ -5,11 +5,12 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
-#include <libmount.h>
 #include <libsmartcols.h>
 #include <libgen.h>
 #include <limits.h>
+#include <locale.h>
 #include <linux/capability.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
@@ -124,15 +125,21 @@ struct colinfo {
 /* Named as findmnt(8) names the same thing (ID, UNIQ-ID, MAJ:MIN, TARGET,
  * FSROOT, UUID); ROOT, the layer's directory below the root of its mount,
  * is not findmnt's FSROOT (the mount's root inside its filesystem), and
- * SOURCE says which --source the layers came from. */
+ * SOURCE says which --source the layers came from.
+ *
+ * On a terminal too narrow for the table, as findmnt does: a path (OVERLAY,
+ * PATH, TARGET, FSROOT, ROOT) is never cut, since a path cut short may be
+ * another path (one too wide pushes the columns after it to the next
+ * line); UUID, HANDLE and REASON are cut (SCOLS_FL_TRUNC), as findmnt's
+ * OPTIONS.  -r, -P, -J and a table not on a terminal are never cut. */
 static const struct colinfo infos[NCOLS] = {
-	[COL_OVERLAY] = { "OVERLAY", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+	[COL_OVERLAY] = { "OVERLAY", 0.2, 0, SCOLS_JSON_STRING,
 			  "the overlay mount point (or the loaded file)" },
 	[COL_INDEX] = { "INDEX", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			"layer index: 0 upper and work, 1..n lower and data" },
 	[COL_KIND] = { "KIND", 5, 0, SCOLS_JSON_STRING,
 		       "upper, work, lower, data (data-only lower) or origin" },
-	[COL_UUID] = { "UUID", 36, 0, SCOLS_JSON_STRING,
+	[COL_UUID] = { "UUID", 36, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 		       "uuid of the layer's filesystem" },
 	[COL_MAJMIN] = { "MAJ:MIN", 6, 0, SCOLS_JSON_STRING,
 			 "st_dev hint of the layer's filesystem, major:minor (none: nodev)" },
@@ -146,17 +153,17 @@ static const struct colinfo infos[NCOLS] = {
 		     "mount ID of the mount the layer was found through" },
 	[COL_UNIQ_ID] = { "UNIQ-ID", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			  "that mount's 64-bit unique mount ID (0: kernel lacks it)" },
-	[COL_TARGET] = { "TARGET", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+	[COL_TARGET] = { "TARGET", 0.2, 0, SCOLS_JSON_STRING,
 			 "that mount's mount point" },
-	[COL_FSROOT] = { "FSROOT", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+	[COL_FSROOT] = { "FSROOT", 0.2, 0, SCOLS_JSON_STRING,
 			 "that mount's root inside its filesystem" },
-	[COL_ROOT] = { "ROOT", 0.2, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+	[COL_ROOT] = { "ROOT", 0.2, 0, SCOLS_JSON_STRING,
 		       "the layer root below that mount's root" },
 	[COL_PATH] = { "PATH", 0.3, 0, SCOLS_JSON_STRING,
 		       "the layer root's path now" },
 	[COL_STATUS] = { "STATUS", 10, 0, SCOLS_JSON_STRING,
 			 "ok, shadowed, unreachable, no-mount, stale, no-handle, no-permission, ambiguous, not-probed, unresolved" },
-	[COL_REASON] = { "REASON", 0.3, SCOLS_FL_WRAP, SCOLS_JSON_STRING,
+	[COL_REASON] = { "REASON", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			 "why the status is what it is (empty when it says it all)" },
 	[COL_SOURCE] = { "SOURCE", 9, 0, SCOLS_JSON_STRING,
 			 "where the descriptor came from: xattr, mountinfo, buffer, origin" },
@@ -181,6 +188,12 @@ static const struct {
 	{ "MOUNT", COL_TARGET },
 };
 
+/* The default columns.  SOURCE is one of them, after OVERLAY, in -J
+ * output always (a key of every object), elsewhere when some overlay's
+ * layers are not the kernel's (the mountinfo fallback, a loaded file):
+ * whether they are is known once they are read, after the table is made,
+ * so it is made with SOURCE and the column hidden at the end if every
+ * overlay's source was the kernel's (auto_source). */
 static const int default_cols[] = {
 	COL_OVERLAY, COL_KIND, COL_INDEX, COL_MAJMIN, COL_UUID, COL_STATUS,
 	COL_PATH,
@@ -197,15 +210,20 @@ struct outcol {
 struct ctl {
 	struct outcol cols[MAX_OUTCOLS];
 	size_t ncols;
+	bool default_source;	/* the defaults' SOURCE is still wanted: no
+				   -o LIST but +LIST, no --output-all */
+	int auto_source;	/* its index in cols, -1 if none */
+	bool not_kernel;	/* some overlay's layers are not the xattr's */
 	bool json, raw, pairs, tree, noheadings, no_resolve;
 	bool force;	/* --save, --record with a layer not ok */
 	unsigned int read_flags;
 	pid_t pid;
 	struct ovl_view *view;	/* -N PID's, or ours; opened once */
-	struct libmnt_table *mounts;	/* the view's mountinfo, parsed once
-					   when first needed */
+	struct ovl_mount_table *mounts;	/* the view's, read once when
+					   first needed */
 	const char *save, *record, *load, *origin;
 	bool warned, warned_perm;
+	bool tree_warned;	/* -T said to be deprecated */
 	int status;	/* exit status so far */
 };
 
@@ -223,7 +241,7 @@ static void __attribute__((noreturn)) usage(void)
 	       " -J, --json               JSON output\n"
 	       " -P, --pairs              KEY=\"value\" output\n"
 	       " -r, --raw                raw output\n"
-	       " -T, --tree               each overlay a line, its layers below it\n"
+	       "     --tree               each overlay a line, its layers below it\n"
 	       " -n, --noheadings         no headings\n"
 	       " -o, --output COLS        the columns to show\n"
 	       "     --output-all         all columns\n"
@@ -340,18 +358,33 @@ static void __attribute__((noreturn)) bad_option(char **argv, int c,
 	errtryhelp();
 }
 
+/* name[0..len) is col, in any ASCII case: not strncasecmp(3), which
+ * follows the locale (in a Turkish one "index" is not "INDEX") */
+static bool same_name(const char *col, const char *name, size_t len)
+{
+	if (strlen(col) != len)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char a = col[i], b = name[i];
+
+		if (b >= 'a' && b <= 'z')
+			b -= 'a' - 'A';
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
 /* The column named name[0..len), and in *asked the name to print it by. */
 static int column_by_name(const char *name, size_t len, const char **asked)
 {
 	for (int i = 0; i < NCOLS; i++)
-		if (strlen(infos[i].name) == len &&
-		    !strncasecmp(infos[i].name, name, len)) {
+		if (same_name(infos[i].name, name, len)) {
 			*asked = infos[i].name;
 			return i;
 		}
 	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
-		if (strlen(aliases[i].name) == len &&
-		    !strncasecmp(aliases[i].name, name, len)) {
+		if (same_name(aliases[i].name, name, len)) {
 			*asked = aliases[i].name;
 			return aliases[i].col;
 		}
@@ -376,10 +409,12 @@ static void parse_columns(struct ctl *ctl, const char *list)
 	const char *p = list;
 
 	/* "+COLS" adds to the columns so far (the defaults), as in findmnt */
-	if (*p == '+')
+	if (*p == '+') {
 		p++;
-	else
+	} else {
 		ctl->ncols = 0;
+		ctl->default_source = false;
+	}
 	for (;;) {
 		size_t len = strcspn(p, ",");
 		const char *name;
@@ -438,6 +473,62 @@ static void flag_words(char *out, unsigned int flags)
 
 static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Cells of text output: format characters escaped (see set()) */
+static bool escape_format;
+
+/* The length of the UTF-8 sequence at s if it is a character that
+ * changes how the text around it is shown without being seen itself:
+ * bidirectional controls (U+202A-U+202E, U+2066-U+2069, U+061C, U+200E,
+ * U+200F), zero-width characters (U+200B-U+200D, U+2060-U+2064, U+FEFF);
+ * else 0 */
+static size_t format_char(const unsigned char *s)
+{
+	if (s[0] == 0xd8 && s[1] == 0x9c)
+		return 2;
+	if (s[0] == 0xe2 && s[1] == 0x80 &&
+	    ((s[2] >= 0x8b && s[2] <= 0x8f) || (s[2] >= 0xaa && s[2] <= 0xae)))
+		return 3;
+	if (s[0] == 0xe2 && s[1] == 0x81 && s[2] >= 0xa0 && s[2] <= 0xa9 &&
+	    s[2] != 0xa5)
+		return 3;
+	if (s[0] == 0xef && s[1] == 0xbb && s[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
+/* s with each format character shown as "<U+XXXX>": a container's name
+ * (U+202E reverses what follows it) must not make a line read as
+ * something else.  Not as \x escapes: libsmartcols shows a backslash of
+ * the data as \x5c.  s is freed. */
+static char *escape_format_chars(char *s)
+{
+	size_t n = 0, k;
+	char *out, *o;
+
+	for (const unsigned char *p = (unsigned char *)s; *p; p++)
+		n += format_char(p) ? 8 : 1;
+	out = malloc(n + 1);
+	if (!out)
+		err_esc(EXIT_FAILURE, "out of memory");
+	o = out;
+	for (const unsigned char *p = (unsigned char *)s; *p; p += k) {
+		unsigned int cp;
+
+		k = format_char(p);
+		if (!k) {
+			*o++ = (char)*p;
+			k = 1;
+			continue;
+		}
+		cp = k == 2 ? (p[0] & 0x1fu) << 6 | (p[1] & 0x3fu) :
+		     (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu);
+		o += sprintf(o, "<U+%04X>", cp);
+	}
+	*o = '\0';
+	free(s);
+	return out;
+}
+
 static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
 {
 	va_list ap;
@@ -447,83 +538,57 @@ static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
 	if (vasprintf(&s, fmt, ap) < 0)
 		err_esc(EXIT_FAILURE, "out of memory");
 	va_end(ap);
+	if (escape_format)
+		s = escape_format_chars(s);
 	if (scols_line_refer_data(ln, i, s))
 		err_esc(EXIT_FAILURE, "out of memory");
 }
 
-/* The most of a view's mountinfo read, as the library reads it
- * (ovl_view_open_mountinfo(3)): a container makes its mount table as
- * large as it likes, and past this it is an error, not a table that
- * grows until we run out of memory. */
+/* The most of a view's mountinfo the library reads
+ * (ovl_view_open_mountinfo(3)), for its -EFBIG's message */
 #define MOUNTINFO_MAX	(64u << 20)
 
-/*
- * The view's mount table, parsed once from ovl_view_open_mountinfo():
- * the overlays to list, the FSROOT of a layer's mount.  Not read for an
- * overlay named by its path without FSROOT: the library reads only the
- * mounts it needs.
- */
-static struct libmnt_table *view_mounts(struct ctl *ctl)
+/* A mount table read failed: the tool cannot go on. */
+static void __attribute__((noreturn)) mounts_failed(int e)
 {
-	size_t cap = 65536, len = 0;
-	char *text = malloc(cap);
-	int fd;
-	FILE *f;
+	if (e == -EFBIG)
+		errx_esc(EXIT_FAILURE, "the mount table is larger than the library reads (%u MiB of mountinfo, 1,000,000 mounts): not read",
+			 MOUNTINFO_MAX >> 20);
+	errx_esc(EXIT_FAILURE, "mount table: %s", strerror(-e));
+}
 
-	if (ctl->mounts)
-		return ctl->mounts;
-	fd = ovl_view_open_mountinfo(ctl->view);
-	if (fd < 0)
-		errx_esc(EXIT_FAILURE, "mountinfo: %s", strerror(-fd));
-	for (;;) {
-		ssize_t got;
+/*
+ * The view's mount table, read once (ovl_view_read_mounts(3): the
+ * library's own reading, statmount or mountinfo): the overlays to list,
+ * the FSROOT of a layer's mount.  Not read for an overlay named by its
+ * path without FSROOT: the library reads only the mounts it needs.
+ */
+static struct ovl_mount_table *view_mounts(struct ctl *ctl)
+{
+	int e;
 
-		if (!text)
-			err_esc(EXIT_FAILURE, "mountinfo");
-		if (len == cap) {
-			/* one byte past the cap is one too many */
-			if (cap > MOUNTINFO_MAX)
-				errx_esc(EXIT_FAILURE, "mountinfo: the mount table is larger than %u MiB: not read",
-					 MOUNTINFO_MAX >> 20);
-			cap = cap * 2 > MOUNTINFO_MAX ? MOUNTINFO_MAX + 1 : cap * 2;
-			text = realloc(text, cap);
-			continue;
-		}
-		got = read(fd, text + len, cap - len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			err_esc(EXIT_FAILURE, "mountinfo");
-		if (!got)
-			break;
-		len += got;
+	if (!ctl->mounts) {
+		e = ovl_view_read_mounts(ctl->view, 0, &ctl->mounts);
+		if (e)
+			mounts_failed(e);
 	}
-	close(fd);
-	f = len ? fmemopen(text, len, "r") : NULL;
-	ctl->mounts = mnt_new_table();
-	if (!f || !ctl->mounts)
-		errx_esc(EXIT_FAILURE, "mountinfo: %s", len ? "out of memory" :
-			 "empty");
-	if (mnt_table_parse_stream(ctl->mounts, f, "mountinfo"))
-		errx_esc(EXIT_FAILURE, "mountinfo: cannot parse it");
-	fclose(f);
-	free(text);
 	return ctl->mounts;
 }
 
-/* libmount 2.38 has no mnt_table_find_id() */
-static struct libmnt_fs *mount_by_id(struct ctl *ctl, int id)
+/* The view's mounts at one moment for all that follows (a table too
+ * large is the end; any other failure leaves each call its own read) */
+static void snapshot(struct ctl *ctl)
 {
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-	struct libmnt_fs *fs = NULL;
+	int e = ovl_view_snapshot(ctl->view, 0);
 
-	if (!it)
-		err_esc(EXIT_FAILURE, "out of memory");
-	while (mnt_table_next_fs(view_mounts(ctl), it, &fs) == 0 &&
-	       mnt_fs_get_id(fs) != id)
-		fs = NULL;
-	mnt_free_iter(it);
-	return fs;
+	if (e == -EFBIG)
+		mounts_failed(e);
+}
+
+/* The mount of the view whose mount ID is id: false if there is none. */
+static bool mount_by_id(struct ctl *ctl, int id, struct ovl_mount *m)
+{
+	return ovl_mount_table_find(view_mounts(ctl), id, m, sizeof(*m)) >= 0;
 }
 
 /*
@@ -587,8 +652,8 @@ static void fill_line(struct ctl *ctl, struct libscols_line *ln,
 {
 	struct ovl_layer_record rec = { 0 };
 	struct ovl_layer_location loc = { .mnt_id = -1 };
+	struct ovl_mount mnt;
 	char buf[2 * OVL_LAYERS_FID_MAX + 1], *root;
-	struct libmnt_fs *fs;
 
 	if (r >= 0) {
 		ovl_layers_get_record(l, r, &rec, sizeof(rec));
@@ -656,10 +721,8 @@ static void fill_line(struct ctl *ctl, struct libscols_line *ln,
 				free(root);
 				break;
 			}
-			fs = loc.mnt_id >= 0 ? mount_by_id(ctl, loc.mnt_id) :
-					       NULL;
-			if (fs && mnt_fs_get_root(fs))
-				set(ln, i, "%s", mnt_fs_get_root(fs));
+			if (loc.mnt_id >= 0 && mount_by_id(ctl, loc.mnt_id, &mnt))
+				set(ln, i, "%s", mnt.root);
 			break;
 		case COL_ROOT:
 			if (loc.root)
@@ -705,6 +768,9 @@ static void add_lines(struct ctl *ctl, struct libscols_table *tb,
 {
 	struct libscols_line *parent = NULL;
 
+	/* the xattr is the kernel's; anything else shows the default SOURCE */
+	if (ovl_layers_source(l) != OVL_LAYERS_SOURCE_XATTR)
+		ctl->not_kernel = true;
 	if (ctl->tree) {
 		parent = new_line(tb, NULL);
 		fill_line(ctl, parent, label, ovl_id, l, -1, true);
@@ -949,9 +1015,9 @@ static struct ovl_layers *load_file(struct ctl *ctl, const char *name)
 static int locate(struct ctl *ctl, const char *file, char *abs, size_t size,
 		  char **target, char **fsroot)
 {
-	struct libmnt_table *tb;
-	struct libmnt_iter *it;
-	struct libmnt_fs *fs;
+	struct ovl_mount_table *own = NULL;
+	struct ovl_view *self = NULL;
+	struct ovl_mount m;
 	struct statx stx;
 	char *dir = strdup(file), *base = strdup(file), *real = NULL;
 	int e = -ENOMEM;
@@ -975,24 +1041,26 @@ static int locate(struct ctl *ctl, const char *file, char *abs, size_t size,
 			     S_ISLNK(stx.stx_mode) ? "/" : "",
 			     S_ISLNK(stx.stx_mode) ? basename(base) : "") >= size)
 		goto out;
-	e = -EIO;
 	/* file is in the caller's view, even with -N: the view's table is
 	 * the one only without -N */
-	tb = ctl->pid ? mnt_new_table_from_file("/proc/self/mountinfo") :
-			view_mounts(ctl);
-	it = mnt_new_iter(MNT_ITER_FORWARD);
-	while (tb && it && mnt_table_next_fs(tb, it, &fs) == 0) {
-		if ((uint64_t)mnt_fs_get_id(fs) != stx.stx_mnt_id)
-			continue;
-		*target = strdup(mnt_fs_get_target(fs));
-		*fsroot = strdup(mnt_fs_get_root(fs) ? mnt_fs_get_root(fs) : "/");
-		e = *target && *fsroot ? 0 : -ENOMEM;
-		break;
+	if (ctl->pid) {
+		e = ovl_view_open(0, 0, &self);
+		if (!e)
+			e = ovl_view_read_mounts(self, 0, &own);
+		if (e)
+			goto out;
 	}
-	mnt_free_iter(it);
-	if (ctl->pid)
-		mnt_unref_table(tb);
+	e = -EIO;
+	if (stx.stx_mnt_id <= INT_MAX &&
+	    ovl_mount_table_find(own ? own : view_mounts(ctl),
+				 (int)stx.stx_mnt_id, &m, sizeof(m)) >= 0) {
+		*target = strdup(m.mount_point);
+		*fsroot = strdup(*m.root ? m.root : "/");
+		e = *target && *fsroot ? 0 : -ENOMEM;
+	}
 out:
+	ovl_mount_table_free(own);
+	ovl_view_unref(self);
 	free(real);
 	free(dir);
 	free(base);
@@ -1383,23 +1451,22 @@ static bool has_column(const struct ctl *ctl, int col)
  */
 static size_t all_overlays(struct ctl *ctl, struct overlay **list)
 {
-	struct libmnt_table *t = view_mounts(ctl);
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-	struct libmnt_fs *fs;
+	struct ovl_mount_table *t = view_mounts(ctl);
+	struct ovl_mount m;
 	size_t n = 0;
 
 	*list = NULL;
-	if (!it)
-		err_esc(EXIT_FAILURE, "out of memory");
-	while (mnt_table_next_fs(t, it, &fs) == 0) {
-		const char *target = mnt_fs_get_target(fs);
+	for (size_t i = 0; i < ovl_mount_table_count(t); i++) {
+		const char *target;
 
-		if (!mnt_fs_match_fstype(fs, "overlay"))
+		if (ovl_mount_table_get(t, i, &m, sizeof(m)) < 0 ||
+		    strcmp(m.fstype, "overlay"))
 			continue;
+		target = m.mount_point;
 		*list = realloc(*list, (n + 1) * sizeof(**list));
 		if (!*list || !((*list)[n].label = strdup(target)))
 			err_esc(EXIT_FAILURE, "out of memory");
-		(*list)[n].id = mnt_fs_get_id(fs);
+		(*list)[n].id = m.mnt_id;
 		for (size_t k = 0; k < n; k++)
 			if (!strcmp((*list)[k].label, target) &&
 			    !has_column(ctl, COL_OVERLAY_ID))
@@ -1408,26 +1475,18 @@ static size_t all_overlays(struct ctl *ctl, struct overlay **list)
 					  (*list)[k].id, (*list)[n].id, target);
 		n++;
 	}
-	mnt_free_iter(it);
-	/* the library reads the table again (the snapshot): ours is not
-	 * kept beside it unless FSROOT looks mounts up in it, so that a
-	 * table near the cap is in memory twice, not three times */
-	if (!has_column(ctl, COL_FSROOT)) {
-		mnt_unref_table(ctl->mounts);
-		ctl->mounts = NULL;
-	}
 	return n;
 }
 
 int main(int argc, char **argv)
 {
 	enum { OPT_OUTPUT_ALL = 256, OPT_SOURCE, OPT_NO_RESOLVE, OPT_SAVE,
-	       OPT_RECORD, OPT_LOAD, OPT_ORIGIN, OPT_FORCE };
+	       OPT_RECORD, OPT_LOAD, OPT_ORIGIN, OPT_FORCE, OPT_TREE };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "pairs", no_argument, NULL, 'P' },
 		{ "raw", no_argument, NULL, 'r' },
-		{ "tree", no_argument, NULL, 'T' },
+		{ "tree", no_argument, NULL, OPT_TREE },
 		{ "noheadings", no_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "output-all", no_argument, NULL, OPT_OUTPUT_ALL },
@@ -1445,13 +1504,18 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char optstring[] = ":JPrTno:HN:hV";
-	struct ctl ctl = { .status = EXIT_SUCCESS };
+	struct ctl ctl = { .status = EXIT_SUCCESS, .default_source = true,
+			   .auto_source = -1 };
 	struct libscols_table *tb;
 	bool list_cols = false;
 	struct overlay *overlays = NULL;
 	size_t npaths;
 	int c;
 
+	/* the locale's charset: a UTF-8 tree and UTF-8 names shown as they
+	 * are on a UTF-8 terminal, ASCII and \xHH elsewhere (libsmartcols
+	 * asks nl_langinfo(CODESET)); nothing printed is a locale's number */
+	setlocale(LC_ALL, "");
 	atexit(close_stdout);
 	if (argc > 1 && !strcmp(argv[1], "mount"))
 		return cmd_mount(argc - 1, argv + 1);
@@ -1471,6 +1535,13 @@ int main(int argc, char **argv)
 			ctl.raw = true;
 			break;
 		case 'T':
+			/* findmnt's -T is --target: ours goes, after one
+			 * release that says so */
+			if (!ctl.tree_warned)
+				warnx_esc("-T is deprecated, use --tree");
+			ctl.tree_warned = true;
+			/* fall through */
+		case OPT_TREE:
 			ctl.tree = true;
 			break;
 		case 'n':
@@ -1481,6 +1552,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_OUTPUT_ALL:
 			ctl.ncols = 0;
+			ctl.default_source = false;
 			for (int i = 0; i < NCOLS; i++)
 				add_column(&ctl, i, infos[i].name, "--output-all");
 			break;
@@ -1564,6 +1636,22 @@ int main(int argc, char **argv)
 		ctl.cols[0].name = infos[COL_OVERLAY].name;
 		ctl.ncols++;
 	}
+	/* the defaults' SOURCE, after their OVERLAY, unless named by +LIST
+	 * (or no room is left: then it is the user's list) */
+	if (ctl.default_source && !has_column(&ctl, COL_SOURCE) &&
+	    ctl.ncols < MAX_OUTCOLS) {
+		size_t at = 0;
+
+		while (at < ctl.ncols && ctl.cols[at].col != COL_OVERLAY)
+			at++;
+		at = at < ctl.ncols ? at + 1 : 0;
+		memmove(ctl.cols + at + 1, ctl.cols + at,
+			(ctl.ncols - at) * sizeof(ctl.cols[0]));
+		ctl.cols[at].col = COL_SOURCE;
+		ctl.cols[at].name = infos[COL_SOURCE].name;
+		ctl.ncols++;
+		ctl.auto_source = at;
+	}
 	/* the view, opened once: one clear error for a bad PID, not one per
 	 * overlay; a PID that exits (and may be reused) meanwhile is an
 	 * error of the lookups made through it */
@@ -1610,6 +1698,9 @@ int main(int argc, char **argv)
 			if (!overlays)
 				err_esc(EXIT_FAILURE, "out of memory");
 		} else {
+			/* the listing, the reads and the resolutions share
+			 * the snapshot's table: one read of it in all */
+			snapshot(&ctl);
 			npaths = all_overlays(&ctl, &overlays);
 		}
 	}
@@ -1624,13 +1715,10 @@ int main(int argc, char **argv)
 	 * library reads one overlay from the few mounts it needs
 	 * (statmount), which a container's table of any size does not slow
 	 * down */
-	if (npaths && !ctl.load && !ctl.origin &&
-	    (npaths > 1 || overlays[0].id >= 0)) {
-		c = ovl_view_snapshot(ctl.view, 0);
-		if (c == -EFBIG)
-			errx_esc(EXIT_FAILURE, "mountinfo: the mount table is larger than %u MiB: not read",
-				 MOUNTINFO_MAX >> 20);
-	}
+	if (npaths && !ctl.load && !ctl.origin && !ctl.mounts &&
+	    (npaths > 1 || overlays[0].id >= 0))
+		snapshot(&ctl);
+	escape_format = !ctl.json;
 	tb = layers_table(&ctl);
 	if (ctl.load || ctl.origin) {
 		const char *name = ctl.load ? ctl.load : ctl.origin;
@@ -1657,6 +1745,16 @@ int main(int argc, char **argv)
 			handle(&ctl, tb, o->label, o->id, l);
 		ovl_layers_free(l);
 	}
+	/* the defaults' SOURCE: in JSON always, else where it says more
+	 * than "the kernel's" */
+	if (ctl.auto_source >= 0 && !ctl.json && !ctl.not_kernel) {
+		struct libscols_column *cl = scols_table_get_column(tb,
+							ctl.auto_source);
+
+		if (!cl || scols_column_set_flags(cl, scols_column_get_flags(cl) |
+						  SCOLS_FL_HIDDEN))
+			err_esc(EXIT_FAILURE, "out of memory");
+	}
 	/* JSON: an empty list when there is no overlay, nothing on error */
 	if (scols_table_get_nlines(tb) ||
 	    (ctl.json && ctl.status != EXIT_FAILURE))
@@ -1665,7 +1763,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < npaths && overlays; i++)
 		free(overlays[i].label);
 	free(overlays);
-	mnt_unref_table(ctl.mounts);
+	ovl_mount_table_free(ctl.mounts);
 	ovl_view_unref(ctl.view);
 	return ctl.status;
 }

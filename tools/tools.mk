@@ -1,5 +1,6 @@
 # ovl-layers, the command line tool (tools/ovl-layers.c), its man page
-# (man/man1) and bash completion.  build/bin/ovl-layers, the one the tests
+# (man/man1), its bash completion and its zsh completion
+# (tools/_ovl-layers).  build/bin/ovl-layers, the one the tests
 # run, finds the tree's library through RUNPATH $ORIGIN/../lib; `make
 # install` installs a copy linked without any RUNPATH
 # ($(B)/install/ovl-layers), which finds the library where the dynamic
@@ -7,8 +8,8 @@
 
 CLI := $(B)/bin/ovl-layers
 CLI_INSTALLED := $(B)/install/ovl-layers
-CLI_CFLAGS := $(shell pkg-config --cflags smartcols mount 2>/dev/null)
-CLI_LIBS := $(shell pkg-config --libs smartcols mount 2>/dev/null || echo -lsmartcols -lmount)
+CLI_CFLAGS := $(shell pkg-config --cflags smartcols 2>/dev/null)
+CLI_LIBS := $(shell pkg-config --libs smartcols 2>/dev/null || echo -lsmartcols)
 # What the tool shares with the library (escaping a container's text for
 # stderr, telling a thread from a process): compiled in, as the library's
 # copy is hidden in it.
@@ -32,8 +33,11 @@ INSTALL_TARGETS += install-tools
 .PHONY: install-tools
 install-tools: $(CLI_INSTALLED) $(MAN1)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
 	install -m 755 $(CLI_INSTALLED) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(B)/man/man1/ovl-layers.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 tools/ovl-layers.bash-completion \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/ovl-layers
+	install -m 644 tools/_ovl-layers \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_ovl-layers

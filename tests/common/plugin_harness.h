@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Playing criu's part for the CRIU plugin's host tests (tests/criu/
+ * Playing criu's part for the CRIU plugin's host tests (tests/plugin/
  * test_plugin.c, tests/hostile/): criu_get_image_dir() and print_on_level()
  * (the log captured for assertions; the test program is linked with
  * -rdynamic so that the plugin resolves both there, as in criu), the

@@ -1509,59 +1509,77 @@ END_TEST
 
 /*
  * A read of one overlay takes its mounts from listmount/statmount
- * (ovl_view_mounts_few()): every mount it looks up must be what
+ * (ovl_mount_table_read()): every mount it looks up must be what
  * mountinfo says, fields and super options as mountinfo spells them
  * (escapes; ro, sync, dirsync, lazytime; options with spaces, commas,
- * backslashes, colons), in our view and in another namespace's.
+ * backslashes, colons), in our view and in another namespace's.  The
+ * library's own mountinfo parser (lib/mount_mountinfo.c) is held to
+ * libmount's reading of the same mountinfo.
  */
 static void ck_tables_agree(pid_t pid)
 {
-	struct ovl_mounts a, b;
+	struct ovl_mount_table *a, *b;
+	struct libmnt_table *lm;
 	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
 	struct libmnt_fs *fs;
-	struct ovl_view *v;
+	struct ovl_view *v, *vm;
+	char path[64];
 	int n = 0;
 
 	ck_assert_int_eq(ovl_view_open(pid, 0, &v), 0);
-	ck_assert_int_eq(ovl_view_mounts(v, &a), 0);
-	ck_assert_int_eq(ovl_view_mounts_few(v, &b), 0);
-	if (!b.sm) {
-		/* before 6.13 (no sb_source): mountinfo, nothing to compare */
-		printf("host: statmount table: SKIP: the kernel's statmount cannot be used\n");
-		ovl_mounts_free(&a);
-		ovl_mounts_free(&b);
-		ovl_view_unref(v);
-		mnt_free_iter(it);
-		return;
-	}
-	while (mnt_table_next_fs(a.tb, it, &fs) == 0) {
+	ck_assert_int_eq(ovl_view_open(pid, 0, &vm), 0);
+	ovl_view_set_table_way(vm, OVL_MOUNT_TABLE_MOUNTINFO);
+	ck_assert_int_eq(ovl_mount_table_read(vm, 0, 0, &a), 0);
+	ck_assert_int_eq(a->way, OVL_MOUNT_TABLE_MOUNTINFO);
+	ck_assert_int_eq(ovl_mount_table_read(v, 0, 0, &b), 0);
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", pid ? pid : getpid());
+	lm = mnt_new_table_from_file(path);
+	ck_assert_ptr_nonnull(lm);
+	ck_assert_uint_eq(a->n, (size_t)mnt_table_get_nents(lm));
+	while (mnt_table_next_fs(lm, it, &fs) == 0) {
 		int id = mnt_fs_get_id(fs);
-		struct libmnt_fs *f2 = ovl_mounts_find_id(&b, id);
+		struct ovl_mnt *m1 = ovl_mount_table_find_id(a, id);
+		struct ovl_mnt *m2 = ovl_mount_table_find_id(b, id);
 		char *x = NULL, *y = NULL;
-		dev_t dev;
 
-		ck_assert_msg(f2, "mount %d not found", id);
-		ck_assert_str_eq(mnt_fs_get_target(f2), mnt_fs_get_target(fs));
-		ck_assert_str_eq(mnt_fs_get_root(f2), mnt_fs_get_root(fs));
-		ck_assert_str_eq(mnt_fs_get_fstype(f2), mnt_fs_get_fstype(fs));
-		ck_assert_str_eq(mnt_fs_get_source(f2), mnt_fs_get_source(fs));
-		ck_assert_int_eq(mnt_fs_get_parent_id(f2), mnt_fs_get_parent_id(fs));
-		ck_assert(mnt_fs_get_devno(f2) == mnt_fs_get_devno(fs));
-		ck_assert_int_eq(ovl_mounts_dev(&b, id, &dev), 0);
-		ck_assert(dev == mnt_fs_get_devno(fs));
-		ck_assert_int_eq(ovl_mounts_super_options(&a, id, &x), 0);
-		ck_assert_int_eq(ovl_mounts_super_options(&b, id, &y), 0);
+		ck_assert_msg(m1 && m2, "mount %d not found", id);
+		ck_assert_str_eq(m1->target, mnt_fs_get_target(fs));
+		ck_assert_str_eq(m1->root, mnt_fs_get_root(fs));
+		ck_assert_str_eq(m1->fstype, mnt_fs_get_fstype(fs));
+		ck_assert_str_eq(m1->source, mnt_fs_get_source(fs) ?
+				 mnt_fs_get_source(fs) : "");
+		ck_assert_int_eq(m1->parent, mnt_fs_get_parent_id(fs));
+		ck_assert(m1->dev == mnt_fs_get_devno(fs));
+		/* libmount gives them unescaped */
+		ck_assert_int_eq(ovl_mnt_super_options(a, m1, &x), 0);
+		ovl_unmangle(x);
+		ck_assert_str_eq(x, mnt_fs_get_fs_options(fs) ?
+				 mnt_fs_get_fs_options(fs) : "");
+		free(x);
+		ck_assert_int_eq(ovl_mnt_strings(b, m2), 0);
+		ck_assert_str_eq(m2->target, m1->target);
+		ck_assert_str_eq(m2->root, m1->root);
+		ck_assert_str_eq(m2->fstype, m1->fstype);
+		ck_assert_str_eq(m2->source, m1->source);
+		ck_assert_int_eq(m2->parent, m1->parent);
+		ck_assert(m2->dev == m1->dev);
+		ck_assert_int_eq(ovl_mnt_super_options(a, m1, &x), 0);
+		ck_assert_int_eq(ovl_mnt_super_options(b, m2, &y), 0);
 		ck_assert_str_eq(y, x);
 		free(x);
 		free(y);
 		n++;
 	}
 	ck_assert_int_gt(n, 5);
-	ck_assert_int_eq(ovl_mounts_dev(&b, -5, &(dev_t){ 0 }), -ENOENT);
-	ck_assert_ptr_null(ovl_mounts_find_id(&b, -5));
+	ck_assert_ptr_null(ovl_mount_table_find_id(b, -5));
+	if (b->way != OVL_MOUNT_TABLE_STATMOUNT)
+		/* before 6.13 (no sb_source): mountinfo both times */
+		printf("host: statmount table: SKIP: the kernel's statmount cannot be used\n");
 	mnt_free_iter(it);
-	ovl_mounts_free(&a);
-	ovl_mounts_free(&b);
+	mnt_unref_table(lm);
+	ovl_mount_table_free(a);
+	ovl_mount_table_free(b);
+	ovl_view_unref(vm);
 	ovl_view_unref(v);
 }
 

@@ -2,7 +2,7 @@
 # library, the CLI and the CRIU plugin, each in a private mount namespace
 # (tests/hostile/test_hostile.c).  It links the library statically, to
 # reach two internal parsers no kernel can feed a hostile value to, and
-# loads the plugin the way tests/criu/test_plugin.c does (-rdynamic: the
+# loads the plugin the way tests/plugin/test_plugin.c does (-rdynamic: the
 # program defines criu's callbacks, and fsconfig(), which it hands to the
 # kernel except for the SELinux option it mocks).
 
@@ -14,7 +14,7 @@ $(HOSTILE_TEST): tests/hostile/test_hostile.c tests/common/testrun.h tests/commo
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(TEST_CFLAGS) $(JSON_CFLAGS) -DPLUGIN_SO='"$(abspath $(CRIU_PLUGIN))"' \
 		-DOVL_LAYERS_CLI='"$(abspath $(CLI))"' -DOVT_TOP='"$(abspath .)"' \
-		-o $@ $< $(LIB_A) $(LDFLAGS) -rdynamic $(MOUNT_LIBS) $(TEST_LIBS) -ldl
+		-o $@ $< $(LIB_A) $(LDFLAGS) -rdynamic $(LIB_DEP_LIBS) $(TEST_LIBS) -ldl
 
 CHECK_SUITES += hostile
 .PHONY: check-hostile

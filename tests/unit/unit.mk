@@ -1,7 +1,8 @@
 # Unit tests: the format code, no privilege and no mounts needed.
 
 UNIT_TEST := $(B)/tests/unit/test_decode
-UNIT_SRCS := tests/unit/test_decode.c tests/unit/test_format2.c tests/unit/test_options.c
+UNIT_SRCS := tests/unit/test_decode.c tests/unit/test_format2.c tests/unit/test_options.c \
+	tests/unit/test_strerror.c
 # in-tree test binaries link the shared library of the tree
 TEST_LIB_LINK = -L$(B)/lib -lovllayers -Wl,-rpath,$(abspath $(B)/lib)
 
@@ -11,7 +12,7 @@ $(UNIT_TEST): $(UNIT_SRCS) tests/unit/test_units.h tests/common/testrun.h \
 		lib/internal.h lib/uapi/overlayfs.h $(LIB_A)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(TEST_CFLAGS) -Ilib -o $@ $(UNIT_SRCS) $(LDFLAGS) $(LIB_A) $(MOUNT_LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) -Ilib -o $@ $(UNIT_SRCS) $(LDFLAGS) $(LIB_A) $(LIB_DEP_LIBS) $(TEST_LIBS)
 
 CHECK_SUITES += unit
 .PHONY: check-unit

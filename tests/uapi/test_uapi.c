@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The series' uapi against the project ("uapi", built and run on the host
- * by tests/vm/vm.mk, compiled with -I<tree>/include/uapi, tree =
+ * by tests/uapi/uapi.mk, compiled with -I<tree>/include/uapi, tree =
  * build/kernel/tree, the tree `make kernel` built):
  *
  *  - the tree's include/uapi/linux/overlayfs.h is byte for byte the copy
@@ -12,7 +12,7 @@
  *  - the tree's linux/mount.h has statmount's layers field where the
  *    docs put it.
  *
- * Every pair is a _Static_assert, so a mismatch does not compile (vm.mk
+ * Every pair is a _Static_assert, so a mismatch does not compile (uapi.mk
  * then writes "uapi 0 1"); the same table is checked again at run time so
  * that the result line counts the pairs.
  */

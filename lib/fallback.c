@@ -21,8 +21,6 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include <libmount.h>
-
 #include "internal.h"
 
 /* btrfs answers FS_IOC_GETFSUUID with ENOTTY; its fsid is the s_uuid. */
@@ -181,13 +179,17 @@ static const char *below(const char *path, const char *prefix)
  * where that cannot be told (a name that leads elsewhere, a removed
  * directory): the layer is then NOPATH.
  */
-static char *layer_path(const struct ovl_view *v, const struct ovl_mounts *m,
+static char *layer_path(const struct ovl_view *v, struct ovl_mount_table *t,
 			int fd, const struct ovl_ident *id)
 {
-	struct libmnt_fs *fs = ovl_mounts_find_id(m, id->mnt_id);
-	const char *root = fs ? mnt_fs_get_root(fs) : NULL;
-	const char *target = fs ? mnt_fs_get_target(fs) : NULL;
+	struct ovl_mnt *m = ovl_mount_table_find_id(t, id->mnt_id);
+	const char *root = NULL, *target = NULL;
 	char *kpath, *vroot, *out = NULL;
+
+	if (m && !ovl_mnt_strings(t, m)) {
+		root = m->root;
+		target = m->target;
+	}
 	const char *in_view, *rel = NULL;
 
 	if (!root || *root != '/' || !target || !id->nlink)
@@ -220,12 +222,13 @@ static char *layer_path(const struct ovl_view *v, const struct ovl_mounts *m,
  * in (ovl_layers_from_mountinfo()).
  */
 static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
-		     const struct ovl_mounts *m, const char *dir,
+		     struct ovl_mount_table *t, const char *dir,
 		     unsigned int kind, unsigned int index, const char **why)
 {
 	struct ovl_fmt2_layer layer = { .kind = kind, .index = index };
 	struct ovl_handle h;
 	struct ovl_ident id;
+	struct ovl_mnt *mnt;
 	struct statfs sfs;
 	bool have_sfs;
 	char *path = NULL;
@@ -260,8 +263,8 @@ static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
 	err = ovl_ident(fd, &id);
 	if (err)
 		goto out;
-	if (ovl_mounts_dev(m, id.mnt_id, &sb))
-		sb = id.dev;
+	mnt = ovl_mount_table_find_id(t, id.mnt_id);
+	sb = mnt ? mnt->dev : id.dev;
 	have_sfs = !fstatfs(fd, &sfs);
 	err = ovl_fmt2_find_fs(b, major(sb), minor(sb));
 	if (err < 0) {
@@ -294,7 +297,7 @@ static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
 	layer.handle_bytes = h.fh.handle_bytes;
 	memcpy(layer.handle, h.fh.f_handle, h.fh.handle_bytes);
 	layer.attr = have_sfs ? mount_attr(&sfs, kind) : 0;
-	path = layer_path(v, m, fd, &id);
+	path = layer_path(v, t, fd, &id);
 	layer.path = path;
 	err = ovl_fmt2_add_layer(b, &layer);
 out:
@@ -531,7 +534,7 @@ static void mark_bad_uuids(struct ovl_fmt2_builder *b)
 }
 
 int ovl_layers_from_mountinfo(const struct ovl_view *v,
-			      const struct ovl_mounts *m, const char *opts,
+			      struct ovl_mount_table *t, const char *opts,
 			      struct ovl_layers **out, const char **why)
 {
 	struct layer_list list = { 0 };
@@ -550,7 +553,7 @@ int ovl_layers_from_mountinfo(const struct ovl_view *v,
 	for (i = 0; !err && i < count; i++) {
 		const char *path = nth_layer(&list, i, &kind);
 
-		err = put_layer(&b, v, m, path, kind,
+		err = put_layer(&b, v, t, path, kind,
 				kind == OVL_LAYER_UPPER ||
 				kind == OVL_LAYER_WORK ? 0 : ++index, why);
 	}

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The mount table's listmount(2)/statmount(2) back end: every mount of a
+ * namespace listed, with its IDs, device and superblock magic; its
+ * strings read with the rest, or later, mount by mount; its super
+ * options spelled as mountinfo spells them.  When the kernel's answers
+ * are those of the view's mountinfo is mount_table.c's to decide.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/*
+ * The mount table read with listmount(2) and statmount(2) (Linux 6.8;
+ * another namespace's since 6.11; sb_source, which fs_can_block() reads,
+ * since 6.13) instead of mountinfo.
+ *
+ * listmount/statmount give the kernel's own strings (nothing to
+ * unescape) and the unique and the old 32-bit mount IDs of each mount.
+ * One statmount without strings (IDs, device) costs about 1 us; the
+ * kernel printing one line of mountinfo 2-3 us and parsing it about
+ * 1 more; a statmount with strings 2.5-3 us.  So every mount is
+ * listed without its strings, and the strings of a mount are asked for
+ * when the resolver needs them (the mounts of the filesystems records
+ * are on, their parents and children: ovl_mnt_strings()).  They
+ * are used only where they answer exactly as the view's mountinfo would:
+ *
+ * - paths: statmount gives mount points relative to the caller's root in
+ *   its own namespace, and relative to the namespace's root mount in
+ *   another; mountinfo gives them relative to the task's root, and lists
+ *   only the mounts reachable from it (listmount lists those reachable
+ *   from the root it uses: the same set when the roots are the same).  So
+ *   a task's view is read this way only when its root is that root: the
+ *   caller's root in the caller's namespace (same mount, dev and inode),
+ *   or in another namespace the root of the one listed mount whose parent
+ *   is not listed (the namespace's root mount).  A task chrooted below it,
+ *   or whose root mount is covered, is read from mountinfo.
+ * - fields: statmount's fs_type is mountinfo's without the ".subtype"
+ *   (added from fs_subtype, 6.13); a kernel that cannot give sb_source or
+ *   a mount point is read from mountinfo.
+ * - errors: any failure of listmount/statmount (ENOSYS before 6.8, EINVAL
+ *   for a request it does not know, EPERM without CAP_SYS_ADMIN over a
+ *   foreign namespace, ENOENT for a namespace gone) falls back to
+ *   mountinfo; a mount gone between listmount and statmount is skipped,
+ *   as mountinfo read a moment later would not show it.
+ *
+ * The raw super options (read.c, fallback.c) are spelled as mountinfo
+ * spells them (ovl_statmount_super_options()): the descriptor's layer
+ * strings are parsed from exactly that text.
+ */
+#define OVL_SM_NEEDED (OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC | OVL_SM_MNT_ROOT | \
+		       OVL_SM_MNT_POINT | OVL_SM_FS_TYPE)
+
+/* 0, or -errno: any error means "read mountinfo instead" */
+static int sm_list(uint64_t ns_id, uint64_t **ids, size_t *n)
+{
+	struct ovl_mnt_id_req req = {
+		.size = ns_id ? OVL_MNT_ID_REQ_SIZE_VER1 : OVL_MNT_ID_REQ_SIZE_VER0,
+		.mnt_id = OVL_LSMT_ROOT,
+		.mnt_ns_id = ns_id,
+	};
+	size_t cap = 1024;
+
+	*n = 0;
+	*ids = malloc(cap * sizeof(**ids));
+	if (!*ids)
+		return -ENOMEM;
+	for (;;) {
+		long got;
+
+		/* a namespace has at most fs.mount-max mounts (100,000 by
+		 * default), which root may raise: capped, not unbounded */
+		if (*n >= OVL_LISTMOUNT_MAX)
+			return -EFBIG;
+		if (*n == cap) {
+			uint64_t *more = realloc(*ids, 2 * cap * sizeof(**ids));
+
+			if (!more)
+				return -ENOMEM;
+			*ids = more;
+			cap *= 2;
+		}
+		req.param = *n ? (*ids)[*n - 1] : 0;	/* after the last one */
+		got = syscall(SYS_listmount, &req, *ids + *n,
+			      (cap < OVL_LISTMOUNT_MAX ? cap : OVL_LISTMOUNT_MAX) -
+			      *n, 0);
+		if (got < 0)
+			return -errno;
+		if (!got)
+			return 0;
+		*n += (size_t)got;
+	}
+}
+
+/* statmount of one mount into *sm (grown as needed): 0, -ENOENT (gone),
+ * or another -errno */
+static int sm_one(const struct ovl_mount_table *t, uint64_t id, uint64_t mask,
+		  struct ovl_statmount **sm, size_t *size)
+{
+	struct ovl_mnt_id_req req = {
+		.size = t->ns_id ? OVL_MNT_ID_REQ_SIZE_VER1 :
+			OVL_MNT_ID_REQ_SIZE_VER0,
+		.mnt_id = id,
+		.param = mask,
+		.mnt_ns_id = t->ns_id,
+	};
+
+	for (;;) {
+		struct ovl_statmount *big;
+
+		if (*sm && !syscall(SYS_statmount, &req, *sm, *size, 0))
+			return 0;
+		if (*sm && (errno != EOVERFLOW || *size >= (1U << 24)))
+			return -errno;
+		big = realloc(*sm, *size ? *size * 4 : 4096);
+		if (!big)
+			return -ENOMEM;
+		*sm = big;
+		*size = *size ? *size * 4 : 4096;
+	}
+}
+
+#define OVL_SM_STRINGS (OVL_SM_MNT_ROOT | OVL_SM_MNT_POINT | OVL_SM_FS_TYPE | \
+			OVL_SM_FS_SUBTYPE | OVL_SM_SB_SOURCE | \
+			OVL_SM_SUPPORTED_MASK)
+
+/* m's strings from a statmount that asked for them */
+static int sm_strings(struct ovl_mnt *m, const struct ovl_statmount *sm)
+{
+	static const char empty[] = "";
+	const char *str[4], *sub = NULL;
+	size_t n[4];
+	char *block;
+
+	m->strings = true;
+	m->root = m->target = m->source = empty;
+	m->fstype = NULL;
+	str[0] = sm->mask & OVL_SM_MNT_ROOT ? sm->str + sm->mnt_root : empty;
+	str[1] = sm->mask & OVL_SM_MNT_POINT ? sm->str + sm->mnt_point : empty;
+	str[2] = sm->mask & OVL_SM_FS_TYPE ? sm->str + sm->fs_type : NULL;
+	str[3] = sm->mask & OVL_SM_SB_SOURCE ? sm->str + sm->sb_source : empty;
+	if ((sm->mask & OVL_SM_FS_SUBTYPE) && sm->str[sm->fs_subtype])
+		sub = sm->str + sm->fs_subtype;
+	for (int i = 0; i < 4; i++)
+		n[i] = str[i] ? strlen(str[i]) + 1 : 0;
+	if (sub)
+		n[2] += strlen(sub) + 1;	/* "type.subtype" as mountinfo */
+	block = malloc(n[0] + n[1] + n[2] + n[3] + 1);
+	if (!block)
+		return -ENOMEM;
+	m->block = block;
+	for (int i = 0; i < 4; i++) {
+		const char **out = i == 0 ? &m->root : i == 1 ? &m->target :
+				   i == 2 ? &m->fstype : &m->source;
+
+		if (!str[i])
+			continue;
+		if (i == 2 && sub) {
+			size_t k = strlen(str[i]);
+
+			memcpy(block, str[i], k);
+			block[k] = '.';
+			memcpy(block + k + 1, sub, strlen(sub) + 1);
+		} else {
+			memcpy(block, str[i], n[i]);
+		}
+		*out = block;
+		block += n[i];
+	}
+	return 0;
+}
+
+/*
+ * The strings of a mount of a statmount table, asked for when first
+ * needed: a statmount that asks for strings costs 2-3 times one that
+ * does not, and the resolver needs them only for the mounts of the
+ * filesystems it looks at, their parents and children.  0, or -ENOMEM;
+ * a mount gone since the listing keeps empty strings and no type (so it
+ * is taken for one that can block, and never opened).
+ */
+int ovl_statmount_strings(struct ovl_mount_table *t, struct ovl_mnt *m)
+{
+	int err = sm_one(t, m->unique_id, OVL_SM_STRINGS, &t->sm_buf,
+			 &t->sm_size);
+
+	if (err) {
+		/* gone: empty strings, no type */
+		m->strings = true;
+		m->root = m->target = m->source = "";
+		m->fstype = NULL;
+		return err == -ENOMEM ? err : 0;
+	}
+	return sm_strings(m, t->sm_buf);
+}
+
+/*
+ * Every mount the view's listmount shows, with what statmount gives
+ * without strings (IDs, device: one call a mount, the cheapest there
+ * is); the strings come later, mount by mount.  Whether the kernel gives
+ * every string the resolver needs (sb_source: 6.13) is asked once, of
+ * the first mount: a kernel that cannot is read from mountinfo.
+ */
+int ovl_mount_table_from_statmount(struct ovl_mount_table *t,
+				   uint64_t ns_id, size_t want)
+{
+	struct ovl_statmount *sm = NULL;
+	size_t size = 0, nids, kept = 0;
+	uint64_t *ids = NULL;
+	bool eager;
+	int err;
+
+	t->ns_id = ns_id;
+	err = sm_list(ns_id, &ids, &nids);
+	if (err)
+		goto out;
+	err = -ENOMEM;
+	t->mnts = calloc(nids ? nids : 1, sizeof(*t->mnts));
+	if (!t->mnts)
+		goto out;
+	/* a statmount with strings costs about 2.5 without: with them, the
+	 * strings of most mounts are read for less than apart */
+	eager = 2 * want >= nids;
+	for (size_t i = 0; i < nids; i++) {
+		err = sm_one(t, ids[i], OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC |
+			     (t->n && !eager ? 0 : OVL_SM_STRINGS), &sm, &size);
+		if (err == -ENOENT)
+			continue;	/* gone since listmount */
+		if (err)
+			goto out;
+		if ((sm->mask & (OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC)) !=
+		    (OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC)) {
+			err = -EOPNOTSUPP;
+			goto out;
+		}
+		/* the first: are all the strings there?  sb_source may be
+		 * left out when empty by a kernel that says it has it */
+		if (!t->n && ((sm->mask & OVL_SM_NEEDED) != OVL_SM_NEEDED ||
+			      (!(sm->mask & OVL_SM_SB_SOURCE) &&
+			       !((sm->mask & OVL_SM_SUPPORTED_MASK) &&
+				 (sm->supported_mask & OVL_SM_SB_SOURCE))))) {
+			err = -EOPNOTSUPP;
+			goto out;
+		}
+		t->mnts[t->n++] = (struct ovl_mnt) {
+			.id = (int)sm->mnt_id_old,
+			.parent = (int)sm->mnt_parent_id_old,
+			.unique_id = sm->mnt_id,
+			.dev = makedev(sm->sb_dev_major, sm->sb_dev_minor),
+			.magic = sm->sb_magic,
+		};
+			if (eager) {
+			const struct ovl_mnt *m = &t->mnts[t->n - 1];
+
+			err = sm_strings(&t->mnts[t->n - 1], sm);
+			if (err)
+				goto out;
+			/* kept whole: bounded as mountinfo's text is (a
+			 * container's mount points are as long as it makes
+			 * them), whatever the number of mounts */
+			kept += strlen(m->root) + strlen(m->target) +
+				strlen(m->source) +
+				(m->fstype ? strlen(m->fstype) : 0) + 4;
+			if (kept > OVL_MOUNTINFO_MAX) {
+				err = -EFBIG;
+				goto out;
+			}
+		}
+	}
+	t->way = OVL_MOUNT_TABLE_STATMOUNT;
+	t->whole = eager;
+	t->sm_buf = sm;		/* for the strings, later */
+	t->sm_size = size;
+	sm = NULL;
+	err = 0;
+out:
+	free(ids);
+	free(sm);
+	return err;
+}
+
+/*
+ * The super options of mount id as mountinfo spells them, from
+ * statmount: its mnt_opts is what mountinfo prints after the flags of
+ * the superblock (show_sb_opts(): "ro"/"rw", then sync, dirsync,
+ * lazytime, which statmount gives as sb_flags), with the same escapes
+ * (the security module's and the filesystem's show_options(), printed
+ * into a seq_file by both).  mand, the one flag more mountinfo may print,
+ * the kernel no longer sets (5.15).  The buffer grows as needed (sm_one:
+ * to 16 MiB; 500 layers of 4,000 bytes are 2 MB) and is not kept.
+ */
+#define OVL_SB_RDONLY		0x00000001UL
+#define OVL_SB_SYNCHRONOUS	0x00000010UL
+#define OVL_SB_DIRSYNC		0x00000080UL
+#define OVL_SB_LAZYTIME		0x02000000UL
+
+int ovl_statmount_super_options(const struct ovl_mount_table *t,
+				const struct ovl_mnt *mnt, char **out)
+{
+	struct ovl_statmount *sm = NULL;
+	struct ovl_buf b = { 0 };
+	size_t size = 0;
+	const char *opts;
+	int err;
+
+	err = sm_one(t, mnt->unique_id, OVL_SM_SB_BASIC | OVL_SM_MNT_OPTS |
+		     OVL_SM_SUPPORTED_MASK, &sm, &size);
+	/* no mnt_opts: none (proc, sysfs), where the kernel says it has
+	 * them; a kernel without them (before 6.10) cannot say */
+	if (!err && (!(sm->mask & OVL_SM_SB_BASIC) ||
+		     (!(sm->mask & OVL_SM_MNT_OPTS) &&
+		      !((sm->mask & OVL_SM_SUPPORTED_MASK) &&
+			(sm->supported_mask & OVL_SM_MNT_OPTS)))))
+		err = -EIO;
+	if (err)
+		goto out;
+	opts = sm->mask & OVL_SM_MNT_OPTS ? sm->str + sm->mnt_opts : "";
+	err = ovl_buf_put(&b, sm->sb_flags & OVL_SB_RDONLY ? "ro" : "rw", 2);
+	if (!err && (sm->sb_flags & OVL_SB_SYNCHRONOUS))
+		err = ovl_buf_put(&b, ",sync", 5);
+	if (!err && (sm->sb_flags & OVL_SB_DIRSYNC))
+		err = ovl_buf_put(&b, ",dirsync", 8);
+	if (!err && (sm->sb_flags & OVL_SB_LAZYTIME))
+		err = ovl_buf_put(&b, ",lazytime", 9);
+	if (!err && *opts)
+		err = ovl_buf_put(&b, ",", 1);
+	if (!err)
+		err = ovl_buf_put(&b, opts, strlen(opts) + 1);
+	if (!err) {
+		*out = (char *)b.data;
+		b.data = NULL;
+	}
+out:
+	free(b.data);
+	free(sm);
+	return err;
+}
