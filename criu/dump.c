@@ -218,7 +218,8 @@ static struct json_object *dump_overlay(struct finder *f,
 		    (unsigned int)json_object_array_length(
 			json_object_object_get(o, "layers")),
 		    source && !strcmp(source, "xattr") ? OVL_LAYERS_XATTR :
-		    "its mount option strings");
+		    source && !strcmp(source, "statmount") ?
+		    "statmount(2)'s layers field" : "its mount option strings");
 	}
 	return o;
 }

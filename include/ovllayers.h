@@ -101,6 +101,9 @@ enum ovl_layers_source {
 						   path strings: trusts them */
 	OVL_LAYERS_SOURCE_BUFFER	= 3,	/* ovl_layers_decode() */
 	OVL_LAYERS_SOURCE_ORIGIN	= 4,	/* ovl_layers_decode_origin() */
+	OVL_LAYERS_SOURCE_STATMOUNT	= 5,	/* the kernel's, through
+						   statmount(2)'s layers field
+						   (1.2; read before the xattr) */
 };
 
 /* ovl_layers_read() flags: which source to use.  Default: the xattr, and
@@ -461,7 +464,7 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 
 /* Names for printing: "upper", "work", "lower", "data", "origin";
  * "ok", "shadowed", "unreachable", "no-mount", "stale", "no-handle",
- * "no-permission", "ambiguous", "not-probed", "unresolved"; "xattr", "mountinfo",
+ * "no-permission", "ambiguous", "not-probed", "unresolved"; "xattr", "statmount", "mountinfo",
  * "buffer", "origin".  NULL for an unknown value. */
 const char *ovl_layer_kind_name(int kind);
 const char *ovl_layer_status_name(int status);

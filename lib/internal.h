@@ -514,6 +514,11 @@ int ovl_mount_table_from_statmount(struct ovl_mount_table *t,
 int ovl_statmount_strings(struct ovl_mount_table *t, struct ovl_mnt *m);
 int ovl_statmount_super_options(const struct ovl_mount_table *t,
 				const struct ovl_mnt *m, char **raw);
+/* The series' layers description of overlay m from statmount, by its ID
+ * or through fd (its root, open): mount_statmount.c says when */
+int ovl_statmount_fs_layers(const struct ovl_mount_table *t,
+			    const struct ovl_mnt *m, int fd,
+			    unsigned char **val, size_t *len, bool *offered);
 /* A struct that grows (include/ovllayers.h): src (ksize bytes) into the
  * caller's usize, zeroed past ksize; ksize, or -EINVAL below min */
 int ovl_copy_out(void *dst, size_t usize, const void *src, size_t ksize,

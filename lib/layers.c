@@ -221,6 +221,8 @@ const char *ovl_layers_source_name(int source)
 	switch (source) {
 	case OVL_LAYERS_SOURCE_XATTR:
 		return "xattr";
+	case OVL_LAYERS_SOURCE_STATMOUNT:
+		return "statmount";
 	case OVL_LAYERS_SOURCE_MOUNTINFO:
 		return "mountinfo";
 	case OVL_LAYERS_SOURCE_BUFFER:

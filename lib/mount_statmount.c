@@ -97,6 +97,26 @@ static int sm_list(uint64_t ns_id, uint64_t **ids, size_t *n)
 	}
 }
 
+/* statmount(req, flags) into *sm, grown as needed (to 16 MiB: 500 layers
+ * of 4,000 bytes are 2 MB): 0 or -errno */
+static int sm_call(const struct ovl_mnt_id_req *req, unsigned int flags,
+		   struct ovl_statmount **sm, size_t *size)
+{
+	for (;;) {
+		struct ovl_statmount *big;
+
+		if (*sm && !syscall(SYS_statmount, req, *sm, *size, flags))
+			return 0;
+		if (*sm && (errno != EOVERFLOW || *size >= (1U << 24)))
+			return -errno;
+		big = realloc(*sm, *size ? *size * 4 : 4096);
+		if (!big)
+			return -ENOMEM;
+		*sm = big;
+		*size = *size ? *size * 4 : 4096;
+	}
+}
+
 /* statmount of one mount into *sm (grown as needed): 0, -ENOENT (gone),
  * or another -errno */
 static int sm_one(const struct ovl_mount_table *t, uint64_t id, uint64_t mask,
@@ -110,19 +130,7 @@ static int sm_one(const struct ovl_mount_table *t, uint64_t id, uint64_t mask,
 		.mnt_ns_id = t->ns_id,
 	};
 
-	for (;;) {
-		struct ovl_statmount *big;
-
-		if (*sm && !syscall(SYS_statmount, &req, *sm, *size, 0))
-			return 0;
-		if (*sm && (errno != EOVERFLOW || *size >= (1U << 24)))
-			return -errno;
-		big = realloc(*sm, *size ? *size * 4 : 4096);
-		if (!big)
-			return -ENOMEM;
-		*sm = big;
-		*size = *size ? *size * 4 : 4096;
-	}
+	return sm_call(&req, 0, sm, size);
 }
 
 #define OVL_SM_STRINGS (OVL_SM_MNT_ROOT | OVL_SM_MNT_POINT | OVL_SM_FS_TYPE | \
@@ -338,4 +346,71 @@ out:
 	free(b.data);
 	free(sm);
 	return err;
+}
+
+/*
+ * The layers description the kernel series gives through statmount
+ * (STATMOUNT_FS_LAYERS, docs/layers-format.md): the kernel's own bytes,
+ * which no user can write, so nothing needs probing before they are
+ * believed.  Asked by m's unique ID in the table's namespace where the
+ * table is statmount's (any mount of the overlay answers, a covered one
+ * too), else through fd, m's root open (STATMOUNT_BY_FD, 7.0).  0 with
+ * *val (malloc'd) and *len; -ENODATA where the kernel does not give it (no
+ * series; no CAP_SYS_ADMIN over the overlay's superblock; a kernel before
+ * 7.0 for an fd; a mount gone), *offered then saying whether the kernel
+ * has the field at all (its supported_mask); -ENOMEM; -EIO for an answer
+ * that does not hold together.
+ */
+int ovl_statmount_fs_layers(const struct ovl_mount_table *t,
+			    const struct ovl_mnt *m, int fd,
+			    unsigned char **val, size_t *len, bool *offered)
+{
+	struct ovl_mnt_id_req req = {
+		.param = OVL_SM_FS_LAYERS | OVL_SM_SUPPORTED_MASK,
+	};
+	struct ovl_statmount *sm = NULL;
+	unsigned int flags = 0;
+	size_t size = 0, room;
+	int err;
+
+	*offered = false;
+	if (t->way == OVL_MOUNT_TABLE_STATMOUNT && m->unique_id) {
+		req.size = t->ns_id ? OVL_MNT_ID_REQ_SIZE_VER1 :
+			   OVL_MNT_ID_REQ_SIZE_VER0;
+		req.mnt_id = m->unique_id;
+		req.mnt_ns_id = t->ns_id;
+	} else if (fd >= 0) {
+		req.size = OVL_MNT_ID_REQ_SIZE_VER1;
+		req.fd = (uint32_t)fd;
+		flags = OVL_STATMOUNT_BY_FD;
+	} else {
+		return -ENODATA;
+	}
+	err = sm_call(&req, flags, &sm, &size);
+	if (err) {
+		free(sm);
+		return err == -ENOMEM ? err : -ENODATA;
+	}
+	*offered = (sm->mask & OVL_SM_SUPPORTED_MASK) &&
+		   (sm->supported_mask & OVL_SM_FS_LAYERS);
+	if (!(sm->mask & OVL_SM_FS_LAYERS)) {
+		free(sm);
+		return -ENODATA;
+	}
+	/* what the kernel wrote: sm->size bytes, the strings after the
+	 * fixed part; the description must lie inside them */
+	room = sm->size > sizeof(*sm) && sm->size <= size ?
+	       sm->size - sizeof(*sm) : 0;
+	if (!sm->fs_layers_len || sm->fs_layers > room ||
+	    sm->fs_layers_len > room - sm->fs_layers) {
+		free(sm);
+		return -EIO;
+	}
+	*val = malloc(sm->fs_layers_len);
+	if (*val) {
+		memcpy(*val, sm->str + sm->fs_layers, sm->fs_layers_len);
+		*len = sm->fs_layers_len;
+	}
+	free(sm);
+	return *val ? 0 : -ENOMEM;
 }

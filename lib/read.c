@@ -118,6 +118,51 @@ static int check_flags(unsigned int flags, const char **why)
 	return 0;
 }
 
+/*
+ * The kernel's description of overlay fs, in the order of trust and cost:
+ * statmount's field (the kernel's bytes, by mount ID: a covered overlay
+ * too), else, its root opened, statmount through that fd (a view read
+ * from mountinfo), else the xattr where the running overlayfs is shown to
+ * produce it (trust.c).  0 with *val, *len and *source; -ENODATA where
+ * the kernel gives none; *root is the root's fd when it was opened.
+ */
+static int kernel_value(const struct ovl_view *v, struct ovl_mount_table *t,
+			struct ovl_mnt *fs, uint64_t want, bool userxattr,
+			unsigned char **val, size_t *len, int *source,
+			int *root, const char **why)
+{
+	bool offered;
+	int err;
+
+	*source = OVL_LAYERS_SOURCE_STATMOUNT;
+	err = ovl_statmount_fs_layers(t, fs, -1, val, len, &offered);
+	if (err != -ENODATA)
+		goto said;
+	*root = open_overlay_root(v, t, fs, want);
+	if (*root < 0) {
+		*why = *root == -ENOENT ?
+		       "cannot open the overlay's root: no mount of it that "
+		       "shows it whole is reachable (covered by another "
+		       "mount?)" :
+		       "cannot open the overlay's root";
+		return *root;
+	}
+	if (t->way != OVL_MOUNT_TABLE_STATMOUNT) {
+		err = ovl_statmount_fs_layers(t, fs, *root, val, len, &offered);
+		if (err != -ENODATA)
+			goto said;
+	}
+	if (offered)
+		ovl_dbg(&v->log, "overlay %d: the kernel has statmount's layers field, but not for this caller (CAP_SYS_ADMIN over the overlay's superblock): the xattr",
+			fs->id);
+	*source = OVL_LAYERS_SOURCE_XATTR;
+	return ovl_kernel_value(*root, userxattr, &v->log, val, len, why);
+said:
+	if (err == -EIO)
+		*why = "statmount's layers field does not fit in its answer";
+	return err;
+}
+
 /* The descriptor of the overlay mount fs of the view's table t. */
 static int read_mount(const struct ovl_view *v, struct ovl_mount_table *t,
 		      struct ovl_mnt *fs, uint64_t want, unsigned int flags,
@@ -127,7 +172,7 @@ static int read_mount(const struct ovl_view *v, struct ovl_mount_table *t,
 	unsigned char *val = NULL;
 	char *opts = NULL, *other = NULL;
 	size_t len = 0;
-	int err, root = -1;
+	int err, root = -1, source = 0;
 	bool userxattr;
 
 	err = ovl_mnt_strings(t, fs);
@@ -155,23 +200,14 @@ static int read_mount(const struct ovl_view *v, struct ovl_mount_table *t,
 	}
 
 	err = -ENODATA;
-	if (!(flags & OVL_LAYERS_READ_MOUNTINFO_ONLY)) {
-		root = open_overlay_root(v, t, fs, want);
-		if (root < 0)
-			*why = root == -ENOENT ?
-			       "cannot open the overlay's root: no mount of it "
-			       "that shows it whole is reachable (covered by "
-			       "another mount?)" :
-			       "cannot open the overlay's root";
-		err = root < 0 ? root :
-		      ovl_kernel_value(root, userxattr, &v->log, &val, &len, why);
-	}
+	if (!(flags & OVL_LAYERS_READ_MOUNTINFO_ONLY))
+		err = kernel_value(v, t, fs, want, userxattr, &val, &len,
+				   &source, &root, why);
 	if (!err) {
 		err = ovl_layers_validate(val, len, NULL, why);
 		if (!err)
-			err = ovl_layers_new_from_raw(val, len,
-						      OVL_LAYERS_SOURCE_XATTR,
-						      false, &l);
+			err = ovl_layers_new_from_raw(val, len, source, false,
+						      &l);
 		else
 			free(val);
 		/* the mounter's path strings: what a FID record, which no

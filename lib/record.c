@@ -7,6 +7,7 @@
  *     "format": "libovllayers-checkpoint",
  *     "version": 1,
  *     "source": "xattr",              where the descriptor came from
+ *                                     ("statmount", "mountinfo")
  *     "options": "redirect_dir=on",   the overlay's other mount options
  *     "descriptor": "00fc0400..."     the layers xattr value, hex
  *   }
@@ -180,6 +181,8 @@ int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 
 		if (source && !strcmp(source, "xattr"))
 			(*out)->source = OVL_LAYERS_SOURCE_XATTR;
+		else if (source && !strcmp(source, "statmount"))
+			(*out)->source = OVL_LAYERS_SOURCE_STATMOUNT;
 		else if (source && !strcmp(source, "mountinfo"))
 			(*out)->source = OVL_LAYERS_SOURCE_MOUNTINFO;
 		(*out)->mount_options = strdup(options);

@@ -372,8 +372,12 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
  *               a record with another uuid is not on this filesystem
  *   name_to_handle_at  its handle is the record's: on the superblock the
  *               record names, the very directory a decode would give
- *               (the handle is the inode and generation; the caller may
- *               decode, ovl_rsv_may_decode(), so try_sb() would not say EPERM)
+ *               (the handle is the inode and generation).  It needs no
+ *               privilege, unlike open_by_handle_at: a caller that cannot
+ *               decode (no CAP_DAC_READ_SEARCH in the initial user
+ *               namespace: rootless, a container's root) finds its layers
+ *               this way where the path strings are still true, and
+ *               gets no-permission from the usual way where they are not
  *   ioctl       FS_IOC_GETFLAGS (ext4, f2fs, tmpfs, bcachefs, overlay, in
  *               a kernel with CONFIG_UNICODE): not in a casefolded
  *               directory (see ovl_fs_spelled_one_way()), so the string is the
@@ -395,8 +399,7 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	uint64_t unique = 0;
 	int pfd, fd = -1, err, known, fl = 0;
 
-	if (!path || (rec->flags & OVL_LAYER_FID) || !ovl_path_canonical(path) ||
-	    !ovl_rsv_may_decode(r))
+	if (!path || (rec->flags & OVL_LAYER_FID) || !ovl_path_canonical(path))
 		return 0;
 	e = ovl_rsv_sb_first(r, sb);
 	if (!e || ovl_rsv_ent_ready(r, e))

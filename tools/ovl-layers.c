@@ -26,6 +26,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "common.h"
 #include "missing.h"
 #include "ovllayers.h"
@@ -234,6 +235,7 @@ static void __attribute__((noreturn)) usage(void)
 	       " ovl-layers [options] --load FILE\n"
 	       " ovl-layers [options] --origin FILE\n"
 	       " ovl-layers mount --load FILE [-O OPTIONS] TARGET\n"
+	       " ovl-layers --check [-J]\n"
 	       "\nShow where the layers of overlay mounts are, from the kernel's\n"
 	       "trusted.overlay.layers xattr (or, without it, mountinfo).\n"
 	       "Without PATH: every overlay mount, each by its mount ID.\n"
@@ -254,6 +256,8 @@ static void __attribute__((noreturn)) usage(void)
 	       "     --force              --save, --record with a layer not ok (unsafe)\n"
 	       "     --load FILE          read a saved descriptor (- stdin)\n"
 	       "     --origin FILE        the lower file a copied-up FILE came from\n"
+	       "     --check              what this kernel and caller offer (exit 0:\n"
+	       "                          the kernel's description, 2: fallback only)\n"
 	       " -h, --help               this help\n"
 	       " -V, --version            version\n"
 	       "\nSubcommand: ovl-layers mount --help.\n"
@@ -768,8 +772,10 @@ static void add_lines(struct ctl *ctl, struct libscols_table *tb,
 {
 	struct libscols_line *parent = NULL;
 
-	/* the xattr is the kernel's; anything else shows the default SOURCE */
-	if (ovl_layers_source(l) != OVL_LAYERS_SOURCE_XATTR)
+	/* statmount's and the xattr are the kernel's; anything else shows
+	 * the default SOURCE */
+	if (ovl_layers_source(l) != OVL_LAYERS_SOURCE_XATTR &&
+	    ovl_layers_source(l) != OVL_LAYERS_SOURCE_STATMOUNT)
 		ctl->not_kernel = true;
 	if (ctl->tree) {
 		parent = new_line(tb, NULL);
@@ -827,24 +833,44 @@ static void fail(struct ctl *ctl, const char *what, int e, const char *reason)
 	ctl->status = EXIT_FAILURE;
 }
 
-/* Why the layers xattr was not read: what the running kernel does with it
- * (the library's probe, asked once a process). */
-static const char *fallback_cause(void)
+/* Whether the overlay of l was mounted with userxattr: its layers xattr
+ * is then user.overlay.layers */
+static bool is_userxattr(const struct ovl_layers *l)
 {
-	switch (ovl_layers_kernel_probe(0)) {
+	const char *o = ovl_layers_options(l);
+	size_t n = strlen("userxattr");
+
+	for (; o && *o; o += strcspn(o, ","), o += *o == ',') {
+		if (!strncmp(o, "userxattr", n) && (!o[n] || o[n] == ','))
+			return true;
+	}
+	return false;
+}
+
+/* Why the layers xattr was not read: what the running kernel does with it
+ * (the library's probe, asked once a process), in a static buffer */
+static const char *fallback_cause(const struct ovl_layers *l)
+{
+	static char why[256];
+	bool user = is_userxattr(l);
+	const char *name = user ? OVL_LAYERS_XATTR_USER : OVL_LAYERS_XATTR;
+
+	switch (ovl_layers_kernel_probe(user ? OVL_LAYERS_PROBE_USERXATTR : 0)) {
 	case OVL_LAYERS_KERNEL_PRODUCES:
 		return "the kernel gave no layers xattr for this overlay";
 	case OVL_LAYERS_KERNEL_STORES:
-		return "this kernel does not produce trusted.overlay.layers "
-		       "(no series: a value under that name would be a "
-		       "user's, and is not read)";
+		snprintf(why, sizeof(why), "this kernel does not produce %s "
+			 "(no series: a value under that name would be a "
+			 "user's, and is not read)", name);
+		return why;
 	case OVL_LAYERS_KERNEL_NO_XATTR:
 		return "this kernel has no overlay layers xattr (before "
 		       "Linux 6.7)";
 	default:
-		return "cannot tell whether this kernel produces "
-		       "trusted.overlay.layers, so no value under that name "
-		       "is read";
+		snprintf(why, sizeof(why), "cannot tell whether this kernel "
+			 "produces %s, so no value under that name is read",
+			 name);
+		return why;
 	}
 }
 
@@ -859,7 +885,7 @@ static void warn_fallback(struct ctl *ctl, const struct ovl_layers *l)
 			  "when it was saved, which may have been stale", ctl->load);
 	else
 		warnx_esc("warning: %s; layers were derived from the mountinfo "
-			  "path strings, which may be stale", fallback_cause());
+			  "path strings, which may be stale", fallback_cause(l));
 	ctl->warned = true;
 }
 
@@ -990,6 +1016,13 @@ static struct ovl_layers *load_file(struct ctl *ctl, const char *name)
 
 	if (!buf) {
 		warn_esc("%s", name);
+		ctl->status = EXIT_FAILURE;
+		return NULL;
+	}
+	if (!len) {
+		free(buf);
+		warnx_esc("%s: empty: no descriptor to load (getfattr -e hex output, raw bytes, or a --save/--record file)",
+			  name);
 		ctl->status = EXIT_FAILURE;
 		return NULL;
 	}
@@ -1152,6 +1185,13 @@ static int upper_file_of(struct ctl *ctl, const char *file, char **shown,
 	below = rel + strspn(rel, "/");
 	fd = (int)syscall(SYS_openat2, loc.fd, *below ? below : ".", &how,
 			  sizeof(how));
+	if (fd < 0 && errno == ENOENT && *on_overlay) {
+		/* in the overlay, not in its upper layer: a lower layer's
+		 * file, never copied up, is its own origin */
+		warnx_esc("%s: has no origin: never copied up (it is a lower layer's file; %s does not exist)",
+			  file, *shown);
+		goto out;
+	}
 	if (fd < 0) {
 		warn_esc("%s: %s", file, *shown);
 		goto out;
@@ -1481,7 +1521,8 @@ static size_t all_overlays(struct ctl *ctl, struct overlay **list)
 int main(int argc, char **argv)
 {
 	enum { OPT_OUTPUT_ALL = 256, OPT_SOURCE, OPT_NO_RESOLVE, OPT_SAVE,
-	       OPT_RECORD, OPT_LOAD, OPT_ORIGIN, OPT_FORCE, OPT_TREE };
+	       OPT_RECORD, OPT_LOAD, OPT_ORIGIN, OPT_FORCE, OPT_TREE,
+	       OPT_CHECK };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'J' },
 		{ "pairs", no_argument, NULL, 'P' },
@@ -1499,6 +1540,7 @@ int main(int argc, char **argv)
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "load", required_argument, NULL, OPT_LOAD },
 		{ "origin", required_argument, NULL, OPT_ORIGIN },
+		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -1509,6 +1551,7 @@ int main(int argc, char **argv)
 	struct libscols_table *tb;
 	bool list_cols = false;
 	struct overlay *overlays = NULL;
+	bool check = false;
 	size_t npaths;
 	int c;
 
@@ -1600,6 +1643,9 @@ int main(int argc, char **argv)
 		case OPT_ORIGIN:
 			ctl.origin = optarg;
 			break;
+		case OPT_CHECK:
+			check = true;
+			break;
 		case 'h':
 			usage();
 		case 'V':
@@ -1623,6 +1669,15 @@ int main(int argc, char **argv)
 	if (list_cols) {
 		list_columns(&ctl);
 		return EXIT_SUCCESS;
+	}
+	/* a report of its own: no overlay, no column */
+	if (check) {
+		if (optind < argc || ctl.load || ctl.origin || ctl.save ||
+		    ctl.record || ctl.pid || ctl.pairs || ctl.raw || ctl.tree) {
+			warnx_esc("--check takes no PATH and no other option but -J");
+			errtryhelp();
+		}
+		return cli_check(ctl.json);
 	}
 	/* a tree hangs from the overlay's line: it has its OVERLAY */
 	if (ctl.tree && !has_column(&ctl, COL_OVERLAY)) {

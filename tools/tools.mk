@@ -14,19 +14,21 @@ CLI_LIBS := $(shell pkg-config --libs smartcols 2>/dev/null || echo -lsmartcols)
 # stderr, telling a thread from a process): compiled in, as the library's
 # copy is hidden in it.
 CLI_SHARED := lib/common.c
+# The tool's own files beside ovl-layers.c: --check (tools/check.c)
+CLI_SRCS := tools/check.c
 
 all: $(CLI)
 
-$(CLI): tools/ovl-layers.c $(CLI_SHARED) lib/common.h include/ovllayers.h VERSION $(B)/lib/libovllayers.so
+$(CLI): tools/ovl-layers.c $(CLI_SRCS) tools/check.h $(CLI_SHARED) lib/common.h include/ovllayers.h VERSION $(B)/lib/libovllayers.so
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(CLI_CFLAGS) -Ilib -DVERSION='"$(LIB_VERSION)"' -o $@ $< $(CLI_SHARED) \
+	$(Q)$(CC) $(CFLAGS) $(CLI_CFLAGS) -Ilib -DVERSION='"$(LIB_VERSION)"' -o $@ $< $(CLI_SRCS) $(CLI_SHARED) \
 		$(LDFLAGS) -L$(B)/lib -lovllayers -Wl,-rpath,'$$ORIGIN/../lib' $(CLI_LIBS)
 
-$(CLI_INSTALLED): tools/ovl-layers.c $(CLI_SHARED) lib/common.h include/ovllayers.h VERSION $(B)/lib/libovllayers.so
+$(CLI_INSTALLED): tools/ovl-layers.c $(CLI_SRCS) tools/check.h $(CLI_SHARED) lib/common.h include/ovllayers.h VERSION $(B)/lib/libovllayers.so
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(CLI_CFLAGS) -Ilib -DVERSION='"$(LIB_VERSION)"' -o $@ $< $(CLI_SHARED) \
+	$(Q)$(CC) $(CFLAGS) $(CLI_CFLAGS) -Ilib -DVERSION='"$(LIB_VERSION)"' -o $@ $< $(CLI_SRCS) $(CLI_SHARED) \
 		$(LDFLAGS) -L$(B)/lib -lovllayers $(CLI_LIBS)
 
 INSTALL_TARGETS += install-tools

@@ -17,7 +17,7 @@ cols=KIND,INDEX,MAJ:MIN,UUID,FHTYPE,HANDLE,ID,UNIQ-ID,TARGET,FSROOT,ROOT,PATH,ST
 "$cli" -o "$cols" m > from-mount.txt 2> from-mount.err; rc=$?
 check "exit 0 on the patched kernel" test "$rc" = 0
 check "no fallback warning" test ! -s from-mount.err
-check "source is the xattr" bash -c "$cli -n -o SOURCE m | sort -u | grep -qx xattr"
+check "source is statmount (the series' field, read before the xattr)" bash -c "[ \"\$($cli -n -o SOURCE m | sort -u)\" = statmount ]"
 getfattr -n trusted.overlay.layers -e hex m 2>/dev/null | "$cli" --load - -o "$cols" > from-getfattr.txt
 check "table from the mount == table from getfattr | --load -" cmp from-mount.txt from-getfattr.txt
 "$cli" --save saved.bin --no-resolve m > /dev/null
@@ -30,12 +30,17 @@ sys.exit(0 if open(d + "/saved.bin", "rb").read() == v else 1)
 PY
 check "every layer ok with its real path" bash -c "$cli -n -r -o STATUS,PATH m | diff - <(printf 'ok $d/u\nok $d/w\nok $d/a/l1\nok $d/b/l2\n')"
 
-# privilege: the kernel answers ENODATA without CAP_SYS_ADMIN; without
-# CAP_DAC_READ_SEARCH the value reads but no handle opens
+# privilege: without CAP_SYS_ADMIN statmount leaves its field out and the
+# kernel answers the xattr with ENODATA; without CAP_DAC_READ_SEARCH the
+# value reads but no handle opens: a layer is found by its path string
+# and checked by its handle, or is no-permission
 setpriv --reuid=65534 --regid=65534 --clear-groups "$cli" m > nobody.out 2> nobody.err; rc=$?
 check "without CAP_SYS_ADMIN: exit 1, no table, says so" bash -c "[ $rc = 1 ] && [ ! -s nobody.out ] && [ \"\$(cat nobody.err)\" = 'ovl-layers: m: no privilege to read the layers xattr (needs CAP_SYS_ADMIN)' ]"
 setpriv --inh-caps=-dac_read_search --bounding-set=-dac_read_search "$cli" -n -r -o SOURCE,STATUS m > nodac.out 2> nodac.err; rc=$?
-check "without CAP_DAC_READ_SEARCH: exit 1, the xattr read, every status no-permission, one line" bash -c "[ $rc = 1 ] && [ \"\$(sort -u nodac.out)\" = 'xattr no-permission' ] && [ \"\$(cat nodac.err)\" = 'ovl-layers: m: no privilege to open the layers by file handle (needs CAP_DAC_READ_SEARCH)' ]"
+check "without CAP_DAC_READ_SEARCH: exit 0, statmount's field read, every layer found by its path string and checked by handle" bash -c "[ $rc = 0 ] && [ \"\$(sort -u nodac.out)\" = 'statmount ok' ] && [ ! -s nodac.err ]"
+"$cli" --save nodac.bin --no-resolve m > /dev/null 2>&1
+setpriv --inh-caps=-dac_read_search --bounding-set=-dac_read_search "$cli" --load nodac.bin -n -r -o SOURCE,STATUS > nodac2.out 2> nodac2.err; rc=$?
+check "without CAP_DAC_READ_SEARCH, saved bytes (no path strings): exit 1, every status no-permission, one line" bash -c "[ $rc = 1 ] && [ \"\$(sort -u nodac2.out)\" = 'buffer no-permission' ] && [ \"\$(cat nodac2.err)\" = 'ovl-layers: nodac.bin: no privilege to open the layers by file handle (needs CAP_DAC_READ_SEARCH)' ]"
 
 # --origin: the upper file found through the xattr's upper layer
 echo lower > a/l1/f; mkdir a/l1/sub; echo deep > a/l1/sub/g
@@ -46,6 +51,9 @@ check "--origin on the upper file" bash -c "[ \"\$($cli --origin u/f -n -o PATH)
 check "--origin through a bind mount of a subdir" bash -c "[ \"\$($cli --origin bm/g -n -o PATH)\" = '$d/a/l1/sub/g' ]"
 "$cli" --origin m/new > new.out 2> new.err; rc=$?
 check "--origin on a new file: exit 1, no origin" bash -c "[ $rc = 1 ] && [ ! -s new.out ] && [ \"\$(cat new.err)\" = 'ovl-layers: m/new: has no origin (not copied up, or created in the upper layer)' ]"
+# --check on the patched 7.3 kernel, as root: statmount's field
+"$cli" --check -J > check.json 2> check.err; rc=$?
+check "--check: exit 0, the kernel's description from statmount's field, the xattr the kernel's" bash -c "[ $rc = 0 ] && [ ! -s check.err ] && jq -e '.way == \"statmount\" and .statmount_layers == true and .xattr == \"produces\" and .statmount_by_fd == true and .unique_mount_ids == true' check.json"
 echo "cli-vm: $pass passed, $fail failed"
 [ -n "${OVT_RESULTS:-}" ] && echo "cli-vm $pass $fail" >> "$OVT_RESULTS"
 [ "$fail" = 0 ]

@@ -684,7 +684,9 @@ END_TEST
  * answer, taken by the parent, is known to the child): no value to read,
  * -ENODATA (on a kernel with the series, which hides its value as
  * ENODATA, the library says -EPERM: tests/vm); without
- * CAP_DAC_READ_SEARCH handles do not open. */
+ * CAP_DAC_READ_SEARCH handles do not open: a layer is found by its path
+ * string, checked by its handle (name_to_handle_at needs no privilege),
+ * and one whose string is stale is no-permission. */
 START_TEST(t_no_privilege)
 {
 	struct ovl_layers *l = NULL;
@@ -707,13 +709,38 @@ START_TEST(t_no_privilege)
 			_exit(11);
 		if (ovl_layers_resolve(l, 0, 0, NULL))
 			_exit(12);
-		if ((ovl_layers_get_location(l, 0, &loc, sizeof(loc)) < 0) ||
-		    loc.status != OVL_LAYER_NO_PERMISSION)
-			_exit(13);
+		for (unsigned int i = 0; i < 4; i++)
+			if ((ovl_layers_get_location(l, i, &loc, sizeof(loc)) < 0) ||
+			    loc.status != OVL_LAYER_OK)
+				_exit(13);
 		_exit(0);
 	}
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert_msg(WIFEXITED(st) && !WEXITSTATUS(st), "child step %d",
+		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	/* lower 1's directory moved: its string leads nowhere, and its
+	 * handle cannot be decoded without the privilege */
+	ck_assert(!rename(P("t1/l1"), P("t1/l1-moved")));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		struct ovl_layer_location loc;
+
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(10);
+		if (ovl_layers_resolve(l, 0, 0, NULL))
+			_exit(12);
+		if ((ovl_layers_get_location(l, 2, &loc, sizeof(loc)) < 0) ||
+		    loc.status != OVL_LAYER_NO_PERMISSION)
+			_exit(13);
+		if ((ovl_layers_get_location(l, 3, &loc, sizeof(loc)) < 0) ||
+		    loc.status != OVL_LAYER_OK)
+			_exit(14);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && !WEXITSTATUS(st), "moved: child step %d",
 		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 	ovl_layers_free(l);
 }
@@ -1253,7 +1280,8 @@ START_TEST(t_fid_record_verified_by_path)
 	ck_assert_str_eq(loc.root, "/l1");
 
 	/* without CAP_DAC_READ_SEARCH open_by_handle_at(2) is refused: the
-	 * FID record is found all the same, as no handle is opened */
+	 * FID record is found all the same, as no handle is opened, and so
+	 * is the other, by its path string and its handle */
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (!pid) {
@@ -1261,7 +1289,7 @@ START_TEST(t_fid_record_verified_by_path)
 		if (ovl_layers_resolve(l, 0, 0, NULL))
 			_exit(10);
 		if ((ovl_layers_get_location(l, 3, &loc, sizeof(loc)) < 0) ||
-		    loc.status != OVL_LAYER_NO_PERMISSION)
+		    loc.status != OVL_LAYER_OK || strcmp(loc.path, P("t2/l2")))
 			_exit(11);
 		if ((ovl_layers_get_location(l, 2, &loc, sizeof(loc)) < 0) ||
 		    loc.status != OVL_LAYER_OK || strcmp(loc.path, P("t1/l1")))

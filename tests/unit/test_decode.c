@@ -728,6 +728,26 @@ START_TEST(t_record_json)
 	ovl_layers_free(back);
 	ovl_layers_free(l);
 
+	/* the kernel's sources are kept, another is a buffer */
+	{
+		static const char *const kept[][2] = {
+			{ "statmount", "statmount" }, { "xattr", "xattr" },
+			{ "mountinfo", "mountinfo" }, { "elsewhere", "buffer" },
+		};
+		char rec[256];
+
+		for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+			snprintf(rec, sizeof(rec),
+				 "{\"format\":\"libovllayers-checkpoint\",\"version\":1,"
+				 "\"source\":\"%s\",\"options\":\"\",\"descriptor\":\"00fc0000\"}",
+				 kept[i][0]);
+			ck_assert_int_eq(ovl_layers_load(rec, strlen(rec), &l,
+							 NULL, NULL), 0);
+			ck_assert_str_eq(ovl_layers_source_name(ovl_layers_source(l)),
+					 kept[i][1]);
+			ovl_layers_free(l);
+		}
+	}
 	ck_assert_int_eq(ovl_layers_load(newer, strlen(newer), &l, NULL,
 					 &reason), -EPROTONOSUPPORT);
 	ck_assert_ptr_nonnull(strstr(reason, "version"));
@@ -762,7 +782,10 @@ START_TEST(t_names)
 	ck_assert_ptr_null(ovl_layer_status_name(10));
 	ck_assert_str_eq(ovl_layers_source_name(OVL_LAYERS_SOURCE_MOUNTINFO),
 			 "mountinfo");
+	ck_assert_str_eq(ovl_layers_source_name(OVL_LAYERS_SOURCE_STATMOUNT),
+			 "statmount");
 	ck_assert_ptr_null(ovl_layers_source_name(0));
+	ck_assert_ptr_null(ovl_layers_source_name(6));
 	ck_assert_str_eq(ovl_layers_strerror(-EMEDIUMTYPE), "Not an overlay");
 	ck_assert_ptr_nonnull(strstr(ovl_layers_strerror(-ENODATA), "xattr"));
 	ck_assert_ptr_nonnull(strstr(ovl_layers_strerror(-EOPNOTSUPP), "thread"));

@@ -17,18 +17,45 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <sys/wait.h>
 #include <grp.h>
 #include <unistd.h>
 
 #include "ovllayers.h"
+#include "missing.h"	/* statmount(2) and the series' field */
 #include "fixture.h"
 #include "testrun.h"
 
 static void setup(void)
 {
 	ovt_private_tmp("ovl");
+}
+
+/*
+ * Where the library must take the kernel's description from on this
+ * kernel: statmount's layers field where statmount says it has it (the
+ * 7.3 series), else the xattr (the stock suite's 6.12 backport, which has
+ * no statmount field).  Asked of the kernel directly, not of the library.
+ */
+static int kernel_source(void)
+{
+	static char buf[4096];
+	struct ovl_statmount *sm = (struct ovl_statmount *)buf;
+	struct ovl_mnt_id_req req = {
+		.size = OVL_MNT_ID_REQ_SIZE_VER0,
+		.param = OVL_SM_SUPPORTED_MASK,
+	};
+	struct statx stx;
+
+	ck_assert(!statx(AT_FDCWD, "/", 0, STATX_MNT_ID_UNIQUE, &stx));
+	req.mnt_id = stx.stx_mnt_id;
+	if (syscall(SYS_statmount, &req, buf, sizeof(buf), 0) ||
+	    !(sm->mask & OVL_SM_SUPPORTED_MASK) ||
+	    !(sm->supported_mask & OVL_SM_FS_LAYERS))
+		return OVL_LAYERS_SOURCE_XATTR;
+	return OVL_LAYERS_SOURCE_STATMOUNT;
 }
 
 static uint32_t u32at(const unsigned char *p, size_t off)
@@ -75,7 +102,7 @@ static void check_both(const char *target, unsigned int count)
 
 	ck_assert_int_eq(ovl_layers_read(0, target, OVL_LAYERS_READ_XATTR_ONLY,
 					 &x), 0);
-	ck_assert_int_eq(ovl_layers_source(x), OVL_LAYERS_SOURCE_XATTR);
+	ck_assert_int_eq(ovl_layers_source(x), kernel_source());
 	ck_assert_uint_eq(ovl_layers_count(x), count);
 	ck_assert_int_eq(ovl_layers_read(0, target,
 					 OVL_LAYERS_READ_MOUNTINFO_ONLY, &m), 0);
@@ -250,7 +277,7 @@ START_TEST(t_kernel_probe)
 	ck_assert_int_eq(errno, EPERM);
 	ck_assert_int_eq(ovl_layers_read(0, P("m"), OVL_LAYERS_READ_XATTR_ONLY,
 					 &l), 0);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_XATTR);
+	ck_assert_int_eq(ovl_layers_source(l), kernel_source());
 	ck_assert_uint_eq(ovl_layers_count(l), 3);
 	ovl_layers_free(l);
 }
@@ -294,6 +321,7 @@ END_TEST
  * user.overlay.layers, and the library reads that name. */
 START_TEST(t_userxattr)
 {
+	int source = kernel_source();	/* asked before the child's userns */
 	pid_t pid;
 	int st;
 
@@ -329,7 +357,7 @@ START_TEST(t_userxattr)
 			_exit(15);
 		if (ovl_layers_read(0, P("t/m"), OVL_LAYERS_READ_XATTR_ONLY,
 				    &x) ||
-		    ovl_layers_source(x) != OVL_LAYERS_SOURCE_XATTR)
+		    ovl_layers_source(x) != source)
 			_exit(16);
 		if (ovl_layers_read(0, P("t/m"),
 				    OVL_LAYERS_READ_MOUNTINFO_ONLY, &m))
@@ -352,6 +380,44 @@ END_TEST
 
 /* The kernel value resolves through a bind mount of the layer's subtree
  * once the whole-fs mount is gone, and a covered layer is shadowed. */
+/*
+ * An overlay covered by another mount, read by its mount ID: statmount's
+ * field answers by ID (7.3), so it reads; the xattr needs the root opened
+ * through a mount that shows it whole, of which there is none (6.12's
+ * backport): -ENOENT with the reason, as before.
+ */
+START_TEST(t_covered_by_id)
+{
+	struct ovl_layers *l = NULL;
+	struct ovl_view *v;
+	const char *why = NULL;
+	char opts[1024];
+	struct statx stx;
+	int err;
+
+	run("mkdir -p %s/l1 %s/l2 %s/m", base, base, base);
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("l1"), P("l2"));
+	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
+	ck_assert(!statx(AT_FDCWD, P("m"), 0, STATX_MNT_ID, &stx));
+	ck_assert(!mount("tmpfs", P("m"), "tmpfs", 0, NULL));
+	ck_assert_int_eq(ovl_view_open(0, 0, &v), 0);
+	err = ovl_layers_read_mount(v, (int)stx.stx_mnt_id, 0, &l, &why);
+	if (kernel_source() == OVL_LAYERS_SOURCE_STATMOUNT) {
+		ck_assert_msg(!err, "covered overlay: %d (%s)", err, why);
+		ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_STATMOUNT);
+		ck_assert_uint_eq(ovl_layers_count(l), 2);
+		ck_assert_ptr_nonnull(ovl_layers_options(l));
+	} else {
+		ck_assert_int_eq(err, -ENOENT);
+		ck_assert_ptr_nonnull(strstr(why, "covered by another mount"));
+	}
+	ovl_layers_free(l);
+	ovl_view_unref(v);
+	ck_assert(!umount(P("m")));
+	ck_assert(!umount(P("m")));
+}
+END_TEST
+
 START_TEST(t_resolve_kernel_value)
 {
 	struct ovl_layers *x = NULL;
@@ -467,6 +533,7 @@ int main(void)
 	tcase_add_test(tc, t_kernel_probe);
 	tcase_add_test(tc, t_no_privilege);
 	tcase_add_test(tc, t_userxattr);
+	tcase_add_test(tc, t_covered_by_id);
 	tcase_add_test(tc, t_resolve_kernel_value);
 	tcase_add_test(tc, t_fid_layers);
 	tcase_add_test(tc, t_bad_uuid);

@@ -21,10 +21,10 @@ check-vm-unpatched: kernel $(VM_TEST)
 
 # The library against the kernel's value (issue: library, vm tier).
 LIBVM_TEST := $(B)/tests/vm/test_lib_vm
-$(LIBVM_TEST): tests/vm/test_lib_vm.c tests/common/testrun.h tests/common/fixture.h $(B)/lib/libovllayers.so
+$(LIBVM_TEST): tests/vm/test_lib_vm.c tests/common/testrun.h tests/common/fixture.h lib/missing.h $(B)/lib/libovllayers.so
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(TEST_CFLAGS) -o $@ $< $(LDFLAGS) $(TEST_LIB_LINK) $(TEST_LIBS)
+	$(Q)$(CC) $(TEST_CFLAGS) -Ilib -o $@ $< $(LDFLAGS) $(TEST_LIB_LINK) $(TEST_LIBS)
 
 CHECK_SUITES += libvm
 .PHONY: check-libvm
