@@ -139,6 +139,23 @@ static int kernel_value(const struct ovl_view *v, struct ovl_mount_table *t,
 	if (err != -ENODATA)
 		goto said;
 	*root = open_overlay_root(v, t, fs, want);
+	if (*root == -ENOENT) {
+		/* covered: where the kernel makes no xattr there is nothing
+		 * the root would give, and the fallback needs no root (as
+		 * OVL_LAYERS_READ_MOUNTINFO_ONLY reads it) */
+		err = ovl_kernel_trust(userxattr, &v->log);
+		if (err == OVL_LAYERS_KERNEL_STORES ||
+		    err == OVL_LAYERS_KERNEL_NO_XATTR) {
+			*source = OVL_LAYERS_SOURCE_XATTR;
+			*why = err == OVL_LAYERS_KERNEL_STORES ?
+			       "the kernel does not produce the layers xattr "
+			       "(no series: a value under its name would be a "
+			       "user's)" :
+			       "the kernel has no layers xattr (before Linux "
+			       "6.7 no overlay xattr can be set or read)";
+			return -ENODATA;
+		}
+	}
 	if (*root < 0) {
 		*why = *root == -ENOENT ?
 		       "cannot open the overlay's root: no mount of it that "

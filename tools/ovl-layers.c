@@ -1453,6 +1453,11 @@ static void handle(struct ctl *ctl, struct libscols_table *tb,
 		    write_file(ctl->save, buf, n)) {
 			warn_esc("%s", ctl->save);
 			ctl->status = EXIT_FAILURE;
+		} else if (ovl_layers_source(l) == OVL_LAYERS_SOURCE_MOUNTINFO) {
+			/* bytes carry no source: loaded back they are a
+			 * buffer's, as if a kernel had written them */
+			warnx_esc("warning: %s: the description saved to %s was derived from the mount option strings, not read from the kernel; the bytes do not say so (--record keeps it)",
+				  label, out_name(ctl->save));
 		}
 		free(buf);
 	}
