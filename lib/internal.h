@@ -509,6 +509,9 @@ int ovl_mnt_super_options(const struct ovl_mount_table *t,
 /* The two back ends: t zeroed but for refs; on failure the caller frees */
 int ovl_mount_table_from_mountinfo(const struct ovl_view *v,
 				   struct ovl_mount_table *t);
+/* text[0..len) (malloc'd, t's from now on) as mountinfo, split in place:
+ * 0, -EIO for a line that is not mountinfo's, -ENOMEM */
+int ovl_mountinfo_parse(struct ovl_mount_table *t, char *text, size_t len);
 int ovl_mount_table_from_statmount(struct ovl_mount_table *t,
 				   uint64_t ns_id, size_t want);
 int ovl_statmount_strings(struct ovl_mount_table *t, struct ovl_mnt *m);

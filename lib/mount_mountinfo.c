@@ -136,43 +136,53 @@ static bool parse_line(char *line, struct ovl_mnt *m)
 	return true;
 }
 
-int ovl_mount_table_from_mountinfo(const struct ovl_view *v,
-				   struct ovl_mount_table *t)
+int ovl_mountinfo_parse(struct ovl_mount_table *t, char *text, size_t len)
 {
-	size_t len = 0, lines = 0;
+	size_t lines = 0;
 	char *line;
-	int fd, err;
 
-	fd = ovl_view_open_mountinfo(v);
-	if (fd < 0)
-		return fd;
-	err = read_all(fd, &t->text, &len);
-	close(fd);
-	if (err == -EFBIG)
-		ovl_err(&v->log, "the mount table is larger than %u MiB: not read",
-			OVL_MOUNTINFO_MAX >> 20);
-	if (err)
-		return err;
-	if (!len || t->text[len - 1] != '\n')
-		return -EIO;	/* none, or cut short */
-	for (const char *p = t->text; (p = strchr(p, '\n')); p++)
+	t->text = text;
+	/* none, cut short, or with a byte the kernel never writes there */
+	if (!len || text[len - 1] != '\n' || memchr(text, '\0', len))
+		return -EIO;
+	for (const char *p = text; (p = memchr(p, '\n', text + len - p)); p++)
 		lines++;
 	t->mnts = calloc(lines, sizeof(*t->mnts));
 	if (!t->mnts)
 		return -ENOMEM;
 	t->way = OVL_MOUNT_TABLE_MOUNTINFO;
 	t->whole = true;
-	for (line = t->text; *line;) {
-		char *eol = strchr(line, '\n');
+	for (line = text; t->n < lines;) {
+		char *eol = memchr(line, '\n', text + len - line);
 
 		*eol = '\0';
-		if (!parse_line(line, &t->mnts[t->n])) {
-			ovl_err(&v->log, "mountinfo line %zu is not mountinfo's",
-				t->n + 1);
+		if (!parse_line(line, &t->mnts[t->n]))
 			return -EIO;
-		}
 		t->n++;
 		line = eol + 1;
 	}
 	return 0;
+}
+
+int ovl_mount_table_from_mountinfo(const struct ovl_view *v,
+				   struct ovl_mount_table *t)
+{
+	size_t len = 0;
+	char *text = NULL;
+	int fd, err;
+
+	fd = ovl_view_open_mountinfo(v);
+	if (fd < 0)
+		return fd;
+	err = read_all(fd, &text, &len);
+	close(fd);
+	if (err == -EFBIG)
+		ovl_err(&v->log, "the mount table is larger than %u MiB: not read",
+			OVL_MOUNTINFO_MAX >> 20);
+	if (err)
+		return err;
+	err = ovl_mountinfo_parse(t, text, len);
+	if (err == -EIO)
+		ovl_err(&v->log, "mountinfo line %zu is not mountinfo's", t->n + 1);
+	return err;
 }

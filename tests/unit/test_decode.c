@@ -819,5 +819,6 @@ int main(void)
 	suite_add_tcase(s, format2_tcase());
 	suite_add_tcase(s, options_tcase());
 	suite_add_tcase(s, strerror_tcase());
+	suite_add_tcase(s, mountinfo_tcase());
 	return ovt_run(s, "unit");
 }

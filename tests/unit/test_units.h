@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The unit suite's other test cases, run by its main() (test_decode.c):
  * format 2 (test_format2.c), the option parser (test_options.c),
- * ovl_layers_strerror() (test_strerror.c). */
+ * ovl_layers_strerror() (test_strerror.c), the mountinfo parser
+ * (test_mountinfo.c). */
 #ifndef OVT_TEST_UNITS_H
 #define OVT_TEST_UNITS_H
 
@@ -10,5 +11,6 @@
 TCase *format2_tcase(void);
 TCase *options_tcase(void);
 TCase *strerror_tcase(void);
+TCase *mountinfo_tcase(void);
 
 #endif

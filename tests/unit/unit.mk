@@ -1,8 +1,9 @@
-# Unit tests: the format code, no privilege and no mounts needed.
+# Unit tests: the format code, the option and mountinfo parsers; no
+# privilege and no mounts needed.
 
 UNIT_TEST := $(B)/tests/unit/test_decode
 UNIT_SRCS := tests/unit/test_decode.c tests/unit/test_format2.c tests/unit/test_options.c \
-	tests/unit/test_strerror.c
+	tests/unit/test_strerror.c tests/unit/test_mountinfo.c
 # in-tree test binaries link the shared library of the tree
 TEST_LIB_LINK = -L$(B)/lib -lovllayers -Wl,-rpath,$(abspath $(B)/lib)
 
