@@ -110,8 +110,8 @@ static void table_clear(struct ovl_mount_table *t)
 
 /* Read v's table into t: statmount where it shows what mountinfo shows,
  * else mountinfo.  On failure t is cleared. */
-static int ovl_mount_table_fill(const struct ovl_view *v, struct ovl_mount_table *t,
-		      size_t want)
+static int ovl_mount_table_fill(const struct ovl_view *v,
+				struct ovl_mount_table *t, size_t want)
 {
 	uint64_t ns_id, root_unique;
 	int err = 1;
@@ -179,7 +179,8 @@ int ovl_mount_table_read(const struct ovl_view *v, size_t want,
 	t = table_new();
 	if (!t)
 		return -ENOMEM;
-	err = ovl_mount_table_fill(v, t, flags & OVL_TABLE_WHOLE ? SIZE_MAX / 2 : want);
+	err = ovl_mount_table_fill(v, t, flags & OVL_TABLE_WHOLE ? SIZE_MAX / 2 :
+				   want);
 	if (err) {
 		free(t);
 		return err;
