@@ -379,7 +379,9 @@ int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16]);
  * boot and module, in a child process, on an overlay of its own. */
 int ovl_kernel_trust(bool userxattr, const struct ovl_log *lg);
 /* The layers value of the overlay whose root is open as root (O_PATH),
- * read only where the running overlayfs is shown to produce it.
+ * read only where the running overlayfs is shown to produce it.  root may
+ * be -ENOENT (covered): returned where the value would be the kernel's,
+ * -ENODATA where no value there would be believed anyway.
  * -ENODATA: the kernel gives none (a fallback may be taken); -EBADMSG: a
  * value is there that a user stored; -EPERM: no privilege to read it;
  * *why says which. */

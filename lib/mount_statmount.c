@@ -365,28 +365,23 @@ int ovl_statmount_fs_layers(const struct ovl_mount_table *t,
 			    const struct ovl_mnt *m, int fd,
 			    unsigned char **val, size_t *len, bool *offered)
 {
+	const uint64_t mask = OVL_SM_FS_LAYERS | OVL_SM_SUPPORTED_MASK;
 	struct ovl_mnt_id_req req = {
-		.param = OVL_SM_FS_LAYERS | OVL_SM_SUPPORTED_MASK,
+		.size = OVL_MNT_ID_REQ_SIZE_VER1,
+		.fd = (uint32_t)fd,
+		.param = mask,
 	};
 	struct ovl_statmount *sm = NULL;
-	unsigned int flags = 0;
 	size_t size = 0, room;
 	int err;
 
 	*offered = false;
-	if (t->way == OVL_MOUNT_TABLE_STATMOUNT && m->unique_id) {
-		req.size = t->ns_id ? OVL_MNT_ID_REQ_SIZE_VER1 :
-			   OVL_MNT_ID_REQ_SIZE_VER0;
-		req.mnt_id = m->unique_id;
-		req.mnt_ns_id = t->ns_id;
-	} else if (fd >= 0) {
-		req.size = OVL_MNT_ID_REQ_SIZE_VER1;
-		req.fd = (uint32_t)fd;
-		flags = OVL_STATMOUNT_BY_FD;
-	} else {
+	if (t->way == OVL_MOUNT_TABLE_STATMOUNT && m->unique_id)
+		err = sm_one(t, m->unique_id, mask, &sm, &size);
+	else if (fd >= 0)
+		err = sm_call(&req, OVL_STATMOUNT_BY_FD, &sm, &size);
+	else
 		return -ENODATA;
-	}
-	err = sm_call(&req, flags, &sm, &size);
 	if (err) {
 		free(sm);
 		return err == -ENOMEM ? err : -ENODATA;

@@ -123,8 +123,9 @@ static int check_flags(unsigned int flags, const char **why)
  * statmount's field (the kernel's bytes, by mount ID: a covered overlay
  * too), else, its root opened, statmount through that fd (a view read
  * from mountinfo), else the xattr where the running overlayfs is shown to
- * produce it (trust.c).  0 with *val, *len and *source; -ENODATA where
- * the kernel gives none; *root is the root's fd when it was opened.
+ * produce it (trust.c, which also says what a covered root means).  0
+ * with *val, *len and *source; -ENODATA where the kernel gives none;
+ * *root is the root's fd when it was opened.
  */
 static int kernel_value(const struct ovl_view *v, struct ovl_mount_table *t,
 			struct ovl_mnt *fs, uint64_t want, bool userxattr,
@@ -139,32 +140,12 @@ static int kernel_value(const struct ovl_view *v, struct ovl_mount_table *t,
 	if (err != -ENODATA)
 		goto said;
 	*root = open_overlay_root(v, t, fs, want);
-	if (*root == -ENOENT) {
-		/* covered: where the kernel makes no xattr there is nothing
-		 * the root would give, and the fallback needs no root (as
-		 * OVL_LAYERS_READ_MOUNTINFO_ONLY reads it) */
-		err = ovl_kernel_trust(userxattr, &v->log);
-		if (err == OVL_LAYERS_KERNEL_STORES ||
-		    err == OVL_LAYERS_KERNEL_NO_XATTR) {
-			*source = OVL_LAYERS_SOURCE_XATTR;
-			*why = err == OVL_LAYERS_KERNEL_STORES ?
-			       "the kernel does not produce the layers xattr "
-			       "(no series: a value under its name would be a "
-			       "user's)" :
-			       "the kernel has no layers xattr (before Linux "
-			       "6.7 no overlay xattr can be set or read)";
-			return -ENODATA;
-		}
-	}
-	if (*root < 0) {
-		*why = *root == -ENOENT ?
-		       "cannot open the overlay's root: no mount of it that "
-		       "shows it whole is reachable (covered by another "
-		       "mount?)" :
-		       "cannot open the overlay's root";
+	/* covered (-ENOENT): the xattr route says whether that matters */
+	if (*root < 0 && *root != -ENOENT) {
+		*why = "cannot open the overlay's root";
 		return *root;
 	}
-	if (t->way != OVL_MOUNT_TABLE_STATMOUNT) {
+	if (*root >= 0 && t->way != OVL_MOUNT_TABLE_STATMOUNT) {
 		err = ovl_statmount_fs_layers(t, fs, *root, val, len, &offered);
 		if (err != -ENODATA)
 			goto said;
@@ -359,17 +340,20 @@ static struct ovl_mnt *statmount_id(const struct ovl_view *view,
 				    uint64_t mnt_id)
 {
 	struct ovl_mount_table *sm = NULL;
+	const struct ovl_mount_table *by = t;
 	struct ovl_mnt *fs;
 	int old = -1;
 
 	/* read by statmount already, or now (a mountinfo snapshot's) */
-	if (t->way != OVL_MOUNT_TABLE_STATMOUNT &&
-	    ovl_mount_table_read(view, 0, OVL_TABLE_FRESH, &sm))
-		return NULL;
-	for (size_t i = 0; (sm ? sm : t)->way == OVL_MOUNT_TABLE_STATMOUNT &&
-	     i < (sm ? sm : t)->n && old < 0; i++)
-		if ((sm ? sm : t)->mnts[i].unique_id == mnt_id)
-			old = (sm ? sm : t)->mnts[i].id;
+	if (t->way != OVL_MOUNT_TABLE_STATMOUNT) {
+		if (ovl_mount_table_read(view, 0, OVL_TABLE_FRESH, &sm))
+			return NULL;
+		by = sm;
+	}
+	for (size_t i = 0; by->way == OVL_MOUNT_TABLE_STATMOUNT &&
+	     i < by->n && old < 0; i++)
+		if (by->mnts[i].unique_id == mnt_id)
+			old = by->mnts[i].id;
 	ovl_mount_table_free(sm);
 	fs = old >= 0 ? ovl_mount_table_find_id(t, old) : NULL;
 	if (fs)

@@ -460,7 +460,7 @@ int ovl_kernel_value(int root, bool userxattr, const struct ovl_log *lg,
 	int k, err;
 
 #ifdef OVL_TEST_SEAM
-	if (ovl_test_kernel_value) {
+	if (ovl_test_kernel_value && root >= 0) {
 		err = ovl_test_kernel_value(root, userxattr, val, len);
 		if (err <= 0)
 			return err;
@@ -469,6 +469,12 @@ int ovl_kernel_value(int root, bool userxattr, const struct ovl_log *lg,
 	k = ovl_kernel_trust(userxattr, lg);
 
 	if (k == OVL_LAYERS_KERNEL_PRODUCES) {
+		if (root < 0) {
+			*why = "cannot open the overlay's root: no mount of it "
+			       "that shows it whole is reachable (covered by "
+			       "another mount?)";
+			return root;
+		}
 		err = read_xattr(root, name, val, len);
 		/* without the privilege the kernel hides it as ENODATA */
 		if (err == -ENODATA && !may_read(userxattr))
@@ -498,9 +504,12 @@ int ovl_kernel_value(int root, bool userxattr, const struct ovl_log *lg,
 		       "in the initial user namespace)";
 		return -EPERM;
 	}
-	/* whatever is under the name is a user's: not read, only seen */
-	ovl_fd_link(root, link);
-	if (getxattr(link, name, NULL, 0) >= 0) {
+	/* whatever is under the name is a user's: not read, only seen (a
+	 * covered root is not seen, and needs not be: nothing there would
+	 * be believed) */
+	if (root >= 0)
+		ovl_fd_link(root, link);
+	if (root >= 0 && getxattr(link, name, NULL, 0) >= 0) {
 		*why = userxattr ?
 		       "the user.overlay.layers value on the overlay's root "
 		       "was stored by a user, not produced by this kernel" :
