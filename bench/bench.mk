@@ -37,7 +37,7 @@ $(BENCH_VIEWS): bench/views.c bench/way.h $(LIB_A)
 bench: $(BENCH_VIEWS)
 
 # P4's floor (bench/plugin-floor.c): a plugin that does nothing, linked
-# with libc alone and with the plugin's libraries (LIB_DEP_LIBS)
+# with libc alone and with the plugin's libraries (JSON_LIBS)
 BENCH_FLOOR := $(B)/bench/floor-libc/floor.so $(B)/bench/floor-libs/floor.so
 $(B)/bench/floor-libc/floor.so: bench/plugin-floor.c
 	$(call quiet,CC,$@)
@@ -46,7 +46,7 @@ $(B)/bench/floor-libc/floor.so: bench/plugin-floor.c
 $(B)/bench/floor-libs/floor.so: bench/plugin-floor.c
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -shared -fPIC -o $@ $< $(LDFLAGS) -Wl,--no-as-needed $(LIB_DEP_LIBS)
+	$(Q)$(CC) $(CFLAGS) -shared -fPIC -o $@ $< $(LDFLAGS) -Wl,--no-as-needed $(JSON_LIBS)
 ifneq ($(CRIU_PLUGIN_H),)
 bench: $(BENCH_FLOOR)
 endif

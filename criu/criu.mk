@@ -9,7 +9,10 @@ CRIU_PLUGIN_H   := $(wildcard /usr/include/criu/criu-plugin.h)
 # criu's folder is /usr/lib/criu, also when LIBDIR is a multiarch one
 CRIU_PLUGINDIR  ?= $(PREFIX)/lib/criu
 CRIU_OBJS       := $(addprefix $(B)/obj/criu/,plugin.o find_task.o dump.o restore.o images.o)
+# the plugin's image is JSON: it links json-c itself (the library loads
+# it only when a record is used, lib/json.h)
 JSON_CFLAGS     := $(shell pkg-config --cflags json-c 2>/dev/null)
+JSON_LIBS       := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
 ifneq ($(CRIU_PLUGIN_H),)
 all: $(CRIU_PLUGIN)
@@ -26,7 +29,7 @@ $(CRIU_PLUGIN): $(CRIU_OBJS) $(LIB_A) criu/plugin.map
 	$(call quiet,LD,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -shared -Wl,--version-script,criu/plugin.map \
-		-o $@ $(CRIU_OBJS) $(LIB_A) $(LIB_DEP_LIBS)
+		-o $@ $(CRIU_OBJS) $(LIB_A) $(JSON_LIBS)
 
 .PHONY: install-criu-plugin
 install-criu-plugin: $(CRIU_PLUGIN) $(MAN1)

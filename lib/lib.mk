@@ -17,10 +17,19 @@ LIB_MAP     := lib/libovllayers.map
 LIB_FORMAT_SRCS := $(addprefix lib/,decode.c format2.c layers.c load.c \
 	value.c record.c json.c log.c common.c options.c)
 
-# What the library links: json-c (the checkpoint record).  It parses
-# mountinfo itself (lib/mount_mountinfo.c says why not libmount).
+# What the library links: libc alone.  It parses mountinfo itself
+# (lib/mount_mountinfo.c says why not libmount), and loads json-c, which
+# only the checkpoint record needs, when a record is first written or read
+# (lib/json.h): by the SONAME of the json-c it was built against.  Its
+# headers are needed to build; LIB_DEP_LIBS is what a static link of the
+# library needs besides libc: nothing.
 LIB_DEP_CFLAGS := $(shell pkg-config --cflags json-c 2>/dev/null)
-LIB_DEP_LIBS   := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
+LIB_DEP_LIBS   :=
+JSONC_SONAME   := $(shell objdump -p "$$($(CC) -print-file-name=libjson-c.so)" 2>/dev/null | \
+			awk '$$1 == "SONAME" { print $$2 }')
+ifneq ($(JSONC_SONAME),)
+LIB_DEP_CFLAGS += -DOVL_JSONC_SONAME='"$(JSONC_SONAME)"'
+endif
 
 all: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.so
 

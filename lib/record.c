@@ -18,10 +18,10 @@
  * anything after the object (a second record, say): one file, one record.
  * "source" is kept: a descriptor derived from mountinfo stays marked so
  * after a save and a load.  The layer paths are deliberately absent: they
- * are what goes stale.
+ * are what goes stale.  json-c is loaded here, on first use (json.h):
+ * -ELIBACC when it cannot be.
  */
 #include <errno.h>
-#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,15 +34,16 @@
  * PATH_MAX, about 2.2 MB (4.4 MB of hex); json-c takes an int length */
 #define RECORD_MAX	(8u << 20)
 
-static struct json_object *record_json(const struct ovl_layers *layers)
+static struct json_object *record_json(const struct ovl_json_lib *j,
+				       const struct ovl_layers *layers)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = j->object_new_object();
 	char *hex = malloc(layers->raw_len * 2 + 1);
 	int bad;
 
 	if (!hex || !o) {
 		free(hex);
-		json_object_put(o);
+		j->object_put(o);
 		return NULL;
 	}
 	for (size_t i = 0; i < layers->raw_len; i++) {
@@ -52,16 +53,16 @@ static struct json_object *record_json(const struct ovl_layers *layers)
 		hex[2 * i + 1] = digits[layers->raw[i] & 15];
 	}
 	hex[layers->raw_len * 2] = '\0';
-	bad = json_object_object_add(o, "format", json_object_new_string(RECORD_FORMAT)) ||
-	      json_object_object_add(o, "version", json_object_new_int(RECORD_VERSION)) ||
-	      json_object_object_add(o, "source", json_object_new_string(
+	bad = j->object_object_add(o, "format", j->object_new_string(RECORD_FORMAT)) ||
+	      j->object_object_add(o, "version", j->object_new_int(RECORD_VERSION)) ||
+	      j->object_object_add(o, "source", j->object_new_string(
 			ovl_layers_source_name(layers->source))) ||
-	      json_object_object_add(o, "options", json_object_new_string(
+	      j->object_object_add(o, "options", j->object_new_string(
 			layers->mount_options ? layers->mount_options : "")) ||
-	      json_object_object_add(o, "descriptor", json_object_new_string(hex));
+	      j->object_object_add(o, "descriptor", j->object_new_string(hex));
 	free(hex);
 	if (bad) {
-		json_object_put(o);
+		j->object_put(o);
 		return NULL;
 	}
 	return o;
@@ -70,15 +71,19 @@ static struct json_object *record_json(const struct ovl_layers *layers)
 OVL_EXPORT
 int ovl_layers_save_record(const struct ovl_layers *layers, char **json)
 {
+	const struct ovl_json_lib *j;
 	struct json_object *o;
 	const char *text;
 	int err = -ENOMEM;
 
 	if (!layers || !json || layers->source == OVL_LAYERS_SOURCE_ORIGIN)
 		return -EINVAL;
-	o = record_json(layers);
-	text = o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						  JSON_C_TO_STRING_NOSLASHESCAPE) :
+	j = ovl_json();
+	if (!j)
+		return -ELIBACC;
+	o = record_json(j, layers);
+	text = o ? j->object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+						JSON_C_TO_STRING_NOSLASHESCAPE) :
 		   NULL;
 	*json = text ? malloc(strlen(text) + 2) : NULL;
 	if (*json) {
@@ -86,7 +91,7 @@ int ovl_layers_save_record(const struct ovl_layers *layers, char **json)
 		strcat(*json, "\n");
 		err = 0;
 	}
-	json_object_put(o);
+	j->object_put(o);
 	return err;
 }
 
@@ -144,6 +149,10 @@ int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 	case OVL_JSON_NOMEM:
 		err = -ENOMEM;
 		goto out;
+	case OVL_JSON_NO_LIB:
+		why->reason = "libjson-c, which reads records, cannot be loaded";
+		err = -ELIBACC;
+		goto out;
 	case OVL_JSON_NOT_OBJECT:
 		why->reason = "record is not a JSON object";
 		goto out;
@@ -193,6 +202,7 @@ int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		}
 	}
 out:
-	json_object_put(o);
+	if (o)
+		ovl_json()->object_put(o);
 	return err;
 }

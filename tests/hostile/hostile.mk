@@ -14,7 +14,7 @@ $(HOSTILE_TEST): tests/hostile/test_hostile.c tests/common/testrun.h tests/commo
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(TEST_CFLAGS) $(JSON_CFLAGS) -DPLUGIN_SO='"$(abspath $(CRIU_PLUGIN))"' \
 		-DOVL_LAYERS_CLI='"$(abspath $(CLI))"' -DOVT_TOP='"$(abspath .)"' \
-		-o $@ $< $(LIB_A) $(LDFLAGS) -rdynamic $(LIB_DEP_LIBS) $(TEST_LIBS) -ldl
+		-o $@ $< $(LIB_A) $(LDFLAGS) -rdynamic $(JSON_LIBS) $(TEST_LIBS) -ldl
 
 CHECK_SUITES += hostile
 .PHONY: check-hostile
