@@ -129,7 +129,13 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 		 * task's view plugin_say, and a description of it would vouch for
 		 * that at restore.
 		 */
-		if (loc.status != OVL_LAYER_OK) {
+		if ((r.valid & OVL_LAYER_VALID_ATTR) &&
+		    (r.attr & MOUNT_ATTR_IDMAP)) {
+			/* criu re-creates no idmapped mount, and a layer
+			 * mounted without its mapping shows other owners */
+			snprintf(buf, size, "its %s layer %u was given through an idmapped mount, which criu does not re-create",
+				 ovl_layer_kind_name(r.kind), r.index);
+		} else if (loc.status != OVL_LAYER_OK) {
 			snprintf(buf, size, "its %s layer %u is %s in process %d's view%s%s%s%s",
 				 ovl_layer_kind_name(r.kind), r.index,
 				 ovl_layer_status_name(loc.status), (int)pid,

@@ -155,7 +155,32 @@ struct ovl_layer_record {
 					   2 has none: the library builds the
 					   one overlayfs would write */
 	size_t fb_len;
+	/* since 1.3: what format 2 adds; valid says which of the fields
+	   below are known (none for formats 1 and 0) */
+	unsigned int valid;		/* OVL_LAYER_VALID_* */
+	unsigned int fs_index;		/* _FS: its filesystem's entry in the
+					   value's table (layers sharing a
+					   filesystem share it) */
+	uint64_t fs_magic;		/* _FS: that filesystem's s_magic
+					   (0x794c7630: a layer that is
+					   itself an overlay) */
+	uint64_t attr;			/* _ATTR: MOUNT_ATTR_* of the mount the
+					   layer was given through: RDONLY,
+					   NOSUID, NODEV, NOEXEC, NOSYMFOLLOW,
+					   IDMAP (an idmapped mount, whose
+					   mapping a restore must re-create) */
+	const char *fs_path;		/* _PATH: the layer directory's path
+					   from its filesystem's root, as
+					   mountinfo's root field names a
+					   bind mount's root */
+	unsigned int uuid_len;		/* _FS: bytes of uuid in use; 0: the
+					   filesystem has none */
 };
+/* struct ovl_layer_record's valid bits (1.3) */
+#define OVL_LAYER_VALID_FS	(1u << 0)	/* fs_index, fs_magic, uuid_len */
+#define OVL_LAYER_VALID_ATTR	(1u << 1)	/* attr */
+#define OVL_LAYER_VALID_PATH	(1u << 2)	/* fs_path (the kernel could
+						   name the directory) */
 
 /* Where a layer is now.  Strings stay valid until the next resolve or
  * ovl_layers_free(). */

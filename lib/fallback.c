@@ -132,8 +132,10 @@ static int layer_handle(int fd, struct ovl_handle *h)
  * NOSUID, NODEV, NOEXEC, NOSYMFOLLOW, IDMAP), from statfs(2) f_flags: the
  * mount's flags, but for ST_RDONLY, which a read-only superblock sets too
  * (the layer is then read-only whatever its mount says).  IDMAP is not in
- * f_flags: the fallback never sets it.  Overlayfs makes its own clones of
- * lower and data-only layers read-only: RDONLY for those kinds.
+ * f_flags: it comes from statmount's mnt_attr of the mount the path string
+ * leads to, where the kernel can say (layer_attr()).  Overlayfs makes its
+ * own clones of lower and data-only layers read-only: RDONLY for those
+ * kinds.
  */
 static uint64_t mount_attr(const struct statfs *sfs, unsigned int kind)
 {
@@ -154,6 +156,16 @@ static uint64_t mount_attr(const struct statfs *sfs, unsigned int kind)
 			attr |= map[i].attr;
 	if (kind == OVL_LAYER_LOWER || kind == OVL_LAYER_DATA)
 		attr |= MOUNT_ATTR_RDONLY;
+	return attr;
+}
+
+/* mount_attr() and the IDMAP of the mount fd is on */
+static uint64_t layer_attr(int fd, const struct statfs *sfs, unsigned int kind)
+{
+	uint64_t attr = mount_attr(sfs, kind), mnt;
+
+	if (!ovl_fd_mount_attr(fd, &mnt))
+		attr |= mnt & MOUNT_ATTR_IDMAP;
 	return attr;
 }
 
@@ -296,7 +308,7 @@ static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
 	layer.handle_type = h.fh.handle_type;
 	layer.handle_bytes = h.fh.handle_bytes;
 	memcpy(layer.handle, h.fh.f_handle, h.fh.handle_bytes);
-	layer.attr = have_sfs ? mount_attr(&sfs, kind) : 0;
+	layer.attr = have_sfs ? layer_attr(fd, &sfs, kind) : 0;
 	path = layer_path(v, t, fd, &id);
 	layer.path = path;
 	err = ovl_fmt2_add_layer(b, &layer);

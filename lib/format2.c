@@ -413,6 +413,14 @@ int ovl_fmt2_fill(struct ovl_layers *l)
 		info->fs = e.fs;
 		info->fs_magic = f->magic;
 		info->uuid_len = f->uuid_len;
+		/* the same, public (1.3) */
+		rec->valid = OVL_LAYER_VALID_FS | OVL_LAYER_VALID_ATTR |
+			     (info->path ? OVL_LAYER_VALID_PATH : 0);
+		rec->fs_index = e.fs;
+		rec->fs_magic = f->magic;
+		rec->uuid_len = f->uuid_len;
+		rec->attr = e.attr;
+		rec->fs_path = info->path;
 	}
 	free(fs);
 	free(bad);

@@ -106,3 +106,28 @@ uint64_t ovl_fd_fs_magic(int fd)
 		return sm.sb_magic;
 	return fstatfs(fd, &sfs) ? 0 : (uint64_t)sfs.f_type;
 }
+
+/*
+ * The MOUNT_ATTR_* of the mount fd is on (statmount's mnt_attr): 0, or
+ * -errno where the kernel cannot say (before 6.8, or a mount of another
+ * mount namespace than the caller's).  Of interest for MOUNT_ATTR_IDMAP,
+ * which statfs(2) does not show.
+ */
+int ovl_fd_mount_attr(int fd, uint64_t *attr)
+{
+	struct ovl_mnt_id_req req = {
+		.size = OVL_MNT_ID_REQ_SIZE_VER0,
+		.mnt_id = ovl_unique_mount_id(fd),
+		.param = OVL_SM_MNT_BASIC,
+	};
+	struct ovl_statmount sm;
+
+	if (!req.mnt_id)
+		return -EOPNOTSUPP;
+	if (syscall(SYS_statmount, &req, &sm, sizeof(sm), 0))
+		return -errno;
+	if (!(sm.mask & OVL_SM_MNT_BASIC))
+		return -EOPNOTSUPP;
+	*attr = sm.mnt_attr;
+	return 0;
+}

@@ -299,6 +299,8 @@ int ovl_ident(int fd, struct ovl_ident *id);
 uint64_t ovl_unique_mount_id(int fd);
 /* sb->s_magic of fd's filesystem (statmount; else statfs f_type); 0 */
 uint64_t ovl_fd_fs_magic(int fd);
+/* MOUNT_ATTR_* of fd's mount (statmount): 0 or -errno */
+int ovl_fd_mount_attr(int fd, uint64_t *attr);
 /* The kernel's name for what fd is, in the caller's view; NULL if none. */
 char *ovl_fd_path(int fd);
 /* "/proc/self/fd/N": how the kernel is given an fd where it takes a path */

@@ -273,6 +273,28 @@ static void kernel_messages(const struct ovl_layers *l, int fsfd)
 	}
 }
 
+/*
+ * A layer given through an idmapped mount (format 2's MOUNT_ATTR_IDMAP)
+ * is mounted only from a directory on an idmapped mount, which the
+ * restorer made and placed (ovl_layers_place_fd()): the library cannot
+ * re-create the mapping, and a layer mounted without it would show its
+ * files with other owners.  0, or -EOPNOTSUPP with the reason logged.
+ */
+static int check_idmap(const struct ovl_layers *l, unsigned int i, int fd)
+{
+	const struct ovl_layer_record *r = &l->recs[i];
+	uint64_t attr;
+
+	if (!(r->valid & OVL_LAYER_VALID_ATTR) ||
+	    !(r->attr & MOUNT_ATTR_IDMAP))
+		return 0;
+	if (!ovl_fd_mount_attr(fd, &attr) && (attr & MOUNT_ATTR_IDMAP))
+		return 0;
+	ovl_err(ovl_layers_log(l), "layer %u was given through an idmapped mount and its directory here is on a mount without one: mounted so, its files would have other owners (place a directory of an idmapped mount)",
+		i);
+	return -EOPNOTSUPP;
+}
+
 #define OVL_MOUNT_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | \
 			 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC | \
 			 MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME | \
@@ -314,6 +336,9 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 			err = fd;
 			break;
 		}
+		err = check_idmap(layers, i, fd);
+		if (err)
+			break;
 	}
 	if (err) {
 		if (failed)

@@ -1664,6 +1664,111 @@ START_TEST(t_statmount_table_is_mountinfo)
 }
 END_TEST
 
+/* An idmapped bind mount of src at dst: mapped ids 0..65535 to 100000..
+ * (a user namespace of a child of its own, whose maps root writes). */
+static void idmapped_bind(const char *src, const char *dst)
+{
+	char path[64];
+	int go[2], tree, ns, fd;
+	struct mount_attr a = { .attr_set = MOUNT_ATTR_IDMAP };
+	pid_t pid;
+
+	ck_assert(!pipe(go));
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char c;
+
+		close(go[1]);
+		if (unshare(CLONE_NEWUSER))
+			_exit(1);
+		(void)!read(go[0], &c, 1);	/* until the parent is done */
+		_exit(0);
+	}
+	close(go[0]);
+	usleep(100000);
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid,
+			 i ? "gid_map" : "uid_map");
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, "0 100000 65536", 14), 14);
+		close(fd);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	ns = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(ns, 0);
+	a.userns_fd = ns;
+	tree = syscall(SYS_open_tree, AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	ck_assert_int_ge(tree, 0);
+	ck_assert_msg(!syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &a, sizeof(a)),
+		      "mount_setattr: %m");
+	ck_assert(!move_mount(tree, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH));
+	close(tree);
+	close(ns);
+	close(go[1]);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+}
+
+/*
+ * A layer given through an idmapped mount (#28 item 4): the fallback's
+ * record says MOUNT_ATTR_IDMAP (statmount's mnt_attr), and a mount from
+ * the descriptor is refused unless the layer is placed on an idmapped
+ * mount, as the mapping cannot be re-created by the library.
+ */
+START_TEST(t_idmapped_layer)
+{
+	struct ovl_layers *l;
+	struct ovl_layer_record rec;
+	struct stat st;
+	unsigned int failed = 99;
+	char opts[1024];
+	int fd;
+
+	mount_tmpfs("t1");
+	mkdirs("t1/src");
+	mkdirs("t1/map");
+	mkdirs("t1/u");
+	mkdirs("t1/w");
+	mkdirs("m");
+	mkdirs("again");
+	ck_assert(!close(open(P("t1/src/f"), O_CREAT | O_WRONLY | O_CLOEXEC, 0644)));
+	idmapped_bind(P("t1/src"), P("t1/map"));
+	ck_assert(!stat(P("t1/map/f"), &st));
+	ck_assert_uint_eq(st.st_uid, 100000);	/* the mapping is in place */
+	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
+		 P("t1/map"), P("t1/u"), P("t1/w"));
+	ck_assert_msg(!mount("overlay", P("m"), "overlay", 0, opts),
+		      "mount overlay: %m");
+	l = read_ok(P("m"));
+	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
+	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
+	ck_assert(rec.valid & OVL_LAYER_VALID_ATTR);
+	ck_assert_uint_eq(rec.attr, MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY);
+	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
+	ck_assert_uint_eq(rec.attr & MOUNT_ATTR_IDMAP, 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, NULL), 0);
+
+	/* the layer's fd may be on the mount without the mapping: refused */
+	fd = open(P("t1/src"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(ovl_layers_place_fd(l, 2, fd, 0), 0);
+	close(fd);
+	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("again"), 0, &failed),
+			 -EOPNOTSUPP);
+	ck_assert_uint_eq(failed, 2);
+	/* placed on an idmapped mount of it, it is mounted */
+	fd = open(P("t1/map"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(ovl_layers_place_fd(l, 2, fd, 0), 0);
+	close(fd);
+	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("again"), 0, &failed), 0);
+	ck_assert(!stat(P("again/f"), &st));
+	ck_assert_uint_eq(st.st_uid, 100000);
+	ovl_layers_free(l);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("host");
@@ -1704,6 +1809,7 @@ int main(void)
 	tcase_add_test(tc, t_bad_uuid_and_nodev);
 	tcase_add_test(tc, t_nodev_has_no_hint);
 	tcase_add_test(tc, t_statmount_table_is_mountinfo);
+	tcase_add_test(tc, t_idmapped_layer);
 	suite_add_tcase(s, tc);
 	return ovt_run(s, "host");
 }

@@ -7,8 +7,11 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "ovllayers.h"
 #include "test_units.h"
@@ -113,6 +116,9 @@ START_TEST(t_round_trip)
 	ck_assert_uint_eq(rec.fb_len, 29);
 	ck_assert_uint_eq(rec.flags, 0);
 	ck_assert_ptr_eq(rec.fb, rec.fid - 21);
+	/* formats 1 and 0 have none of format 2's fields */
+	ck_assert_uint_eq(rec.valid, 0);
+	ck_assert_ptr_null(rec.fs_path);
 	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
 	ck_assert_uint_eq(rec.index, 1);
@@ -769,6 +775,66 @@ START_TEST(t_record_json)
 }
 END_TEST
 
+/* Whether /proc/self/maps names a file whose name contains name: -1 when
+ * maps cannot be read. */
+static int mapped(const char *name)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	char line[4096];
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, name))
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+/*
+ * json-c is the record's alone: decoding, validating, encoding and
+ * loading a value do not load it, the first record does (lib/json.h).  In
+ * a child of its own, so that no earlier test (CK_FORK=no) loaded it.
+ */
+START_TEST(t_json_lazy)
+{
+	int status;
+	pid_t pid;
+
+	sample(&cur);
+	ck_assert_int_eq(mapped("libc.so"), 1);	/* maps are readable */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct ovl_layers *l = NULL, *back = NULL;
+		unsigned char out[1024];
+		char *json = NULL;
+
+		if (mapped("libjson-c") != 0)
+			_exit(10);
+		if (ovl_layers_decode(cur.b, cur.n, &l) ||
+		    ovl_layers_validate(cur.b, cur.n, NULL, NULL) ||
+		    ovl_layers_encode(l, out, sizeof(out)) != (ssize_t)cur.n ||
+		    ovl_layers_load(cur.b, cur.n, &back, NULL, NULL))
+			_exit(11);
+		ovl_layers_free(back);
+		if (mapped("libjson-c") != 0)
+			_exit(12);
+		if (ovl_layers_save_record(l, &json) || !json)
+			_exit(13);
+		if (mapped("libjson-c") != 1)
+			_exit(14);
+		free(json);
+		ovl_layers_free(l);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 START_TEST(t_names)
 {
 	ck_assert_str_eq(ovl_layer_kind_name(OVL_LAYER_UPPER), "upper");
@@ -814,6 +880,7 @@ int main(void)
 	tcase_add_test(tc, t_origin);
 	tcase_add_test(tc, t_load_text);
 	tcase_add_test(tc, t_record_json);
+	tcase_add_test(tc, t_json_lazy);
 	tcase_add_test(tc, t_names);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, format2_tcase());

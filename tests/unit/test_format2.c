@@ -197,6 +197,14 @@ START_TEST(t2_decode)
 	ck_assert_uint_eq(info->fs_magic, 0xef53);
 	ck_assert_uint_eq(info->uuid_len, 16);
 	ck_assert_uint_eq(info->attr, 0);
+	/* the same through the public record (1.3) */
+	ck_assert_uint_eq(rec.valid, OVL_LAYER_VALID_FS | OVL_LAYER_VALID_ATTR |
+				     OVL_LAYER_VALID_PATH);
+	ck_assert_str_eq(rec.fs_path, "/u");
+	ck_assert_uint_eq(rec.fs_index, 0);
+	ck_assert_uint_eq(rec.fs_magic, 0xef53);
+	ck_assert_uint_eq(rec.uuid_len, 16);
+	ck_assert_uint_eq(rec.attr, 0);
 
 	ck_assert_int_eq(ovl_layers_get_record(l, 1, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.kind, OVL_LAYER_WORK);
@@ -219,6 +227,16 @@ START_TEST(t2_decode)
 	ck_assert_uint_eq(info->fs, 1);
 	ck_assert_uint_eq(info->fs_magic, 0x01021994);
 	ck_assert_uint_eq(info->attr, 0x01);
+	ck_assert_str_eq(rec.fs_path, "/lower/two");
+	ck_assert_uint_eq(rec.fs_index, 1);
+	ck_assert_uint_eq(rec.fs_magic, 0x01021994);
+	ck_assert_uint_eq(rec.attr, 0x01);
+	/* a caller built against the 1.0 layout gets nothing past it */
+	memset(&rec, 0xa5, sizeof(rec));
+	ck_assert_int_eq(ovl_layers_get_record(l, 3, &rec,
+					       offsetof(struct ovl_layer_record, valid)),
+			 (int)sizeof(rec));
+	ck_assert_uint_eq(rec.valid, 0xa5a5a5a5);
 
 	ck_assert_int_eq(ovl_layers_get_record(l, 4, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.kind, OVL_LAYER_DATA);
@@ -277,6 +295,8 @@ START_TEST(t2_flags)
 	ck_assert_uint_eq(rec.flags, OVL_LAYER_BAD_UUID);
 	ck_assert(ovl_layers_info(l, 2)->nopath);
 	ck_assert_ptr_null(ovl_layers_info(l, 2)->path);
+	ck_assert_uint_eq(rec.valid, OVL_LAYER_VALID_FS | OVL_LAYER_VALID_ATTR);
+	ck_assert_ptr_null(rec.fs_path);
 	ck_assert_int_eq(ovl_layers_get_record(l, 3, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.flags, OVL_LAYER_BAD_UUID);
 	ck_assert_str_eq(ovl_layers_info(l, 3)->path, "/");
