@@ -270,6 +270,77 @@ static int try_path(struct resolver *r, struct sb_ent *sb,
 	return status;
 }
 
+/* fs_path below a mount's root in its filesystem (mountinfo's fourth
+ * field): what follows it ("" for the root itself), or NULL when fs_path
+ * is not below it */
+static const char *below_fs_root(const char *fs_path, const char *root)
+{
+	return root && *root == '/' ? below_target(fs_path, root) : NULL;
+}
+
+/*
+ * Format 2 names each layer's path from its filesystem's root, computed by
+ * the kernel at the read, so it holds after renames and restores where the
+ * mount option strings do not.  Found by path, checked by handle: on each
+ * mount of this superblock whose root is a prefix of that path, the rest
+ * is looked up beneath the mount's root without leaving it, following no
+ * symlink (RESOLVE_BENEATH | NO_XDEV | NO_SYMLINKS | NO_MAGICLINKS), and
+ * taken when name_to_handle_at(2) gives the record's handle (AT_HANDLE_FID
+ * for a FID record): no open_by_handle_at(2), so no privilege is needed,
+ * and a FID layer is found too.  0 when no mount leads to it: the caller
+ * goes on the usual way.
+ */
+static int try_fs_path(struct resolver *r, struct sb_ent *sb,
+		       const struct ovl_layer_record *rec,
+		       struct ovl_loc *loc, dev_t allowed)
+{
+	if (!(rec->valid & OVL_LAYER_VALID_PATH) || !rec->fs_path ||
+	    (rec->flags & OVL_LAYER_NOFH))
+		return 0;
+	for (size_t i = 0; i < sb->n; i++) {
+		struct mount_ent *e = sb->m[i];
+		const char *rest;
+		int mfd, fd, same, status;
+
+		mfd = ovl_rsv_ent_ready(r, e);
+		if (mfd)
+			return mfd;
+		rest = below_fs_root(rec->fs_path, e->mnt->root);
+		if (!rest)
+			continue;
+		mfd = ovl_rsv_mount_root(r, e, allowed);
+		if (mfd == -ENOENT)
+			continue;
+		if (mfd < 0)
+			return mfd;
+		fd = ovl_openat2(mfd, *rest ? rest : ".", O_PATH | O_DIRECTORY,
+				 RESOLVE_BENEATH | RESOLVE_NO_XDEV |
+				 RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+		if (fd < 0) {
+			if (ovl_fatal_errno(-fd))
+				return fd;
+			continue;
+		}
+		same = ovl_same_handle(fd, rec);
+		if (same != 1) {
+			close(fd);
+			if (same < 0 && ovl_fatal_errno(-same))
+				return same;
+			continue;	/* another directory there now */
+		}
+		status = located(r, e, fd, loc);
+		ovl_dbg(&r->v->log, "%s %u: mount %d (%s): %s by its path from the filesystem root, its handle compared",
+			ovl_layer_kind_name(rec->kind), rec->index, e->id,
+			e->mnt->target ? e->mnt->target : "?",
+			status < 0 ? strerror(-status) :
+			ovl_layer_status_name(status));
+		if (status != OVL_LAYER_UNREACHABLE)
+			return status;
+		ovl_loc_clear(loc);
+	}
+	return 0;
+}
+
 /*
  * Try the mounts of one superblock.  Returns a status: OK or SHADOWED
  * with loc filled, or why it failed; or an error.  A FID record is never
@@ -285,8 +356,13 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
 	err = ovl_rsv_sb_ready(r, sb);
 	if (err)
 		return err;
+	status = try_fs_path(r, sb, rec, loc, allowed);
+	if (status)
+		return status;
+	status = OVL_LAYER_UNREACHABLE;
 	if (rec->flags & OVL_LAYER_FID)
-		return try_path(r, sb, rec, path, loc, allowed);
+		return path ? try_path(r, sb, rec, path, loc, allowed) :
+		       OVL_LAYER_NO_HANDLE;
 
 	h.fh.handle_bytes = rec->fid_len;
 	h.fh.handle_type = rec->fh_type;
@@ -519,7 +595,8 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	if (rec->flags & OVL_LAYER_NOFH)
 		return OVL_LAYER_NO_HANDLE;
 	/* a fid that cannot be opened, and no path to compare it with */
-	if ((rec->flags & OVL_LAYER_FID) && !path)
+	if ((rec->flags & OVL_LAYER_FID) && !path &&
+	    !(rec->valid & OVL_LAYER_VALID_PATH))
 		return OVL_LAYER_NO_HANDLE;
 
 	/*

@@ -1300,16 +1300,32 @@ START_TEST(t_fid_record_verified_by_path)
 		if ((ovl_layers_get_location(l, 2, &loc, sizeof(loc)) < 0) ||
 		    loc.status != OVL_LAYER_OK || strcmp(loc.path, P("t1/l1")))
 			_exit(12);
+		/* format 2 without the path strings: every layer by its
+		 * path from its filesystem's root, no handle opened */
+		if (_i) {
+			if (ovl_layers_decode(v, n, &bytes) ||
+			    ovl_layers_resolve(bytes, 0, 0, NULL))
+				_exit(13);
+			for (unsigned int i = 0; i < ovl_layers_count(bytes); i++)
+				if (ovl_layers_get_location(bytes, i, &loc, sizeof(loc)) < 0 ||
+				    loc.status != OVL_LAYER_OK)
+					_exit(20 + i);
+		}
 		_exit(0);
 	}
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert_msg(WIFEXITED(st) && !WEXITSTATUS(st), "child step %d",
 		      WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 
-	/* the same bytes without the overlay's path strings */
+	/* the same bytes without the overlay's path strings: format 1 has
+	 * nothing to find the FID by, format 2 its path from the
+	 * filesystem's root (found by path, checked by the fid) */
 	ck_assert_int_eq(ovl_layers_decode(v, n, &bytes), 0);
 	ck_assert_int_eq(ovl_layers_resolve(bytes, 0, 0, NULL), 0);
-	check_loc(bytes, 2, OVL_LAYER_NO_HANDLE, NULL);
+	if (_i)
+		check_loc(bytes, 2, OVL_LAYER_OK, P("t1/l1"));
+	else
+		check_loc(bytes, 2, OVL_LAYER_NO_HANDLE, NULL);
 	check_loc(bytes, 3, OVL_LAYER_OK, P("t2/l2"));
 	/* a restorer's directory is checked by the fid */
 	ck_assert_int_eq(ovl_layers_place(bytes, 2, P("t1/decoy"), 0), -ESTALE);
@@ -1326,7 +1342,10 @@ START_TEST(t_fid_record_verified_by_path)
 	ck_assert_msg(!mount("overlay", P("m"), "overlay", 0, opts), "%m");
 	l = read_kernel_value(P("m"), v, n);
 	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 2, OVL_LAYER_NO_HANDLE, NULL);
+	if (_i)		/* format 2's path (a value of the old mount) */
+		check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
+	else
+		check_loc(l, 2, OVL_LAYER_NO_HANDLE, NULL);
 	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
 	ovl_layers_free(l);
 

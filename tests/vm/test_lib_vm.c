@@ -330,7 +330,9 @@ START_TEST(t_userxattr)
 	ck_assert_int_ge(pid, 0);
 	if (!pid) {
 		struct ovl_layers *x = NULL, *m = NULL;
+		struct ovl_layer_location loc;
 		unsigned char a[4096], b[4096];
+		unsigned int bad = 99;
 		char opts[1024];
 		ssize_t na, nb;
 		int fd;
@@ -368,6 +370,30 @@ START_TEST(t_userxattr)
 			_exit(18);
 		if (getxattr(P("t/m"), OVL_LAYERS_XATTR_USER, b, sizeof(b)) != na)
 			_exit(19);
+		ovl_layers_free(x);
+		ovl_layers_free(m);
+
+		/*
+		 * Rootless (#28): no privilege over the initial namespace, so
+		 * no open_by_handle_at(2); format 2's path from the
+		 * filesystem's root finds each layer, its handle checks it.
+		 * The lower renamed: the option string is stale, the
+		 * kernel's path is not; the value decoded alone (no option
+		 * strings at all) resolves as well.
+		 */
+		if (rename(P("t/l"), P("t/l2")))
+			_exit(20);
+		if (ovl_layers_read(0, P("t/m"), OVL_LAYERS_READ_XATTR_ONLY,
+				    &x) ||
+		    ovl_layers_resolve(x, 0, 0, &bad) || bad)
+			_exit(21);
+		if (ovl_layers_get_location(x, 2, &loc, sizeof(loc)) < 0 ||
+		    loc.status != OVL_LAYER_OK || strcmp(loc.path, P("t/l2")))
+			_exit(22);
+		na = ovl_layers_encode(x, a, sizeof(a));
+		if (na <= 0 || ovl_layers_decode(a, na, &m) ||
+		    ovl_layers_resolve(m, 0, 0, &bad) || bad)
+			_exit(23);
 		ovl_layers_free(x);
 		ovl_layers_free(m);
 		_exit(0);
