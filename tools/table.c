@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 #include "ovllayers.h"
 #include "ovl-layers.h"
@@ -73,6 +74,15 @@ static const struct colinfo infos[NCOLS] = {
 			 "where the descriptor came from: xattr, mountinfo, buffer, origin" },
 	[COL_OVERLAY_ID] = { "OVERLAY-ID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
 			     "mount ID of the overlay (stacked overlays share OVERLAY)" },
+	/* format 2's (empty where the description has none) */
+	[COL_FS_PATH] = { "FS-PATH", 0.2, 0, SCOLS_JSON_STRING,
+			  "the layer root's path from its filesystem's root, as described" },
+	[COL_ATTR] = { "ATTR", 5, 0, SCOLS_JSON_STRING,
+		       "attributes of the mount the layer was given through: ro, nosuid, nodev, noexec, nosymfollow, idmap" },
+	[COL_FS_INDEX] = { "FS-INDEX", 3, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			   "the layer's filesystem in the description's table (layers on one filesystem share it)" },
+	[COL_MAGIC] = { "MAGIC", 10, 0, SCOLS_JSON_STRING,
+			"the layer filesystem's magic number, hex (0x794c7630: an overlay)" },
 };
 
 /*
@@ -273,6 +283,27 @@ static void flag_words(char *out, unsigned int flags)
 				words[i].name);
 }
 
+/* MOUNT_ATTR_* as findmnt's VFS-OPTIONS spells them, comma separated
+ * ("rw" when none of the restricting ones is set) */
+static void attr_words(char *out, uint64_t attr)
+{
+	static const struct {
+		uint64_t bit;
+		const char *word;
+	} words[] = {
+		{ MOUNT_ATTR_RDONLY, "ro" }, { MOUNT_ATTR_NOSUID, "nosuid" },
+		{ MOUNT_ATTR_NODEV, "nodev" }, { MOUNT_ATTR_NOEXEC, "noexec" },
+		{ MOUNT_ATTR_NOSYMFOLLOW, "nosymfollow" },
+		{ MOUNT_ATTR_IDMAP, "idmap" },
+	};
+
+	strcpy(out, attr & MOUNT_ATTR_RDONLY ? "" : "rw");
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (attr & words[i].bit)
+			sprintf(out + strlen(out), "%s%s", *out ? "," : "",
+				words[i].word);
+}
+
 static void set(struct libscols_line *ln, size_t i, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Cells of text output: format characters escaped (see set()) */
@@ -455,6 +486,25 @@ static void fill_line(struct ctl *ctl, struct libscols_line *ln,
 		case COL_OVERLAY_ID:
 			if (ovl_id >= 0)
 				set(ln, i, "%d", ovl_id);
+			break;
+		case COL_FS_PATH:
+			if ((rec.valid & OVL_LAYER_VALID_PATH) && rec.fs_path)
+				set(ln, i, "%s", rec.fs_path);
+			break;
+		case COL_ATTR:
+			if (rec.valid & OVL_LAYER_VALID_ATTR) {
+				attr_words(buf, rec.attr);
+				set(ln, i, "%s", buf);
+			}
+			break;
+		case COL_FS_INDEX:
+			if (rec.valid & OVL_LAYER_VALID_FS)
+				set(ln, i, "%u", rec.fs_index);
+			break;
+		case COL_MAGIC:
+			if (rec.valid & OVL_LAYER_VALID_FS)
+				set(ln, i, "0x%llx",
+				    (unsigned long long)rec.fs_magic);
 			break;
 		}
 	}
