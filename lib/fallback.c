@@ -250,6 +250,8 @@ static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
 	if (dir[0] != '/') {
 		*why = "a layer path in the mount options is relative: it "
 		       "depended on the mounter's working directory";
+		ovl_err(&v->log, "%s layer %u (%s): relative, as the mounter's working directory resolved it",
+			ovl_layer_kind_name(kind), index, dir);
 		return -EINVAL;
 	}
 	if (is_fd_link(dir)) {
@@ -270,6 +272,12 @@ static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
 		       "a layer path in the mount options leads through a "
 		       "magic link out of the task's root" :
 		       "a layer path in the mount options cannot be opened";
+		ovl_err(&v->log, "%s layer %u (%s): %s", ovl_layer_kind_name(kind),
+			index, dir, err == -ENOENT ?
+			"does not exist: the path strings are stale" :
+			err == -EXDEV || err == -ELOOP ?
+			"leads through a magic link out of the task's root" :
+			strerror(-err));
 		return err;
 	}
 	err = ovl_ident(fd, &id);

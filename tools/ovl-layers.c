@@ -291,7 +291,10 @@ int main(int argc, char **argv)
 		struct overlay *o = &overlays[i];
 		struct ovl_layers *l = NULL;
 		const char *reason = NULL;
-		int e = o->id < 0 ?
+		int e;
+
+		clear_detail(&ctl);
+		e = o->id < 0 ?
 			ovl_layers_read_view(ctl.view, o->label, ctl.read_flags,
 					     &l, &reason) :
 			ovl_layers_read_mount(ctl.view, o->id, ctl.read_flags,
@@ -309,5 +312,6 @@ int main(int argc, char **argv)
 	free(overlays);
 	ovl_mount_table_free(ctl.mounts);
 	ovl_view_unref(ctl.view);
+	clear_detail(&ctl);
 	return ctl.status;
 }

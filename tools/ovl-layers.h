@@ -55,6 +55,8 @@ struct ctl {
 	bool warned, warned_perm;
 	bool tree_warned;	/* -T said to be deprecated */
 	int status;	/* exit status so far */
+	char *detail;	/* the library's last error line for the read under
+			   way (which layer), or NULL: fail() says it */
 };
 
 /* An overlay to show: named on the command line (id -1) or listed. */
@@ -92,6 +94,8 @@ void print_table(struct ctl *ctl, struct libscols_table *tb);
 
 /* view.c: the view (-N PID's, or ours) and its mount table */
 void open_view(struct ctl *ctl);
+/* forget the library's last error line (before a read) */
+void clear_detail(struct ctl *ctl);
 struct ovl_mount_table *view_mounts(struct ctl *ctl);
 void snapshot(struct ctl *ctl);
 bool mount_by_id(struct ctl *ctl, int id, struct ovl_mount *m);

@@ -196,7 +196,9 @@ void fail(struct ctl *ctl, const char *what, int e, const char *reason)
 		warnx_esc("%s: out of memory", what);
 		break;
 	default:
-		if (!reason || !strcmp(reason, ovl_layers_strerror(e)))
+		if (ctl->detail)	/* the library named the layer */
+			warnx_esc("%s: %s", what, ctl->detail);
+		else if (!reason || !strcmp(reason, ovl_layers_strerror(e)))
 			warnx_esc("%s: %s", what, e == -EINVAL || e == -EIO ?
 				  ovl_layers_strerror(e) : strerror(-e));
 		else if (!strncmp(reason, "cannot ", 7))
@@ -205,6 +207,7 @@ void fail(struct ctl *ctl, const char *what, int e, const char *reason)
 		else
 			warnx_esc("%s: %s", what, reason);
 	}
+	clear_detail(ctl);
 	ctl->status = EXIT_FAILURE;
 }
 

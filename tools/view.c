@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -27,6 +29,19 @@
  * overlay; a PID that exits (and may be reused) meanwhile is an error of
  * the lookups made through it.
  */
+static void __attribute__((format(printf, 4, 0)))
+keep_detail(void *data, int priority, const char *func, const char *format,
+	    va_list args)
+{
+	struct ctl *ctl = data;
+
+	(void)priority;
+	(void)func;
+	clear_detail(ctl);
+	if (vasprintf(&ctl->detail, format, args) < 0)
+		ctl->detail = NULL;
+}
+
 void open_view(struct ctl *ctl)
 {
 	int e = ovl_view_open(ctl->pid, 0, &ctl->view);
@@ -52,6 +67,17 @@ void open_view(struct ctl *ctl)
 			 (int)ctl->pid, strerror(-e));
 	if (e)
 		errx_esc(EXIT_FAILURE, "--task %d: %s", (int)ctl->pid, strerror(-e));
+	/* the library names the layer a failed read stumbled on in its log
+	 * (LOG_ERR): kept for fail(), unless the user asked for the log
+	 * itself (OVL_LAYERS_DEBUG, which the library then prints) */
+	if (!getenv("OVL_LAYERS_DEBUG"))
+		ovl_view_set_log(ctl->view, LOG_ERR, keep_detail, ctl, 0);
+}
+
+void clear_detail(struct ctl *ctl)
+{
+	free(ctl->detail);
+	ctl->detail = NULL;
 }
 
 /* The most of a view's mountinfo the library reads
