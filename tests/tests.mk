@@ -17,7 +17,7 @@ include tests/uapi/uapi.mk
 include tests/unit/unit.mk
 include tests/host/host.mk
 include tests/cli/cli.mk
-include tests/cr/cr.mk
+include tests/criu/cr.mk
 include tests/abi/abi.mk
 include tests/fuzz/fuzz.mk
 include tests/asan.mk

@@ -11,7 +11,7 @@ CHECK_SUITES += stock
 check-stock: stock-kernel $(LIBVM_TEST) $(CLI)
 	$(Q)rm -f $(B)/stock/results.txt
 	$(Q)OVT_RESULTS=$(abspath $(B)/stock/results.txt) $(VM_RUN) --stock -- $(abspath $(LIBVM_TEST)) || true
-	$(Q)OVT_RESULTS=$(abspath $(B)/stock/results.txt) $(VM_RUN) --stock -- tests/cr/scenario.sh || true
+	$(Q)OVT_RESULTS=$(abspath $(B)/stock/results.txt) $(VM_RUN) --stock -- tests/criu/scenario.sh || true
 	$(Q)awk '{ p += $$2; f += $$3; n++ } END { if (n != 2) f++; print "stock", p, f }' \
 		$(B)/stock/results.txt >> $(RESULTS) 2>/dev/null || echo "stock 0 1" >> $(RESULTS)
 

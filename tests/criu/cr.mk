@@ -7,13 +7,13 @@ CR_DEPS := kernel $(CLI)
 CHECK_SUITES += cr cr-unpatched
 .PHONY: check-cr check-cr-unpatched demo
 check-cr: $(CR_DEPS)
-	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) -- tests/cr/scenario.sh
+	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) -- tests/criu/scenario.sh
 
 check-cr-unpatched: $(CR_DEPS)
-	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) --unpatched -- tests/cr/scenario.sh --unpatched
+	$(Q)OVT_RESULTS=$(RESULTS) $(VM_RUN) --unpatched -- tests/criu/scenario.sh --unpatched
 
 # Then the same with the real criu 3.17.1 and the plugin, on Debian's
 # stock kernel with the series' module (tests/criu/criu.sh --demo); a
-# summary at the end (tests/cr/demo).
+# summary at the end (tests/criu/demo).
 demo: deps
-	$(Q)tests/cr/demo
+	$(Q)tests/criu/demo

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/cr/scenario.sh: checkpoint/restore of an overlay the way CRIU does
+# tests/criu/scenario.sh: checkpoint/restore of an overlay the way CRIU does
 # it, twice, on the VM's kernel (run it through tests/vm/vm-run).
 #
 #   scenario.sh              patched kernel: every step must work
