@@ -518,6 +518,14 @@ int ovl_mount_table_from_mountinfo(const struct ovl_view *v,
 int ovl_mountinfo_parse(struct ovl_mount_table *t, char *text, size_t len);
 int ovl_mount_table_from_statmount(struct ovl_mount_table *t,
 				   uint64_t ns_id, size_t want);
+int ovl_mount_table_one_statmount(struct ovl_mount_table *t, uint64_t ns_id,
+				  uint64_t id);
+/* A table of the one mount whose unique ID is id, read with statmount, in
+ * the caller's own namespace and root: 0, 1 where it cannot be read so
+ * (mountinfo's view, a snapshot, another namespace: read the table), or
+ * -errno */
+int ovl_mount_table_read_one(const struct ovl_view *v, uint64_t id,
+			     struct ovl_mount_table **out);
 int ovl_statmount_strings(struct ovl_mount_table *t, struct ovl_mnt *m);
 int ovl_statmount_super_options(const struct ovl_mount_table *t,
 				const struct ovl_mnt *m, char **raw);

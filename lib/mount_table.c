@@ -189,6 +189,33 @@ int ovl_mount_table_read(const struct ovl_view *v, size_t want,
 	return 0;
 }
 
+int ovl_mount_table_read_one(const struct ovl_view *v, uint64_t id,
+			     struct ovl_mount_table **out)
+{
+	struct ovl_mount_table *t;
+	uint64_t ns_id, root_unique;
+	int err;
+
+	if (v->snap || v->table_way == OVL_MOUNT_TABLE_MOUNTINFO || !id)
+		return 1;
+	err = sm_usable(v, &ns_id, &root_unique);
+	/* another namespace: only the whole table shows the task's root is
+	 * the root of its namespace */
+	if (err || root_unique || ns_id)
+		return err < 0 ? err : 1;
+	t = table_new();
+	if (!t)
+		return -ENOMEM;
+	err = ovl_mount_table_one_statmount(t, 0, id);
+	if (err) {
+		table_clear(t);
+		free(t);
+		return err == -ENOMEM ? err : 1;
+	}
+	*out = t;
+	return 0;
+}
+
 struct ovl_mount_table *ovl_mount_table_hold(struct ovl_mount_table *t)
 {
 	__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);

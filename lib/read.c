@@ -242,6 +242,39 @@ out:
 	return err;
 }
 
+/*
+ * The kernel's description of the overlay fd is on, from a table of that
+ * one mount (statx's unique mount ID, one statmount): 0 or -errno, or 1
+ * where the whole table is needed (a view that is not the caller's own,
+ * a kernel before 6.8, another mount than statx said, or no description
+ * from the kernel: the fallback resolves the option strings against the
+ * whole table).
+ */
+static int read_one(const struct ovl_view *v, int fd,
+		    const struct ovl_ident *id, unsigned int flags,
+		    struct ovl_layers **out, const char **why)
+{
+	struct ovl_mount_table *t;
+	int err;
+
+	if (flags & OVL_LAYERS_READ_MOUNTINFO_ONLY)
+		return 1;
+	err = ovl_mount_table_read_one(v, ovl_unique_mount_id(fd), &t);
+	if (err)
+		return err;
+	if (t->mnts[0].id != id->mnt_id) {
+		ovl_mount_table_free(t);
+		return 1;	/* remounted since the statx */
+	}
+	err = read_mount(v, t, &t->mnts[0], 0,
+			 flags | OVL_LAYERS_READ_XATTR_ONLY, out, why);
+	ovl_mount_table_free(t);
+	if ((err == -ENODATA || err == -EBADMSG) &&
+	    !(flags & OVL_LAYERS_READ_XATTR_ONLY))
+		return 1;
+	return err;
+}
+
 /* The overlay that holds the file fd is open on, in view v. */
 static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 		      struct ovl_layers **out, const char **why)
@@ -260,6 +293,10 @@ static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 		*why = "cannot stat the path";
 		return err;
 	}
+	err = read_one(v, fd, &id, flags, out, why);
+	if (err <= 0)
+		return err;
+	*why = NULL;
 	err = ovl_mount_table_read(v, 0, 0, &t);
 	if (err) {
 		*why = mounts_why(err);

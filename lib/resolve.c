@@ -566,6 +566,35 @@ usual:
 	return err < 0 && ovl_fatal_errno(-err) ? err : 0;
 }
 
+/*
+ * Format 2's path from the filesystem's root as a path of the view: the
+ * mount point of the first mount of sb (the one fast_hint() takes), then
+ * what follows that mount's root in the path.  NULL where there is none
+ * (format 1, no path, a first mount whose root is not a prefix of it):
+ * the usual way tries every mount.
+ */
+static char *fs_path_in_view(struct resolver *r, struct sb_ent *sb,
+			     const struct ovl_layer_record *rec)
+{
+	struct mount_ent *e;
+	const char *rest, *target;
+	char *p;
+
+	if (!(rec->valid & OVL_LAYER_VALID_PATH) || !rec->fs_path)
+		return NULL;
+	e = ovl_rsv_sb_first(r, sb);
+	if (!e || ovl_rsv_ent_ready(r, e))
+		return NULL;
+	rest = below_fs_root(rec->fs_path, e->mnt->root);
+	if (!rest)
+		return NULL;
+	target = e->mnt->target;
+	if (asprintf(&p, "%s%s%s", strcmp(target, "/") || !*rest ? target : "",
+		     *rest ? "/" : "", rest) < 0)
+		return NULL;
+	return p;
+}
+
 static bool found(int status)
 {
 	return status == OVL_LAYER_OK || status == OVL_LAYER_SHADOWED;
@@ -628,13 +657,25 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 		}
 	}
 	if (hint) {
+		const char *how = "its path string";
 		int p = fast_hint(r, hint, rec, path, loc, hint_dev);
 
+		/* the same checks on format 2's path, before any uuid is
+		 * probed or any other mount read */
+		if (!p) {
+			char *vp = fs_path_in_view(r, hint, rec);
+
+			if (vp) {
+				p = fast_hint(r, hint, rec, vp, loc, hint_dev);
+				how = "its path from its filesystem's root";
+				free(vp);
+			}
+		}
 		if (p) {
-			ovl_dbg(&r->v->log, "%s %u: %s by its path string, its handle compared (st_dev hint %u:%u)",
+			ovl_dbg(&r->v->log, "%s %u: %s by %s, its handle compared (st_dev hint %u:%u)",
 				ovl_layer_kind_name(rec->kind), rec->index,
 				p > 0 ? ovl_layer_status_name(p) : strerror(-p),
-				rec->dev_major, rec->dev_minor);
+				how, rec->dev_major, rec->dev_minor);
 			return p;
 		}
 		p = ovl_rsv_probe_uuid(r, hint, hint_dev);

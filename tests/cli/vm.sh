@@ -32,15 +32,22 @@ check "every layer ok with its real path" bash -c "$cli -n -r -o STATUS,PATH m |
 
 # privilege: without CAP_SYS_ADMIN statmount leaves its field out and the
 # kernel answers the xattr with ENODATA; without CAP_DAC_READ_SEARCH the
-# value reads but no handle opens: a layer is found by its path string
-# and checked by its handle, or is no-permission
+# value reads but no handle opens: a layer is found by its path string or
+# its path from its filesystem's root, checked by its handle, or is
+# no-permission
 setpriv --reuid=65534 --regid=65534 --clear-groups "$cli" m > nobody.out 2> nobody.err; rc=$?
 check "without CAP_SYS_ADMIN: exit 1, no table, says so" bash -c "[ $rc = 1 ] && [ ! -s nobody.out ] && [ \"\$(cat nobody.err)\" = 'ovl-layers: m: no privilege to read the layers xattr (needs CAP_SYS_ADMIN)' ]"
 setpriv --inh-caps=-dac_read_search --bounding-set=-dac_read_search "$cli" -n -r -o SOURCE,STATUS m > nodac.out 2> nodac.err; rc=$?
 check "without CAP_DAC_READ_SEARCH: exit 0, statmount's field read, every layer found by its path string and checked by handle" bash -c "[ $rc = 0 ] && [ \"\$(sort -u nodac.out)\" = 'statmount ok' ] && [ ! -s nodac.err ]"
 "$cli" --save nodac.bin --no-resolve m > /dev/null 2>&1
 setpriv --inh-caps=-dac_read_search --bounding-set=-dac_read_search "$cli" --load nodac.bin -n -r -o SOURCE,STATUS > nodac2.out 2> nodac2.err; rc=$?
-check "without CAP_DAC_READ_SEARCH, saved bytes (no path strings): exit 1, every status no-permission, one line" bash -c "[ $rc = 1 ] && [ \"\$(sort -u nodac2.out)\" = 'buffer no-permission' ] && [ \"\$(cat nodac2.err)\" = 'ovl-layers: nodac.bin: no privilege to open the layers by file handle (needs CAP_DAC_READ_SEARCH)' ]"
+check "without CAP_DAC_READ_SEARCH, saved bytes (no path strings): exit 0, every layer found by format 2's path from its filesystem's root, checked by handle" bash -c "[ $rc = 0 ] && [ \"\$(sort -u nodac2.out)\" = 'buffer ok' ] && [ ! -s nodac2.err ]"
+# a lower renamed since the save: its path leads nowhere, its handle does
+# not open without the capability
+mv b/l2 b/l2x
+setpriv --inh-caps=-dac_read_search --bounding-set=-dac_read_search "$cli" --load nodac.bin -n -r -o INDEX,STATUS > nodac3.out 2> nodac3.err; rc=$?
+mv b/l2x b/l2
+check "without CAP_DAC_READ_SEARCH, a saved lower renamed since: exit 1, that layer no-permission, one line" bash -c "[ $rc = 1 ] && [ \"\$(cat nodac3.out)\" = \"\$(printf '0 ok\n0 ok\n1 ok\n2 no-permission')\" ] && [ \"\$(cat nodac3.err)\" = 'ovl-layers: nodac.bin: no privilege to open the layers by file handle (needs CAP_DAC_READ_SEARCH)' ]"
 
 # --origin: the upper file found through the xattr's upper layer
 echo lower > a/l1/f; mkdir a/l1/sub; echo deep > a/l1/sub/g

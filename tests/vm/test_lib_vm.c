@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
+#include <syslog.h>
 #include <sys/wait.h>
 #include <grp.h>
 #include <unistd.h>
@@ -159,6 +160,66 @@ static void check_both(const char *target, unsigned int count)
 	ovl_layers_free(x);
 	ovl_layers_free(m);
 }
+
+/* the view's log, kept: does it hold line? */
+static char logbuf[65536];
+static size_t loglen;
+static void keep_log(void *data, int priority, const char *func,
+		     const char *format, va_list args)
+{
+	int n;
+
+	(void)data;
+	(void)priority;
+	(void)func;
+	n = vsnprintf(logbuf + loglen, sizeof(logbuf) - loglen, format, args);
+	if (n > 0 && loglen + n + 1 < sizeof(logbuf)) {
+		loglen += n;
+		logbuf[loglen++] = '\n';
+		logbuf[loglen] = '\0';
+	}
+}
+
+/*
+ * An overlay read by its path where the kernel describes it: one statx
+ * and one statmount of that mount (its unique ID), not the whole table,
+ * so that a namespace of 50,000 mounts costs what one of 10 does (#28).
+ * The view's debug log says when the whole table is read; the fallback
+ * (mountinfo only) still reads it.
+ */
+START_TEST(t_read_one_mount)
+{
+	struct ovl_layers *l = NULL;
+	struct ovl_view *v;
+	const char *why = NULL;
+	char opts[1024];
+
+	run("mkdir -p %s/l1 %s/l2 %s/m", base, base, base);
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("l1"), P("l2"));
+	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
+	ck_assert_int_eq(ovl_view_open(0, 0, &v), 0);
+	ck_assert_int_eq(ovl_view_set_log(v, LOG_DEBUG, keep_log, NULL, 0), 0);
+	loglen = 0;
+	logbuf[0] = '\0';
+	ck_assert_int_eq(ovl_layers_read_view(v, P("m"), 0, &l, &why), 0);
+	ck_assert_int_eq(ovl_layers_source(l), kernel_source());
+	ck_assert_uint_eq(ovl_layers_count(l), 2);
+	ck_assert_ptr_nonnull(strstr(logbuf, "records from"));
+	ck_assert_msg(!strstr(logbuf, "mount table:"),
+		      "the whole table was read:\n%s", logbuf);
+	ovl_layers_free(l);
+	loglen = 0;
+	logbuf[0] = '\0';
+	ck_assert_int_eq(ovl_layers_read_view(v, P("m"),
+					      OVL_LAYERS_READ_MOUNTINFO_ONLY,
+					      &l, &why), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_ptr_nonnull(strstr(logbuf, "mount table:"));
+	ovl_layers_free(l);
+	ovl_view_unref(v);
+	ck_assert(!umount(P("m")));
+}
+END_TEST
 
 START_TEST(t_tmpfs_ext4)
 {
@@ -552,6 +613,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, t_tmpfs_ext4);
+	tcase_add_test(tc, t_read_one_mount);
 	tcase_add_test(tc, t_data_layers);
 	tcase_add_test(tc, t_500_layers);
 	tcase_add_test(tc, t_origin);
