@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,31 @@ static int kernel_source(void)
 	    !(sm->supported_mask & OVL_SM_FS_LAYERS))
 		return OVL_LAYERS_SOURCE_XATTR;
 	return OVL_LAYERS_SOURCE_STATMOUNT;
+}
+
+/*
+ * Can statmount(2) describe a mount alone on this kernel: does it give the
+ * superblock's source (6.13)?  Without it (the stock suite's 6.12) the
+ * library reads mount tables from mountinfo, the whole table.  Asked of
+ * the kernel directly.
+ */
+static bool statmount_has_source(void)
+{
+	static char buf[4096];
+	struct ovl_statmount *sm = (struct ovl_statmount *)buf;
+	struct ovl_mnt_id_req req = {
+		.size = OVL_MNT_ID_REQ_SIZE_VER0,
+		.param = OVL_SM_SB_SOURCE | OVL_SM_SUPPORTED_MASK,
+	};
+	struct statx stx;
+
+	ck_assert(!statx(AT_FDCWD, "/", 0, STATX_MNT_ID_UNIQUE, &stx));
+	req.mnt_id = stx.stx_mnt_id;
+	if (syscall(SYS_statmount, &req, buf, sizeof(buf), 0))
+		return false;
+	return (sm->mask & OVL_SM_SB_SOURCE) ||
+	       ((sm->mask & OVL_SM_SUPPORTED_MASK) &&
+		(sm->supported_mask & OVL_SM_SB_SOURCE));
 }
 
 static uint32_t u32at(const unsigned char *p, size_t off)
@@ -185,7 +211,9 @@ static void keep_log(void *data, int priority, const char *func,
  * and one statmount of that mount (its unique ID), not the whole table,
  * so that a namespace of 50,000 mounts costs what one of 10 does (#28).
  * The view's debug log says when the whole table is read; the fallback
- * (mountinfo only) still reads it.
+ * (mountinfo only) still reads it.  Where statmount cannot describe a
+ * mount alone (6.12: no sb_source), the whole table from mountinfo is
+ * what the library must read.
  */
 START_TEST(t_read_one_mount)
 {
@@ -205,8 +233,14 @@ START_TEST(t_read_one_mount)
 	ck_assert_int_eq(ovl_layers_source(l), kernel_source());
 	ck_assert_uint_eq(ovl_layers_count(l), 2);
 	ck_assert_ptr_nonnull(strstr(logbuf, "records from"));
-	ck_assert_msg(!strstr(logbuf, "mount table:"),
-		      "the whole table was read:\n%s", logbuf);
+	if (statmount_has_source())
+		ck_assert_msg(!strstr(logbuf, "mount table:"),
+			      "the whole table was read:\n%s", logbuf);
+	else
+		ck_assert_msg(strstr(logbuf, "mount table:") &&
+			      strstr(logbuf, "from mountinfo"),
+			      "statmount without sb_source, and yet:\n%s",
+			      logbuf);
 	ovl_layers_free(l);
 	loglen = 0;
 	logbuf[0] = '\0';
