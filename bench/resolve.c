@@ -16,13 +16,28 @@
  *   lib_mi     the same, the mount table forced to mountinfo
  *   lib_sm     the same, forced to listmount(2)/statmount(2) ("-" when
  *              the kernel or the library has no such way)
+ *   path_floor the floor of the path route (format 2's path from the
+ *              filesystem root, checked by handle): one listmount(2) and
+ *              one statmount(2) per mount (IDs and device, no strings:
+ *              the cheapest read of the table), then per layer one
+ *              openat2(2) of its path beneath its mount's root (fds
+ *              already known; RESOLVE_BENEATH | NO_XDEV | NO_SYMLINKS |
+ *              NO_MAGICLINKS) and one name_to_handle_at(2) compared with
+ *              the record's handle; no library logic
+ *   lib_path   ovl_layers_resolve() of the same descriptor encoded and
+ *              decoded again (ovl_layers_encode(), ovl_layers_decode()):
+ *              format 2 bytes without the mount option path strings, so
+ *              fast_hint() has nothing to try and the path route
+ *              (try_fs_path()) is what runs; the table read the way the
+ *              library picks
  *
  * Each layer is its own tmpfs (N superblocks); the M other mounts are bind
  * mounts of one more tmpfs, made first, as a busy host's come first.
  *
  *   resolve N M        one CSV line: N,M,floor_us,paths_us,walk_us,lib_us,
  *                      lib_mi_us,lib_sm_us,lib/floor,lib_mi/floor,
- *                      lib_sm/floor,table  (medians of RUNS interleaved
+ *                      lib_sm/floor,table,path_floor_us,lib_path_us,
+ *                      lib_path/path_floor  (medians of RUNS interleaved
  *                      runs; table: the way lib read the mount table)
  *   resolve -c WAY[,WAY...] N M   run those ways K times each and nothing
  *                      else (for callgrind or strace: bench/run divides by
@@ -41,6 +56,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libmount.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -57,6 +73,7 @@
 
 #include "ovllayers.h"
 #include "missing.h"
+#include "util.h"
 
 #define RUNS 15
 #define K 2
@@ -134,19 +151,6 @@ static double now_us(void)
 	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
-
 static void die(const char *what)
 {
 	perror(what);
@@ -160,9 +164,14 @@ struct handle {
 
 static char base[64];
 static struct ovl_layers *desc;
+static struct ovl_layers *desc_nopaths;	/* desc encoded, decoded again */
 static struct handle *handles;
 static int *mount_fds;		/* per layer, for the floor */
 static unsigned int nlayers;
+/* the path floor: every layer of the overlay (a 1-layer cell's overlay has
+ * a second lower, other/x, which the library resolves too) */
+static unsigned int path_layers;
+static const char **path_rest;	/* per layer, below its mount's root */
 
 static void load_table(void)
 {
@@ -184,6 +193,79 @@ static double run_floor(void)
 
 		if (fd < 0)
 			die("open_by_handle_at");
+		close(fd);
+	}
+	return now_us() - t;
+}
+
+/* the table as the path floor reads it: IDs and device of every mount */
+struct sm_min {
+	uint64_t id, parent;
+	unsigned int major, minor;
+};
+static struct sm_min *sm_tab;
+static size_t sm_cap;
+
+static void load_table_statmount(void)
+{
+	static uint64_t *ids;
+	static size_t ids_cap;
+	static struct ovl_statmount *sm;
+	long got;
+	size_t n;
+
+	if (!sm && !(sm = malloc(4096)))
+		die("malloc");
+	got = bench_listmount(&ids, &ids_cap);
+	if (got < 0)
+		die("listmount");
+	n = (size_t)got;
+	if (n > sm_cap) {
+		sm_cap = n;
+		sm_tab = realloc(sm_tab, sm_cap * sizeof(*sm_tab));
+		if (!sm_tab)
+			die("realloc");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct ovl_mnt_id_req one = { .size = OVL_MNT_ID_REQ_SIZE_VER0,
+					      .mnt_id = ids[i],
+					      .param = OVL_SM_SB_BASIC |
+						       OVL_SM_MNT_BASIC };
+
+		if (syscall(SYS_statmount, &one, sm, 4096, 0))
+			die("statmount");
+		sm_tab[i] = (struct sm_min){ sm->mnt_id, sm->mnt_parent_id,
+					     sm->sb_dev_major, sm->sb_dev_minor };
+	}
+}
+
+/* the floor of the path route: the table read, then per layer its path
+ * beneath its mount's root and its handle compared with the record's */
+static double run_path_floor(void)
+{
+	double t = now_us();
+
+	load_table_statmount();
+	for (unsigned int i = 0; i < path_layers; i++) {
+		struct open_how how = {
+			.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV |
+				   RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		};
+		struct handle h = { .fh.handle_bytes = 128 };
+		int fd = (int)syscall(SYS_openat2, mount_fds[i], path_rest[i],
+				      &how, sizeof(how));
+		int mnt;
+
+		if (fd < 0)
+			die("openat2");
+		if (name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH))
+			die("name_to_handle_at");
+		if (h.fh.handle_type != handles[i].fh.handle_type ||
+		    h.fh.handle_bytes != handles[i].fh.handle_bytes ||
+		    memcmp(h.fh.f_handle, handles[i].fh.f_handle,
+			   h.fh.handle_bytes))
+			die("path floor: another handle");
 		close(fd);
 	}
 	return now_us() - t;
@@ -270,6 +352,17 @@ static double run_lib_way(int way)
 }
 
 static double run_lib(void) { return run_lib_way(WAY_AUTO); }
+
+static double run_lib_path(void)
+{
+	double t;
+	unsigned int bad = 1;
+
+	t = now_us();
+	if (resolve_way(desc_nopaths, 0, WAY_AUTO, &bad) || bad)
+		die("ovl_layers_resolve (no path strings)");
+	return now_us() - t;
+}
 static double run_lib_mi(void) { return run_lib_way(WAY_MOUNTINFO); }
 static double run_lib_sm(void) { return run_lib_way(WAY_STATMOUNT); }
 
@@ -310,8 +403,10 @@ static void setup(unsigned int n, unsigned int m)
 	fd = (int)syscall(SYS_fsopen, "overlay", 0);
 	if (fd < 0)
 		die("fsopen");
-	handles = calloc(n, sizeof(*handles));
-	mount_fds = calloc(n, sizeof(*mount_fds));
+	handles = calloc(n + 1, sizeof(*handles));
+	mount_fds = calloc(n + 1, sizeof(*mount_fds));
+	path_rest = calloc(n + 1, sizeof(*path_rest));
+	path_layers = n;
 	for (unsigned int i = 0; i < n; i++) {
 		int mnt_id;
 
@@ -320,6 +415,7 @@ static void setup(unsigned int n, unsigned int m)
 		if (mount("tmpfs", dir, "tmpfs", 0, NULL))
 			die("layer tmpfs");
 		mount_fds[i] = open(dir, O_RDONLY | O_DIRECTORY);
+		path_rest[i] = "d";
 		snprintf(dir, sizeof(dir), "%s/l%u/d", base, i);
 		mkdir(dir, 0755);
 		handles[i].fh.handle_bytes = 128;
@@ -330,9 +426,18 @@ static void setup(unsigned int n, unsigned int m)
 			die("lowerdir+");
 	}
 	if (n == 1) {	/* a lower-only overlay needs two lowers */
+		int mnt_id;
+
 		snprintf(dir, sizeof(dir), "%s/other/x", base);
 		mkdir(dir, 0755);
 		syscall(SYS_fsconfig, fd, FSCONFIG_SET_STRING, "lowerdir+", dir, 0);
+		handles[1].fh.handle_bytes = 128;
+		if (name_to_handle_at(AT_FDCWD, dir, &handles[1].fh, &mnt_id, 0))
+			die("name_to_handle_at");
+		snprintf(dir, sizeof(dir), "%s/other", base);
+		mount_fds[1] = open(dir, O_RDONLY | O_DIRECTORY);
+		path_rest[1] = "x";
+		path_layers = 2;
 	}
 	if (syscall(SYS_fsconfig, fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
 		die("create");
@@ -344,6 +449,28 @@ static void setup(unsigned int n, unsigned int m)
 		die("overlay");
 	if (ovl_layers_read(0, dir, 0, &desc))
 		die("ovl_layers_read");
+	{
+		/* the same records without the mount option path strings */
+		ssize_t len = ovl_layers_encode(desc, NULL, 0);
+		void *raw = len > 0 ? malloc(len) : NULL;
+		struct ovl_layer_record rec;
+
+		if (!raw || ovl_layers_encode(desc, raw, len) != len ||
+		    ovl_layers_decode(raw, len, &desc_nopaths))
+			die("ovl_layers_encode/decode");
+		free(raw);
+		for (unsigned int i = 0; i < ovl_layers_count(desc_nopaths); i++)
+			if (ovl_layers_get_record(desc_nopaths, i, &rec,
+						  sizeof(rec)) < 0 ||
+			    !(rec.valid & OVL_LAYER_VALID_PATH) || !rec.fs_path) {
+				fprintf(stderr, "record %u: no path from the filesystem root\n", i);
+				exit(1);
+			}
+		if (desc_nopaths->paths) {
+			fprintf(stderr, "decoded descriptor has path strings\n");
+			exit(1);
+		}
+	}
 	nlayers = n;
 	close(fd);
 	close(mfd);
@@ -352,6 +479,7 @@ static void setup(unsigned int n, unsigned int m)
 static void teardown(void)
 {
 	ovl_layers_free(desc);
+	ovl_layers_free(desc_nopaths);
 	umount2(base, MNT_DETACH);
 	rmdir(base);	/* the mount was in our namespace: only the dir */
 }
@@ -362,6 +490,7 @@ static const struct way {
 } ways[] = {
 	{ "floor", run_floor }, { "paths", run_paths }, { "walk", run_walk },
 	{ "lib", run_lib }, { "lib_mi", run_lib_mi }, { "lib_sm", run_lib_sm },
+	{ "path_floor", run_path_floor }, { "lib_path", run_lib_path },
 };
 #define NWAYS (sizeof(ways) / sizeof(ways[0]))
 
@@ -417,7 +546,7 @@ int main(int argc, char **argv)
 			t[w][r] = (w != 5 || sm) ? ways[w].run() : 0;
 		}
 	for (size_t w = 0; w < NWAYS; w++)
-		med[w] = median(t[w], RUNS);
+		med[w] = bench_median(t[w], RUNS);
 	run_lib();	/* the way it picks, below */
 	printf("%u,%u,%.0f,%.0f,%.0f,%.0f,%.0f,", n, m, med[0], med[1],
 	       med[2], med[3], med[4]);
@@ -430,8 +559,9 @@ int main(int argc, char **argv)
 		printf("%.2f,", med[5] / med[0]);
 	else
 		printf("-,");
-	printf("%s\n", desc->table_way == WAY_STATMOUNT ? "statmount" :
+	printf("%s,", desc->table_way == WAY_STATMOUNT ? "statmount" :
 	       desc->table_way == WAY_MOUNTINFO ? "mountinfo" : "?");
+	printf("%.0f,%.0f,%.2f\n", med[6], med[7], med[7] / med[6]);
 	teardown();
 	return 0;
 }
