@@ -22,6 +22,7 @@ include tests/abi/abi.mk
 include tests/fuzz/fuzz.mk
 include tests/asan.mk
 include tests/criu/criu.mk
+include tests/zdtm/zdtm.mk
 include tests/plugin/plugin.mk
 include tests/hostile/hostile.mk
 include tests/debug/debug.mk
