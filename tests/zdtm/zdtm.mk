@@ -5,7 +5,10 @@
 # on the stock kernel's own overlay module; mnt_tmpfs_xattr,
 # mnt_long_mountinfo) and five
 # existing mount tests of criu, each test x flavour x engine one check
-# (tests/zdtm/run, tests/zdtm/zdtm.sh).
+# (tests/zdtm/run, tests/zdtm/zdtm.sh); in the same boot, podman with runc
+# and that criu first in PATH, no plugin: three checkpoint/restore cycles
+# of a container that mounted its own overlay, and the control with
+# Debian's criu 3.17.1 (tests/zdtm/podman.sh; ZDTM_PODMAN=0: not).
 #
 #   make check-zdtm ZDTM_SERIES=DIR         another series than criu-patches/
 
