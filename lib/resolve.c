@@ -423,6 +423,23 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
 }
 
 /*
+ * Does the uuid a probe found put the record on another filesystem?  Only
+ * where the two are of one kind.  A record without a uuid comes from a
+ * filesystem that had none as the kernel says (btrfs before it set
+ * s_uuid: Linux 6.12), and ovl_fs_uuid()'s uuid for btrfs is a stand-in,
+ * the fsid of BTRFS_IOC_FS_INFO, as btrfs does not answer
+ * FS_IOC_GETFSUUID: that does not rule btrfs out; the handle decides.
+ */
+static bool uuid_rules_out(const char *fstype, const unsigned char *uuid,
+			   const struct ovl_layer_record *rec)
+{
+	if (!memcmp(uuid, rec->uuid, 16))
+		return false;
+	return !(ovl_uuid_is_null(rec->uuid) && fstype &&
+		 !strcmp(fstype, "btrfs"));
+}
+
+/*
  * The common case in fewer calls: the record's directory is where the
  * descriptor's path string says, on the first mount of its superblock
  * (the one try_sb() tries first).  The answer is the one try_sb() and
@@ -516,7 +533,7 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 			goto usual;
 		}
 	}
-	if (known && memcmp(uuid, rec->uuid, 16))
+	if (known && uuid_rules_out(e->mnt->fstype, uuid, rec))
 		goto usual;	/* another filesystem: the usual way says */
 	/* FS_IOC_GETFLAGS: a directory made in a casefolded one is
 	 * casefolded too, so one whose name may be spelled otherwise in its
@@ -616,6 +633,7 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 		       const char *path, struct ovl_loc *loc)
 {
 	struct sb_ent *hint = NULL;
+	const char *hint_fstype = NULL;
 	dev_t hint_dev = makedev(0, 0);
 	size_t first, matches;
 	bool hint_unusable = false;
@@ -655,6 +673,7 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 			r->skipped = true;
 			hint = NULL;
 		}
+		hint_fstype = fm->mnt->fstype;
 	}
 	if (hint) {
 		const char *how = "its path string";
@@ -684,7 +703,8 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 			return p;
 		/* mounted, but no mount of it can be opened (all covered) */
 		hint_unusable = p == PROBE_UNUSABLE;
-		if ((p == PROBE_KNOWN && !memcmp(hint->uuid, rec->uuid, 16)) ||
+		if ((p == PROBE_KNOWN &&
+		     !uuid_rules_out(hint_fstype, hint->uuid, rec)) ||
 		    p == PROBE_UNKNOWN) {
 			status = try_sb(r, hint, rec, path, loc, hint_dev);
 			if (status < 0 || found(status) || p == PROBE_KNOWN)

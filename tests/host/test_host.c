@@ -1498,6 +1498,39 @@ static struct ovl_layers *with_flags(const unsigned char *v, size_t n,
 	return l;
 }
 
+/*
+ * A btrfs layer as Linux 6.12's overlayfs describes it: btrfs sets no
+ * s_uuid there, so the value's filesystem has no uuid (uuid_len 0, null)
+ * and BAD_UUID, while the resolver's probe finds the fsid that
+ * ovl_fs_uuid() takes from BTRFS_IOC_FS_INFO (btrfs does not answer
+ * FS_IOC_GETFSUUID).  That stand-in must not rule the filesystem out: the
+ * layer, a directory of a subvolume (whose st_dev is not the superblock's),
+ * is found by the st_dev hint and its handle, and not "ambiguous" among
+ * the filesystems without a uuid (proc, sysfs...).  The value is the fallback's, rewritten
+ * as that kernel writes it (the host has no series).
+ */
+START_TEST(t_btrfs_no_uuid)
+{
+	unsigned char v[512];
+	struct ovl_layers *l;
+	ssize_t n;
+
+	mkdirs("b");
+	run("truncate -s 128M %s && mkfs.btrfs -q -f %s && mount -o loop %s %s"
+	    " && btrfs -q subvolume create %s/s1 && mkdir %s/s1/d",
+	    P("b.img"), P("b.img"), P("b.img"), P("b"), P("b"), P("b"));
+	n = value_with_lower(v, sizeof(v), "b/s1/d");
+	v[32 + 4] = OVL_LAYERS_FS_BAD_UUID;
+	v[32 + 24] = 0;
+	memset(v + 32 + 32, 0, 16);
+	ck_assert_int_eq(ovl_layers_decode(v, n, &l), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	check_loc(l, 0, OVL_LAYER_OK, P("b/s1/d"));
+	ovl_layers_free(l);
+	run("umount %s", P("b"));
+}
+END_TEST
+
 /* Two ext4 filesystems with one uuid (an image and its copy): BAD_UUID
  * says the uuid does not tell them apart, so without the st_dev hint
  * (NODEV) the record is ambiguous rather than put on whichever clone
@@ -1826,6 +1859,7 @@ int main(void)
 	tcase_add_test(tc, t_fallback_fid_nested_overlay);
 	tcase_add_test(tc, t_fallback_bad_uuid);
 	tcase_add_test(tc, t_bad_uuid_and_nodev);
+	tcase_add_test(tc, t_btrfs_no_uuid);
 	tcase_add_test(tc, t_nodev_has_no_hint);
 	tcase_add_test(tc, t_statmount_table_is_mountinfo);
 	tcase_add_test(tc, t_idmapped_layer);
