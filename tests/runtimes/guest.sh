@@ -27,7 +27,10 @@
 #      for every restored container (the freezer, lxc/lxc#4643)
 #   6. a layer on a root that podman mounted as an overlay (no
 #      nfs_export, a FID handle): three cycles, found by format 2's path
-#      and checked by the FID
+#      and checked by the FID; the same container mounts an engine's
+#      overlay /e (24 layers of a containers/storage-like store in its
+#      image, by relative l/ links, the upper on the ext4 layer: a
+#      whiteout and an opaque folder)
 #   7. migration, out: checkpoint --export, the image saved, the ext4
 #      layer image kept, all in DIR
 # second (a fresh boot, a fresh podman store, the ext4 image on another
@@ -99,16 +102,52 @@ echo "the ext4 layer: $(findmnt -n -o SOURCE,MAJ:MIN "$ext4")" | log
 # and with "rootlow" /rootlow too (a directory of its root), keeps three
 # files of it open, and appends a tick to /o/c every second
 rootfs=/tmp/rootfs
-mkdir -p "$rootfs"/{bin,proc,dev,sys,t,o,data,rootlow,etc}
+mkdir -p "$rootfs"/{bin,proc,dev,sys,t,o,e,data,rootlow,etc}
 cp /bin/busybox "$rootfs/bin/"
-for c in sh sleep cat mount mkdir echo; do ln -sf busybox "$rootfs/bin/$c"; done
+for c in sh sleep cat mount mkdir echo rm; do ln -sf busybox "$rootfs/bin/$c"; done
 echo rootlow > "$rootfs/rootlow/r"
+# an engine's store in the image, as containers/storage lays it out: 24
+# layers <id>/diff (each with its file fNN; layer 12 also with x and d/h),
+# <id>/link their short names, l/<short> -> ../<id>/diff, and a container
+# layer ctr/lower naming them all, the topmost first (elayers: what
+# ovl-layers says of the overlay ct mounts from them, below)
+st=/var/lib/st/overlay
+mkdir -p "$rootfs$st/l" "$rootfs$st/ctr"
+elow='' elayers='upper 0 ok /data/eng/u
+work 0 ok /data/eng/w'
+for i in $(seq -w 1 24); do
+	id=$(echo "layer $i" | sha256sum | cut -c 1-64)
+	short=$(echo "link $i" | sha256sum | cut -c 1-26 | tr 0-9a-f A-P)
+	mkdir -p "$rootfs$st/$id/diff"
+	echo "layer $i" > "$rootfs$st/$id/diff/f$i"
+	echo "$short" > "$rootfs$st/$id/link"
+	ln -s "../$id/diff" "$rootfs$st/l/$short"
+	elow=${elow:+$elow:}l/$short
+	elayers=$elayers$'\n'"lower $((10#$i)) ok $st/$id/diff"
+	[ "$i" = 12 ] && eid12=$id
+done
+echo x > "$rootfs$st/$eid12/diff/x"
+mkdir "$rootfs$st/$eid12/diff/d" && echo h > "$rootfs$st/$eid12/diff/d/h"
+echo "$elow" > "$rootfs$st/ctr/lower"
+# ct [rootlow] [engine]: with "engine", before /o, the overlay /e of the
+# store's 24 layers by the relative paths of ctr/lower from the store's
+# folder (as containers/storage mounts a long list), its upper and work
+# folders fresh on the ext4 layer; x deleted (a whiteout), d made anew (an
+# opaque folder), /e/f01 kept open as fd 6
 cat > "$rootfs/bin/ct" <<'EOC'
 #!/bin/sh
+low=/t/l1:/data/l eng=
+for a; do
+	case $a in rootlow) low=$low:/rootlow ;; engine) eng=1 ;; esac
+done
+if [ -n "$eng" ]; then
+	rm -rf /data/eng && mkdir -p /data/eng/u /data/eng/w
+	(cd /var/lib/st/overlay && mount -t overlay eng -o "lowerdir=$(cat ctr/lower),upperdir=/data/eng/u,workdir=/data/eng/w" /e)
+	rm /e/x && rm -rf /e/d && mkdir /e/d && echo n > /e/d/n
+	exec 6</e/f01
+fi
 mount -t tmpfs t /t && mkdir /t/l1 /t/u /t/w
 echo one > /t/l1/a
-low=/t/l1:/data/l
-[ "${1:-}" = rootlow ] && low=$low:/rootlow
 mount -t overlay ovl -o lowerdir=$low,upperdir=/t/u,workdir=/t/w /o
 exec 3</o/a 4>>/o/c 5</o/b
 while :; do echo tick >&4; sleep 1; done
@@ -348,23 +387,56 @@ took "LXC with the plugin"
 # checked by its FID: three cycles, each dump and restore from the
 # description of the one before (it was the known limit: the second dump
 # said "lower layer 3 is no-handle").
-run fid -- rootlow || ko "fid: the container did not start"
+# The same container ("engine") also mounts /e, an engine's overlay in it:
+# 24 layers of its root's store, named by relative paths through the
+# store's l/ links, its upper and work folders on the ext4 layer.
+run fid -- rootlow engine || ko "fid: the container did not start"
 check "overlay root: the layer on podman's root overlay resolves before any checkpoint" \
 	test "$(cli -N "$(cpid fid)" -n -r -o STATUS,PATH /o | tail -n 1)" = "ok /rootlow"
+# engine WHAT PID: /e as ct left it; its 26 layers where the container
+# sees them (the links' targets; the upper and work on the ext4 layer)
+engine() {
+	local what=$1 pid=$2 i want
+	check "$what: /e's 26 layers resolve to the container's paths (the store's <id>/diff)" \
+		test "$(cli -N "$pid" -n -r -o KIND,INDEX,STATUS,PATH /e)" = "$elayers"
+	want="d$(printf '\nf%s' $(seq -w 1 24))"
+	check "$what: /e lists d and the 24 layers' files, x deleted" \
+		test "$(ls -A "/proc/$pid/root/e")" = "$want"
+	check "$what: /e/d holds only n (d made anew over layer 12's d/h)" \
+		test "$(ls -A "/proc/$pid/root/e/d")/$(cat "/proc/$pid/root/e/d/n")" = n/n
+	check "$what: layer 12 itself still holds x and d/h" \
+		test "$(cat "/proc/$pid/root$st/$eid12/diff/x" "/proc/$pid/root$st/$eid12/diff/d/h")" = $'x\nh'
+	check "$what: the 24 lowers' files read back through /e" \
+		test "$(cd "/proc/$pid/root/e" && cat f*)" = "$(for i in $(seq -w 1 24); do echo "layer $i"; done)"
+	check "$what: fd 6 reads back /e/f01 (the topmost lower's file)" test "$(cat "/proc/$pid/fd/6")" = "layer 01"
+	check "$what: the ext4 upper holds d and x only" test "$(ls -A "$ext4/eng/u")" = $'d\nx'
+	check "$what: in the upper x is a whiteout (a 0/0 character device)" \
+		test "$(stat -c '%F %t:%T' "$ext4/eng/u/x")" = "character special file 0:0"
+	check "$what: in the upper d is opaque (trusted.overlay.opaque y)" \
+		test "$(getfattr --only-values -n trusted.overlay.opaque "$ext4/eng/u/d" 2>/dev/null)" = y
+}
+engine "engine, before any checkpoint" "$(cpid fid)"
 for n in 1 2 3; do
 	what="overlay root $n"
 	checkpoint "$what" fid --keep
 	check "$what: the plugin described /o, the root's layer too" grep -qE \
 		'ovl_layers: overlay /o \(mount [0-9]+\): 5 layers described from trusted.overlay.layers' /tmp/dump.log ||
 		grep -E 'Error|ovl_layers' /tmp/dump.log | log
+	check "$what: the plugin described /e, its 26 layers" grep -qE \
+		'ovl_layers: overlay /e \(mount [0-9]+\): 26 layers described from trusted.overlay.layers' /tmp/dump.log ||
+		grep -E 'Error|ovl_layers' /tmp/dump.log | log
 	restore "$what" fid --keep
 	check "$what: podman container restore (the layer found by its path, checked by its fid)" test $? = 0 ||
 		grep Error /tmp/restore.log | log
+	grep -E 'ovl_layers: overlay /[eo] .*mounted at' /tmp/restore.log | log
+	check "$what: the plugin mounted /e from its 26 layers, each checked by its file handle" grep -qE \
+		'ovl_layers: overlay /e \(mount [0-9]+\) mounted at .* from 26 layers \(26 checked by file handle\)' /tmp/restore.log
 	after_restore "$what" "$(cpid fid)" "lower 3 ok /rootlow"
 	check "$what: /o reads back the root's layer" test "$(cat "/proc/$(cpid fid)/root/o/r")" = rootlow
+	engine "engine $n" "$(cpid fid)"
 done
 P rm -f -t 0 fid > /dev/null
-took "a layer on the overlay root, three cycles"
+took "a layer on the overlay root and an engine's overlay, three cycles"
 
 # --- 7. migration, out ---
 run mig -- || ko "mig: the container did not start"
