@@ -30,7 +30,9 @@
 #      and checked by the FID; the same container mounts an engine's
 #      overlay /e (24 layers of a containers/storage-like store in its
 #      image, by relative l/ links, the upper on the ext4 layer: a
-#      whiteout and an opaque folder)
+#      whiteout and an opaque folder) and has a lower on a btrfs subvolume
+#      (a loop image made here, bound in with -v: the subvolume's st_dev
+#      is not its filesystem's s_dev, and 6.12's btrfs sets no s_uuid)
 #   7. migration, out: checkpoint --export, the image saved, the ext4
 #      layer image kept, all in DIR
 # second (a fresh boot, a fresh podman store, the ext4 image on another
@@ -129,16 +131,17 @@ done
 echo x > "$rootfs$st/$eid12/diff/x"
 mkdir "$rootfs$st/$eid12/diff/d" && echo h > "$rootfs$st/$eid12/diff/d/h"
 echo "$elow" > "$rootfs$st/ctr/lower"
-# ct [rootlow] [engine]: with "engine", before /o, the overlay /e of the
-# store's 24 layers by the relative paths of ctr/lower from the store's
-# folder (as containers/storage mounts a long list), its upper and work
-# folders fresh on the ext4 layer; x deleted (a whiteout), d made anew (an
-# opaque folder), /e/f01 kept open as fd 6
+# ct [rootlow] [btrfs] [engine]: "btrfs" appends /b/sv (a btrfs
+# subvolume bound in at /b) to /o's lowers; with "engine", before /o, the
+# overlay /e of the store's 24 layers by the relative paths of ctr/lower
+# from the store's folder (as containers/storage mounts a long list), its
+# upper and work folders fresh on the ext4 layer; x deleted (a whiteout),
+# d made anew (an opaque folder), /e/f01 kept open as fd 6
 cat > "$rootfs/bin/ct" <<'EOC'
 #!/bin/sh
 low=/t/l1:/data/l eng=
 for a; do
-	case $a in rootlow) low=$low:/rootlow ;; engine) eng=1 ;; esac
+	case $a in rootlow) low=$low:/rootlow ;; btrfs) low=$low:/b/sv ;; engine) eng=1 ;; esac
 done
 if [ -n "$eng" ]; then
 	rm -rf /data/eng && mkdir -p /data/eng/u /data/eng/w
@@ -390,9 +393,31 @@ took "LXC with the plugin"
 # The same container ("engine") also mounts /e, an engine's overlay in it:
 # 24 layers of its root's store, named by relative paths through the
 # store's l/ links, its upper and work folders on the ext4 layer.
-run fid -- rootlow engine || ko "fid: the container did not start"
-check "overlay root: the layer on podman's root overlay resolves before any checkpoint" \
-	test "$(cli -N "$(cpid fid)" -n -r -o STATUS,PATH /o | tail -n 1)" = "ok /rootlow"
+# And ("btrfs") /o's fifth lower is a btrfs subvolume, /b/sv, of an image
+# made here and bound in at /b with -v (runc tells CRIU it is external,
+# CRIU binds it again at restore): a subvolume's st_dev is not its
+# filesystem's s_dev (the device mountinfo shows), and 6.12's btrfs sets
+# no s_uuid (the layer's uuid is null).
+btrfs=/tmp/btrfs
+mkdir -p "$btrfs"
+truncate -s 128M /tmp/btrfs.img
+mkfs.btrfs -q /tmp/btrfs.img > /dev/null 2>&1 && mount -o loop /tmp/btrfs.img "$btrfs" &&
+	btrfs subvolume create "$btrfs/sv" > /dev/null && echo btrfs > "$btrfs/sv/s"
+check "btrfs: a subvolume with a file, on a loop image" test "$(cat "$btrfs/sv/s" 2>/dev/null)" = btrfs
+olayers="lower 3 ok /rootlow
+lower 4 ok /b/sv"
+run fid -v "$btrfs:/b" -- rootlow btrfs engine || ko "fid: the container did not start"
+cli -N "$(cpid fid)" -n -r -o KIND,INDEX,STATUS,PATH /o | log
+check "overlay root: the layers on podman's root overlay and on the btrfs subvolume resolve before any checkpoint" \
+	test "$(cli -N "$(cpid fid)" -n -r -o KIND,INDEX,STATUS,PATH /o | tail -n 2)" = "$olayers"
+# the subvolume's st_dev, in the container, against the device of /b's
+# superblock in its mountinfo
+bdev=$(awk '$5 == "/b" { print $3 }' "/proc/$(cpid fid)/mountinfo")
+svdev=$(stat -c '%Hd:%Ld' "/proc/$(cpid fid)/root/b/sv")
+echo "btrfs: /b's superblock $bdev, the subvolume /b/sv's st_dev $svdev" | log
+check "btrfs: the subvolume's st_dev ($svdev) is not its superblock's device ($bdev)" \
+	test -n "$bdev" -a -n "$svdev" -a "$bdev" != "$svdev"
+check "btrfs: /o reads back the subvolume's file" test "$(cat "/proc/$(cpid fid)/root/o/s")" = btrfs
 # engine WHAT PID: /e as ct left it; its 26 layers where the container
 # sees them (the links' targets; the upper and work on the ext4 layer)
 engine() {
@@ -419,8 +444,8 @@ engine "engine, before any checkpoint" "$(cpid fid)"
 for n in 1 2 3; do
 	what="overlay root $n"
 	checkpoint "$what" fid --keep
-	check "$what: the plugin described /o, the root's layer too" grep -qE \
-		'ovl_layers: overlay /o \(mount [0-9]+\): 5 layers described from trusted.overlay.layers' /tmp/dump.log ||
+	check "$what: the plugin described /o, the root's and the subvolume's layers too" grep -qE \
+		'ovl_layers: overlay /o \(mount [0-9]+\): 6 layers described from trusted.overlay.layers' /tmp/dump.log ||
 		grep -E 'Error|ovl_layers' /tmp/dump.log | log
 	check "$what: the plugin described /e, its 26 layers" grep -qE \
 		'ovl_layers: overlay /e \(mount [0-9]+\): 26 layers described from trusted.overlay.layers' /tmp/dump.log ||
@@ -431,12 +456,19 @@ for n in 1 2 3; do
 	grep -E 'ovl_layers: overlay /[eo] .*mounted at' /tmp/restore.log | log
 	check "$what: the plugin mounted /e from its 26 layers, each checked by its file handle" grep -qE \
 		'ovl_layers: overlay /e \(mount [0-9]+\) mounted at .* from 26 layers \(26 checked by file handle\)' /tmp/restore.log
-	after_restore "$what" "$(cpid fid)" "lower 3 ok /rootlow"
+	grep -E 'ovl_layers: overlay /o: lower layer 4 ' /tmp/restore.log | log
+	check "$what: the plugin placed the btrfs layer beneath /b's restored mount, checked by its file handle" grep -qE \
+		'ovl_layers: overlay /o: lower layer 4 at /tmp/\.criu\.mntns\.[^ ]*/sv \(same filesystem, file handle matches\)' /tmp/restore.log
+	check "$what: the plugin mounted /o from its 6 layers (the ext4, root and btrfs ones checked by file handle)" grep -qE \
+		'ovl_layers: overlay /o \(mount [0-9]+\) mounted at .* from 6 layers \(3 checked by file handle\)' /tmp/restore.log
+	after_restore "$what" "$(cpid fid)" "$olayers"
 	check "$what: /o reads back the root's layer" test "$(cat "/proc/$(cpid fid)/root/o/r")" = rootlow
+	check "$what: /o reads back the btrfs subvolume's file" test "$(cat "/proc/$(cpid fid)/root/o/s")" = btrfs
 	engine "engine $n" "$(cpid fid)"
 done
 P rm -f -t 0 fid > /dev/null
-took "a layer on the overlay root and an engine's overlay, three cycles"
+umount "$btrfs"
+took "a layer on the overlay root, one on a btrfs subvolume and an engine's overlay, three cycles"
 
 # --- 7. migration, out ---
 run mig -- || ko "mig: the container did not start"
