@@ -35,26 +35,35 @@ static void setup(void)
 	ovt_private_tmp("ovl");
 }
 
-/*
- * Where the library must take the kernel's description from on this
- * kernel: statmount's layers field where statmount says it has it (the
- * 7.3 series), else the xattr (the stock suite's 6.12 backport, which has
- * no statmount field).  Asked of the kernel directly, not of the library.
- */
-static int kernel_source(void)
+/* statmount(2) of the root's mount asking for param, or NULL: what the
+ * kernel itself says, not the library */
+static const struct ovl_statmount *statmount_root(uint64_t param)
 {
 	static char buf[4096];
-	struct ovl_statmount *sm = (struct ovl_statmount *)buf;
 	struct ovl_mnt_id_req req = {
 		.size = OVL_MNT_ID_REQ_SIZE_VER0,
-		.param = OVL_SM_SUPPORTED_MASK,
+		.param = param,
 	};
 	struct statx stx;
 
 	ck_assert(!statx(AT_FDCWD, "/", 0, STATX_MNT_ID_UNIQUE, &stx));
 	req.mnt_id = stx.stx_mnt_id;
-	if (syscall(SYS_statmount, &req, buf, sizeof(buf), 0) ||
-	    !(sm->mask & OVL_SM_SUPPORTED_MASK) ||
+	if (syscall(SYS_statmount, &req, buf, sizeof(buf), 0))
+		return NULL;
+	return (const struct ovl_statmount *)buf;
+}
+
+/*
+ * Where the library must take the kernel's description from on this
+ * kernel: statmount's layers field where statmount says it has it (the
+ * 7.3 series), else the xattr (the stock suite's 6.12 backport, which has
+ * no statmount field).
+ */
+static int kernel_source(void)
+{
+	const struct ovl_statmount *sm = statmount_root(OVL_SM_SUPPORTED_MASK);
+
+	if (!sm || !(sm->mask & OVL_SM_SUPPORTED_MASK) ||
 	    !(sm->supported_mask & OVL_SM_FS_LAYERS))
 		return OVL_LAYERS_SOURCE_XATTR;
 	return OVL_LAYERS_SOURCE_STATMOUNT;
@@ -63,26 +72,16 @@ static int kernel_source(void)
 /*
  * Can statmount(2) describe a mount alone on this kernel: does it give the
  * superblock's source (6.13)?  Without it (the stock suite's 6.12) the
- * library reads mount tables from mountinfo, the whole table.  Asked of
- * the kernel directly.
+ * library reads mount tables from mountinfo, the whole table.
  */
 static bool statmount_has_source(void)
 {
-	static char buf[4096];
-	struct ovl_statmount *sm = (struct ovl_statmount *)buf;
-	struct ovl_mnt_id_req req = {
-		.size = OVL_MNT_ID_REQ_SIZE_VER0,
-		.param = OVL_SM_SB_SOURCE | OVL_SM_SUPPORTED_MASK,
-	};
-	struct statx stx;
+	const struct ovl_statmount *sm =
+		statmount_root(OVL_SM_SB_SOURCE | OVL_SM_SUPPORTED_MASK);
 
-	ck_assert(!statx(AT_FDCWD, "/", 0, STATX_MNT_ID_UNIQUE, &stx));
-	req.mnt_id = stx.stx_mnt_id;
-	if (syscall(SYS_statmount, &req, buf, sizeof(buf), 0))
-		return false;
-	return (sm->mask & OVL_SM_SB_SOURCE) ||
-	       ((sm->mask & OVL_SM_SUPPORTED_MASK) &&
-		(sm->supported_mask & OVL_SM_SB_SOURCE));
+	return sm && ((sm->mask & OVL_SM_SB_SOURCE) ||
+		      ((sm->mask & OVL_SM_SUPPORTED_MASK) &&
+		       (sm->supported_mask & OVL_SM_SB_SOURCE)));
 }
 
 static uint32_t u32at(const unsigned char *p, size_t off)
