@@ -54,7 +54,7 @@ ifneq ($(CRIU_PLUGIN_H),)
 bench: $(BENCH_FLOOR)
 endif
 
-# P1 in the VM (bench/readview.c): ovl_layers_read_view() of one overlay
+# P1 in the VM (bench/readview.c): ovl_layers_read() of one overlay
 # among a namespace's few mounts and among 50,000 (bench/run runs it
 # through tests/vm/vm-run, the 7.3 kernel with the series)
 BENCH_READVIEW := $(B)/bench/readview

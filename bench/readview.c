@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * P1 in the VM (tests/vm/vm-run, the 7.3 kernel with the series, whose
- * statmount(2) has STATMOUNT_FS_LAYERS): ovl_layers_read_view() of one
+ * statmount(2) has STATMOUNT_FS_LAYERS): ovl_layers_read() of one
  * overlay among few mounts and among many, side by side in one run.
  *
  *   readview [MANY [RUNS]]   (default 50000 and 11)
@@ -15,7 +15,7 @@
  * every round, and times in each (CPU time of the thread), with a view
  * opened beforehand (ovl_view_open(0), outside the times):
  *
- *   read       ovl_layers_read_view(view, overlay, 0) + ovl_layers_free()
+ *   read       ovl_layers_read(view, -1, overlay, 0, 0) + ovl_layers_free()
  *   table      what a read of the whole mount table costs at the least:
  *              one listmount(2), one statmount(2) per mount (IDs and
  *              device, no strings)
@@ -134,16 +134,19 @@ static int source;
 
 static double run_read(void)
 {
+	static struct ovl_error *err;	/* made once, outside the times */
 	struct ovl_layers *l;
 	struct ovl_view *v;
-	const char *why = NULL;
 	double t;
 
-	if (ovl_view_open(0, 0, &v))
+	if (!err && !(err = ovl_error_new()))
+		die("ovl_error_new");
+	if (ovl_view_open(0, 0, &v, NULL))
 		die("ovl_view_open");
 	t = cpu_us();
-	if (ovl_layers_read_view(v, OVL, 0, &l, &why)) {
-		fprintf(stderr, "readview: ovl_layers_read_view: %s\n", why);
+	if (ovl_layers_read(v, -1, OVL, 0, 0, &l, err)) {
+		fprintf(stderr, "readview: ovl_layers_read: %s\n",
+			ovl_error_message(err));
 		exit(1);
 	}
 	source = ovl_layers_source(l);
@@ -229,9 +232,9 @@ int main(int argc, char **argv)
 		printf("readview,%s,%.0f,%.0f,%.2f\n", ways[w].name, a, b, b / a);
 	}
 	printf("readview,source,%s,layers_field,%d\n",
-	       source == OVL_LAYERS_SOURCE_STATMOUNT ? "statmount" :
-	       source == OVL_LAYERS_SOURCE_XATTR ? "xattr" :
-	       source == OVL_LAYERS_SOURCE_MOUNTINFO ? "mountinfo" : "?",
+	       source == OVL_SOURCE_STATMOUNT ? "statmount" :
+	       source == OVL_SOURCE_XATTR ? "xattr" :
+	       source == OVL_SOURCE_MOUNTINFO ? "mountinfo" : "?",
 	       layers_field);
 	return 0;
 }

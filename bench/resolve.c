@@ -447,7 +447,7 @@ static void setup(unsigned int n, unsigned int m)
 	if (mfd < 0 || syscall(SYS_move_mount, mfd, "", AT_FDCWD, dir,
 			       MOVE_MOUNT_F_EMPTY_PATH))
 		die("overlay");
-	if (ovl_layers_read(0, dir, 0, &desc))
+	if (ovl_layers_read(NULL, -1, dir, 0, 0, &desc, NULL))
 		die("ovl_layers_read");
 	{
 		/* the same records without the mount option path strings */
@@ -456,13 +456,13 @@ static void setup(unsigned int n, unsigned int m)
 		struct ovl_layer_record rec;
 
 		if (!raw || ovl_layers_encode(desc, raw, len) != len ||
-		    ovl_layers_decode(raw, len, &desc_nopaths))
+		    ovl_layers_decode(raw, len, &desc_nopaths, NULL))
 			die("ovl_layers_encode/decode");
 		free(raw);
 		for (unsigned int i = 0; i < ovl_layers_count(desc_nopaths); i++)
 			if (ovl_layers_get_record(desc_nopaths, i, &rec,
 						  sizeof(rec)) < 0 ||
-			    !(rec.valid & OVL_LAYER_VALID_PATH) || !rec.fs_path) {
+			    !(rec.valid & OVL_RECORD_VALID_PATH) || !rec.fs_path) {
 				fprintf(stderr, "record %u: no path from the filesystem root\n", i);
 				exit(1);
 			}

@@ -69,13 +69,14 @@ static int read_way(pid_t pid, int way, const char *path, char *out,
 	const char *o;
 	ssize_t n;
 	size_t k;
-	int err = ovl_view_open(pid, 0, &v);
+	int err = ovl_view_open(pid, 0, &v, NULL);
 
 	if (err)
 		return err;
 	ovl_view_set_table_way(v, way);
-	err = path ? ovl_layers_read_view(v, path, 0, &l, NULL) :
-		     ovl_layers_read_mount_unique(v, ovl_unique, 0, &l, NULL);
+	err = path ? ovl_layers_read(v, -1, path, 0, 0, &l, NULL) :
+		     ovl_layers_read(v, -1, NULL, ovl_unique,
+				     OVL_READ_MNT_ID_UNIQUE, &l, NULL);
 	ovl_view_unref(v);
 	if (err)
 		return err;
@@ -148,7 +149,7 @@ static void setup(void)
 		die("overlay");
 	snprintf(ovl_path, sizeof(ovl_path), "%s", p);
 	for (int i = 0; i < 2; i++)
-		if (ovl_layers_read(0, p, 0, &desc[i]))
+		if (ovl_layers_read(NULL, -1, p, 0, 0, &desc[i], NULL))
 			die("ovl_layers_read");
 	snprintf(p, sizeof(p), "%s/b/l3", base);
 	snprintf(opts, sizeof(opts), "%s/a", base);

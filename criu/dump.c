@@ -41,13 +41,15 @@ static int add_int(struct json_object *o, const char *key, int64_t n)
 	return add(o, key, json_object_new_int64(n));
 }
 
-/* The checkpoint record of l (ovl_layers_save_record(3)'s text) as an
- * object, to embed in the description: what --load and restore read */
-static int record_object(const struct ovl_layers *l, struct json_object **rec)
+/* The checkpoint of l (ovl_layers_save_checkpoint(3)'s text) as an
+ * object, to embed in the description (its member "record"): what --load
+ * and restore read */
+static int checkpoint_object(const struct ovl_layers *l,
+			     struct json_object **rec)
 {
 	char *text = NULL;
 	size_t bad;
-	int err = ovl_layers_save_record(l, &text);
+	int err = ovl_layers_save_checkpoint(l, &text, plugin_error());
 
 	*rec = NULL;
 	if (!err && ovl_json_object(text, strlen(text), rec, &bad) != OVL_JSON_OK)
@@ -69,7 +71,7 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 	struct ovl_view *view = NULL;
 	struct ovl_layers *l = NULL;
 	struct json_object *layers, *rec;
-	const char *reason;
+	char reason[512];
 	unsigned int i;
 	double t, read0;
 	pid_t pid;
@@ -77,10 +79,11 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 
 	t = plugin_now_ms();
 	read0 = ovl_plugin.spent.read;
-	err = finder_read(f, m->mnt_id, &view, &l, &reason);
+	err = finder_read(f, m->mnt_id, &view, &l, reason, sizeof(reason));
 	ovl_plugin.spent.find += plugin_now_ms() - t - (ovl_plugin.spent.read - read0);
 	if (!view) {
-		*why = reason;
+		snprintf(buf, size, "%s", reason);
+		*why = buf;
 		return err;
 	}
 	pid = ovl_view_pid(view);
@@ -90,15 +93,15 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 		*why = buf;
 		goto out;
 	}
-	if (ovl_layers_source(l) == OVL_LAYERS_SOURCE_MOUNTINFO)
+	if (ovl_layers_source(l) == OVL_SOURCE_MOUNTINFO)
 		plugin_say(CR_LOG_WARN, "overlay %s (mount %u): the kernel has no %s; its layers come from the mount option path strings, which are true only until the first restore",
 		    m->mountpoint, m->mnt_id, OVL_LAYERS_XATTR);
 	t = plugin_now_ms();
-	err = ovl_layers_resolve_view(l, view, 0, NULL);
+	err = ovl_layers_resolve(l, view, 0, NULL, plugin_error());
 	ovl_plugin.spent.resolve += plugin_now_ms() - t;
 	if (err) {
 		snprintf(buf, size, "resolving its layers in process %d's view: %s",
-			 (int)pid, ovl_layers_strerror(err));
+			 (int)pid, plugin_error_message(err));
 		*why = buf;
 		goto out;
 	}
@@ -129,27 +132,27 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 		 * task's view plugin_say, and a description of it would vouch for
 		 * that at restore.
 		 */
-		if ((r.valid & OVL_LAYER_VALID_ATTR) &&
+		if ((r.valid & OVL_RECORD_VALID_ATTR) &&
 		    (r.attr & MOUNT_ATTR_IDMAP)) {
 			/* criu re-creates no idmapped mount, and a layer
 			 * mounted without its mapping shows other owners */
 			snprintf(buf, size, "its %s layer %u was given through an idmapped mount, which criu does not re-create",
-				 ovl_layer_kind_name(r.kind), r.index);
-		} else if (loc.status != OVL_LAYER_OK) {
+				 ovl_layers_kind_name(r.kind), r.index);
+		} else if (loc.status != OVL_STATUS_OK) {
 			snprintf(buf, size, "its %s layer %u is %s in process %d's view%s%s%s%s",
-				 ovl_layer_kind_name(r.kind), r.index,
-				 ovl_layer_status_name(loc.status), (int)pid,
+				 ovl_layers_kind_name(r.kind), r.index,
+				 ovl_layers_status_name(loc.status), (int)pid,
 				 loc.path ? " at " : "", loc.path ? loc.path : "",
 				 loc.reason ? ": " : "", loc.reason ? loc.reason : "");
 			*not_ok = true;
 		} else if (!(lm = criu_mnt_find(img, loc.mnt_id)) ||
 			 lm->mnt_id == m->mnt_id)
 			snprintf(buf, size, "its %s layer %u (%s) is on mount %d, which is not in the dumped mount namespace",
-				 ovl_layer_kind_name(r.kind), r.index, loc.path,
+				 ovl_layers_kind_name(r.kind), r.index, loc.path,
 				 loc.mnt_id);
 		else
 			err = 0;
-		if (!err && (add_str(one, "kind", ovl_layer_kind_name(r.kind)) ||
+		if (!err && (add_str(one, "kind", ovl_layers_kind_name(r.kind)) ||
 			     add_int(one, "index", r.index) ||
 			     add_int(one, "mnt_id", lm->mnt_id) ||
 			     add_str(one, "mountpoint", lm->mountpoint) ||
@@ -162,12 +165,12 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 			goto out;
 		}
 		plugin_say(CR_LOG_DEBUG, "overlay %s: %s layer %u at %s (mount %u %s, %s)",
-		    m->mountpoint, ovl_layer_kind_name(r.kind), r.index,
+		    m->mountpoint, ovl_layers_kind_name(r.kind), r.index,
 		    loc.path, lm->mnt_id, lm->mountpoint,
-		    ovl_layer_status_name(loc.status));
+		    ovl_layers_status_name(loc.status));
 	}
-	/* the record ovl_layers_save_record() writes, as an object */
-	err = record_object(l, &rec);
+	/* the checkpoint ovl_layers_save_checkpoint() writes, as an object */
+	err = checkpoint_object(l, &rec);
 	if (!err)
 		err = add(o, "record", rec) ? -ENOMEM : 0;
 	ovl_plugin.spent.describe += plugin_now_ms() - t;
@@ -206,7 +209,7 @@ static struct json_object *dump_overlay(struct finder *f,
 	}
 	err = describe(f, img, m, o, &why, buf, sizeof(buf), not_ok);
 	if (err && !why)
-		why = ovl_layers_strerror(err);
+		why = plugin_error_message(err);
 	if (err) {
 		plugin_say(CR_LOG_ERROR, "overlay %s (mount %u) cannot be described: %s; it will not be restored",
 		    m->mountpoint, m->mnt_id, why);

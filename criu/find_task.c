@@ -187,7 +187,7 @@ static int try_process(struct finder *f, pid_t pid, int procfd)
 		.root_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor),
 		.root_mnt = stx.stx_mnt_id,
 	};
-	if (ovl_view_open(pid, 0, &s->view)) {
+	if (ovl_view_open(pid, 0, &s->view, NULL)) {
 		f->nseers--;	/* gone meanwhile: its key is not read */
 		return 0;
 	}
@@ -197,8 +197,8 @@ static int try_process(struct finder *f, pid_t pid, int procfd)
 	/* the tasks are frozen: one read of its mount table serves every
 	 * read and resolution of the image's overlays in this view */
 	ovl_plugin.spent.scans++;
-	if (ovl_view_snapshot(s->view, 0) ||
-	    ovl_view_read_mounts(s->view, 0, &t))
+	if (ovl_view_snapshot(s->view, 0, NULL) ||
+	    ovl_view_read_mounts(s->view, 0, &t, NULL))
 		t = NULL;
 	s->ids = t ? malloc(f->nwant * sizeof(*s->ids)) : NULL;
 	for (size_t i = 0; s->ids && i < ovl_mount_table_count(t); i++) {
@@ -378,30 +378,32 @@ void finder_unlist(struct finder *f, struct ovl_view *v, uint32_t id)
  * and can read it: one that is gone meanwhile, or whose view lists the
  * overlay but cannot reach it whole (covered by another mount), is passed
  * over for the next.  On failure *view is the last one tried (NULL if none
- * listed it), with its reason.
+ * listed it), and reason (size bytes) says why: the library's message
+ * (plugin_error_message()), copied, as the next read may be another's.
  */
-int finder_read(struct finder *f, uint32_t mnt_id,
-			    struct ovl_view **view, struct ovl_layers **l,
-			    const char **reason)
+int finder_read(struct finder *f, uint32_t mnt_id, struct ovl_view **view,
+		struct ovl_layers **l, char *reason, size_t size)
 {
 	struct ovl_view *v, *failed = NULL;
-	const char *why = NULL;
 	double t;
 	int err = -ENOENT;
 
+	snprintf(reason, size, "%s",
+		 "no process of the dumped mount namespace sees the overlay");
 	for (;;) {
-		*reason = "no process of the dumped mount namespace sees the overlay";
 		v = finder_view_for(f, mnt_id);
 		if (!v)
 			break;
 		t = plugin_now_ms();
-		err = ovl_layers_read_mount(v, mnt_id, 0, l, reason);
+		err = ovl_layers_read(v, -1, NULL, mnt_id, OVL_READ_MNT_ID, l,
+				      plugin_error());
 		ovl_plugin.spent.read += plugin_now_ms() - t;
 		if (err == -ESRCH) {	/* gone meanwhile: the next one */
 			finder_drop_view(f, v);
 			err = -ENOENT;
 			continue;
 		}
+		snprintf(reason, size, "%s", err ? plugin_error_message(err) : "");
 		if (err != -ENOENT) {
 			ovl_view_unref(failed);
 			*view = ovl_view_ref(v);
@@ -410,11 +412,11 @@ int finder_read(struct finder *f, uint32_t mnt_id,
 		/* listed, not reachable in this view: another may reach it */
 		ovl_view_unref(failed);
 		failed = ovl_view_ref(v);
-		why = *reason;
 		finder_unlist(f, v, mnt_id);
 	}
 	*view = failed;
-	if (failed)
-		*reason = why;
+	if (!failed)
+		snprintf(reason, size, "%s",
+			 "no process of the dumped mount namespace sees the overlay");
 	return -ENOENT;
 }

@@ -38,7 +38,7 @@
  * overlay by its mount ID, and processes every image even when one fails;
  * an overlay it cannot describe is marked all the same and restores with
  * an error, never from its strings.  The restore cross-checks the JSON
- * with the descriptor record and CRIU's own mount image (mount IDs,
+ * with the descriptor's checkpoint and CRIU's own mount image (mount IDs,
  * kinds, indexes, count), opens each layer beneath the mount CRIU restored
  * for it (RESOLVE_BENEATH, no symlink, no other mount) and mounts that
  * very directory by its fd.
@@ -152,6 +152,52 @@ double plugin_now_ms(void)
 
 struct ovl_plugin_state ovl_plugin;
 
+struct ovl_error *plugin_error(void)
+{
+	if (!ovl_plugin.err)
+		ovl_plugin.err = ovl_error_new();
+	return ovl_plugin.err;
+}
+
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' :
+	       c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * The library's message comes escaped (ovl_escape(): \xHH and \\, the
+ * kernel's text of a mount may name paths), and every message of the
+ * plugin's is escaped whole (plugin_say()): the escapes are undone here,
+ * so that criu's log has the text escaped once, as the library's own log
+ * lines, and a description's "error" keeps it as it is, as its names.
+ */
+const char *plugin_error_message(int code)
+{
+	const char *msg = NULL, *p;
+	char *out = ovl_plugin.why;
+	size_t n = 0;
+
+	if (ovl_plugin.err && ovl_error_code(ovl_plugin.err) == code)
+		msg = ovl_error_message(ovl_plugin.err);
+	if (!msg)
+		return ovl_layers_strerror(code);
+	for (p = msg; *p && n + 1 < sizeof(ovl_plugin.why); n++) {
+		if (p[0] == '\\' && p[1] == '\\') {
+			out[n] = '\\';
+			p += 2;
+		} else if (p[0] == '\\' && p[1] == 'x' && hex_digit(p[2]) >= 0 &&
+			   hex_digit(p[3]) >= 0 && (hex_digit(p[2]) || hex_digit(p[3]))) {
+			out[n] = (char)(hex_digit(p[2]) << 4 | hex_digit(p[3]));
+			p += 4;
+		} else {
+			out[n] = *p++;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* ------------------------------------------------------------------ */
 
 static int plugin_init(int s)
@@ -167,6 +213,8 @@ static void plugin_exit(int s, int ret)
 	/* the dump is complete, the tasks still frozen: now or never */
 	if (s == CR_PLUGIN_STAGE__DUMP && ret == 0 && ovl_plugin.stage == s)
 		plugin_dump_images();
+	ovl_error_free(ovl_plugin.err);
+	ovl_plugin.err = NULL;
 }
 
 CR_PLUGIN_REGISTER(PLUGIN, plugin_init, plugin_exit)

@@ -55,6 +55,10 @@ struct ovl_plugin_state {
 	bool images_read;
 	/* the overlays restored so far, for their bind mounts */
 	struct mounted *mounted;
+	/* what the library says of its last failure (plugin_error()), and
+	 * that text unescaped (plugin_error_message()) */
+	struct ovl_error *err;
+	char why[4096];
 };
 extern struct ovl_plugin_state ovl_plugin;
 
@@ -65,6 +69,14 @@ void plugin_lib_log(void *data, int priority, const char *func,
 		    const char *fmt, va_list ap);
 int plugin_lib_log_priority(void);
 double plugin_now_ms(void);
+/* The plugin's struct ovl_error, for the library's calls whose failure it
+ * tells (made at the first use; NULL when out of memory: the calls take
+ * that too), and why the last of them failed with code: the library's
+ * message (ovl_error_message(3)) unescaped, for plugin_say() to escape
+ * once, else ovl_layers_strerror(code).  Valid until the next call of
+ * plugin_error_message(). */
+struct ovl_error *plugin_error(void);
+const char *plugin_error_message(int code);
 
 static inline int plugin_cmp_u32(const void *a, const void *b)
 {
@@ -124,9 +136,8 @@ struct ovl_view *finder_view_for(struct finder *f, uint32_t id);
 void finder_drop_view(struct finder *f, struct ovl_view *v);
 void finder_free(struct finder *f);
 void finder_unlist(struct finder *f, struct ovl_view *v, uint32_t id);
-int finder_read(struct finder *f, uint32_t mnt_id,
-			    struct ovl_view **view, struct ovl_layers **l,
-			    const char **reason);
+int finder_read(struct finder *f, uint32_t mnt_id, struct ovl_view **view,
+		struct ovl_layers **l, char *reason, size_t size);
 
 /* dump.c: describe the overlays of every mountpoints image */
 int plugin_dump_images(void);

@@ -311,7 +311,8 @@ static const struct criu_mnt *check_layer(struct json_object *one,
 	if (!kind || !mp || !root || id < 0 || id > UINT32_MAX)
 		return NULL;
 	*what = "its kind or index disagrees with the descriptor";
-	if (strcmp(kind, ovl_layer_kind_name(r->kind)) ||
+	if (!ovl_layers_kind_name(r->kind) ||
+	    strcmp(kind, ovl_layers_kind_name(r->kind)) ||
 	    member_int(one, "index") != r->index)
 		return NULL;
 	*what = "its root is not a path inside its mount";
@@ -327,16 +328,49 @@ static const struct criu_mnt *check_layer(struct json_object *one,
 	return lm;
 }
 
+/*
+ * ovl_layers_fsmount() failed with err: why, and the layer it is about
+ * (ovl_error_layer(), -1 when it is about none: the options, the kernel's
+ * refusal of the whole).  A layer given through an idmapped mount at
+ * checkpoint time is refused by the library (-EOPNOTSUPP) unless its
+ * directory here is on an idmapped mount too: mounted without its mapping,
+ * its files would have other owners, and criu re-creates no idmapped
+ * mount (the dump refuses such a layer too: only a description written
+ * otherwise has one).
+ */
+static void mount_failed(const struct ovl_layers *l, const char *mountpoint,
+			 int id, const char *target, int err)
+{
+	const char *why = plugin_error_message(err);
+	int layer = ovl_plugin.err ? ovl_error_layer(ovl_plugin.err) : -1;
+	struct ovl_layer_record r;
+
+	if (layer < 0 || (unsigned int)layer >= ovl_layers_count(l) ||
+	    ovl_layers_get_record(l, (unsigned int)layer, &r, sizeof(r)) < 0) {
+		plugin_say(CR_LOG_ERROR, "overlay %s (mount %d): mounting it at %s: %s",
+		    mountpoint, id, target, why);
+		return;
+	}
+	if (err == -EOPNOTSUPP && (r.valid & OVL_RECORD_VALID_ATTR) &&
+	    (r.attr & MOUNT_ATTR_IDMAP))
+		plugin_say(CR_LOG_ERROR, "overlay %s (mount %d): not mounted at %s: its %s layer %u was given through an idmapped mount at checkpoint time, and its directory here is on a mount without that mapping, which criu does not re-create: mounted so, its files would have other owners",
+		    mountpoint, id, target, ovl_layers_kind_name(r.kind), r.index);
+	else
+		plugin_say(CR_LOG_ERROR, "overlay %s (mount %d): mounting it at %s: its %s layer %u: %s",
+		    mountpoint, id, target, ovl_layers_kind_name(r.kind), r.index,
+		    why);
+}
+
 static int restore_overlay(struct json_object *o, const struct criu_mnt_image *img,
 			   const struct criu_mnt *ent, const char *target)
 {
 	struct ovl_layers *l = NULL;
 	struct json_object *layers, *rec;
 	const char *mountpoint = ovl_json_str(o, "mountpoint");
-	const char *text, *reason;
+	const char *text;
 	char *options = NULL;
 	struct places p;
-	unsigned int i, failed = 0, verified = 0;
+	unsigned int i, verified = 0;
 	int id = (int)ent->mnt_id, err, mntfd;
 
 	if (ovl_json_str(o, "error")) {
@@ -355,12 +389,12 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 	if (err)
 		return err;
 	text = json_object_to_json_string(rec);
-	err = ovl_layers_load(text, strlen(text), &l, NULL, &reason);
+	err = ovl_layers_load(text, strlen(text), &l, plugin_error());
 	if (!err)
 		ovl_layers_set_log(l, plugin_lib_log_priority(), plugin_lib_log, NULL, 0);
 	if (err) {
 		plugin_say(CR_LOG_ERROR, "overlay %s (mount %d): its descriptor: %s",
-		    mountpoint, id, reason);
+		    mountpoint, id, plugin_error_message(err));
 		return err;
 	}
 	if (json_object_array_length(layers) != ovl_layers_count(l)) {
@@ -390,45 +424,54 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 		lm = check_layer(one, &r, img, ent, &what);
 		if (!lm) {
 			plugin_say(CR_LOG_ERROR, "overlay %s (mount %d): %s layer %u (%s on mount %lld): %s",
-			    mountpoint, id, ovl_layer_kind_name(r.kind), r.index,
+			    mountpoint, id, ovl_layers_kind_name(r.kind), r.index,
 			    path, (long long)member_int(one, "mnt_id"), what);
 			err = -EINVAL;
 			goto out;
 		}
 		fd = open_layer(&p, lm, ovl_json_str(one, "root"), dir, sizeof(dir));
-		err = fd < 0 ? fd : ovl_layers_place_fd(l, i, fd, 0);
-		if (fd >= 0)
-			close(fd);
+		err = fd < 0 ? fd : ovl_layers_place_fd(l, i, fd, 0, plugin_error());
 		if (err < 0) {
 			plugin_say(CR_LOG_ERROR, "overlay %s (mount %d): %s layer %u (%s on mount %u) at %s: %s%s",
-			    mountpoint, id, ovl_layer_kind_name(r.kind), r.index,
+			    mountpoint, id, ovl_layers_kind_name(r.kind), r.index,
 			    path, lm->mnt_id, dir,
 			    err == -ESTALE ? "" :
-			    err == -EXDEV || err == -ELOOP ?
+			    fd < 0 && (err == -EXDEV || err == -ELOOP) ?
 			    "it leads out of its mount (\"..\", a symbolic link or another mount)" :
-			    strerror(-err),
+			    fd < 0 ? strerror(-err) : plugin_error_message(err),
 			    err == -ESTALE ? "another directory than the checkpoint's (its file handle differs)"
-					   : err == -ENOENT ? " (is that mount restored after the overlay?)" : "");
+					   : fd < 0 && err == -ENOENT ? " (is that mount restored after the overlay?)" : "");
+			if (fd >= 0)
+				close(fd);
 			goto out;
 		}
+		close(fd);
 		verified += err;
 		plugin_say(CR_LOG_DEBUG, "overlay %s: %s layer %u at %s (%s)", mountpoint,
-		    ovl_layer_kind_name(r.kind), r.index, dir,
+		    ovl_layers_kind_name(r.kind), r.index, dir,
 		    err ? "same filesystem, file handle matches"
 			: "re-created filesystem");
 	}
 	err = mount_options(l, ovl_json_str(o, "source"), &options);
-	mntfd = err ? err : ovl_layers_fsmount(l, options, attr_of_flags(ent->flags),
-					       0, &failed);
-	free(options);
-	err = mntfd < 0 ? mntfd : 0;
-	if (!err && move_mount(mntfd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH))
-		err = -errno;
-	if (mntfd >= 0)
-		close(mntfd);
 	if (err) {
-		plugin_say(CR_LOG_ERROR, "overlay %s (mount %d): mounting it at %s: %s (layer %u)",
-		    mountpoint, id, target, strerror(-err), failed);
+		plugin_say(CR_LOG_ERROR, "overlay %s (mount %d): mounting it at %s: %s",
+		    mountpoint, id, target, strerror(-err));
+		goto out;
+	}
+	mntfd = ovl_layers_fsmount(l, options, attr_of_flags(ent->flags), 0,
+				   plugin_error());
+	free(options);
+	if (mntfd < 0) {
+		err = mntfd;
+		mount_failed(l, mountpoint, id, target, err);
+		goto out;
+	}
+	if (move_mount(mntfd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH))
+		err = -errno;
+	close(mntfd);
+	if (err) {
+		plugin_say(CR_LOG_ERROR, "overlay %s (mount %d): moving it to %s: %s",
+		    mountpoint, id, target, strerror(-err));
 		goto out;
 	}
 	plugin_say(CR_LOG_INFO, "overlay %s (mount %d) mounted at %s from %u layers (%u checked by file handle)",

@@ -65,19 +65,19 @@ int ovl_check_order(struct ovl_order *o, unsigned int i, unsigned int kind,
 		    struct ovl_verdict *v)
 {
 	switch (kind) {
-	case OVL_LAYER_UPPER:
+	case OVL_LAYERS_UPPER:
 		if (i)
 			return ovl_bad(v, -EINVAL, kind_at,
 				       "upper record is not the first");
 		o->state = O_UPPER;
 		break;
-	case OVL_LAYER_WORK:
+	case OVL_LAYERS_WORK:
 		if (o->state != O_UPPER)
 			return ovl_bad(v, -EINVAL, kind_at,
 				       "work record does not follow the upper record");
 		o->state = O_WORK;
 		break;
-	case OVL_LAYER_LOWER:
+	case OVL_LAYERS_LOWER:
 		if (o->state == O_UPPER)
 			return ovl_bad(v, -EINVAL, kind_at,
 				       "upper record without a work record");
@@ -86,14 +86,14 @@ int ovl_check_order(struct ovl_order *o, unsigned int i, unsigned int kind,
 				       "lower record after a data-only record");
 		o->state = O_LOWER;
 		break;
-	case OVL_LAYER_DATA:
+	case OVL_LAYERS_DATA:
 		if (o->state != O_LOWER && o->state != O_DATA)
 			return ovl_bad(v, -EINVAL, kind_at,
 				       "data-only record before any lower record");
 		o->state = O_DATA;
 		break;
 	}
-	if (kind == OVL_LAYER_UPPER || kind == OVL_LAYER_WORK) {
+	if (kind == OVL_LAYERS_UPPER || kind == OVL_LAYERS_WORK) {
 		if (index)
 			return ovl_bad(v, -EINVAL, index_at,
 				       "upper or work record with a nonzero index");
@@ -118,12 +118,15 @@ static void fill_record(struct ovl_layer_record *rec, const unsigned char *r,
 	memset(rec, 0, sizeof(*rec));
 	if (r) {
 		rec->kind = r[0];
-		rec->flags = r[1];
+		rec->flags = (r[1] & OVL_WIRE_NOFH ? OVL_LAYERS_LAYER_NOFH : 0) |
+			     (r[1] & OVL_WIRE_FID ? OVL_LAYERS_LAYER_FID : 0);
+		rec->fs_flags = r[1] & OVL_WIRE_BAD_UUID ?
+				OVL_LAYERS_FS_BAD_UUID : 0;
 		rec->index = get_le16(r + 2);
 		rec->dev_major = get_le32(r + 4);
 		rec->dev_minor = get_le32(r + 8);
 	} else {
-		rec->kind = OVL_LAYER_ORIGIN;
+		rec->kind = OVL_LAYERS_ORIGIN;
 	}
 	rec->fb = fb;
 	rec->fb_len = fb[2];
@@ -145,23 +148,23 @@ static int check_fields(const unsigned char *r, size_t avail, size_t at,
 	const unsigned char *fb = r + OVL_REC_LEN;
 	int err;
 
-	if (r[0] < OVL_LAYER_UPPER || r[0] > OVL_LAYER_DATA)
+	if (r[0] < OVL_LAYERS_UPPER || r[0] > OVL_LAYERS_DATA)
 		return ovl_bad(v, -EPROTONOSUPPORT, at, "unknown record kind");
 	if (r[1] & ~known_flags)
 		return ovl_bad(v, -EPROTONOSUPPORT, at + 1, "unknown record flags");
-	if ((r[1] & OVL_LAYER_NOFH) && (r[1] & OVL_LAYER_FID))
+	if ((r[1] & OVL_WIRE_NOFH) && (r[1] & OVL_WIRE_FID))
 		return ovl_bad(v, -EINVAL, at + 1, "record is flagged both NOFH and FID");
-	if ((r[1] & OVL_LAYER_NODEV) && (get_le32(r + 4) || get_le32(r + 8)))
+	if ((r[1] & OVL_WIRE_NODEV) && (get_le32(r + 4) || get_le32(r + 8)))
 		return ovl_bad(v, -EINVAL, at + 4,
 			   "NODEV record carries a device number");
 	err = check_fb(fb, avail - OVL_REC_LEN, at + OVL_REC_LEN, v);
 	if (err)
 		return err;
-	if ((r[1] & OVL_LAYER_NOFH) &&
+	if ((r[1] & OVL_WIRE_NOFH) &&
 	    (fb[2] != OVL_FB_HDR_LEN || fb[4]))
 		return ovl_bad(v, -EINVAL, at + OVL_REC_LEN + 2,
 			   "NOFH record carries a file handle");
-	if ((r[1] & OVL_LAYER_FID) && fb[2] == OVL_FB_HDR_LEN)
+	if ((r[1] & OVL_WIRE_FID) && fb[2] == OVL_FB_HDR_LEN)
 		return ovl_bad(v, -EINVAL, at + OVL_REC_LEN + 2,
 			   "FID record without a file handle");
 	return 0;
@@ -207,6 +210,8 @@ static int check_format01(const unsigned char *p, size_t len,
 		const unsigned char *r = p + off + hdr;
 		size_t avail = len - off;
 
+		v->record = (int)i;	/* what fails from here is record i's */
+
 		if (avail < hdr + OVL_REC_LEN)
 			return ovl_bad(v, -EINVAL, off, "record runs past the end");
 		if (hdr) {
@@ -236,6 +241,7 @@ static int check_format01(const unsigned char *p, size_t len,
 			fill_record(&recs[i], r, r + OVL_REC_LEN);
 		off += rlen;
 	}
+	v->record = -1;
 	if (off != len)
 		return ovl_bad(v, -EINVAL, off, "trailing bytes after the last record");
 	err = ovl_check_order_end(&order, n, off, v);
@@ -265,23 +271,17 @@ static int check_origin(const unsigned char *p, size_t len, struct ovl_verdict *
 }
 
 OVL_EXPORT
-int ovl_layers_validate(const void *buf, size_t len, size_t *offset,
-			const char **reason)
+int ovl_layers_validate(const void *buf, size_t len, struct ovl_error *err)
 {
-	struct ovl_verdict v = { 0, NULL };
+	struct ovl_verdict v = OVL_VERDICT_INIT;
 	unsigned int count;
-	int err;
+	int ret;
 
 	if (!buf && len)
-		return -EINVAL;
-	err = check_layers(buf, len, &count, &v);
-	if (err) {
-		if (offset)
-			*offset = v.offset;
-		if (reason)
-			*reason = v.reason;
-	}
-	return err;
+		return ovl_seterr(err, -EINVAL, "bad argument");
+	ret = check_layers(buf, len, &count, &v);
+	return ovl_seterr_at(err, ret, v.reason, v.record,
+			     ret ? (int64_t)v.offset : -1);
 }
 
 /*
@@ -293,7 +293,7 @@ int ovl_layers_new_from_raw(unsigned char *raw, size_t len, int source,
 {
 	struct ovl_layers *l;
 	unsigned int i, count = 1;
-	struct ovl_verdict v;
+	struct ovl_verdict v = OVL_VERDICT_INIT;
 	int err;
 
 	l = calloc(1, sizeof(*l));
@@ -342,17 +342,18 @@ fail:
 }
 
 static int decode(const void *buf, size_t len, bool origin,
-		  struct ovl_layers **out)
+		  struct ovl_layers **out, struct ovl_verdict *v)
 {
-	struct ovl_verdict v;
 	unsigned int count;
 	unsigned char *raw;
 	int err;
 
-	if (!out || (!buf && len))
+	if (!out || (!buf && len)) {
+		v->reason = "bad argument";
 		return -EINVAL;
-	err = origin ? check_origin(buf, len, &v) :
-		       check_layers(buf, len, &count, &v);
+	}
+	err = origin ? check_origin(buf, len, v) :
+		       check_layers(buf, len, &count, v);
 	if (err)
 		return err;
 	raw = malloc(len);
@@ -360,21 +361,33 @@ static int decode(const void *buf, size_t len, bool origin,
 		return -ENOMEM;
 	memcpy(raw, buf, len);
 	return ovl_layers_new_from_raw(raw, len, origin ?
-				       OVL_LAYERS_SOURCE_ORIGIN :
-				       OVL_LAYERS_SOURCE_BUFFER, origin, out);
+				       OVL_SOURCE_ORIGIN :
+				       OVL_SOURCE_BUFFER, origin, out);
+}
+
+static int decode_err(const void *buf, size_t len, bool origin,
+		      struct ovl_layers **out, struct ovl_error *err)
+{
+	struct ovl_verdict v = { (size_t)-1, NULL, -1 };
+	int ret = decode(buf, len, origin, out, &v);
+
+	return ovl_seterr_at(err, ret, v.reason, v.record,
+			     ret && v.offset != (size_t)-1 ?
+			     (int64_t)v.offset : -1);
 }
 
 OVL_EXPORT
-int ovl_layers_decode(const void *buf, size_t len, struct ovl_layers **out)
+int ovl_layers_decode(const void *buf, size_t len, struct ovl_layers **out,
+		      struct ovl_error *err)
 {
-	return decode(buf, len, false, out);
+	return decode_err(buf, len, false, out, err);
 }
 
 OVL_EXPORT
 int ovl_layers_decode_origin(const void *buf, size_t len,
-			     struct ovl_layers **out)
+			     struct ovl_layers **out, struct ovl_error *err)
 {
-	return decode(buf, len, true, out);
+	return decode_err(buf, len, true, out, err);
 }
 
 OVL_EXPORT

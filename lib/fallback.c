@@ -3,7 +3,7 @@
  * The fallback for kernels without the layers xattr: the same descriptor,
  * derived from the layer path strings of the overlay's mount options.  It
  * trusts those strings, which is exactly what can be stale; the descriptor
- * is marked OVL_LAYERS_SOURCE_MOUNTINFO so callers can tell.  The strings
+ * is marked OVL_SOURCE_MOUNTINFO so callers can tell.  The strings
  * are the mounter's, so they are resolved beneath the root of the view
  * they were read in: a symlink on the way stays inside that root.
  */
@@ -118,13 +118,13 @@ static int layer_handle(int fd, struct ovl_handle *h)
 	if (errno == EOPNOTSUPP &&
 	    !name_to_handle_at(fd, "", &h->fh, &mnt_id,
 			       AT_EMPTY_PATH | AT_HANDLE_FID))
-		return OVL_LAYER_FID;
+		return OVL_LAYERS_LAYER_FID;
 	/* EINVAL: a kernel before 6.5 knows no AT_HANDLE_FID */
 	if (errno != EOPNOTSUPP && errno != EOVERFLOW && errno != EINVAL)
 		return -errno;
 	h->fh.handle_bytes = 0;
 	h->fh.handle_type = 0;
-	return OVL_LAYER_NOFH;
+	return OVL_LAYERS_LAYER_NOFH;
 }
 
 /*
@@ -154,7 +154,7 @@ static uint64_t mount_attr(const struct statfs *sfs, unsigned int kind)
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (sfs->f_flags & map[i].st)
 			attr |= map[i].attr;
-	if (kind == OVL_LAYER_LOWER || kind == OVL_LAYER_DATA)
+	if (kind == OVL_LAYERS_LOWER || kind == OVL_LAYERS_DATA)
 		attr |= MOUNT_ATTR_RDONLY;
 	return attr;
 }
@@ -251,7 +251,7 @@ static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
 		*why = "a layer path in the mount options is relative: it "
 		       "depended on the mounter's working directory";
 		ovl_err(&v->log, "%s layer %u (%s): relative, as the mounter's working directory resolved it",
-			ovl_layer_kind_name(kind), index, dir);
+			ovl_layers_kind_name(kind), index, dir);
 		return -EINVAL;
 	}
 	if (is_fd_link(dir)) {
@@ -272,7 +272,7 @@ static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
 		       "a layer path in the mount options leads through a "
 		       "magic link out of the task's root" :
 		       "a layer path in the mount options cannot be opened";
-		ovl_err(&v->log, "%s layer %u (%s): %s", ovl_layer_kind_name(kind),
+		ovl_err(&v->log, "%s layer %u (%s): %s", ovl_layers_kind_name(kind),
 			index, dir, err == -ENOENT ?
 			"does not exist: the path strings are stale" :
 			err == -EXDEV || err == -ELOOP ?
@@ -311,8 +311,8 @@ static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
 		*why = "cannot encode the file handle of a layer root";
 		goto out;
 	}
-	layer.fid = flag == OVL_LAYER_FID;
-	layer.nofh = flag == OVL_LAYER_NOFH;
+	layer.fid = flag == OVL_LAYERS_LAYER_FID;
+	layer.nofh = flag == OVL_LAYERS_LAYER_NOFH;
 	layer.handle_type = h.fh.handle_type;
 	layer.handle_bytes = h.fh.handle_bytes;
 	memcpy(layer.handle, h.fh.f_handle, h.fh.handle_bytes);
@@ -382,7 +382,7 @@ static int list_add(struct layer_list *l, const char *path, size_t len,
 /* lowerdir=a:b::d1::d2 — "::" starts the data-only layers. */
 static int split_lowerdir(struct layer_list *l, const char *v, size_t len)
 {
-	unsigned int kind = OVL_LAYER_LOWER;
+	unsigned int kind = OVL_LAYERS_LOWER;
 	size_t start = 0, i;
 	int err;
 
@@ -399,7 +399,7 @@ static int split_lowerdir(struct layer_list *l, const char *v, size_t len)
 				return err;
 		}
 		if (i + 1 < len && v[i + 1] == ':') {
-			kind = OVL_LAYER_DATA;
+			kind = OVL_LAYERS_DATA;
 			i++;
 		}
 		start = i + 1;
@@ -443,10 +443,10 @@ static int parse_options(const char *raw, struct layer_list *l,
 			err = -EINVAL;
 		} else if (o->list) {
 			err = split_lowerdir(l, value, strlen(value));
-		} else if (o->kind == OVL_LAYER_LOWER || o->kind == OVL_LAYER_DATA) {
+		} else if (o->kind == OVL_LAYERS_LOWER || o->kind == OVL_LAYERS_DATA) {
 			err = list_add(l, value, strlen(value), o->kind, false);
 		} else {
-			one = o->kind == OVL_LAYER_UPPER ? &l->upper : &l->work;
+			one = o->kind == OVL_LAYERS_UPPER ? &l->upper : &l->work;
 		}
 		if (one) {
 			free(*one);
@@ -482,13 +482,13 @@ static int ordered_layers(const char *raw, struct layer_list *l,
 	for (i = 0; i < l->n; i++) {
 		char *path = l->lower[i];
 
-		if (l->kind[i] == OVL_LAYER_DATA)
+		if (l->kind[i] == OVL_LAYERS_DATA)
 			continue;
 		memmove(l->lower + n + 1, l->lower + n,
 			(i - n) * sizeof(*l->lower));
 		memmove(l->kind + n + 1, l->kind + n, (i - n) * sizeof(*l->kind));
 		l->lower[n] = path;
-		l->kind[n++] = OVL_LAYER_LOWER;
+		l->kind[n++] = OVL_LAYERS_LOWER;
 	}
 	*why = "the mount options name no lower layer";
 	if (!l->n)
@@ -510,7 +510,7 @@ static const char *nth_layer(const struct layer_list *l, unsigned int i,
 			     unsigned int *kind)
 {
 	if (l->upper && i < 2) {
-		*kind = i ? OVL_LAYER_WORK : OVL_LAYER_UPPER;
+		*kind = i ? OVL_LAYERS_WORK : OVL_LAYERS_UPPER;
 		return i ? l->work : l->upper;
 	}
 	i -= l->upper ? 2 : 0;
@@ -574,8 +574,8 @@ int ovl_layers_from_mountinfo(const struct ovl_view *v,
 		const char *path = nth_layer(&list, i, &kind);
 
 		err = put_layer(&b, v, t, path, kind,
-				kind == OVL_LAYER_UPPER ||
-				kind == OVL_LAYER_WORK ? 0 : ++index, why);
+				kind == OVL_LAYERS_UPPER ||
+				kind == OVL_LAYERS_WORK ? 0 : ++index, why);
 	}
 	if (!err) {
 		mark_bad_uuids(&b);
@@ -583,7 +583,7 @@ int ovl_layers_from_mountinfo(const struct ovl_view *v,
 	}
 	if (!err)
 		err = ovl_layers_new_from_raw(value, len,
-					      OVL_LAYERS_SOURCE_MOUNTINFO,
+					      OVL_SOURCE_MOUNTINFO,
 					      false, &l);
 	if (!err) {
 		err = take_paths(l, &list);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The layers description, format 2 (docs/layers-format.md; the structs
- * are the kernel's, lib/uapi/overlayfs.h): validation, the records of a
+ * are the kernel's, include/ovllayers/overlayfs.h): validation, the records of a
  * validated value, and the builder of one (the mountinfo fallback writes
  * format 2, tests build values with it).  Formats 1 and 0 are decode.c's,
  * which sends here every value whose second byte is not their 0xfc.
@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uapi/overlayfs.h"
+#include <ovllayers/overlayfs.h>
 
 #include "internal.h"
 
@@ -275,6 +275,7 @@ int ovl_fmt2_check(const unsigned char *p, size_t len, unsigned int *count,
 	for (i = 0, off = lay.hdr.layer_off; !err && i < lay.hdr.nr_layers; i++) {
 		struct ovl_layers_layer e;
 
+		v->record = (int)i;	/* what fails from here is layer i's */
 		err = check_layer(p, len, off, &lay, v);
 		if (err)
 			break;
@@ -291,9 +292,11 @@ int ovl_fmt2_check(const unsigned char *p, size_t len, unsigned int *count,
 				      "layer's filesystem");
 		off += e.size;
 	}
-	if (!err)
+	if (!err) {
+		v->record = -1;
 		err = ovl_check_order_end(&order, lay.hdr.nr_layers,
 					  lay.layer_end, v);
+	}
 	if (!err)
 		*count = lay.hdr.nr_layers;
 	return err;
@@ -373,15 +376,11 @@ int ovl_fmt2_fill(struct ovl_layers *l)
 		memset(rec, 0, sizeof(*rec));
 		rec->kind = e.kind;
 		rec->index = e.index;
-		if (e.flags & OVL_LAYERS_LAYER_FID)
-			rec->flags |= OVL_LAYER_FID;
-		if (e.flags & OVL_LAYERS_LAYER_NOFH)
-			rec->flags |= OVL_LAYER_NOFH;
+		rec->flags = e.flags & (OVL_LAYERS_LAYER_FID |
+					OVL_LAYERS_LAYER_NOFH |
+					OVL_LAYERS_LAYER_NOPATH);
 		if (bad[e.fs])
-			rec->flags |= OVL_LAYER_BAD_UUID;
-		/* the public record's "no st_dev hint" */
-		if (!f->dev_major && !f->dev_minor)
-			rec->flags |= OVL_LAYER_NODEV;
+			rec->fs_flags |= OVL_LAYERS_FS_BAD_UUID;
 		rec->dev_major = f->dev_major;
 		rec->dev_minor = f->dev_minor;
 		fs_uuid16(f, rec->uuid);
@@ -414,8 +413,8 @@ int ovl_fmt2_fill(struct ovl_layers *l)
 		info->fs_magic = f->magic;
 		info->uuid_len = f->uuid_len;
 		/* the same, public (1.3) */
-		rec->valid = OVL_LAYER_VALID_FS | OVL_LAYER_VALID_ATTR |
-			     (info->path ? OVL_LAYER_VALID_PATH : 0);
+		rec->valid = OVL_RECORD_VALID_FS | OVL_RECORD_VALID_ATTR |
+			     (info->path ? OVL_RECORD_VALID_PATH : 0);
 		rec->fs_index = e.fs;
 		rec->fs_magic = f->magic;
 		rec->uuid_len = f->uuid_len;

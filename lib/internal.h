@@ -26,9 +26,16 @@
 #define OVL_REC_LEN		12	/* kind, flags, le16 index, le32 dev x2 */
 #define OVL_REC_LEN_FIELD	2	/* version 1: le16 len before them */
 /* The record flags each format version knows. */
-#define OVL_LAYER_FLAGS_V0	OVL_LAYER_NOFH
-#define OVL_LAYER_FLAGS_V1	(OVL_LAYER_NOFH | OVL_LAYER_FID | \
-				 OVL_LAYER_BAD_UUID | OVL_LAYER_NODEV)
+/* The record flags of formats 1 and 0, on the wire; a decoded record
+ * carries the kernel's names for them (OVL_LAYERS_LAYER_*, fs_flags'
+ * OVL_LAYERS_FS_BAD_UUID; NODEV is its dev 0:0). */
+#define OVL_WIRE_NOFH		0x01
+#define OVL_WIRE_FID		0x02
+#define OVL_WIRE_BAD_UUID	0x04
+#define OVL_WIRE_NODEV		0x08
+#define OVL_LAYER_FLAGS_V0	OVL_WIRE_NOFH
+#define OVL_LAYER_FLAGS_V1	(OVL_WIRE_NOFH | OVL_WIRE_FID | \
+				 OVL_WIRE_BAD_UUID | OVL_WIRE_NODEV)
 #define OVL_FB_HDR_LEN		21	/* version, magic, len, flags, type, uuid */
 #define OVL_FB_VERSION		0
 #define OVL_FB_MAGIC		0xfb
@@ -37,13 +44,35 @@
 #define OVL_FB_FLAGS_KNOWN	0x07	/* BIG_ENDIAN, ANY_ENDIAN, PATH_UPPER */
 #define OVERLAYFS_MAGIC		0x794c7630
 
+/* struct ovl_error (error.c): what a failed call says, the caller's. */
+struct ovl_error {
+	int code;			/* the negative errno returned */
+	int layer;			/* the record it is about, or -1 */
+	int64_t offset;			/* the first bad byte, or -1 */
+	const char *why;		/* a static phrase, or msg, or NULL */
+	char msg[512];			/* a message that is not static */
+};
+
+/* Reset err at a call's start (err may be NULL). */
+void ovl_seterr_reset(struct ovl_error *err);
+/* Set err's code and static phrase (NULL: none) and return code: the
+ * last statement of a public call, "return ovl_seterr(err, ret, why)"; a
+ * code >= 0 leaves err reset. */
+int ovl_seterr(struct ovl_error *err, int code, const char *why);
+/* The same with a record's index / a byte offset. */
+int ovl_seterr_at(struct ovl_error *err, int code, const char *why, int layer,
+	       int64_t offset);
+/* The same with a message formatted into err (the kernel's). */
+int ovl_seterr_fmt(struct ovl_error *err, int code, int layer,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* A file handle with room for the largest one (MAX_HANDLE_SZ). */
 struct ovl_handle {
 	struct file_handle fh;
 	unsigned char bytes[OVL_LAYERS_FID_MAX];
 };
 
-/* Where one layer is now: what ovl_layers_location() hands out. */
+/* Where one layer is now: what ovl_layers_get_location() hands out. */
 struct ovl_loc {
 	int status;
 	int mnt_id;
@@ -85,7 +114,7 @@ struct ovl_layer_info {
 };
 
 struct ovl_layers {
-	int source;			/* enum ovl_layers_source */
+	int source;			/* enum ovl_source */
 	unsigned int format;		/* of raw: 0, 1 or 2; origin: 0 */
 	unsigned int count;
 	unsigned char *raw;		/* the value, as read or decoded */
@@ -115,7 +144,9 @@ struct ovl_layers {
 struct ovl_verdict {
 	size_t offset;
 	const char *reason;
+	int record;		/* the record (layer entry) at fault, or -1 */
 };
+#define OVL_VERDICT_INIT	{ 0, NULL, -1 }
 
 static inline int ovl_bad(struct ovl_verdict *v, int err, size_t offset,
 			  const char *reason)
@@ -492,6 +523,8 @@ struct ovl_mount_table {
  * the table, statmount reads them with the rest, one call a mount instead
  * of two.  ovl_mount_table_free() drops the reference.
  */
+/* Why the view's mount table could not be read: a static phrase. */
+const char *ovl_mounts_why(int err);
 int ovl_mount_table_read(const struct ovl_view *v, size_t want,
 			 unsigned int flags, struct ovl_mount_table **out);
 /* ovl_mount_table_read() flags */

@@ -89,7 +89,7 @@ int ovl_layers_get_record(const struct ovl_layers *layers, unsigned int i,
 	if (!layers || !rec || i >= layers->count)
 		return -EINVAL;
 	return ovl_copy_out(rec, size, &layers->recs[i], sizeof(*rec),
-			OVL_LAYER_RECORD_SIZE_VER0);
+			OVL_RECORD_SIZE_VER0);
 }
 
 OVL_EXPORT
@@ -112,28 +112,7 @@ int ovl_layers_get_location(const struct ovl_layers *layers, unsigned int i,
 	out.fd = l->fd;
 	out.reason = l->reason;
 	return ovl_copy_out(loc, size, &out, sizeof(out),
-			OVL_LAYER_LOCATION_SIZE_VER0);
-}
-
-/* The 0.1 calls: the 0.1 layout, not a byte past it. */
-OVL_EXPORT
-int ovl_layers_record(const struct ovl_layers *layers, unsigned int i,
-		      struct ovl_layer_record *rec)
-{
-	int n = ovl_layers_get_record(layers, i, rec,
-				      OVL_LAYER_RECORD_SIZE_VER0);
-
-	return n < 0 ? n : 0;
-}
-
-OVL_EXPORT
-int ovl_layers_location(const struct ovl_layers *layers, unsigned int i,
-			struct ovl_layer_location *loc)
-{
-	int n = ovl_layers_get_location(layers, i, loc,
-					OVL_LAYER_LOCATION_SIZE_VER0);
-
-	return n < 0 ? n : 0;
+			OVL_LOCATION_SIZE_VER0);
 }
 
 OVL_EXPORT
@@ -143,35 +122,36 @@ const char *ovl_layers_options(const struct ovl_layers *layers)
 }
 
 OVL_EXPORT
-const char *ovl_layer_kind_name(int kind)
+const char *ovl_layers_kind_name(unsigned int kind)
 {
 	static const char *const names[] = {
-		[OVL_LAYER_ORIGIN] = "origin",
-		[OVL_LAYER_UPPER] = "upper",
-		[OVL_LAYER_WORK] = "work",
-		[OVL_LAYER_LOWER] = "lower",
-		[OVL_LAYER_DATA] = "data",
+		[OVL_LAYERS_ORIGIN] = "origin",
+		[OVL_LAYERS_UPPER] = "upper",
+		[OVL_LAYERS_WORK] = "work",
+		[OVL_LAYERS_LOWER] = "lower",
+		[OVL_LAYERS_DATA] = "data",
 	};
 
-	if (kind < 0 || kind >= (int)(sizeof(names) / sizeof(names[0])))
+	if (kind >= sizeof(names) / sizeof(names[0]))
 		return NULL;
 	return names[kind];
 }
 
 OVL_EXPORT
-const char *ovl_layer_status_name(int status)
+const char *ovl_layers_status_name(int status)
 {
 	static const char *const names[] = {
-		[OVL_LAYER_UNRESOLVED] = "unresolved",
-		[OVL_LAYER_OK] = "ok",
-		[OVL_LAYER_SHADOWED] = "shadowed",
-		[OVL_LAYER_UNREACHABLE] = "unreachable",
-		[OVL_LAYER_NO_MOUNT] = "no-mount",
-		[OVL_LAYER_STALE] = "stale",
-		[OVL_LAYER_NO_HANDLE] = "no-handle",
-		[OVL_LAYER_NO_PERMISSION] = "no-permission",
-		[OVL_LAYER_AMBIGUOUS] = "ambiguous",
-		[OVL_LAYER_NOT_PROBED] = "not-probed",
+		[OVL_STATUS_UNRESOLVED] = "unresolved",
+		[OVL_STATUS_OK] = "ok",
+		[OVL_STATUS_SHADOWED] = "shadowed",
+		[OVL_STATUS_UNREACHABLE] = "unreachable",
+		[OVL_STATUS_NO_MOUNT] = "no-mount",
+		[OVL_STATUS_STALE] = "stale",
+		[OVL_STATUS_NO_HANDLE] = "no-handle",
+		[OVL_STATUS_NO_PERMISSION] = "no-permission",
+		[OVL_STATUS_AMBIGUOUS] = "ambiguous",
+		[OVL_STATUS_NOT_PROBED] = "not-probed",
+		[OVL_STATUS_SUSPECT] = "suspect",
 	};
 
 	if (status < 0 || status >= (int)(sizeof(names) / sizeof(names[0])))
@@ -182,33 +162,33 @@ const char *ovl_layer_status_name(int status)
 const char *ovl_status_reason(const struct ovl_layer_record *rec, int status)
 {
 	switch (status) {
-	case OVL_LAYER_SHADOWED:
+	case OVL_STATUS_SHADOWED:
 		return "its path is covered by another mount; its fd and mount "
 		       "ID still lead to it";
-	case OVL_LAYER_UNREACHABLE:
+	case OVL_STATUS_UNREACHABLE:
 		return "its filesystem is mounted, but no mount of it shows "
 		       "the directory its handle names";
-	case OVL_LAYER_NO_MOUNT:
+	case OVL_STATUS_NO_MOUNT:
 		return ovl_uuid_is_null(rec->uuid) ?
 		       "no mounted filesystem holds the directory its handle "
 		       "names" :
 		       "no filesystem with the record's uuid is mounted in "
 		       "this view";
-	case OVL_LAYER_STALE:
+	case OVL_STATUS_STALE:
 		return "its handle no longer opens a directory (deleted, or "
 		       "the filesystem re-created)";
-	case OVL_LAYER_NO_HANDLE:
-		return rec->flags & OVL_LAYER_NOFH ?
+	case OVL_STATUS_NO_HANDLE:
+		return rec->flags & OVL_LAYERS_LAYER_NOFH ?
 		       "its filesystem cannot encode file handles: nothing "
 		       "but a path could find it" :
 		       "its fid cannot be opened, and no path the overlay was "
 		       "mounted with leads to the directory it names";
-	case OVL_LAYER_NO_PERMISSION:
+	case OVL_STATUS_NO_PERMISSION:
 		return "opening a file handle needs CAP_DAC_READ_SEARCH";
-	case OVL_LAYER_AMBIGUOUS:
+	case OVL_STATUS_AMBIGUOUS:
 		return "its uuid is null and several filesystems hold a "
 		       "directory with its handle";
-	case OVL_LAYER_NOT_PROBED:
+	case OVL_STATUS_NOT_PROBED:
 		return "on none of the filesystems looked at; those that can "
 		       "block (FUSE, network, autofs) were not asked";
 	}
@@ -219,15 +199,15 @@ OVL_EXPORT
 const char *ovl_layers_source_name(int source)
 {
 	switch (source) {
-	case OVL_LAYERS_SOURCE_XATTR:
+	case OVL_SOURCE_XATTR:
 		return "xattr";
-	case OVL_LAYERS_SOURCE_STATMOUNT:
+	case OVL_SOURCE_STATMOUNT:
 		return "statmount";
-	case OVL_LAYERS_SOURCE_MOUNTINFO:
+	case OVL_SOURCE_MOUNTINFO:
 		return "mountinfo";
-	case OVL_LAYERS_SOURCE_BUFFER:
+	case OVL_SOURCE_BUFFER:
 		return "buffer";
-	case OVL_LAYERS_SOURCE_ORIGIN:
+	case OVL_SOURCE_ORIGIN:
 		return "origin";
 	}
 	return NULL;

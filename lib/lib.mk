@@ -1,11 +1,12 @@
-# libovllayers: shared (SONAME libovllayers.so.0) and static library.
+# libovllayers: shared (SONAME libovllayers.so.2: the API's major) and
+# static library.
 # Symbols are hidden by default; OVL_EXPORT marks the exported ones and
 # lib/libovllayers.map versions them.
 
 # One version for the library, the CLI, the plugin and the man pages: the
 # top-level VERSION file (debian/changelog must say the same).
 LIB_VERSION := $(shell cat VERSION)
-LIB_SONAME  := libovllayers.so.0
+LIB_SONAME  := libovllayers.so.$(firstword $(subst ., ,$(LIB_VERSION)))
 LIB_SO      := $(B)/lib/libovllayers.so.$(LIB_VERSION)
 LIB_A       := $(B)/lib/libovllayers.a
 LIB_SRCS    := $(wildcard lib/*.c)
@@ -14,7 +15,7 @@ LIB_MAP     := lib/libovllayers.map
 # The format code: decode, encode, validate, load and save a layers value
 # and its descriptor.  It links on its own, without views, mounts or the
 # resolver (the format fuzzers link only it).
-LIB_FORMAT_SRCS := $(addprefix lib/,decode.c format2.c layers.c load.c \
+LIB_FORMAT_SRCS := $(addprefix lib/,error.c decode.c format2.c layers.c load.c \
 	value.c record.c json.c log.c common.c options.c)
 
 # What the library links: libc alone.  It parses mountinfo itself
@@ -33,7 +34,8 @@ endif
 
 all: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.so
 
-$(B)/obj/lib/%.o: lib/%.c lib/internal.h lib/common.h lib/json.h lib/missing.h include/ovllayers.h
+$(B)/obj/lib/%.o: lib/%.c lib/internal.h lib/common.h lib/json.h lib/missing.h include/ovllayers.h \
+		include/ovllayers/overlayfs.h
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -fPIC -fvisibility=hidden $(LIB_DEP_CFLAGS) -c -o $@ $<
@@ -61,7 +63,8 @@ $(LIB_A): $(LIB_OBJS)
 LIB_SEAM_A    := $(B)/tests/lib/libovllayers-seam.a
 LIB_SEAM_OBJS := $(patsubst lib/%.c,$(B)/obj/lib-seam/%.o,$(LIB_SRCS))
 
-$(B)/obj/lib-seam/%.o: lib/%.c lib/internal.h include/ovllayers.h
+$(B)/obj/lib-seam/%.o: lib/%.c lib/internal.h include/ovllayers.h \
+		include/ovllayers/overlayfs.h
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -DOVL_TEST_SEAM -fvisibility=hidden $(LIB_DEP_CFLAGS) -c -o $@ $<
@@ -75,11 +78,12 @@ $(LIB_SEAM_A): $(LIB_SEAM_OBJS)
 INSTALL_TARGETS += install-lib
 .PHONY: install-lib
 install-lib: $(LIB_SO) $(LIB_A) $(B)/lib/libovllayers.pc $(MAN3)
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man3
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)/ovllayers $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man3
 	install -m 644 $(LIB_SO) $(LIB_A) $(DESTDIR)$(LIBDIR)/
 	ln -sf libovllayers.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
 	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libovllayers.so
 	install -m 644 include/ovllayers.h $(DESTDIR)$(INCDIR)/
+	install -m 644 include/ovllayers/overlayfs.h $(DESTDIR)$(INCDIR)/ovllayers/
 	install -m 644 $(B)/lib/libovllayers.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	cp -P $(MAN3) $(DESTDIR)$(MANDIR)/man3/
 

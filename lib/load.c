@@ -118,17 +118,13 @@ static int load(const char *s, size_t len, struct ovl_layers **out,
 
 OVL_EXPORT
 int ovl_layers_load(const void *buf, size_t len, struct ovl_layers **out,
-		    size_t *offset, const char **reason)
+		    struct ovl_error *err)
 {
 	struct ovl_load_error why = { 0, NULL };
-	int err;
+	int ret;
 
 	if (!out || (!buf && len))
-		return -EINVAL;
-	err = load(buf, len, out, &why);
-	if (err && offset)
-		*offset = why.offset;
-	if (err && reason)
-		*reason = why.reason ? why.reason : ovl_layers_strerror(err);
-	return err;
+		return ovl_seterr(err, -EINVAL, "bad argument");
+	ret = load(buf, len, out, &why);
+	return ovl_seterr_at(err, ret, why.reason, -1, ret ? (int64_t)why.offset : -1);
 }

@@ -5,7 +5,7 @@
  * release that added it.  The one place for them: the library, the CLI,
  * the plugin, the benchmarks and the tests include this file rather than
  * define their own.  The series' own format is not here: that is
- * lib/uapi/overlayfs.h.
+ * include/ovllayers/overlayfs.h.
  */
 #ifndef OVL_MISSING_H
 #define OVL_MISSING_H

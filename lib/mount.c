@@ -41,7 +41,7 @@ int ovl_same_handle(int fd, const struct ovl_layer_record *rec)
 
 	/* a FID is what AT_HANDLE_FID gives, which a handle that decodes
 	 * need not be */
-	if (rec->flags & OVL_LAYER_FID)
+	if (rec->flags & OVL_LAYERS_LAYER_FID)
 		at |= AT_HANDLE_FID;
 	if (name_to_handle_at(fd, "", &h.fh, &mnt, at))
 		return -errno;
@@ -59,11 +59,11 @@ int ovl_same_handle(int fd, const struct ovl_layer_record *rec)
 static int check_place(int dirfd, const struct ovl_layer_record *rec)
 {
 	bool named = !ovl_uuid_is_null(rec->uuid) &&
-		     !(rec->flags & OVL_LAYER_BAD_UUID);
+		     !(rec->fs_flags & OVL_LAYERS_FS_BAD_UUID);
 	unsigned char uuid[16];
 	int fd, known, same;
 
-	if (rec->flags & OVL_LAYER_NOFH)
+	if (rec->flags & OVL_LAYERS_LAYER_NOFH)
 		return 0;
 	/* O_RDONLY, not O_PATH: FS_IOC_GETFSUUID needs a real open */
 	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -89,9 +89,8 @@ static int check_place(int dirfd, const struct ovl_layer_record *rec)
 	return 0;
 }
 
-OVL_EXPORT
-int ovl_layers_place_fd(struct ovl_layers *layers, unsigned int i, int dirfd,
-			unsigned int flags)
+static int place_fd(struct ovl_layers *layers, unsigned int i, int dirfd,
+		    unsigned int flags)
 {
 	const struct ovl_layer_record *rec;
 	struct ovl_ident id;
@@ -101,7 +100,7 @@ int ovl_layers_place_fd(struct ovl_layers *layers, unsigned int i, int dirfd,
 	if (!layers || dirfd < 0 || flags || i >= layers->count)
 		return -EINVAL;
 	rec = &layers->recs[i];
-	if (rec->kind == OVL_LAYER_ORIGIN)
+	if (rec->kind == OVL_LAYERS_ORIGIN)
 		return -EINVAL;
 	err = ovl_ident(dirfd, &id);
 	if (err)
@@ -118,7 +117,7 @@ int ovl_layers_place_fd(struct ovl_layers *layers, unsigned int i, int dirfd,
 	ovl_loc_clear(loc);
 	loc->fd = fd;	/* the directory checked is the one mounted */
 	loc->path = ovl_fd_path(fd);
-	loc->status = OVL_LAYER_OK;
+	loc->status = OVL_STATUS_OK;
 	loc->mnt_id = id.mnt_id;
 	loc->mnt_id_unique = ovl_unique_mount_id(fd);
 	loc->dev = id.dev;
@@ -126,9 +125,8 @@ int ovl_layers_place_fd(struct ovl_layers *layers, unsigned int i, int dirfd,
 	return verified;
 }
 
-OVL_EXPORT
-int ovl_layers_place(struct ovl_layers *layers, unsigned int i,
-		     const char *path, unsigned int flags)
+static int place(struct ovl_layers *layers, unsigned int i, const char *path,
+		 unsigned int flags)
 {
 	char *copy;
 	int fd, ret;
@@ -139,7 +137,7 @@ int ovl_layers_place(struct ovl_layers *layers, unsigned int i,
 	if (fd < 0)
 		return -errno;
 	copy = strdup(path);
-	ret = copy ? ovl_layers_place_fd(layers, i, fd, 0) : -ENOMEM;
+	ret = copy ? place_fd(layers, i, fd, 0) : -ENOMEM;
 	close(fd);
 	if (ret >= 0) {
 		/* the restorer's own name for it, as it gave it */
@@ -149,6 +147,43 @@ int ovl_layers_place(struct ovl_layers *layers, unsigned int i,
 		free(copy);
 	}
 	return ret;
+}
+
+static const char *place_why(int ret)
+{
+	switch (ret) {
+	case -ESTALE:
+		return "the directory is on the record's filesystem but is not "
+		       "the one its handle names";
+	case -ENOTDIR:
+		return "not a directory";
+	case -EINVAL:
+		return "bad argument, or an origin record";
+	}
+	return NULL;
+}
+
+OVL_EXPORT
+int ovl_layers_place_fd(struct ovl_layers *layers, unsigned int i, int dirfd,
+			unsigned int flags, struct ovl_error *err)
+{
+	int ret = place_fd(layers, i, dirfd, flags);
+
+	return ovl_seterr_at(err, ret, place_why(ret),
+			     ret < 0 && layers && i < layers->count ? (int)i : -1,
+			     -1);
+}
+
+OVL_EXPORT
+int ovl_layers_place(struct ovl_layers *layers, unsigned int i,
+		     const char *path, unsigned int flags,
+		     struct ovl_error *err)
+{
+	int ret = place(layers, i, path, flags);
+
+	return ovl_seterr_at(err, ret, place_why(ret),
+			     ret < 0 && layers && i < layers->count ? (int)i : -1,
+			     -1);
 }
 
 /*
@@ -163,10 +198,10 @@ static int layer_fd(const struct ovl_layers *l, unsigned int i, int *owned)
 	int fd, err;
 
 	*owned = -1;
-	if (loc->fd >= 0 && (loc->status == OVL_LAYER_OK ||
-			     loc->status == OVL_LAYER_SHADOWED))
+	if (loc->fd >= 0 && (loc->status == OVL_STATUS_OK ||
+			     loc->status == OVL_STATUS_SHADOWED))
 		return loc->fd;
-	if (loc->status != OVL_LAYER_OK || !loc->path || !l->view)
+	if (loc->status != OVL_STATUS_OK || !loc->path || !l->view)
 		return -ENOENT;
 	fd = ovl_view_openat(l->view, loc->path, O_PATH | O_DIRECTORY,
 			     RESOLVE_NO_SYMLINKS);
@@ -215,8 +250,47 @@ static int set_layer(int fsfd, const char *key, int fd, bool *by_fd)
  * Apply a comma-separated option string with fsconfig(): split as
  * libmount splits it (options.c), quotes taken off values ("rw" is the default and skipped).
  */
+/*
+ * What the kernel said about the mount it refused: its fs_context log,
+ * read from the fs fd ("e ", "w ", "i " lines, then ENODATA), into the
+ * descriptor's log.  Read only when someone listens: the kernel drops the
+ * messages with the fd.
+ */
+static void kernel_messages(const struct ovl_layers *l, int fsfd,
+			    struct ovl_error *err, int code, int layer,
+			    const char *what)
+{
+	const struct ovl_log *lg = ovl_layers_log(l);
+	bool told = false;
+	char msg[1024];
+	ssize_t n;
+
+	while (fsfd >= 0 && (n = read(fsfd, msg, sizeof(msg) - 1)) > 0) {
+		int prio = LOG_ERR;
+		const char *text = n > 2 && msg[1] == ' ' ? msg + 2 : msg;
+
+		msg[n] = '\0';
+		while (n > 0 && msg[n - 1] == '\n')
+			msg[--n] = '\0';
+		if (n > 2 && msg[1] == ' ')
+			prio = msg[0] == 'w' ? LOG_WARNING :
+			       msg[0] == 'i' ? LOG_INFO : LOG_ERR;
+		if (ovl_log_on(lg, prio))
+			ovl_log(lg, prio, "ovl_layers_fsmount", "kernel: %s",
+				text);
+		if (prio == LOG_ERR && !told) {
+			ovl_seterr_fmt(err, code, layer, "%s: %s (the kernel: "
+				       "%s)", what, strerror(-code), text);
+			told = true;
+		}
+	}
+	if (!told)
+		ovl_seterr_fmt(err, code, layer, "%s: %s", what,
+			       strerror(-code));
+}
+
 static int apply_options(const struct ovl_layers *layers, int fsfd,
-			 const char *options)
+			 const char *options, struct ovl_error *e)
 {
 	struct ovl_opt_iter it;
 	char *name, *value;
@@ -230,7 +304,9 @@ static int apply_options(const struct ovl_layers *layers, int fsfd,
 			ovl_err(ovl_layers_log(layers),
 				"option %s: the layers are the descriptor's, "
 				"not options", name);
-			err = -EINVAL;
+			err = ovl_seterr_fmt(e, -EINVAL, -1, "option %s: the "
+					     "layers are the descriptor's, not "
+					     "options", name);
 		} else if (strcmp(name, "rw")) {
 			if (value)
 				err = fsconfig(fsfd, FSCONFIG_SET_STRING, name,
@@ -238,39 +314,18 @@ static int apply_options(const struct ovl_layers *layers, int fsfd,
 			else
 				err = fsconfig(fsfd, FSCONFIG_SET_FLAG, name,
 					       NULL, 0);
-			if (err)
+			if (err) {
 				err = -errno;
+				kernel_messages(layers, fsfd, e, err, -1,
+						name);
+			}
 		}
 	}
+	if (err < 0 && !ovl_error_code(e))
+		ovl_seterr(e, err, err == -EINVAL ? "the options do not split "
+			   "into options (an unbalanced quote)" : NULL);
 	ovl_opt_end(&it);
 	return err;
-}
-
-/*
- * What the kernel said about the mount it refused: its fs_context log,
- * read from the fs fd ("e ", "w ", "i " lines, then ENODATA), into the
- * descriptor's log.  Read only when someone listens: the kernel drops the
- * messages with the fd.
- */
-static void kernel_messages(const struct ovl_layers *l, int fsfd)
-{
-	const struct ovl_log *lg = ovl_layers_log(l);
-	char msg[1024];
-	ssize_t n;
-
-	if (fsfd < 0 || !ovl_log_on(lg, LOG_ERR))
-		return;
-	while ((n = read(fsfd, msg, sizeof(msg) - 1)) > 0) {
-		int prio = LOG_ERR;
-
-		msg[n] = '\0';
-		if (n > 2 && msg[1] == ' ')
-			prio = msg[0] == 'w' ? LOG_WARNING :
-			       msg[0] == 'i' ? LOG_INFO : LOG_ERR;
-		if (ovl_log_on(lg, prio))
-			ovl_log(lg, prio, "ovl_layers_fsmount", "kernel: %s",
-				n > 2 && msg[1] == ' ' ? msg + 2 : msg);
-	}
 }
 
 /*
@@ -285,7 +340,7 @@ static int check_idmap(const struct ovl_layers *l, unsigned int i, int fd)
 	const struct ovl_layer_record *r = &l->recs[i];
 	uint64_t attr;
 
-	if (!(r->valid & OVL_LAYER_VALID_ATTR) ||
+	if (!(r->valid & OVL_RECORD_VALID_ATTR) ||
 	    !(r->attr & MOUNT_ATTR_IDMAP))
 		return 0;
 	if (!ovl_fd_mount_attr(fd, &attr) && (attr & MOUNT_ATTR_IDMAP))
@@ -300,21 +355,20 @@ static int check_idmap(const struct ovl_layers *l, unsigned int i, int fd)
 			 MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME | \
 			 MOUNT_ATTR_NOSYMFOLLOW)
 
-OVL_EXPORT
-int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
-		       unsigned int attr, unsigned int flags,
-		       unsigned int *failed)
+static int do_fsmount(const struct ovl_layers *layers, const char *options,
+		      unsigned int attr, unsigned int flags,
+		      struct ovl_error *e)
 {
 	unsigned int count, i;
 	int *owned, fsfd = -1, mntfd, err = 0;
 	bool by_fd = true;
 
 	if (!layers || flags || (attr & ~OVL_MOUNT_ATTRS))
-		return -EINVAL;
+		return ovl_seterr(e, -EINVAL, "bad argument");
 	count = layers->count;
 	owned = malloc((count ? count : 1) * sizeof(*owned));
 	if (!owned)
-		return -ENOMEM;
+		return ovl_seterr(e, -ENOMEM, NULL);
 	for (i = 0; i < count; i++)
 		owned[i] = -1;
 
@@ -324,7 +378,8 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 		int fd;
 
 		if (!ovl_layer_option_key(layers->recs[i].kind)) {
-			err = -EINVAL;
+			err = ovl_seterr_at(e, -EINVAL, "an origin record "
+					    "is no layer", (int)i, -1);
 			break;
 		}
 		fd = layer_fd(layers, i, &owned[i]);
@@ -333,22 +388,29 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 				fd == -ESTALE ? "its path leads to another directory now" :
 				fd == -ENOENT ? "not resolved: no fd and no path" :
 				strerror(-fd));
-			err = fd;
+			err = ovl_seterr_at(e, fd, fd == -ESTALE ?
+					    "its path leads to another "
+					    "directory now" : fd == -ENOENT ?
+					    "not resolved: no fd and no path" :
+					    NULL, (int)i, -1);
 			break;
 		}
 		err = check_idmap(layers, i, fd);
-		if (err)
+		if (err) {
+			ovl_seterr_at(e, err, "given through an idmapped "
+				      "mount, and its directory here is on a "
+				      "mount without one: mounted so, its "
+				      "files would have other owners", (int)i,
+				      -1);
 			break;
+		}
 	}
-	if (err) {
-		if (failed)
-			*failed = i;
+	if (err)
 		goto out;
-	}
 
 	fsfd = fsopen("overlay", FSOPEN_CLOEXEC);
 	if (fsfd < 0) {
-		err = -errno;
+		err = ovl_seterr(e, -errno, "fsopen(\"overlay\")");
 		goto out;
 	}
 	for (i = 0; i < count; i++) {
@@ -359,23 +421,23 @@ int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
 			ovl_err(ovl_layers_log(layers), "layer %u (%s): %s", i,
 				ovl_layer_option_key(layers->recs[i].kind),
 				strerror(-err));
-			kernel_messages(layers, fsfd);
-			if (failed)
-				*failed = i;
+			kernel_messages(layers, fsfd, e, err, (int)i,
+					ovl_layer_option_key(layers->recs[i].kind));
 			goto out;
 		}
 	}
-	err = apply_options(layers, fsfd, options);
-	if (!err && fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+	err = apply_options(layers, fsfd, options, e);
+	if (err)
+		goto out;
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
 		err = -errno;
-	if (err) {
-		kernel_messages(layers, fsfd);
+		kernel_messages(layers, fsfd, e, err, -1, "creating the overlay");
 		goto out;
 	}
 	mntfd = fsmount(fsfd, FSMOUNT_CLOEXEC, attr);
 	err = mntfd < 0 ? -errno : mntfd;
 	if (mntfd < 0)
-		kernel_messages(layers, fsfd);
+		kernel_messages(layers, fsfd, e, err, -1, "fsmount");
 out:
 	if (fsfd >= 0)
 		close(fsfd);
@@ -387,19 +449,39 @@ out:
 }
 
 OVL_EXPORT
+int ovl_layers_fsmount(const struct ovl_layers *layers, const char *options,
+		       unsigned int attr, unsigned int flags,
+		       struct ovl_error *err)
+{
+	ovl_seterr_reset(err);
+	return do_fsmount(layers, options, attr, flags, err);
+}
+
+OVL_EXPORT
 int ovl_layers_mount(const struct ovl_layers *layers, const char *options,
 		     const char *target, unsigned int flags,
-		     unsigned int *failed)
+		     struct ovl_error *err)
 {
-	int mntfd, err = 0;
+	int mntfd, tfd, ret = 0;
 
+	ovl_seterr_reset(err);
 	if (!layers || !target || flags)
-		return -EINVAL;
-	mntfd = ovl_layers_fsmount(layers, options, 0, 0, failed);
-	if (mntfd < 0)
+		return ovl_seterr(err, -EINVAL, "bad argument");
+	/* the target first: its failure is the target's, not a layer's */
+	tfd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (tfd < 0)
+		return ovl_seterr_fmt(err, -errno, -1, "the target %s: %s",
+				      target, strerror(errno));
+	mntfd = do_fsmount(layers, options, 0, 0, err);
+	if (mntfd < 0) {
+		close(tfd);
 		return mntfd;
-	if (move_mount(mntfd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH))
-		err = -errno;
+	}
+	if (move_mount(mntfd, "", tfd, "", MOVE_MOUNT_F_EMPTY_PATH |
+		       MOVE_MOUNT_T_EMPTY_PATH))
+		ret = ovl_seterr_fmt(err, -errno, -1, "mounting on the target "
+				     "%s: %s", target, strerror(errno));
 	close(mntfd);
-	return err;
+	close(tfd);
+	return ret;
 }

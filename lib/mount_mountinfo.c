@@ -171,7 +171,7 @@ int ovl_mount_table_from_mountinfo(const struct ovl_view *v,
 	char *text = NULL;
 	int fd, err;
 
-	fd = ovl_view_open_mountinfo(v);
+	fd = ovl_view_open_mountinfo(v, NULL);
 	if (fd < 0)
 		return fd;
 	err = read_all(fd, &text, &len);

@@ -266,6 +266,19 @@ int ovl_mnt_super_options(const struct ovl_mount_table *t,
 	return *raw ? 0 : -ENOMEM;
 }
 
+/* Why the view's mount table could not be read */
+const char *ovl_mounts_why(int err)
+{
+	switch (err) {
+	case -ESRCH:
+		return "no such process";
+	case -EFBIG:
+		return "the mount table is larger than the library reads "
+		       "(64 MiB of mountinfo, 1,000,000 mounts)";
+	}
+	return "cannot read mountinfo";
+}
+
 /*
  * The public table (ovl_view_read_mounts(3)): read whole, every string
  * there, so that a caller's lookups never ask the kernel again, nor
@@ -273,16 +286,16 @@ int ovl_mnt_super_options(const struct ovl_mount_table *t,
  */
 OVL_EXPORT
 int ovl_view_read_mounts(struct ovl_view *view, unsigned int flags,
-			 struct ovl_mount_table **out)
+			 struct ovl_mount_table **out, struct ovl_error *err)
 {
-	int err;
+	int ret;
 
 	if (!view || !out || flags)
-		return -EINVAL;
+		return ovl_seterr(err, -EINVAL, "bad argument");
 	ovl_view_lock(view);
-	err = ovl_mount_table_read(view, 0, OVL_TABLE_WHOLE, out);
+	ret = ovl_mount_table_read(view, 0, OVL_TABLE_WHOLE, out);
 	ovl_view_unlock(view);
-	return err;
+	return ovl_seterr(err, ret, ret ? ovl_mounts_why(ret) : NULL);
 }
 
 OVL_EXPORT

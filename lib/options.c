@@ -139,11 +139,11 @@ int ovl_opt_next(struct ovl_opt_iter *it, bool raw, char **name,
  * the old colon-separated list; the others name one layer each, which is
  * how the library gives them to fsconfig(). */
 static const struct ovl_layer_option layer_options[] = {
-	{ "upperdir",	OVL_LAYER_UPPER,	false },
-	{ "workdir",	OVL_LAYER_WORK,		false },
-	{ "lowerdir+",	OVL_LAYER_LOWER,	false },
-	{ "datadir+",	OVL_LAYER_DATA,		false },
-	{ "lowerdir",	OVL_LAYER_LOWER,	true },
+	{ "upperdir",	OVL_LAYERS_UPPER,	false },
+	{ "workdir",	OVL_LAYERS_WORK,		false },
+	{ "lowerdir+",	OVL_LAYERS_LOWER,	false },
+	{ "datadir+",	OVL_LAYERS_DATA,		false },
+	{ "lowerdir",	OVL_LAYERS_LOWER,	true },
 };
 
 const struct ovl_layer_option *ovl_layer_option(const char *name)

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,25 +94,12 @@ static int open_overlay_root(const struct ovl_view *v,
 	return err;
 }
 
-/* Why the view's mount table could not be read */
-static const char *mounts_why(int err)
-{
-	switch (err) {
-	case -ESRCH:
-		return "no such process";
-	case -EFBIG:
-		return "the mount table is larger than the library reads "
-		       "(64 MiB of mountinfo, 1,000,000 mounts)";
-	}
-	return "cannot read mountinfo";
-}
-
 static int check_flags(unsigned int flags, const char **why)
 {
-	if (flags & ~(OVL_LAYERS_READ_XATTR_ONLY |
-		      OVL_LAYERS_READ_MOUNTINFO_ONLY) ||
-	    ((flags & OVL_LAYERS_READ_XATTR_ONLY) &&
-	     (flags & OVL_LAYERS_READ_MOUNTINFO_ONLY))) {
+	if (flags & ~(OVL_READ_KERNEL_ONLY |
+		      OVL_READ_MOUNTINFO_ONLY) ||
+	    ((flags & OVL_READ_KERNEL_ONLY) &&
+	     (flags & OVL_READ_MOUNTINFO_ONLY))) {
 		*why = "unknown or contradictory flags";
 		return -EINVAL;
 	}
@@ -135,7 +123,7 @@ static int kernel_value(const struct ovl_view *v, struct ovl_mount_table *t,
 	bool offered;
 	int err;
 
-	*source = OVL_LAYERS_SOURCE_STATMOUNT;
+	*source = OVL_SOURCE_STATMOUNT;
 	err = ovl_statmount_fs_layers(t, fs, -1, val, len, &offered);
 	if (err != -ENODATA)
 		goto said;
@@ -153,7 +141,7 @@ static int kernel_value(const struct ovl_view *v, struct ovl_mount_table *t,
 	if (offered)
 		ovl_dbg(&v->log, "overlay %d: the kernel has statmount's layers field, but not for this caller (CAP_SYS_ADMIN over the overlay's superblock): the xattr",
 			fs->id);
-	*source = OVL_LAYERS_SOURCE_XATTR;
+	*source = OVL_SOURCE_XATTR;
 	return ovl_kernel_value(*root, userxattr, &v->log, val, len, why);
 said:
 	if (err == -EIO)
@@ -198,11 +186,15 @@ static int read_mount(const struct ovl_view *v, struct ovl_mount_table *t,
 	}
 
 	err = -ENODATA;
-	if (!(flags & OVL_LAYERS_READ_MOUNTINFO_ONLY))
+	if (!(flags & OVL_READ_MOUNTINFO_ONLY))
 		err = kernel_value(v, t, fs, want, userxattr, &val, &len,
 				   &source, &root, why);
 	if (!err) {
-		err = ovl_layers_validate(val, len, NULL, why);
+		struct ovl_error e;
+
+		err = ovl_layers_validate(val, len, &e);
+		if (err)
+			*why = e.why;	/* static: the verdict's */
 		if (!err)
 			err = ovl_layers_new_from_raw(val, len, source, false,
 						      &l);
@@ -217,7 +209,7 @@ static int read_mount(const struct ovl_view *v, struct ovl_mount_table *t,
 			l = NULL;
 		}
 	} else if ((err == -ENODATA || err == -EBADMSG) &&
-		   !(flags & OVL_LAYERS_READ_XATTR_ONLY)) {
+		   !(flags & OVL_READ_KERNEL_ONLY)) {
 		if (err == -EBADMSG)
 			ovl_log(&v->log, LOG_WARNING, __func__,
 				"overlay %d: %s: ignored, the layers are read "
@@ -257,7 +249,7 @@ static int read_one(const struct ovl_view *v, int fd,
 	struct ovl_mount_table *t;
 	int err;
 
-	if (flags & OVL_LAYERS_READ_MOUNTINFO_ONLY)
+	if (flags & OVL_READ_MOUNTINFO_ONLY)
 		return 1;
 	err = ovl_mount_table_read_one(v, ovl_unique_mount_id(fd), &t);
 	if (err)
@@ -267,10 +259,10 @@ static int read_one(const struct ovl_view *v, int fd,
 		return 1;	/* remounted since the statx */
 	}
 	err = read_mount(v, t, &t->mnts[0], 0,
-			 flags | OVL_LAYERS_READ_XATTR_ONLY, out, why);
+			 flags | OVL_READ_KERNEL_ONLY, out, why);
 	ovl_mount_table_free(t);
 	if ((err == -ENODATA || err == -EBADMSG) &&
-	    !(flags & OVL_LAYERS_READ_XATTR_ONLY))
+	    !(flags & OVL_READ_KERNEL_ONLY))
 		return 1;
 	return err;
 }
@@ -299,7 +291,7 @@ static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 	*why = NULL;
 	err = ovl_mount_table_read(v, 0, 0, &t);
 	if (err) {
-		*why = mounts_why(err);
+		*why = ovl_mounts_why(err);
 		return err;
 	}
 	fs = ovl_mount_table_find_id(t, id.mnt_id);
@@ -317,25 +309,13 @@ static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 	return err;
 }
 
-static int reason_out(int err, const char *why, const char **reason)
+/* A path of the view (the caller's own: as open(2) would look it up; a
+ * task's: beneath the task's root), opened O_PATH. */
+static int open_in_view(struct ovl_view *view, const char *path,
+			const char **why)
 {
-	if (reason)
-		*reason = err ? (why ? why : ovl_layers_strerror(err)) : NULL;
-	return err;
-}
-
-OVL_EXPORT
-int ovl_layers_read_view(struct ovl_view *view, const char *path,
-			 unsigned int flags, struct ovl_layers **out,
-			 const char **reason)
-{
-	const char *why = NULL;
 	int fd, err;
 
-	if (!view || !path || !out)
-		return reason_out(-EINVAL, "bad argument", reason);
-	/* the caller's own path is the caller's to mean; a task's path is
-	 * looked up beneath the task's root */
 	if (!view->pid) {
 		fd = open(path, O_PATH | O_CLOEXEC);
 		fd = fd < 0 ? -errno : fd;
@@ -344,15 +324,10 @@ int ovl_layers_read_view(struct ovl_view *view, const char *path,
 	}
 	if (fd < 0) {
 		err = ovl_view_alive(view);
-		if (err)
-			return reason_out(err, "no such process", reason);
-		return reason_out(fd, "cannot look up the path", reason);
+		*why = err ? "no such process" : "cannot look up the path";
+		return err ? err : fd;
 	}
-	ovl_view_lock(view);
-	err = read_fd_in(view, fd, flags, out, &why);
-	ovl_view_unlock(view);
-	close(fd);
-	return reason_out(err, why, reason);
+	return fd;
 }
 
 /* The checks and the mount table that every read by mount ID begins with. */
@@ -365,7 +340,7 @@ static int by_id_begin(const struct ovl_view *view, unsigned int flags,
 		return err;
 	err = ovl_mount_table_read(view, 0, 0, t);
 	if (err)
-		*why = mounts_why(err);
+		*why = ovl_mounts_why(err);
 	return err;
 }
 
@@ -399,33 +374,26 @@ static struct ovl_mnt *statmount_id(const struct ovl_view *view,
 	return fs;
 }
 
-OVL_EXPORT
-int ovl_layers_read_mount(struct ovl_view *view, int mnt_id,
-			  unsigned int flags, struct ovl_layers **out,
-			  const char **reason)
+static int read_mount_id(struct ovl_view *view, int mnt_id,
+			 unsigned int flags, struct ovl_layers **out,
+			 const char **why)
 {
-	const char *why = NULL;
 	struct ovl_mount_table *t;
 	struct ovl_mnt *fs;
 	int err;
 
-	if (!view || !out || mnt_id < 0)
-		return reason_out(-EINVAL, "bad argument", reason);
-	ovl_view_lock(view);
-	err = by_id_begin(view, flags, &t, &why);
+	err = by_id_begin(view, flags, &t, why);
 	if (err)
-		goto out;
+		return err;
 	fs = ovl_mount_table_find_id(t, mnt_id);
 	if (fs) {
-		err = read_mount(view, t, fs, 0, flags, out, &why);
+		err = read_mount(view, t, fs, 0, flags, out, why);
 	} else {
 		err = -ENOENT;
-		why = "no mount with that ID in this view";
+		*why = "no mount with that ID in this view";
 	}
 	ovl_mount_table_free(t);
-out:
-	ovl_view_unlock(view);
-	return reason_out(err, why, reason);
+	return err;
 }
 
 /*
@@ -439,7 +407,7 @@ out:
  */
 static int read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
 			     unsigned int flags, struct ovl_layers **out,
-			     const char **reason)
+			     const char **whyp)
 {
 	const char *why = NULL;
 	struct ovl_mount_table *t;
@@ -447,16 +415,17 @@ static int read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
 	bool any = false, covered = false;
 	int err;
 
-	if (!view || !out || !mnt_id)
-		return reason_out(-EINVAL, "bad argument", reason);
 	err = by_id_begin(view, flags, &t, &why);
-	if (err)
-		return reason_out(err, why, reason);
+	if (err) {
+		*whyp = why;
+		return err;
+	}
 	fs = statmount_id(view, t, mnt_id);
 	if (fs) {
 		err = read_mount(view, t, fs, mnt_id, flags, out, &why);
 		ovl_mount_table_free(t);
-		return reason_out(err, why, reason);
+		*whyp = why;
+		return err;
 	}
 	/* statmount lists every mount of the view, covered or not, by its
 	 * unique ID: none has that one, and no overlay's root needs opening
@@ -464,8 +433,8 @@ static int read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
 	 * container makes) */
 	if (t->way == OVL_MOUNT_TABLE_STATMOUNT) {
 		ovl_mount_table_free(t);
-		return reason_out(-ENOENT, "no overlay with that unique mount "
-				  "ID in this view", reason);
+		*whyp = "no overlay with that unique mount ID in this view";
+		return -ENOENT;
 	}
 	/* mountinfo's table: every string is there */
 	err = -ENOENT;
@@ -503,62 +472,71 @@ static int read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
 		      "be read)";
 	}
 	ovl_mount_table_free(t);
-	return reason_out(err, why, reason);
-}
-
-OVL_EXPORT
-int ovl_layers_read_mount_unique(struct ovl_view *view, uint64_t mnt_id,
-				 unsigned int flags, struct ovl_layers **out,
-				 const char **reason)
-{
-	int err;
-
-	if (!view)
-		return reason_out(-EINVAL, "bad argument", reason);
-	ovl_view_lock(view);
-	err = read_mount_unique(view, mnt_id, flags, out, reason);
-	ovl_view_unlock(view);
+	*whyp = why;
 	return err;
 }
 
-OVL_EXPORT
-int ovl_layers_read_fd(int fd, unsigned int flags, struct ovl_layers **out)
-{
-	struct ovl_view *v;
-	const char *why;
-	int err;
+/* The flags that say which overlay, and those that say how to read it. */
+#define READ_BY_ID	(OVL_READ_MNT_ID | OVL_READ_MNT_ID_UNIQUE)
 
-	if (fd < 0 || !out)
-		return -EINVAL;
-	err = ovl_view_open(0, 0, &v);
-	if (err)
+/* The one reader (2.0): by path, by fd or by mount ID, in view (NULL: the
+ * caller's own). */
+static int read_in(struct ovl_view *view, int fd, const char *path,
+		   uint64_t mnt_id, unsigned int flags,
+		   struct ovl_layers **out, const char **why)
+{
+	unsigned int by = flags & READ_BY_ID;
+	int pfd, err;
+
+	flags &= ~READ_BY_ID;
+	if (by == OVL_READ_MNT_ID) {
+		if (mnt_id > INT_MAX)
+			return -EINVAL;
+		return read_mount_id(view, (int)mnt_id, flags, out, why);
+	}
+	if (by == OVL_READ_MNT_ID_UNIQUE)
+		return read_mount_unique(view, mnt_id, flags, out, why);
+	if (path) {
+		pfd = open_in_view(view, path, why);
+		if (pfd < 0)
+			return pfd;
+		err = read_fd_in(view, pfd, flags, out, why);
+		close(pfd);
 		return err;
-	err = read_fd_in(v, fd, flags, out, &why);
-	ovl_view_unref(v);
-	return err;
+	}
+	/* an fd is the caller's: only the caller's own view has it */
+	if (view->pid) {
+		*why = "an fd is read in the caller's own view only";
+		return -EINVAL;
+	}
+	return read_fd_in(view, fd, flags, out, why);
 }
 
 OVL_EXPORT
-int ovl_layers_read_reason(pid_t pid, const char *path, unsigned int flags,
-			   struct ovl_layers **out, const char **reason)
+int ovl_layers_read(struct ovl_view *view, int fd, const char *path,
+		    uint64_t mnt_id, unsigned int flags,
+		    struct ovl_layers **out, struct ovl_error *err)
 {
-	struct ovl_view *v;
-	int err;
+	unsigned int by = flags & READ_BY_ID;
+	struct ovl_view *own = NULL;
+	const char *why = NULL;
+	int ret;
 
-	if (!path || !out || pid < 0)
-		return reason_out(-EINVAL, "bad argument", reason);
-	err = ovl_view_open(pid, 0, &v);
-	if (err)
-		return reason_out(err, err == -ESRCH ? "no such process" :
-				  "cannot open the process's view", reason);
-	err = ovl_layers_read_view(v, path, flags, out, reason);
-	ovl_view_unref(v);
-	return err;
-}
-
-OVL_EXPORT
-int ovl_layers_read(pid_t pid, const char *path, unsigned int flags,
-		    struct ovl_layers **out)
-{
-	return ovl_layers_read_reason(pid, path, flags, out, NULL);
+	/* exactly one target: a path, an fd or a mount ID */
+	if (!out || by == READ_BY_ID ||
+	    (by ? path || fd != -1 || !mnt_id :
+		  mnt_id || (path ? fd != -1 : fd < 0)))
+		return ovl_seterr(err, -EINVAL, "bad argument: give one of a "
+			       "path, an fd or a mount ID");
+	if (!view) {
+		ret = ovl_view_open(0, 0, &own, err);
+		if (ret)
+			return ret;
+		view = own;
+	}
+	ovl_view_lock(view);
+	ret = read_in(view, fd, path, mnt_id, flags, out, &why);
+	ovl_view_unlock(view);
+	ovl_view_unref(own);
+	return ovl_seterr(err, ret, why);
 }

@@ -68,15 +68,14 @@ static struct json_object *record_json(const struct ovl_json_lib *j,
 	return o;
 }
 
-OVL_EXPORT
-int ovl_layers_save_record(const struct ovl_layers *layers, char **json)
+static int save(const struct ovl_layers *layers, char **json)
 {
 	const struct ovl_json_lib *j;
 	struct json_object *o;
 	const char *text;
 	int err = -ENOMEM;
 
-	if (!layers || !json || layers->source == OVL_LAYERS_SOURCE_ORIGIN)
+	if (!layers || !json || layers->source == OVL_SOURCE_ORIGIN)
 		return -EINVAL;
 	j = ovl_json();
 	if (!j)
@@ -189,11 +188,11 @@ int ovl_record_load(const char *text, size_t len, struct ovl_layers **out,
 		const char *source = ovl_json_str(o, "source");
 
 		if (source && !strcmp(source, "xattr"))
-			(*out)->source = OVL_LAYERS_SOURCE_XATTR;
+			(*out)->source = OVL_SOURCE_XATTR;
 		else if (source && !strcmp(source, "statmount"))
-			(*out)->source = OVL_LAYERS_SOURCE_STATMOUNT;
+			(*out)->source = OVL_SOURCE_STATMOUNT;
 		else if (source && !strcmp(source, "mountinfo"))
-			(*out)->source = OVL_LAYERS_SOURCE_MOUNTINFO;
+			(*out)->source = OVL_SOURCE_MOUNTINFO;
 		(*out)->mount_options = strdup(options);
 		if (!(*out)->mount_options) {
 			ovl_layers_free(*out);
@@ -205,4 +204,15 @@ out:
 	if (o)
 		ovl_json()->object_put(o);
 	return err;
+}
+
+OVL_EXPORT
+int ovl_layers_save_checkpoint(const struct ovl_layers *layers, char **json,
+			       struct ovl_error *err)
+{
+	int ret = save(layers, json);
+
+	return ovl_seterr(err, ret, ret == -ELIBACC ? "libjson-c, which writes "
+		       "checkpoints, cannot be loaded" : ret == -EINVAL ?
+		       "bad argument, or an origin descriptor" : NULL);
 }

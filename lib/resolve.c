@@ -3,6 +3,12 @@
  * Resolve each record of a descriptor to a mount, a path and an fd, in a
  * view (ovl_view: a task's root and mount table).
  *
+ * About 800 lines, one file on purpose: the algorithm alone (the index and
+ * the snapshot's cache are resolve_index.c, what is assumed of filesystems
+ * fs_policy.c); its steps (the fast path, the FID and format-2 path ways,
+ * the per-superblock tries) share the checks below() and located(), which
+ * no other file may call.
+ *
  * The mount table is read once (listmount/statmount, or mountinfo: see
  * mount_table.c) and indexed in one pass: mounts by ID and by device (hashed),
  * so each record finds the mounts of its filesystem at once, whole-fs
@@ -155,13 +161,13 @@ static int located(struct resolver *r, struct mount_ent *e, int fd,
 	err = ovl_ident(fd, &want);
 	if (err) {
 		close(fd);
-		return ovl_fatal_errno(-err) ? err : OVL_LAYER_UNREACHABLE;
+		return ovl_fatal_errno(-err) ? err : OVL_STATUS_UNREACHABLE;
 	}
 	/* removed: no name leads to it (its kernel path ends in
 	 * " (deleted)", which a live directory's name may too) */
 	if (!want.nlink) {
 		close(fd);
-		return OVL_LAYER_STALE;
+		return OVL_STATUS_STALE;
 	}
 	kpath = ovl_rsv_fd_path(r, fd);
 	rel = kpath ? below_root(kpath, ovl_rsv_root_path(r, e)) : NULL;
@@ -170,7 +176,7 @@ static int located(struct resolver *r, struct mount_ent *e, int fd,
 		 * through: not through this mount */
 		free(kpath);
 		close(fd);
-		return OVL_LAYER_UNREACHABLE;
+		return OVL_STATUS_UNREACHABLE;
 	}
 	loc->root = strdup(*rel ? rel : "/");
 	n = asprintf(&loc->path, "%s%s", strcmp(target, "/") ? target : "",
@@ -186,11 +192,11 @@ static int located(struct resolver *r, struct mount_ent *e, int fd,
 	if (!loc->mount_point || !loc->root)
 		return -ENOMEM;	/* loc is cleared by the caller */
 
-	loc->status = OVL_LAYER_SHADOWED;
+	loc->status = OVL_STATUS_SHADOWED;
 	if (leads_to(r, loc->path, &want))
-		loc->status = OVL_LAYER_OK;
+		loc->status = OVL_STATUS_OK;
 	else if (!S_ISDIR(want.mode))
-		return OVL_LAYER_UNREACHABLE;	/* try_sb() clears loc */
+		return OVL_STATUS_UNREACHABLE;	/* try_sb() clears loc */
 	loc->mnt_id = e->id;
 	loc->mnt_id_unique = e->unique_id;
 	loc->dev = want.dev;
@@ -228,7 +234,7 @@ static int try_path(struct resolver *r, struct sb_ent *sb,
 		    const struct ovl_layer_record *rec, const char *path,
 		    struct ovl_loc *loc, dev_t allowed)
 {
-	int status = OVL_LAYER_NO_HANDLE;
+	int status = OVL_STATUS_NO_HANDLE;
 
 	for (size_t i = 0; i < sb->n; i++) {
 		struct mount_ent *e = sb->m[i];
@@ -262,10 +268,10 @@ static int try_path(struct resolver *r, struct sb_ent *sb,
 			continue;	/* another directory */
 		}
 		status = located(r, e, fd, loc);
-		if (status != OVL_LAYER_UNREACHABLE)
+		if (status != OVL_STATUS_UNREACHABLE)
 			return status;
 		ovl_loc_clear(loc);
-		status = OVL_LAYER_NO_HANDLE;
+		status = OVL_STATUS_NO_HANDLE;
 	}
 	return status;
 }
@@ -294,8 +300,8 @@ static int try_fs_path(struct resolver *r, struct sb_ent *sb,
 		       const struct ovl_layer_record *rec,
 		       struct ovl_loc *loc, dev_t allowed)
 {
-	if (!(rec->valid & OVL_LAYER_VALID_PATH) || !rec->fs_path ||
-	    (rec->flags & OVL_LAYER_NOFH))
+	if (!(rec->valid & OVL_RECORD_VALID_PATH) || !rec->fs_path ||
+	    (rec->flags & OVL_LAYERS_LAYER_NOFH))
 		return 0;
 	for (size_t i = 0; i < sb->n; i++) {
 		struct mount_ent *e = sb->m[i];
@@ -330,11 +336,11 @@ static int try_fs_path(struct resolver *r, struct sb_ent *sb,
 		}
 		status = located(r, e, fd, loc);
 		ovl_dbg(&r->v->log, "%s %u: mount %d (%s): %s by its path from the filesystem root, its handle compared",
-			ovl_layer_kind_name(rec->kind), rec->index, e->id,
+			ovl_layers_kind_name(rec->kind), rec->index, e->id,
 			e->mnt->target ? e->mnt->target : "?",
 			status < 0 ? strerror(-status) :
-			ovl_layer_status_name(status));
-		if (status != OVL_LAYER_UNREACHABLE)
+			ovl_layers_status_name(status));
+		if (status != OVL_STATUS_UNREACHABLE)
 			return status;
 		ovl_loc_clear(loc);
 	}
@@ -351,7 +357,7 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
 		  struct ovl_loc *loc, dev_t allowed)
 {
 	struct ovl_handle h;
-	int status = OVL_LAYER_UNREACHABLE, err;
+	int status = OVL_STATUS_UNREACHABLE, err;
 
 	err = ovl_rsv_sb_ready(r, sb);
 	if (err)
@@ -359,10 +365,10 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
 	status = try_fs_path(r, sb, rec, loc, allowed);
 	if (status)
 		return status;
-	status = OVL_LAYER_UNREACHABLE;
-	if (rec->flags & OVL_LAYER_FID)
+	status = OVL_STATUS_UNREACHABLE;
+	if (rec->flags & OVL_LAYERS_LAYER_FID)
 		return path ? try_path(r, sb, rec, path, loc, allowed) :
-		       OVL_LAYER_NO_HANDLE;
+		       OVL_STATUS_NO_HANDLE;
 
 	h.fh.handle_bytes = rec->fid_len;
 	h.fh.handle_type = rec->fh_type;
@@ -379,7 +385,7 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
 		mfd = ovl_rsv_mount_root(r, e, allowed);
 		if (mfd == -ENOENT) {
 			ovl_dbg(&r->v->log, "%s %u: mount %d (%s): its root cannot be opened (covered?)",
-				ovl_layer_kind_name(rec->kind), rec->index, e->id,
+				ovl_layers_kind_name(rec->kind), rec->index, e->id,
 				e->mnt->target ? e->mnt->target : "?");
 			continue;
 		}
@@ -388,12 +394,12 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
 		fd = open_by_handle_at(mfd, &h.fh, O_PATH | O_CLOEXEC);
 		if (fd < 0) {
 			ovl_dbg(&r->v->log, "%s %u: mount %d: the handle does not open: %s",
-				ovl_layer_kind_name(rec->kind), rec->index, e->id,
+				ovl_layers_kind_name(rec->kind), rec->index, e->id,
 				strerror(errno));
 			if (errno == ESTALE || errno == ENOENT)
-				return OVL_LAYER_STALE;	/* per superblock */
+				return OVL_STATUS_STALE;	/* per superblock */
 			if (errno == EPERM)
-				return OVL_LAYER_NO_PERMISSION;
+				return OVL_STATUS_NO_PERMISSION;
 			if (ovl_fatal_errno(errno))
 				return -errno;
 			continue;
@@ -402,20 +408,20 @@ static int try_sb(struct resolver *r, struct sb_ent *sb,
 		if (!e->whole && !ovl_ident(fd, &id) && S_ISDIR(id.mode) &&
 		    !below(fd, &e->root_id)) {
 			ovl_dbg(&r->v->log, "%s %u: mount %d (%s): rejected, the directory is outside this bind mount's subtree",
-				ovl_layer_kind_name(rec->kind), rec->index, e->id,
+				ovl_layers_kind_name(rec->kind), rec->index, e->id,
 				e->mnt->target ? e->mnt->target : "?");
 			close(fd);	/* outside this bind mount's subtree */
 			continue;
 		}
 		status = located(r, e, fd, loc);
 		ovl_dbg(&r->v->log, "%s %u: mount %d (%s): %s",
-			ovl_layer_kind_name(rec->kind), rec->index, e->id,
+			ovl_layers_kind_name(rec->kind), rec->index, e->id,
 			e->mnt->target ? e->mnt->target : "?",
 			status < 0 ? strerror(-status) :
-			status == OVL_LAYER_UNREACHABLE ?
+			status == OVL_STATUS_UNREACHABLE ?
 			"rejected, no name of the directory lies below this mount's root" :
-			ovl_layer_status_name(status));
-		if (status != OVL_LAYER_UNREACHABLE)
+			ovl_layers_status_name(status));
+		if (status != OVL_STATUS_UNREACHABLE)
 			return status;
 		ovl_loc_clear(loc);
 	}
@@ -492,7 +498,7 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	uint64_t unique = 0;
 	int pfd, fd = -1, err, known, fl = 0;
 
-	if (!path || (rec->flags & OVL_LAYER_FID) || !ovl_path_canonical(path))
+	if (!path || (rec->flags & OVL_LAYERS_LAYER_FID) || !ovl_path_canonical(path))
 		return 0;
 	e = ovl_rsv_sb_first(r, sb);
 	if (!e || ovl_rsv_ent_ready(r, e))
@@ -572,12 +578,12 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	loc->mount_point = ovl_rsv_ent_ready(r, e) ? NULL : strdup(e->mnt->target);
 	if (!loc->root || !loc->path || !loc->mount_point)
 		return -ENOMEM;	/* loc is cleared by the caller */
-	loc->status = OVL_LAYER_OK;	/* the path led to it, as leads_to() */
+	loc->status = OVL_STATUS_OK;	/* the path led to it, as leads_to() */
 	loc->mnt_id = e->id;
 	loc->mnt_id_unique = e->unique_id;
 	loc->dev = pid.dev;
 	loc->ino = pid.ino;
-	return OVL_LAYER_OK;
+	return OVL_STATUS_OK;
 usual:
 	close(pfd);
 	return err < 0 && ovl_fatal_errno(-err) ? err : 0;
@@ -597,7 +603,7 @@ static char *fs_path_in_view(struct resolver *r, struct sb_ent *sb,
 	const char *rest, *target;
 	char *p;
 
-	if (!(rec->valid & OVL_LAYER_VALID_PATH) || !rec->fs_path)
+	if (!(rec->valid & OVL_RECORD_VALID_PATH) || !rec->fs_path)
 		return NULL;
 	e = ovl_rsv_sb_first(r, sb);
 	if (!e || ovl_rsv_ent_ready(r, e))
@@ -614,7 +620,7 @@ static char *fs_path_in_view(struct resolver *r, struct sb_ent *sb,
 
 static bool found(int status)
 {
-	return status == OVL_LAYER_OK || status == OVL_LAYER_SHADOWED;
+	return status == OVL_STATUS_OK || status == OVL_STATUS_SHADOWED;
 }
 
 /*
@@ -626,7 +632,7 @@ static bool found(int status)
 static bool uuid_names_fs(const struct ovl_layer_record *rec)
 {
 	return !ovl_uuid_is_null(rec->uuid) &&
-	       !(rec->flags & OVL_LAYER_BAD_UUID);
+	       !(rec->fs_flags & OVL_LAYERS_FS_BAD_UUID);
 }
 
 static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
@@ -639,12 +645,12 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	bool hint_unusable = false;
 	int status, err;
 
-	if (rec->flags & OVL_LAYER_NOFH)
-		return OVL_LAYER_NO_HANDLE;
+	if (rec->flags & OVL_LAYERS_LAYER_NOFH)
+		return OVL_STATUS_NO_HANDLE;
 	/* a fid that cannot be opened, and no path to compare it with */
-	if ((rec->flags & OVL_LAYER_FID) && !path &&
-	    !(rec->valid & OVL_LAYER_VALID_PATH))
-		return OVL_LAYER_NO_HANDLE;
+	if ((rec->flags & OVL_LAYERS_LAYER_FID) && !path &&
+	    !(rec->valid & OVL_RECORD_VALID_PATH))
+		return OVL_STATUS_NO_HANDLE;
 
 	/*
 	 * The st_dev hint settles it when that fs has the recorded uuid, or
@@ -654,7 +660,7 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	 * recorded the directory's st_dev, which differs on a btrfs
 	 * subvolume, so that no mount has it and the uuid decides.
 	 */
-	if (rec->kind != OVL_LAYER_ORIGIN && !(rec->flags & OVL_LAYER_NODEV)) {
+	if (rec->kind != OVL_LAYERS_ORIGIN && (rec->dev_major || rec->dev_minor)) {
 		hint_dev = makedev(rec->dev_major, rec->dev_minor);
 		hint = ovl_rsv_find_sb(r, hint_dev);
 	}
@@ -692,8 +698,8 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 		}
 		if (p) {
 			ovl_dbg(&r->v->log, "%s %u: %s by %s, its handle compared (st_dev hint %u:%u)",
-				ovl_layer_kind_name(rec->kind), rec->index,
-				p > 0 ? ovl_layer_status_name(p) : strerror(-p),
+				ovl_layers_kind_name(rec->kind), rec->index,
+				p > 0 ? ovl_layers_status_name(p) : strerror(-p),
 				how, rec->dev_major, rec->dev_minor);
 			return p;
 		}
@@ -717,18 +723,18 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 		return err;
 	matches = ovl_rsv_find_uuid(r, rec->uuid, &first);
 	ovl_dbg(&r->v->log, "%s %u: %zu filesystem(s) with its uuid",
-		ovl_layer_kind_name(rec->kind), rec->index, matches);
+		ovl_layers_kind_name(rec->kind), rec->index, matches);
 	if (!matches) {
 		if (hint_unusable)
 			loc->reason = "its filesystem is mounted, but every mount "
 				      "of it is covered by another mount";
-		return hint_unusable ? OVL_LAYER_UNREACHABLE :
-		       r->skipped ? OVL_LAYER_NOT_PROBED : OVL_LAYER_NO_MOUNT;
+		return hint_unusable ? OVL_STATUS_UNREACHABLE :
+		       r->skipped ? OVL_STATUS_NOT_PROBED : OVL_STATUS_NO_MOUNT;
 	}
 	if (matches > 1 && !uuid_names_fs(rec))
-		return OVL_LAYER_AMBIGUOUS;
+		return OVL_STATUS_AMBIGUOUS;
 	/* a shared uuid overlayfs did not flag (cloned fs): try each */
-	status = OVL_LAYER_UNREACHABLE;
+	status = OVL_STATUS_UNREACHABLE;
 	for (size_t i = first; i < first + matches; i++) {
 		status = try_sb(r, r->by_uuid[i], rec, path, loc, makedev(0, 0));
 		if (status < 0 || found(status))
@@ -737,16 +743,13 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 	return status;
 }
 
-OVL_EXPORT
-int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
-			    unsigned int flags, unsigned int *unresolved)
+static int resolve_in(struct ovl_layers *layers, struct ovl_view *view,
+		      unsigned int flags, unsigned int *unresolved)
 {
 	struct resolver own, *r = NULL;
 	unsigned int bad = 0;
 	int err;
 
-	if (!layers || !view || (flags & ~OVL_RESOLVE_FD))
-		return -EINVAL;
 	ovl_layers_clear_locations(layers);
 	ovl_view_lock(view);
 	err = ovl_rsv_get(view, flags, layers->count, &own, &r);
@@ -763,11 +766,11 @@ int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 		if (!loc->reason)
 			loc->reason = ovl_status_reason(&layers->recs[i], status);
 		ovl_dbg(&view->log, "record %u (%s %u): %s%s%s%s%s", i,
-			ovl_layer_kind_name(layers->recs[i].kind),
-			layers->recs[i].index, ovl_layer_status_name(status),
+			ovl_layers_kind_name(layers->recs[i].kind),
+			layers->recs[i].index, ovl_layers_status_name(status),
 			loc->path ? " at " : "", loc->path ? loc->path : "",
 			loc->reason ? ": " : "", loc->reason ? loc->reason : "");
-		if (status != OVL_LAYER_OK)
+		if (status != OVL_STATUS_OK)
 			bad++;
 	}
 	if (!err)
@@ -789,20 +792,24 @@ int ovl_layers_resolve_view(struct ovl_layers *layers, struct ovl_view *view,
 }
 
 OVL_EXPORT
-int ovl_layers_resolve(struct ovl_layers *layers, pid_t pid,
-		       unsigned int flags, unsigned int *unresolved)
+int ovl_layers_resolve(struct ovl_layers *layers, struct ovl_view *view,
+		       unsigned int flags, unsigned int *unresolved,
+		       struct ovl_error *err)
 {
-	struct ovl_view *v;
-	int err;
+	struct ovl_view *own = NULL;
+	int ret;
 
-	if (!layers || pid < 0 || (flags & ~OVL_RESOLVE_FD))
-		return -EINVAL;
-	err = ovl_view_open(pid, 0, &v);
-	if (err) {
-		ovl_layers_clear_locations(layers);	/* as any failed resolve */
-		return err;
+	if (!layers || (flags & ~OVL_RESOLVE_FD))
+		return ovl_seterr(err, -EINVAL, "bad argument");
+	if (!view) {
+		ret = ovl_view_open(0, 0, &own, err);
+		if (ret) {
+			ovl_layers_clear_locations(layers); /* as any failure */
+			return ret;
+		}
+		view = own;
 	}
-	err = ovl_layers_resolve_view(layers, v, flags, unresolved);
-	ovl_view_unref(v);
-	return err;
+	ret = resolve_in(layers, view, flags, unresolved);
+	ovl_view_unref(own);
+	return ovl_seterr(err, ret, ret == -ESRCH ? "no such process" : NULL);
 }

@@ -184,14 +184,14 @@ static int ask(int ovl, const char *prefix)
 	layers = set_name(link, prefix, "overlay.layers");
 	control = set_name(link, prefix, PROBE_CONTROL);
 	if (!layers)
-		return OVL_LAYERS_KERNEL_STORES;
+		return OVL_KERNEL_STORES;
 	if (layers == -EOPNOTSUPP && control == -EOPNOTSUPP)
-		return OVL_LAYERS_KERNEL_NO_XATTR;
+		return OVL_KERNEL_NO_XATTR;
 	if (layers == -EPERM && !control) {
 		strcpy(name, prefix);
 		strcat(name, "overlay.layers");
 		if (getxattr(link, name, NULL, 0) > 0)
-			return OVL_LAYERS_KERNEL_PRODUCES;
+			return OVL_KERNEL_PRODUCES;
 		return -EIO;	/* read-only, yet no value: not the series */
 	}
 	return layers == -EPERM ? -EPERM : -EIO;
@@ -368,9 +368,9 @@ int ovl_kernel_trust(bool userxattr, const struct ovl_log *lg)
 	}
 	pthread_mutex_unlock(&cache_lock);
 	ovl_dbg(lg, "the running overlayfs, asked on an overlay of our own, %s "
-		"%s: %s%s", ret == OVL_LAYERS_KERNEL_PRODUCES ? "produces" :
-		ret == OVL_LAYERS_KERNEL_STORES ? "stores what a user sets as" :
-		ret == OVL_LAYERS_KERNEL_NO_XATTR ? "has no" : "cannot say of",
+		"%s: %s%s", ret == OVL_KERNEL_PRODUCES ? "produces" :
+		ret == OVL_KERNEL_STORES ? "stores what a user sets as" :
+		ret == OVL_KERNEL_NO_XATTR ? "has no" : "cannot say of",
 		userxattr ? OVL_LAYERS_XATTR_USER : OVL_LAYERS_XATTR,
 		ret < 0 ? strerror(-ret) : "answered",
 		keyed ? "" : " (not cached: the boot or module cannot be told)");
@@ -378,11 +378,17 @@ int ovl_kernel_trust(bool userxattr, const struct ovl_log *lg)
 }
 
 OVL_EXPORT
-int ovl_layers_kernel_probe(unsigned int flags)
+int ovl_layers_kernel_probe(unsigned int flags, struct ovl_error *err)
 {
-	if (flags & ~OVL_LAYERS_PROBE_USERXATTR)
-		return -EINVAL;
-	return ovl_kernel_trust(flags & OVL_LAYERS_PROBE_USERXATTR, NULL);
+	int ret;
+
+	if (flags & ~OVL_PROBE_USERXATTR)
+		return ovl_seterr(err, -EINVAL, "unknown flags");
+	ret = ovl_kernel_trust(flags & OVL_PROBE_USERXATTR, NULL);
+	return ovl_seterr(err, ret < 0 ? ret : 0,
+		       ret == -EPERM ? "no privilege to mount the probe's "
+		       "overlay, not even in a user namespace of its own" :
+		       NULL) ?: ret;
 }
 
 /* ---- the value ---- */
@@ -468,7 +474,7 @@ int ovl_kernel_value(int root, bool userxattr, const struct ovl_log *lg,
 #endif
 	k = ovl_kernel_trust(userxattr, lg);
 
-	if (k == OVL_LAYERS_KERNEL_PRODUCES) {
+	if (k == OVL_KERNEL_PRODUCES) {
 		if (root < 0) {
 			*why = "cannot open the overlay's root: no mount of it "
 			       "that shows it whole is reachable (covered by "
@@ -489,7 +495,7 @@ int ovl_kernel_value(int root, bool userxattr, const struct ovl_log *lg,
 		       err ? "cannot read the layers xattr" : NULL;
 		return err;
 	}
-	if (k == OVL_LAYERS_KERNEL_NO_XATTR) {
+	if (k == OVL_KERNEL_NO_XATTR) {
 		*why = "the kernel has no layers xattr (before Linux 6.7 no "
 		       "overlay xattr can be set or read)";
 		return -ENODATA;
@@ -517,7 +523,7 @@ int ovl_kernel_value(int root, bool userxattr, const struct ovl_log *lg,
 		       "was stored by a user, not produced by this kernel";
 		return -EBADMSG;
 	}
-	*why = k == OVL_LAYERS_KERNEL_STORES ?
+	*why = k == OVL_KERNEL_STORES ?
 	       "the kernel does not produce the layers xattr (no series: a "
 	       "value under its name would be a user's)" :
 	       "cannot tell whether this kernel produces the layers xattr "

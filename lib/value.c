@@ -113,13 +113,16 @@ static int from_base64(const char *s, size_t n, unsigned char *out,
 int ovl_decode_bytes(const unsigned char *bytes, size_t len, bool origin,
 		     struct ovl_layers **out, struct ovl_load_error *why)
 {
-	int err = origin ? ovl_layers_decode_origin(bytes, len, out) :
-			   ovl_layers_decode(bytes, len, out);
+	struct ovl_error e;
+	int err = origin ? ovl_layers_decode_origin(bytes, len, out, &e) :
+			   ovl_layers_decode(bytes, len, out, &e);
 
-	if ((err == -EINVAL || err == -EPROTONOSUPPORT) && !origin)
-		ovl_layers_validate(bytes, len, &why->offset, &why->reason);
-	else if (err == -EINVAL || err == -EPROTONOSUPPORT)
+	if ((err == -EINVAL || err == -EPROTONOSUPPORT) && !origin) {
+		why->offset = e.offset < 0 ? 0 : (size_t)e.offset;
+		why->reason = e.why;	/* static: the verdict's */
+	} else if (err == -EINVAL || err == -EPROTONOSUPPORT) {
 		why->reason = "malformed origin value";
+	}
 	return err;
 }
 

@@ -141,8 +141,7 @@ fail:
  * namespace of its own (one cloned without CLONE_FS may unshare them),
  * so the leader's view need not be the one the caller asked for.
  */
-OVL_EXPORT
-int ovl_view_open(pid_t pid, unsigned int flags, struct ovl_view **out)
+static int view_open(pid_t pid, unsigned int flags, struct ovl_view **out)
 {
 	pid_t tgid;
 	int pidfd, err;
@@ -189,8 +188,8 @@ static int pidfd_pid(int pidfd, pid_t *pid)
 	return err;
 }
 
-OVL_EXPORT
-int ovl_view_open_pidfd(int pidfd, unsigned int flags, struct ovl_view **out)
+static int view_open_pidfd(int pidfd, unsigned int flags,
+			   struct ovl_view **out)
 {
 	pid_t pid = 0;
 	int err, mine;
@@ -227,8 +226,7 @@ pid_t ovl_view_pid(const struct ovl_view *view)
 	return view ? view->pid : -EINVAL;
 }
 
-OVL_EXPORT
-int ovl_view_open_mountinfo(const struct ovl_view *view)
+static int view_open_mountinfo(const struct ovl_view *view)
 {
 	int fd, err;
 
@@ -252,8 +250,7 @@ int ovl_view_open_mountinfo(const struct ovl_view *view)
  * snapshot is dropped: what the reads and the resolutions see is one
  * moment.
  */
-OVL_EXPORT
-int ovl_view_snapshot(struct ovl_view *view, unsigned int flags)
+static int view_snapshot(struct ovl_view *view, unsigned int flags)
 {
 	struct ovl_snapshot *s;
 	int err;
@@ -280,6 +277,47 @@ int ovl_view_snapshot(struct ovl_view *view, unsigned int flags)
 	ovl_dbg(&view->log, "snapshot of the mount table: %zu mounts",
 		s->t->n);
 	return 0;
+}
+
+OVL_EXPORT
+int ovl_view_open(pid_t pid, unsigned int flags, struct ovl_view **out,
+		  struct ovl_error *err)
+{
+	int ret = view_open(pid, flags, out);
+
+	return ovl_seterr(err, ret, ret == -ESRCH ? "no such process" :
+		       ret == -EOPNOTSUPP ? "a thread's view: open its "
+		       "process's (thread group leader's) or pass a pidfd" :
+		       ret ? "cannot open the process's view" : NULL);
+}
+
+OVL_EXPORT
+int ovl_view_open_pidfd(int pidfd, unsigned int flags, struct ovl_view **out,
+			struct ovl_error *err)
+{
+	int ret = view_open_pidfd(pidfd, flags, out);
+
+	return ovl_seterr(err, ret, ret == -ESRCH ? "the process is gone, or "
+		       "in no pid namespace of ours" : ret == -EINVAL && pidfd >= 0 &&
+		       !flags && out ? "not a pidfd" : NULL);
+}
+
+OVL_EXPORT
+int ovl_view_open_mountinfo(const struct ovl_view *view,
+			    struct ovl_error *err)
+{
+	int ret = view_open_mountinfo(view);
+
+	return ovl_seterr(err, ret, ret == -ESRCH ? "no such process" : NULL);
+}
+
+OVL_EXPORT
+int ovl_view_snapshot(struct ovl_view *view, unsigned int flags,
+		      struct ovl_error *err)
+{
+	int ret = view_snapshot(view, flags);
+
+	return ovl_seterr(err, ret, ret ? ovl_mounts_why(ret) : NULL);
 }
 
 OVL_EXPORT

@@ -29,7 +29,7 @@
 struct answers {
 	char kernel[65];
 	int sm_field;		/* 1 has it, 0 not, -1 cannot tell */
-	int xattr;		/* enum ovl_layers_kernel, or -errno */
+	int xattr;		/* enum ovl_kernel, or -errno */
 	bool listmount, unique_ids, by_fd, openat2;
 	int handles;		/* 1 decode, 0 not supported, -EPERM */
 	bool cap_sys_admin, cap_dac_read_search;
@@ -87,7 +87,7 @@ static void ask(struct answers *a)
 	if (!statmount_root(OVL_SM_SUPPORTED_MASK, 0, -1, sm, sizeof(buf)) &&
 	    (sm->mask & OVL_SM_SUPPORTED_MASK))
 		a->sm_field = !!(sm->supported_mask & OVL_SM_FS_LAYERS);
-	a->xattr = ovl_layers_kernel_probe(0);
+	a->xattr = ovl_layers_kernel_probe(0, NULL);
 	a->listmount = syscall(SYS_listmount, &lreq, &id, 1, 0) >= 0;
 	a->unique_ids = !statx(AT_FDCWD, "/", 0, STATX_MNT_ID_UNIQUE, &stx) &&
 			(stx.stx_mask & STATX_MNT_ID_UNIQUE);
@@ -114,7 +114,7 @@ static void ask(struct answers *a)
 	}
 	if (a->sm_field == 1 && a->cap_sys_admin)
 		a->way = "statmount";
-	else if (a->xattr == OVL_LAYERS_KERNEL_PRODUCES)
+	else if (a->xattr == OVL_KERNEL_PRODUCES)
 		a->way = "xattr";
 	else
 		a->way = "mountinfo";
@@ -123,11 +123,11 @@ static void ask(struct answers *a)
 static const char *xattr_name(int x)
 {
 	switch (x) {
-	case OVL_LAYERS_KERNEL_PRODUCES:
+	case OVL_KERNEL_PRODUCES:
 		return "produces";
-	case OVL_LAYERS_KERNEL_STORES:
+	case OVL_KERNEL_STORES:
 		return "stores";
-	case OVL_LAYERS_KERNEL_NO_XATTR:
+	case OVL_KERNEL_NO_XATTR:
 		return "none";
 	}
 	return "unknown";
@@ -136,11 +136,11 @@ static const char *xattr_name(int x)
 static const char *xattr_text(int x)
 {
 	switch (x) {
-	case OVL_LAYERS_KERNEL_PRODUCES:
+	case OVL_KERNEL_PRODUCES:
 		return "the kernel's (the series): read-only, believed";
-	case OVL_LAYERS_KERNEL_STORES:
+	case OVL_KERNEL_STORES:
 		return "a user's: Linux 6.7+ without the series stores any overlay.* name, so it is never believed";
-	case OVL_LAYERS_KERNEL_NO_XATTR:
+	case OVL_KERNEL_NO_XATTR:
 		return "none: before Linux 6.7 no overlay.* name can be set or read";
 	}
 	return "cannot tell: the probe could not mount its overlay";

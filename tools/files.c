@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,8 +140,8 @@ static int write_file(const char *name, const void *data, size_t len)
 struct ovl_layers *load_file(struct ctl *ctl, const char *name)
 {
 	struct ovl_layers *l = NULL;
-	const char *reason = NULL;
-	size_t len, off = 0;
+	size_t len;
+	int64_t off;
 	void *buf = read_file(name, &len);
 	int e;
 
@@ -156,16 +157,29 @@ struct ovl_layers *load_file(struct ctl *ctl, const char *name)
 		ctl->status = EXIT_FAILURE;
 		return NULL;
 	}
-	e = ovl_layers_load(buf, len, &l, &off, &reason);
+	e = ovl_layers_load(buf, len, &l, ctl->error);
 	free(buf);
 	if (e == -EINVAL || e == -EPROTONOSUPPORT) {
-		warnx_esc("%s: %s descriptor at byte %zu: %s", name,
-			  e == -EINVAL ? "malformed" : "unsupported", off, reason);
+		/* where: into the value, or into the text when the text is
+		 * what is malformed; -1 when the library cannot say */
+		const char *why = ovl_error_message(ctl->error);
+
+		off = ovl_error_offset(ctl->error);
+		if (!why)
+			why = ovl_layers_strerror(e);
+		if (off >= 0)
+			warnx_esc("%s: %s descriptor at byte %lld: %s", name,
+				  e == -EINVAL ? "malformed" : "unsupported",
+				  (long long)off, why);
+		else
+			warnx_esc("%s: %s descriptor: %s", name,
+				  e == -EINVAL ? "malformed" : "unsupported",
+				  why);
 		ctl->status = EXIT_FAILURE;
 		return NULL;
 	}
 	if (e) {
-		fail(ctl, name, e, reason);
+		fail(ctl, name, e, reason_of(ctl->error));
 		return NULL;
 	}
 	return l;
@@ -198,15 +212,15 @@ static bool may_write(struct ctl *ctl, const char *label, struct ovl_layers *l)
 	if (ctl->force)
 		return true;
 	if (ctl->no_resolve) {
-		e = ovl_layers_resolve_view(l, ctl->view, 0, NULL);
+		e = ovl_layers_resolve(l, ctl->view, 0, NULL, ctl->error);
 		if (e) {
-			fail(ctl, label, e, NULL);
+			fail(ctl, label, e, reason_of(ctl->error));
 			return false;
 		}
 	}
 	for (unsigned int r = 0; r < ovl_layers_count(l); r++) {
 		ovl_layers_get_location(l, r, &loc, sizeof(loc));
-		if (loc.status != OVL_LAYER_OK && !bad++)
+		if (loc.status != OVL_STATUS_OK && !bad++)
 			first = r;
 	}
 	if (!bad)
@@ -217,9 +231,9 @@ static bool may_write(struct ctl *ctl, const char *label, struct ovl_layers *l)
 		snprintf(more, sizeof(more), " (and %u more layer%s not ok)",
 			 bad - 1, bad > 2 ? "s" : "");
 	warnx_esc("%s: %s layer %u%s%s%s is %s%s%s%s%s: nothing written to %s%s%s (--force writes it all the same)",
-		  label, ovl_layer_kind_name(rec.kind), rec.index,
+		  label, ovl_layers_kind_name(rec.kind), rec.index,
 		  loc.path ? " (" : "", loc.path ? loc.path : "",
-		  loc.path ? ")" : "", ovl_layer_status_name(loc.status),
+		  loc.path ? ")" : "", ovl_layers_status_name(loc.status),
 		  loc.reason ? " (" : "", loc.reason ? loc.reason : "",
 		  loc.reason ? ")" : "", more,
 		  out_name(ctl->save ? ctl->save : ctl->record),
@@ -244,7 +258,7 @@ void save_layers(struct ctl *ctl, const char *label, struct ovl_layers *l)
 		    write_file(ctl->save, buf, n)) {
 			warn_esc("%s", ctl->save);
 			ctl->status = EXIT_FAILURE;
-		} else if (ovl_layers_source(l) == OVL_LAYERS_SOURCE_MOUNTINFO) {
+		} else if (ovl_layers_source(l) == OVL_SOURCE_MOUNTINFO) {
 			/* bytes carry no source: loaded back they are a
 			 * buffer's, as if a kernel had written them */
 			warnx_esc("warning: %s: the description saved to %s was derived from the mount option strings, not read from the kernel; the bytes do not say so (--record keeps it)",
@@ -255,9 +269,9 @@ void save_layers(struct ctl *ctl, const char *label, struct ovl_layers *l)
 	if (ctl->record) {
 		char *json = NULL;
 
-		e = ovl_layers_save_record(l, &json);
+		e = ovl_layers_save_checkpoint(l, &json, ctl->error);
 		if (e)
-			fail(ctl, ctl->record, e, NULL);
+			fail(ctl, ctl->record, e, reason_of(ctl->error));
 		else if (write_file(ctl->record, json, strlen(json))) {
 			warn_esc("%s", ctl->record);
 			ctl->status = EXIT_FAILURE;

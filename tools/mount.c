@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,12 +63,14 @@ int cmd_mount(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char optstring[] = ":l:O:h";
+	/* the error object, where it stays reachable (valgrind's "still
+	 * reachable", not "lost") when an errx_esc() below exits */
+	static struct ovl_error *volatile error;
 	struct ctl ctl = { .status = EXIT_SUCCESS };
 	const char *extra = NULL, *file = NULL;
 	struct ovl_layers *l;
 	char *opts;
-	unsigned int failed = UINT_MAX;	/* set where one layer failed */
-	int c, e;
+	int c, e, failed;
 
 	help_command = "ovl-layers mount";
 	opterr = 0;
@@ -91,12 +92,17 @@ int cmd_mount(int argc, char **argv)
 		warnx_esc("mount needs --load FILE and one TARGET");
 		errtryhelp();
 	}
+	ctl.error = error = new_error();
 	l = load_file(&ctl, file);
-	if (!l)
+	if (!l) {
+		ovl_error_free(ctl.error);
 		return EXIT_FAILURE;
-	e = ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, NULL);
+	}
+	e = ovl_layers_resolve(l, NULL, OVL_RESOLVE_FD, NULL, ctl.error);
 	if (e)
-		errx_esc(EXIT_FAILURE, "%s: %s", file, ovl_layers_strerror(e));
+		errx_esc(EXIT_FAILURE, "%s: %s", file,
+			 ovl_error_message(ctl.error) ?
+			 ovl_error_message(ctl.error) : ovl_layers_strerror(e));
 	if (asprintf(&opts, "%s%s%s", ovl_layers_options(l) ?
 		     ovl_layers_options(l) : "",
 		     extra && ovl_layers_options(l) && *ovl_layers_options(l) ?
@@ -104,21 +110,33 @@ int cmd_mount(int argc, char **argv)
 		err_esc(EXIT_FAILURE, "out of memory");
 	if (!getenv("OVL_LAYERS_DEBUG"))
 		ovl_layers_set_log(l, LOG_WARNING, mount_log, NULL, 0);
-	e = ovl_layers_mount(l, opts, argv[optind], 0, &failed);
-	if (e == -ENOENT && failed < ovl_layers_count(l)) {
+	e = ovl_layers_mount(l, opts, argv[optind], 0, ctl.error);
+	/* the layer that failed, or -1: the target's error (checked first),
+	 * or the overlay's as a whole (the kernel refused its options) */
+	failed = e ? ovl_error_layer(ctl.error) : -1;
+	if (failed >= 0 && (unsigned int)failed < ovl_layers_count(l)) {
 		struct ovl_layer_record rec;
 		struct ovl_layer_location loc;
+		const char *why = reason_of(ctl.error);
 
 		ovl_layers_get_record(l, failed, &rec, sizeof(rec));
 		ovl_layers_get_location(l, failed, &loc, sizeof(loc));
-		errx_esc(EXIT_FAILURE, "%s: %s layer %u is %s: nothing mounted",
-			 argv[optind], ovl_layer_kind_name(rec.kind), rec.index,
-			 ovl_layer_status_name(loc.status));
+		/* not where it can be mounted from */
+		if (e == -ENOENT)
+			errx_esc(EXIT_FAILURE, "%s: %s layer %u is %s: nothing mounted",
+				 argv[optind], ovl_layers_kind_name(rec.kind),
+				 rec.index, ovl_layers_status_name(loc.status));
+		/* refused (an idmapped layer), not the directory it names
+		 * (-ESTALE), or the kernel's refusal of that layer */
+		errx_esc(EXIT_FAILURE, "%s: %s layer %u: %s: nothing mounted",
+			 argv[optind], ovl_layers_kind_name(rec.kind), rec.index,
+			 why ? why : strerror(-e));
 	}
 	if (e)
 		errx_esc(EXIT_FAILURE, "%s: mount failed: %s", argv[optind],
 			 strerror(-e));
 	free(opts);
 	ovl_layers_free(l);
+	ovl_error_free(ctl.error);
 	return EXIT_SUCCESS;
 }

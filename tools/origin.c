@@ -62,9 +62,9 @@ static int locate(struct ctl *ctl, const char *file, char *abs, size_t size,
 	/* file is in the caller's view, even with -N: the view's table is
 	 * the one only without -N */
 	if (ctl->pid) {
-		e = ovl_view_open(0, 0, &self);
+		e = ovl_view_open(0, 0, &self, NULL);
 		if (!e)
-			e = ovl_view_read_mounts(self, 0, &own);
+			e = ovl_view_read_mounts(self, 0, &own, NULL);
 		if (e)
 			goto out;
 	}
@@ -104,13 +104,13 @@ static int upper_file_of(struct ctl *ctl, const char *file, char **shown,
 	struct ovl_layers *l = NULL;
 	struct ovl_layer_record rec;
 	struct ovl_layer_location loc;
-	const char *reason = NULL, *below;
+	const char *below;
 	char abs[PATH_MAX], rel[PATH_MAX], *target = NULL, *fsroot = NULL;
 	size_t tlen;
 	int e, fd = -1;
 
 	*shown = NULL;
-	e = ovl_layers_read_reason(0, file, ctl->read_flags, &l, &reason);
+	e = ovl_layers_read(NULL, -1, file, 0, ctl->read_flags, &l, ctl->error);
 	*on_overlay = e != -EMEDIUMTYPE;
 	if (e == -EMEDIUMTYPE) {
 		/* not on an overlay: the upper file itself */
@@ -124,26 +124,26 @@ static int upper_file_of(struct ctl *ctl, const char *file, char **shown,
 		return fd;
 	}
 	if (e) {
-		fail(ctl, file, e, reason);
+		fail(ctl, file, e, reason_of(ctl->error));
 		return -1;
 	}
 	warn_fallback(ctl, l);
-	e = ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, NULL);
+	e = ovl_layers_resolve(l, NULL, OVL_RESOLVE_FD, NULL, ctl->error);
 	if (e) {
-		fail(ctl, file, e, NULL);
+		fail(ctl, file, e, reason_of(ctl->error));
 		goto out;
 	}
 	ovl_layers_get_record(l, 0, &rec, sizeof(rec));
 	ovl_layers_get_location(l, 0, &loc, sizeof(loc));
 	e = -1;
-	if (ovl_layers_count(l) == 0 || rec.kind != OVL_LAYER_UPPER) {
+	if (ovl_layers_count(l) == 0 || rec.kind != OVL_LAYERS_UPPER) {
 		warnx_esc("%s: the overlay has no upper layer: nothing is copied up",
 			  file);
 		goto out;
 	}
-	if (loc.status != OVL_LAYER_OK && loc.status != OVL_LAYER_SHADOWED) {
+	if (loc.status != OVL_STATUS_OK && loc.status != OVL_STATUS_SHADOWED) {
 		warnx_esc("%s: the upper layer is %s%s%s%s: cannot read the origin",
-			  file, ovl_layer_status_name(loc.status),
+			  file, ovl_layers_status_name(loc.status),
 			  loc.reason ? " (" : "", loc.reason ? loc.reason : "",
 			  loc.reason ? ")" : "");
 		goto out;
@@ -212,8 +212,8 @@ static bool origin_hidden(const char *file, bool on_overlay)
 	int e;
 
 	if (on_overlay) {
-		e = ovl_layers_read_reason(0, file, OVL_LAYERS_READ_XATTR_ONLY,
-					   &l, NULL);
+		e = ovl_layers_read(NULL, -1, file, 0, OVL_READ_KERNEL_ONLY,
+				    &l, NULL);
 		ovl_layers_free(l);
 		return e == -EPERM;
 	}
@@ -260,7 +260,7 @@ struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 		free(upper);
 		return NULL;
 	}
-	e = ovl_layers_decode_origin(buf, n, &l);
+	e = ovl_layers_decode_origin(buf, n, &l, ctl->error);
 	if (e == -EINVAL || e == -EPROTONOSUPPORT) {
 		warnx_esc("%s: %s origin value in %s", file,
 			  e == -EINVAL ? "malformed" : "unsupported", upper);
@@ -270,7 +270,7 @@ struct ovl_layers *origin_of(struct ctl *ctl, const char *file)
 	}
 	free(upper);
 	if (e) {
-		fail(ctl, file, e, NULL);
+		fail(ctl, file, e, reason_of(ctl->error));
 		return NULL;
 	}
 	return l;

@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,9 +68,9 @@ static void handle(struct ctl *ctl, struct libscols_table *tb,
 
 	warn_fallback(ctl, l);
 	if (!ctl->no_resolve) {
-		e = ovl_layers_resolve_view(l, ctl->view, 0, NULL);
+		e = ovl_layers_resolve(l, ctl->view, 0, NULL, ctl->error);
 		if (e) {
-			fail(ctl, label, e, NULL);
+			fail(ctl, label, e, reason_of(ctl->error));
 			return;
 		}
 	}
@@ -161,9 +162,9 @@ int main(int argc, char **argv)
 			if (!strcmp(optarg, "auto"))
 				ctl.read_flags = 0;
 			else if (!strcmp(optarg, "xattr"))
-				ctl.read_flags = OVL_LAYERS_READ_XATTR_ONLY;
+				ctl.read_flags = OVL_READ_KERNEL_ONLY;
 			else if (!strcmp(optarg, "mountinfo"))
-				ctl.read_flags = OVL_LAYERS_READ_MOUNTINFO_ONLY;
+				ctl.read_flags = OVL_READ_MOUNTINFO_ONLY;
 			else {
 				warnx_esc("unknown --source: %s", optarg);
 				errtryhelp();
@@ -235,6 +236,7 @@ int main(int argc, char **argv)
 		return cli_check(ctl.json);
 	}
 	complete_columns(&ctl);
+	ctl.error = new_error();
 	open_view(&ctl);
 	npaths = argc - optind;
 	if ((ctl.load || ctl.origin) && npaths) {
@@ -290,18 +292,18 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < npaths && !ctl.load && !ctl.origin; i++) {
 		struct overlay *o = &overlays[i];
 		struct ovl_layers *l = NULL;
-		const char *reason = NULL;
 		int e;
 
 		clear_detail(&ctl);
 		e = o->id < 0 ?
-			ovl_layers_read_view(ctl.view, o->label, ctl.read_flags,
-					     &l, &reason) :
-			ovl_layers_read_mount(ctl.view, o->id, ctl.read_flags,
-					      &l, &reason);
+			ovl_layers_read(ctl.view, -1, o->label, 0,
+					ctl.read_flags, &l, ctl.error) :
+			ovl_layers_read(ctl.view, -1, NULL, (uint64_t)o->id,
+					ctl.read_flags | OVL_READ_MNT_ID, &l,
+					ctl.error);
 
 		if (e)
-			fail(&ctl, o->label, e, reason);
+			fail(&ctl, o->label, e, reason_of(ctl.error));
 		else
 			handle(&ctl, tb, o->label, o->id, l);
 		ovl_layers_free(l);
@@ -312,6 +314,7 @@ int main(int argc, char **argv)
 	free(overlays);
 	ovl_mount_table_free(ctl.mounts);
 	ovl_view_unref(ctl.view);
+	ovl_error_free(ctl.error);
 	clear_detail(&ctl);
 	return ctl.status;
 }

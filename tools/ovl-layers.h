@@ -49,6 +49,8 @@ struct ctl {
 	unsigned int read_flags;
 	pid_t pid;
 	struct ovl_view *view;	/* -N PID's, or ours; opened once */
+	struct ovl_error *error;	/* what the library says of a failed
+					   call: given to each, read at once */
 	struct ovl_mount_table *mounts;	/* the view's, read once when
 					   first needed */
 	const char *save, *record, *load, *origin;
@@ -78,6 +80,8 @@ void bad_option(char **argv, int c, const char *optstring,
 		const struct option *longopts) __attribute__((noreturn));
 void close_stdout(void);
 void fail(struct ctl *ctl, const char *what, int e, const char *reason);
+const char *reason_of(const struct ovl_error *error);
+struct ovl_error *new_error(void);
 void warn_fallback(struct ctl *ctl, const struct ovl_layers *l);
 
 /* table.c: the columns, the libsmartcols table, what goes in its cells */

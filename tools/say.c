@@ -176,7 +176,36 @@ void close_stdout(void)
 		_exit(EXIT_FAILURE);
 }
 
-/* One line: what failed and why.  reason: the library's, or NULL. */
+/* An error object for the library's calls (ovl_error_new(3)); exits when
+ * out of memory. */
+struct ovl_error *new_error(void)
+{
+	struct ovl_error *error = ovl_error_new();
+
+	if (!error)
+		errx_esc(EXIT_FAILURE, "out of memory");
+	return error;
+}
+
+/*
+ * The library's reason for the failure error describes (its
+ * ovl_error_message(3)), for fail(): NULL when it has no phrase of its own
+ * and the message is only the text of the code (ovl_layers_strerror(3),
+ * strerror(3)), which fail() words itself.
+ */
+const char *reason_of(const struct ovl_error *error)
+{
+	const char *msg = error ? ovl_error_message(error) : NULL;
+	int e = error ? ovl_error_code(error) : 0;
+
+	if (!msg || !*msg || (e && (!strcmp(msg, ovl_layers_strerror(e)) ||
+				    !strcmp(msg, strerror(-e)))))
+		return NULL;
+	return msg;
+}
+
+/* One line: what failed and why.  reason: the library's (reason_of()), or
+ * NULL. */
 void fail(struct ctl *ctl, const char *what, int e, const char *reason)
 {
 	switch (-e) {
@@ -233,15 +262,15 @@ static const char *fallback_cause(const struct ovl_layers *l)
 	bool user = is_userxattr(l);
 	const char *name = user ? OVL_LAYERS_XATTR_USER : OVL_LAYERS_XATTR;
 
-	switch (ovl_layers_kernel_probe(user ? OVL_LAYERS_PROBE_USERXATTR : 0)) {
-	case OVL_LAYERS_KERNEL_PRODUCES:
+	switch (ovl_layers_kernel_probe(user ? OVL_PROBE_USERXATTR : 0, NULL)) {
+	case OVL_KERNEL_PRODUCES:
 		return "the kernel gave no layers xattr for this overlay";
-	case OVL_LAYERS_KERNEL_STORES:
+	case OVL_KERNEL_STORES:
 		snprintf(why, sizeof(why), "this kernel does not produce %s "
 			 "(no series: a value under that name would be a "
 			 "user's, and is not read)", name);
 		return why;
-	case OVL_LAYERS_KERNEL_NO_XATTR:
+	case OVL_KERNEL_NO_XATTR:
 		return "this kernel has no overlay layers xattr (before "
 		       "Linux 6.7)";
 	default:
@@ -256,7 +285,7 @@ void warn_fallback(struct ctl *ctl, const struct ovl_layers *l)
 {
 	/* asked for explicitly with --source mountinfo: no surprise to warn of */
 	if (ctl->warned || ctl->read_flags ||
-	    ovl_layers_source(l) != OVL_LAYERS_SOURCE_MOUNTINFO)
+	    ovl_layers_source(l) != OVL_SOURCE_MOUNTINFO)
 		return;
 	if (ctl->load)
 		warnx_esc("warning: %s was derived from mountinfo path strings "

@@ -67,7 +67,7 @@ static const struct colinfo infos[NCOLS] = {
 	[COL_PATH] = { "PATH", 0.3, 0, SCOLS_JSON_STRING,
 		       "the layer root's path now" },
 	[COL_STATUS] = { "STATUS", 10, 0, SCOLS_JSON_STRING,
-			 "ok, shadowed, unreachable, no-mount, stale, no-handle, no-permission, ambiguous, not-probed, unresolved" },
+			 "ok, shadowed, unreachable, no-mount, stale, no-handle, no-permission, ambiguous, not-probed, suspect, unresolved" },
 	[COL_REASON] = { "REASON", 0.3, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
 			 "why the status is what it is (empty when it says it all)" },
 	[COL_SOURCE] = { "SOURCE", 9, 0, SCOLS_JSON_STRING,
@@ -263,22 +263,33 @@ static void uuid_str(char *out, const unsigned char *u)
 		u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
-/* The record's flags as words, comma separated; "" for none. */
-static void flag_words(char *out, unsigned int flags)
+/* A record without an st_dev hint (0:0); an origin has none to give */
+static bool no_dev(const struct ovl_layer_record *rec)
 {
-	static const struct {
-		unsigned int flag;
+	return rec->kind != OVL_LAYERS_ORIGIN && !rec->dev_major &&
+	       !rec->dev_minor;
+}
+
+/* The record's flags as words, comma separated, in this order; "" for
+ * none.  The words are the tool's, whatever the bits: nofh and fid are the
+ * record's flags (the kernel's OVL_LAYERS_LAYER_*), bad-uuid its
+ * filesystem's (fs_flags), nodev a record without a device (0:0).
+ * NOPATH is said by an empty FS-PATH. */
+static void flag_words(char *out, const struct ovl_layer_record *rec)
+{
+	const struct {
+		bool set;
 		const char *name;
 	} words[] = {
-		{ OVL_LAYER_NOFH, "nofh" },
-		{ OVL_LAYER_FID, "fid" },
-		{ OVL_LAYER_BAD_UUID, "bad-uuid" },
-		{ OVL_LAYER_NODEV, "nodev" },
+		{ rec->flags & OVL_LAYERS_LAYER_NOFH, "nofh" },
+		{ rec->flags & OVL_LAYERS_LAYER_FID, "fid" },
+		{ rec->fs_flags & OVL_LAYERS_FS_BAD_UUID, "bad-uuid" },
+		{ no_dev(rec), "nodev" },
 	};
 
 	*out = '\0';
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (flags & words[i].flag)
+		if (words[i].set)
 			sprintf(out + strlen(out), "%s%s", *out ? "," : "",
 				words[i].name);
 }
@@ -412,20 +423,19 @@ static void fill_line(struct ctl *ctl, struct libscols_line *ln,
 			set(ln, i, "%u", rec.index);
 			break;
 		case COL_KIND:
-			set(ln, i, "%s", ovl_layer_kind_name(rec.kind));
+			set(ln, i, "%s", ovl_layers_kind_name(rec.kind));
 			break;
 		case COL_UUID:
 			uuid_str(buf, rec.uuid);
 			set(ln, i, "%s", buf);
 			break;
 		case COL_MAJMIN:
-			if (rec.kind != OVL_LAYER_ORIGIN &&
-			    !(rec.flags & OVL_LAYER_NODEV))
+			if (rec.kind != OVL_LAYERS_ORIGIN && !no_dev(&rec))
 				set(ln, i, "%u:%u", rec.dev_major,
 				    rec.dev_minor);
 			break;
 		case COL_FLAGS:
-			flag_words(buf, rec.flags);
+			flag_words(buf, &rec);
 			if (*buf)
 				set(ln, i, "%s", buf);
 			break;
@@ -473,7 +483,7 @@ static void fill_line(struct ctl *ctl, struct libscols_line *ln,
 				set(ln, i, "%s", loc.path);
 			break;
 		case COL_STATUS:
-			set(ln, i, "%s", ovl_layer_status_name(loc.status));
+			set(ln, i, "%s", ovl_layers_status_name(loc.status));
 			break;
 		case COL_REASON:
 			if (loc.reason)
@@ -488,21 +498,21 @@ static void fill_line(struct ctl *ctl, struct libscols_line *ln,
 				set(ln, i, "%d", ovl_id);
 			break;
 		case COL_FS_PATH:
-			if ((rec.valid & OVL_LAYER_VALID_PATH) && rec.fs_path)
+			if ((rec.valid & OVL_RECORD_VALID_PATH) && rec.fs_path)
 				set(ln, i, "%s", rec.fs_path);
 			break;
 		case COL_ATTR:
-			if (rec.valid & OVL_LAYER_VALID_ATTR) {
+			if (rec.valid & OVL_RECORD_VALID_ATTR) {
 				attr_words(buf, rec.attr);
 				set(ln, i, "%s", buf);
 			}
 			break;
 		case COL_FS_INDEX:
-			if (rec.valid & OVL_LAYER_VALID_FS)
+			if (rec.valid & OVL_RECORD_VALID_FS)
 				set(ln, i, "%u", rec.fs_index);
 			break;
 		case COL_MAGIC:
-			if (rec.valid & OVL_LAYER_VALID_FS)
+			if (rec.valid & OVL_RECORD_VALID_FS)
 				set(ln, i, "0x%llx",
 				    (unsigned long long)rec.fs_magic);
 			break;
@@ -529,8 +539,8 @@ void add_lines(struct ctl *ctl, struct libscols_table *tb, const char *label,
 
 	/* statmount's and the xattr are the kernel's; anything else shows
 	 * the default SOURCE */
-	if (ovl_layers_source(l) != OVL_LAYERS_SOURCE_XATTR &&
-	    ovl_layers_source(l) != OVL_LAYERS_SOURCE_STATMOUNT)
+	if (ovl_layers_source(l) != OVL_SOURCE_XATTR &&
+	    ovl_layers_source(l) != OVL_SOURCE_STATMOUNT)
 		ctl->not_kernel = true;
 	if (ctl->tree) {
 		parent = new_line(tb, NULL);
@@ -542,11 +552,11 @@ void add_lines(struct ctl *ctl, struct libscols_table *tb, const char *label,
 
 		fill_line(ctl, ln, label, ovl_id, l, r, !ctl->tree);
 		ovl_layers_get_location(l, r, &loc, sizeof(loc));
-		if (!ctl->no_resolve && loc.status != OVL_LAYER_OK &&
+		if (!ctl->no_resolve && loc.status != OVL_STATUS_OK &&
 		    ctl->status == EXIT_SUCCESS)
 			ctl->status = EXIT_UNRESOLVED;
 		/* not a fact about the layer but about us: an error */
-		if (!ctl->no_resolve && loc.status == OVL_LAYER_NO_PERMISSION) {
+		if (!ctl->no_resolve && loc.status == OVL_STATUS_NO_PERMISSION) {
 			if (!ctl->warned_perm)
 				warnx_esc("%s: no privilege to open the layers by file handle (needs CAP_DAC_READ_SEARCH)",
 					  label);

@@ -44,7 +44,7 @@ keep_detail(void *data, int priority, const char *func, const char *format,
 
 void open_view(struct ctl *ctl)
 {
-	int e = ovl_view_open(ctl->pid, 0, &ctl->view);
+	int e = ovl_view_open(ctl->pid, 0, &ctl->view, ctl->error);
 
 	if (e == -ESRCH)
 		errx_esc(EXIT_FAILURE, "--task %d: no such process", (int)ctl->pid);
@@ -104,7 +104,8 @@ struct ovl_mount_table *view_mounts(struct ctl *ctl)
 	int e;
 
 	if (!ctl->mounts) {
-		e = ovl_view_read_mounts(ctl->view, 0, &ctl->mounts);
+		e = ovl_view_read_mounts(ctl->view, 0, &ctl->mounts,
+					 ctl->error);
 		if (e)
 			mounts_failed(e);
 	}
@@ -115,7 +116,7 @@ struct ovl_mount_table *view_mounts(struct ctl *ctl)
  * large is the end; any other failure leaves each call its own read) */
 void snapshot(struct ctl *ctl)
 {
-	int e = ovl_view_snapshot(ctl->view, 0);
+	int e = ovl_view_snapshot(ctl->view, 0, ctl->error);
 
 	if (e == -EFBIG)
 		mounts_failed(e);

@@ -1,5 +1,7 @@
-# The library as its users get it: symbols vs version script, the header on
-# its own (C11, C++), make install + pkg-config + a consumer outside the tree.
+# The library as its users get it: symbols vs version script, the ABI
+# against the baselines of its major (tests/abi/run says why not the
+# others'), the header on its own (C11, C++), make install + pkg-config +
+# a consumer outside the tree.
 
 CHECK_SUITES += abi
 .PHONY: check-abi

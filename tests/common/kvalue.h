@@ -22,7 +22,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "../../lib/uapi/overlayfs.h"
+#include "../../include/ovllayers/overlayfs.h"
 #include "../../lib/missing.h"
 
 /* The (version 1) record the kernel would write for dir, computed

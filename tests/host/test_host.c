@@ -89,7 +89,7 @@ static void std_overlay(void)
 static struct ovl_layers *read_ok(const char *path)
 {
 	struct ovl_layers *l = NULL;
-	int e = ovl_layers_read(0, path, 0, &l);
+	int e = ovl_layers_read(NULL, -1, path, 0, 0, &l, NULL);
 
 	ck_assert_msg(e == 0, "read %s: %s", path, ovl_layers_strerror(e));
 	return l;
@@ -102,17 +102,17 @@ static void check_loc(struct ovl_layers *l, unsigned int i, int status,
 
 	ck_assert_int_eq(ovl_layers_get_location(l, i, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_msg(loc.status == status, "layer %u: %s, want %s", i,
-		      ovl_layer_status_name(loc.status),
-		      ovl_layer_status_name(status));
+		      ovl_layers_status_name(loc.status),
+		      ovl_layers_status_name(status));
 	if (path)
 		ck_assert_str_eq(loc.path, path);
 	/* a reason for every status that is not ok (1.0) */
-	if (status == OVL_LAYER_OK || status == OVL_LAYER_UNRESOLVED)
+	if (status == OVL_STATUS_OK || status == OVL_STATUS_UNRESOLVED)
 		ck_assert_ptr_null(loc.reason);
 	else
 		ck_assert_msg(loc.reason && strlen(loc.reason) > 20,
 			      "layer %u (%s) has no reason", i,
-			      ovl_layer_status_name(status));
+			      ovl_layers_status_name(status));
 }
 
 /* The format 2 value of layers whose dir and mount point are given
@@ -150,7 +150,7 @@ START_TEST(t_fallback_tmpfs)
 	std_overlay();
 	n = v2_expected(want, layers, 4);
 	l = read_ok(P("m"));
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_MOUNTINFO);
 	ck_assert_int_eq(ovl_layers_encode(l, got, sizeof(got)), (ssize_t)n);
 	ck_assert(!memcmp(got, want, n));
 	ck_assert_str_eq(ovl_layers_options(l), "uuid=on");
@@ -169,11 +169,11 @@ START_TEST(t_fallback_tmpfs)
 	ovl_layers_free(l);
 	l = read_ok(P("m/sub"));
 	ck_assert_int_eq(ovl_layers_encode(l, got, sizeof(got)), (ssize_t)n);
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 0, OVL_LAYER_OK, P("t1/u"));
-	check_loc(l, 1, OVL_LAYER_OK, P("t1/w"));
-	check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
-	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 0, OVL_STATUS_OK, P("t1/u"));
+	check_loc(l, 1, OVL_STATUS_OK, P("t1/w"));
+	check_loc(l, 2, OVL_STATUS_OK, P("t1/l1"));
+	check_loc(l, 3, OVL_STATUS_OK, P("t2/l2"));
 	ovl_layers_free(l);
 }
 END_TEST
@@ -206,10 +206,10 @@ START_TEST(t_fallback_ext4_data_layers_escapes)
 	l = read_ok(P("m"));
 	ck_assert_int_eq(ovl_layers_encode(l, got, sizeof(got)), (ssize_t)n);
 	ck_assert(!memcmp(got, want, n));
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 0, OVL_LAYER_OK, P("e/low er"));
-	check_loc(l, 1, OVL_LAYER_OK, P("t/a:b"));
-	check_loc(l, 2, OVL_LAYER_OK, P("t/d1"));
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 0, OVL_STATUS_OK, P("e/low er"));
+	check_loc(l, 1, OVL_STATUS_OK, P("t/a:b"));
+	check_loc(l, 2, OVL_STATUS_OK, P("t/d1"));
 	ck_assert_int_eq(ovl_layers_get_location(l, 0, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_str_eq(loc.mount_point, P("e"));
 	ck_assert_str_eq(loc.root, "/low er");
@@ -275,7 +275,7 @@ START_TEST(t_fallback_escapes_mount2)
 	unsigned char want[2048], got[2048];
 	char opts[2048], l[5][256], u[256], w[256];
 	struct ovl_layers *lay;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	int e;
 	size_t n;
 
@@ -294,12 +294,12 @@ START_TEST(t_fallback_escapes_mount2)
 	ck_assert_int_eq(ovl_layers_encode(lay, got, sizeof(got)), (ssize_t)n);
 	ck_assert(!memcmp(got, want, n));
 	ck_assert_ptr_null(strchr(ovl_layers_options(lay), '/'));
-	ck_assert_int_eq(ovl_layers_resolve(lay, 0, 0, NULL), 0);
-	check_loc(lay, 0, OVL_LAYER_OK, P("t/u,\\1"));
-	check_loc(lay, 1, OVL_LAYER_OK, P("t/w\\,2"));
-	check_loc(lay, 2, OVL_LAYER_OK, P("t/a,b"));
-	check_loc(lay, 3, OVL_LAYER_OK, P("t/c\\d"));
-	check_loc(lay, 6, OVL_LAYER_OK, P("t/i=j"));
+	ck_assert_int_eq(ovl_layers_resolve(lay, NULL, 0, NULL, NULL), 0);
+	check_loc(lay, 0, OVL_STATUS_OK, P("t/u,\\1"));
+	check_loc(lay, 1, OVL_STATUS_OK, P("t/w\\,2"));
+	check_loc(lay, 2, OVL_STATUS_OK, P("t/a,b"));
+	check_loc(lay, 3, OVL_STATUS_OK, P("t/c\\d"));
+	check_loc(lay, 6, OVL_STATUS_OK, P("t/i=j"));
 
 	/* mounted again from the descriptor (upperdir with a backslash), each
 	 * layer through the fd the resolution checked: the new overlay's
@@ -318,15 +318,16 @@ START_TEST(t_fallback_escapes_mount2)
 	 * shows without its own escaping (so an upperdir with a backslash
 	 * reads otherwise: ENOENT), or /proc/self/fd/N, which the fallback
 	 * refuses to take for a directory.  Never a wrong descriptor. */
-	e = ovl_layers_read_reason(0, P("m"), 0, &lay, &why);
-	ck_assert_msg(e == -EINVAL || e == -ENOENT || e == 0, "%s", why);
+	e = ovl_layers_read(NULL, -1, P("m"), 0, 0, &lay, oe);
+	ck_assert_msg(e == -EINVAL || e == -ENOENT || e == 0, "%s", ovl_error_message(oe));
 	if (e == -EINVAL)
-		ck_assert_ptr_nonnull(strstr(why, "file descriptor"));
+		ck_assert_ptr_nonnull(strstr(ovl_error_message(oe), "file descriptor"));
 	if (!e) {
 		ck_assert_int_eq(ovl_layers_encode(lay, got, sizeof(got)), (ssize_t)n);
 		ck_assert(!memcmp(got, want, n));
 	}
 	ovl_layers_free(lay);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -357,9 +358,9 @@ START_TEST(t_fallback_escapes_new_api)
 	lay = read_ok(P("m"));
 	ck_assert_int_eq(ovl_layers_encode(lay, got, sizeof(got)), (ssize_t)n);
 	ck_assert(!memcmp(got, want, n));
-	ck_assert_int_eq(ovl_layers_resolve(lay, 0, 0, NULL), 0);
-	check_loc(lay, 1, OVL_LAYER_OK, P("t/c\\d"));
-	check_loc(lay, 4, OVL_LAYER_OK, P("t/i=j"));
+	ck_assert_int_eq(ovl_layers_resolve(lay, NULL, 0, NULL, NULL), 0);
+	check_loc(lay, 1, OVL_STATUS_OK, P("t/c\\d"));
+	check_loc(lay, 4, OVL_STATUS_OK, P("t/i=j"));
 	ovl_layers_free(lay);
 }
 END_TEST
@@ -371,6 +372,7 @@ START_TEST(t_chrooted_process)
 	int ready[2], done[2];
 	struct ovl_layers *l = NULL;
 	struct ovl_layer_location loc;
+	struct ovl_view *v = NULL;
 	char c;
 	pid_t pid;
 
@@ -390,17 +392,19 @@ START_TEST(t_chrooted_process)
 		_exit(0);
 	}
 	ck_assert_int_eq(read(ready[0], &c, 1), 1);
-	ck_assert_int_eq(ovl_layers_read(pid, "/m2", 0, &l), 0);
-	ck_assert_int_eq(ovl_layers_resolve(l, pid, 0, NULL), 0);
-	check_loc(l, 0, OVL_LAYER_OK, "/t1/u2");
-	check_loc(l, 3, OVL_LAYER_OK, "/t2/l2");
+	ck_assert_int_eq(ovl_view_open(pid, 0, &v, NULL), 0);
+	ck_assert_int_eq(ovl_layers_read(v, -1, "/m2", 0, 0, &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, v, 0, NULL, NULL), 0);
+	check_loc(l, 0, OVL_STATUS_OK, "/t1/u2");
+	check_loc(l, 3, OVL_STATUS_OK, "/t2/l2");
 	ck_assert_int_eq(ovl_layers_get_location(l, 3, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_str_eq(loc.mount_point, "/t2");
 	ck_assert_str_eq(loc.root, "/l2");
 	/* and in ours */
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 3, OVL_STATUS_OK, P("t2/l2"));
 	ovl_layers_free(l);
+	ovl_view_unref(v);
 	ck_assert_int_eq(write(done[1], "x", 1), 1);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
 }
@@ -434,9 +438,9 @@ START_TEST(t_remounted_other_device)
 	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_msg(makedev(rec.dev_major, rec.dev_minor) == st.st_dev,
 		      "the loop device was not reused; test setup");
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 0, OVL_LAYER_OK, P("e2/l"));
-	check_loc(l, 1, OVL_LAYER_OK, P("e2/l2"));
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 0, OVL_STATUS_OK, P("e2/l"));
+	check_loc(l, 1, OVL_STATUS_OK, P("e2/l2"));
 	ovl_layers_free(l);
 	run("umount %s %s", P("f"), P("e2"));
 }
@@ -468,16 +472,16 @@ START_TEST(t_bind_mount_of_subtree)
 	run("mount --bind %s %s && mount --bind %s %s && umount %s",
 	    P("t2/other"), P("bind-other"), P("t2/l2"), P("bind-l2"),
 	    P("t2"));
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 3, OVL_LAYER_OK, P("bind-l2"));
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 3, OVL_STATUS_OK, P("bind-l2"));
 	ck_assert_int_eq(ovl_layers_get_location(l, 3, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_str_eq(loc.mount_point, P("bind-l2"));
 	ck_assert_str_eq(loc.root, "/");
 
 	/* only the wrong subtree left: found nowhere, and never a wrong path */
 	run("umount %s", P("bind-l2"));
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 3, OVL_LAYER_UNREACHABLE, NULL);
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 3, OVL_STATUS_UNREACHABLE, NULL);
 	ovl_layers_free(l);
 }
 END_TEST
@@ -491,9 +495,9 @@ START_TEST(t_overmounted_layer)
 
 	ck_assert(!stat(P("t1/l1"), &want));
 	mount_tmpfs("t1/l1");	/* covers the layer path */
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, &bad), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, OVL_RESOLVE_FD, &bad, NULL), 0);
 	ck_assert_uint_eq(bad, 1);
-	check_loc(l, 2, OVL_LAYER_SHADOWED, P("t1/l1"));
+	check_loc(l, 2, OVL_STATUS_SHADOWED, P("t1/l1"));
 	ck_assert_int_eq(ovl_layers_get_location(l, 2, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_int_ge(loc.fd, 0);
 	ck_assert(!fstat(loc.fd, &got));
@@ -509,9 +513,9 @@ START_TEST(t_deleted_layer)
 	struct ovl_layers *l = saved_std();
 
 	ck_assert(!rmdir(P("t2/l2")));
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 3, OVL_LAYER_STALE, NULL);
-	check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 3, OVL_STATUS_STALE, NULL);
+	check_loc(l, 2, OVL_STATUS_OK, P("t1/l1"));
 	ovl_layers_free(l);
 }
 END_TEST
@@ -522,9 +526,9 @@ START_TEST(t_unmounted_fs)
 	unsigned int bad;
 
 	ck_assert(!umount(P("t2")));
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, &bad), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, &bad, NULL), 0);
 	ck_assert_uint_eq(bad, 1);
-	check_loc(l, 3, OVL_LAYER_NO_MOUNT, NULL);
+	check_loc(l, 3, OVL_STATUS_NO_MOUNT, NULL);
 	ovl_layers_free(l);
 }
 END_TEST
@@ -534,8 +538,8 @@ START_TEST(t_renamed_layer)
 	struct ovl_layers *l = saved_std();
 
 	ck_assert(!rename(P("t1/l1"), P("t1/renamed")));
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 2, OVL_LAYER_OK, P("t1/renamed"));
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 2, OVL_STATUS_OK, P("t1/renamed"));
 	ovl_layers_free(l);
 }
 END_TEST
@@ -548,12 +552,12 @@ START_TEST(t_yard_then_move)
 
 	mkdirs("yard/9-0000000000/var");
 	run("mount --move %s %s", P("t2"), P("yard/9-0000000000/var"));
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 3, OVL_LAYER_OK, P("yard/9-0000000000/var/l2"));
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 3, OVL_STATUS_OK, P("yard/9-0000000000/var/l2"));
 	mkdirs("final");
 	run("mount --move %s %s", P("yard/9-0000000000/var"), P("final"));
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 3, OVL_LAYER_OK, P("final/l2"));
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 3, OVL_STATUS_OK, P("final/l2"));
 	ovl_layers_free(l);
 }
 END_TEST
@@ -561,19 +565,20 @@ END_TEST
 START_TEST(t_relative_lowerdir)
 {
 	struct ovl_layers *l = NULL;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 
 	mkdirs("a");
 	mkdirs("b");
 	mkdirs("m");
 	ck_assert(!chdir(base));
 	ck_assert(!mount("overlay", P("m"), "overlay", 0, "lowerdir=a:b"));
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, 0, &l, NULL), -EINVAL);
 	ck_assert_ptr_null(l);
-	ck_assert_int_eq(ovl_layers_read_reason(0, P("m"), 0, &l, &why),
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, 0, &l, oe),
 			 -EINVAL);
-	ck_assert_ptr_nonnull(strstr(why, "relative"));
+	ck_assert_ptr_nonnull(strstr(ovl_error_message(oe), "relative"));
 	ck_assert_ptr_null(l);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -583,6 +588,8 @@ START_TEST(t_other_namespace)
 	int ready[2], done[2];
 	struct ovl_layers *l = NULL;
 	struct ovl_layer_location loc;
+	struct ovl_view *v = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char c;
 	pid_t pid;
 
@@ -612,71 +619,123 @@ START_TEST(t_other_namespace)
 		_exit(0);
 	}
 	ck_assert_int_eq(read(ready[0], &c, 1), 1);
-	ck_assert_int_eq(ovl_layers_read(pid, P("m2"), 0, &l), 0);
+	ck_assert_int_eq(ovl_view_open(pid, 0, &v, oe), 0);
+	ck_assert_int_eq(ovl_view_pid(v), pid);
+	ck_assert_int_eq(ovl_layers_read(v, -1, P("m2"), 0, 0, &l, oe), 0);
+	ck_assert_int_eq(ovl_error_code(oe), 0);
 	ck_assert_int_eq(ovl_layers_count(l), 2);
-	ck_assert_int_eq(ovl_layers_resolve(l, pid, OVL_RESOLVE_FD, NULL), 0);
-	check_loc(l, 0, OVL_LAYER_OK, P("theirs/l1"));
+	ck_assert_int_eq(ovl_layers_resolve(l, v, OVL_RESOLVE_FD, NULL, oe), 0);
+	check_loc(l, 0, OVL_STATUS_OK, P("theirs/l1"));
 	ck_assert_int_eq(ovl_layers_get_location(l, 1, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_str_eq(loc.mount_point, P("theirs"));
 	ck_assert_int_ge(loc.fd, 0);
 	/* in our own namespace the same layers are elsewhere */
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 0, OVL_LAYER_OK, P("shared/l1"));
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 0, OVL_STATUS_OK, P("shared/l1"));
 	ovl_layers_free(l);
 	ck_assert_int_eq(write(done[1], "x", 1), 1);
 	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-	ck_assert_int_eq(ovl_layers_read(pid, P("m2"), 0, &l), -ESRCH);
+	/* the view's process is gone; so is a new view of its pid */
+	ck_assert_int_eq(ovl_layers_read(v, -1, P("m2"), 0, 0, &l, oe), -ESRCH);
+	ck_assert_int_eq(ovl_error_code(oe), -ESRCH);
+	ck_assert_ptr_nonnull(ovl_error_message(oe));
+	ovl_view_unref(v);
+	v = NULL;
+	ck_assert_int_eq(ovl_view_open(pid, 0, &v, oe), -ESRCH);
+	ck_assert_int_eq(ovl_error_code(oe), -ESRCH);
+	ck_assert_ptr_null(v);
+	ovl_error_free(oe);
 }
 END_TEST
 
 START_TEST(t_errors)
 {
 	struct ovl_layers *l = NULL;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char fdpath[64];
 	int fd;
 
 	mount_tmpfs("t");
-	ck_assert_int_eq(ovl_layers_read(0, P("t"), 0, &l), -EMEDIUMTYPE);
-	ck_assert_int_eq(ovl_layers_read(0, P("nothing"), 0, &l), -ENOENT);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("t"), 0, 0, &l, NULL), -EMEDIUMTYPE);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("nothing"), 0, 0, &l, NULL), -ENOENT);
 	std_overlay();
 	/* this kernel has no layers xattr: said so, not guessed around */
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), OVL_LAYERS_READ_XATTR_ONLY,
-					 &l), -ENODATA);
-	ck_assert_int_eq(ovl_layers_read(0, P("m"),
-					 OVL_LAYERS_READ_MOUNTINFO_ONLY, &l), 0);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, OVL_READ_KERNEL_ONLY,
+					 &l, NULL), -ENODATA);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0,
+					 OVL_READ_MOUNTINFO_ONLY, &l, NULL), 0);
 	ovl_layers_free(l);
 	l = NULL;
-	ck_assert_int_eq(ovl_layers_read(99999999, "/", 0, &l), -ESRCH);
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), 4, &l), -EINVAL);
+	{
+		struct ovl_view *v = NULL;
+
+		ck_assert_int_eq(ovl_view_open(99999999, 0, &v, oe), -ESRCH);
+		ck_assert_int_eq(ovl_error_code(oe), -ESRCH);
+		ck_assert_ptr_nonnull(ovl_error_message(oe));
+		ck_assert_ptr_null(v);
+	}
+	/* a flag this library does not know */
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, 1u << 4, &l, oe), -EINVAL);
+	ck_assert_int_eq(ovl_error_code(oe), -EINVAL);
+	ck_assert_ptr_null(l);
 
 	/* the reasons: ENODATA, ENOENT of a stale layer path vs of the path */
-	ck_assert_int_eq(ovl_layers_read_reason(0, P("m"),
-						OVL_LAYERS_READ_XATTR_ONLY,
-						&l, &why), -ENODATA);
-	ck_assert_str_eq(why, "the kernel does not produce the layers xattr "
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0,
+						OVL_READ_KERNEL_ONLY,
+						&l, oe), -ENODATA);
+	ck_assert_int_eq(ovl_error_code(oe), -ENODATA);
+	ck_assert_str_eq(ovl_error_message(oe), "the kernel does not produce the layers xattr "
 			 "(no series: a value under its name would be a user's)");
-	ck_assert_int_eq(ovl_layers_read_reason(0, P("t"), 0, &l, &why),
+	ck_assert_int_eq(ovl_error_layer(oe), -1);
+	ck_assert_int_eq(ovl_error_offset(oe), -1);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("t"), 0, 0, &l, oe),
 			 -EMEDIUMTYPE);
-	ck_assert_int_eq(ovl_layers_read_reason(0, P("nothing"), 0, &l, &why),
+	ck_assert_int_eq(ovl_error_code(oe), -EMEDIUMTYPE);
+	ck_assert_str_eq(ovl_error_message(oe), "not on an overlay");
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("nothing"), 0, 0, &l, oe),
 			 -ENOENT);
-	ck_assert_str_eq(why, "cannot look up the path");
+	ck_assert_str_eq(ovl_error_message(oe), "cannot look up the path");
 	ck_assert(!rename(P("t2/l2"), P("t2/gone")));
-	ck_assert_int_eq(ovl_layers_read_reason(0, P("m"), 0, &l, &why),
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, 0, &l, oe),
 			 -ENOENT);
-	ck_assert_ptr_nonnull(strstr(why, "stale"));
+	ck_assert_int_eq(ovl_error_code(oe), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(ovl_error_message(oe), "stale"));
 	ck_assert_ptr_null(l);
-	/* through an fd */
+	/* through an fd (1.x's ovl_layers_read_fd()), and its
+	 * /proc/self/fd path */
 	fd = open(P("m"), O_PATH);
 	ck_assert_int_ge(fd, 0);
 	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-	ck_assert_int_eq(ovl_layers_read_reason(0, fdpath, 0, &l, &why),
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, fdpath, 0, 0, &l, oe),
 			 -ENOENT);
+	ck_assert_ptr_nonnull(strstr(ovl_error_message(oe), "stale"));
+	ck_assert_int_eq(ovl_layers_read(NULL, fd, NULL, 0, 0, &l, oe),
+			 -ENOENT);
+	ck_assert_ptr_nonnull(strstr(ovl_error_message(oe), "stale"));
+	ck_assert_ptr_null(l);
 	ck_assert(!rename(P("t2/gone"), P("t2/l2")));
-	ck_assert_int_eq(ovl_layers_read_reason(0, fdpath, 0, &l, &why), 0);
-	ck_assert_ptr_null(why);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, fdpath, 0, 0, &l, oe), 0);
+	ck_assert_int_eq(ovl_error_code(oe), 0);
+	ck_assert_ptr_null(ovl_error_message(oe));
+	ck_assert_int_eq(ovl_layers_count(l), 4);
 	ovl_layers_free(l);
+	l = NULL;
+	ck_assert_int_eq(ovl_layers_read(NULL, fd, NULL, 0, 0, &l, oe), 0);
+	ck_assert_int_eq(ovl_error_code(oe), 0);
+	ck_assert_ptr_null(ovl_error_message(oe));
+	ck_assert_int_eq(ovl_layers_count(l), 4);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_MOUNTINFO);
+	ovl_layers_free(l);
+	l = NULL;
+	/* an fd and a path: one target only */
+	ck_assert_int_eq(ovl_layers_read(NULL, fd, P("m"), 0, 0, &l, oe), -EINVAL);
+	ck_assert_int_eq(ovl_error_code(oe), -EINVAL);
+	ck_assert_ptr_null(l);
 	close(fd);
+	/* an fd that is not open */
+	ck_assert_int_lt(ovl_layers_read(NULL, fd, NULL, 0, 0, &l, oe), 0);
+	ck_assert_ptr_null(l);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -694,7 +753,7 @@ START_TEST(t_no_privilege)
 	int st;
 
 	std_overlay();
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), 0);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, 0, &l, NULL), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (!pid) {
@@ -704,14 +763,14 @@ START_TEST(t_no_privilege)
 		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
 		    setresuid(65534, 65534, 65534))
 			_exit(10);
-		if (ovl_layers_read(0, P("m"), OVL_LAYERS_READ_XATTR_ONLY,
-				    &mine) != -ENODATA)
+		if (ovl_layers_read(NULL, -1, P("m"), 0, OVL_READ_KERNEL_ONLY,
+				    &mine, NULL) != -ENODATA)
 			_exit(11);
-		if (ovl_layers_resolve(l, 0, 0, NULL))
+		if (ovl_layers_resolve(l, NULL, 0, NULL, NULL))
 			_exit(12);
 		for (unsigned int i = 0; i < 4; i++)
 			if ((ovl_layers_get_location(l, i, &loc, sizeof(loc)) < 0) ||
-			    loc.status != OVL_LAYER_OK)
+			    loc.status != OVL_STATUS_OK)
 				_exit(13);
 		_exit(0);
 	}
@@ -729,13 +788,13 @@ START_TEST(t_no_privilege)
 		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
 		    setresuid(65534, 65534, 65534))
 			_exit(10);
-		if (ovl_layers_resolve(l, 0, 0, NULL))
+		if (ovl_layers_resolve(l, NULL, 0, NULL, NULL))
 			_exit(12);
 		if ((ovl_layers_get_location(l, 2, &loc, sizeof(loc)) < 0) ||
-		    loc.status != OVL_LAYER_NO_PERMISSION)
+		    loc.status != OVL_STATUS_NO_PERMISSION)
 			_exit(13);
 		if ((ovl_layers_get_location(l, 3, &loc, sizeof(loc)) < 0) ||
-		    loc.status != OVL_LAYER_OK)
+		    loc.status != OVL_STATUS_OK)
 			_exit(14);
 		_exit(0);
 	}
@@ -750,42 +809,55 @@ END_TEST
 START_TEST(t_mount_from_descriptor)
 {
 	struct ovl_layers *l;
-	unsigned int failed = 99;
+	struct ovl_error *oe = ovl_error_new();
 	char *json = NULL;
 	struct ovl_layers *back = NULL;
 
 	std_overlay();
 	run("echo hello > %s", P("m/file"));
 	l = read_ok(P("m"));
-	ck_assert_int_eq(ovl_layers_save_record(l, &json), 0);
+	ck_assert_int_eq(ovl_layers_save_checkpoint(l, &json, NULL), 0);
 	ovl_layers_free(l);
 	run("umount %s", P("m"));
 	mkdirs("elsewhere");
 	run("mount --move %s %s", P("t2"), P("elsewhere"));
 	mount_tmpfs("t1/l1");	/* covered: must go through the fd */
 
-	ck_assert_int_eq(ovl_layers_load(json, strlen(json), &back, NULL,
-					 NULL), 0);
-	ck_assert_int_eq(ovl_layers_resolve(back, 0, OVL_RESOLVE_FD, NULL), 0);
-	check_loc(back, 2, OVL_LAYER_SHADOWED, NULL);
-	check_loc(back, 3, OVL_LAYER_OK, P("elsewhere/l2"));
+	ck_assert_int_eq(ovl_layers_load(json, strlen(json), &back, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(back, NULL, OVL_RESOLVE_FD, NULL, NULL), 0);
+	check_loc(back, 2, OVL_STATUS_SHADOWED, NULL);
+	check_loc(back, 3, OVL_STATUS_OK, P("elsewhere/l2"));
 	mkdirs("again");
 	ck_assert_int_eq(ovl_layers_mount(back, ovl_layers_options(back),
-					  P("again"), 0, &failed), 0);
+					  P("again"), 0, oe), 0);
+	ck_assert_int_eq(ovl_error_code(oe), 0);
+	ck_assert_ptr_null(ovl_error_message(oe));
+	ck_assert_int_eq(ovl_error_layer(oe), -1);
 	run("grep -qx hello %s", P("again/file"));
 	run("echo more > %s && grep -qx more %s", P("again/new"), P("t1/u/new"));
 	run("umount %s", P("again"));
 
 	/* a layer that cannot be found: nothing is mounted */
-	ck_assert_int_eq(ovl_layers_resolve(back, 0, 0, NULL), 0); /* fds */
+	ck_assert_int_eq(ovl_layers_resolve(back, NULL, 0, NULL, NULL), 0); /* fds */
 	run("umount %s", P("elsewhere"));
-	ck_assert_int_eq(ovl_layers_resolve(back, 0, OVL_RESOLVE_FD, NULL), 0);
-	ck_assert_int_eq(ovl_layers_mount(back, NULL, P("again"), 0, &failed),
+	ck_assert_int_eq(ovl_layers_resolve(back, NULL, OVL_RESOLVE_FD, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_mount(back, NULL, P("again"), 0, oe),
 			 -ENOENT);
-	ck_assert_uint_eq(failed, 3);
-	ck_assert_int_eq(ovl_layers_mount(back, "lowerdir=/x", P("again"), 0,
-					  &failed), -ENOENT);
+	ck_assert_int_eq(ovl_error_code(oe), -ENOENT);
+	ck_assert_int_eq(ovl_error_layer(oe), 3);
+	ck_assert_ptr_nonnull(ovl_error_message(oe));
+	ck_assert_int_eq(ovl_error_offset(oe), -1);
+	ck_assert_int_eq(ovl_layers_mount(back, NULL, P("again"), 0, NULL), -ENOENT);
+	ck_assert_int_eq(ovl_layers_mount(back, "lowerdir=/x", P("again"), 0, oe), -ENOENT);
+	/* the target is checked first: its error is no layer's (2.0) */
+	ck_assert_int_lt(ovl_layers_mount(back, NULL, P("no-such-target"), 0, oe), 0);
+	ck_assert_int_eq(ovl_error_layer(oe), -1);
+	ck_assert_ptr_nonnull(ovl_error_message(oe));
+	ck_assert_int_lt(ovl_layers_fsmount(back, NULL, 0, 0, oe), 0);
+	ck_assert_int_eq(ovl_error_code(oe), -ENOENT);
+	ck_assert_int_eq(ovl_error_layer(oe), 3);
 	ovl_layers_free(back);
+	ovl_error_free(oe);
 	free(json);
 }
 END_TEST
@@ -821,37 +893,45 @@ START_TEST(t_log_kernel_messages)
 	struct logged got = { 0 };
 	struct ovl_layers *l;
 	struct ovl_view *v;
-	unsigned int failed = 99;
+	struct ovl_error *oe = ovl_error_new();
 
 	std_overlay();
-	ck_assert_int_eq(ovl_view_open(0, 0, &v), 0);
+	ck_assert_int_eq(ovl_view_open(0, 0, &v, NULL), 0);
 	ck_assert_int_eq(ovl_view_set_log(v, LOG_DEBUG, collect, &got, 1), -EINVAL);
 	ck_assert_int_eq(ovl_view_set_log(v, 8, collect, &got, 0), -EINVAL);
 	ck_assert_int_eq(ovl_view_set_log(v, LOG_DEBUG, collect, &got, 0), 0);
-	ck_assert_int_eq(ovl_layers_read_view(v, P("m"), 0, &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_read(v, -1, P("m"), 0, 0, &l, NULL), 0);
 	ck_assert_msg(got.debugs >= 1 && strstr(got.text, "4 records from mountinfo"),
 		      "the read was not logged: %s", got.text);
-	ck_assert_int_eq(ovl_layers_resolve_view(l, v, OVL_RESOLVE_FD, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, v, OVL_RESOLVE_FD, NULL, NULL), 0);
 	mkdirs("again");
 	memset(&got, 0, sizeof(got));
 	/* a value the kernel refuses, and says why */
-	ck_assert_int_eq(ovl_layers_mount(l, "redirect_dir=sideways", P("again"), 0,
-					  &failed), -EINVAL);
+	ck_assert_int_eq(ovl_layers_mount(l, "redirect_dir=sideways", P("again"), 0, oe), -EINVAL);
 	ck_assert_msg(got.errs >= 1 && strstr(got.text, "kernel: ") &&
 		      strstr(got.text, "redirect_dir"),
 		      "the kernel's message is not in the log: %s", got.text);
+	/* ... and in the error: the kernel's own message (its fs_context
+	 * message), about no layer */
+	ck_assert_int_eq(ovl_error_code(oe), -EINVAL);
+	ck_assert_msg(ovl_error_message(oe) && strstr(ovl_error_message(oe), "redirect_dir"),
+		      "not the kernel's message: %s", ovl_error_message(oe));
+	ck_assert_int_eq(ovl_error_layer(oe), -1);
 	/* its own log, quieter than the view's: errors only */
 	memset(&got, 0, sizeof(got));
 	ck_assert_int_eq(ovl_layers_set_log(l, LOG_ERR, collect, &got, 0), 0);
-	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("again"), 0, &failed), 0);
+	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("again"), 0, oe), 0);
+	ck_assert_int_eq(ovl_error_code(oe), 0);
+	ck_assert_ptr_null(ovl_error_message(oe));
 	ck_assert_int_eq(got.n, 0);
 	run("umount %s", P("again"));
 	ck_assert_int_eq(ovl_layers_set_log(l, -1, collect, &got, 0), 0);
-	ck_assert_int_eq(ovl_layers_mount(l, "redirect_dir=sideways", P("again"), 0,
-					  &failed), -EINVAL);
+	ck_assert_int_eq(ovl_layers_mount(l, "redirect_dir=sideways", P("again"), 0, oe), -EINVAL);
 	ck_assert_int_eq(got.n, 0);
+	ck_assert_ptr_nonnull(strstr(ovl_error_message(oe), "redirect_dir"));
 	ovl_layers_free(l);
 	ovl_view_unref(v);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -867,12 +947,12 @@ START_TEST(t_log_environment)
 	saved = dup(2);
 	ck_assert(dup2(fds[1], 2) == 2);
 	setenv("OVL_LAYERS_DEBUG", "all", 1);
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), 0);
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, 0, &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
 	unsetenv("OVL_LAYERS_DEBUG");
 	ovl_layers_free(l);
 	l = NULL;
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), 0);	/* quiet */
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, 0, &l, NULL), 0);	/* quiet */
 	ovl_layers_free(l);
 	fflush(stderr);
 	dup2(saved, 2);
@@ -904,73 +984,74 @@ START_TEST(t_snapshot)
 	struct ovl_layer_location loc;
 	struct ovl_view *v;
 	struct statx stx;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char opts[512];
 	int id, id2;
 
 	std_overlay();
 	ck_assert(!statx(AT_FDCWD, P("m"), 0, STATX_MNT_ID, &stx));
 	id = (int)stx.stx_mnt_id;
-	ck_assert_int_eq(ovl_view_open(0, 0, &v), 0);
-	ck_assert_int_eq(ovl_view_snapshot(NULL, 0), -EINVAL);
-	ck_assert_int_eq(ovl_view_snapshot(v, 1), -EINVAL);
+	ck_assert_int_eq(ovl_view_open(0, 0, &v, NULL), 0);
+	ck_assert_int_eq(ovl_view_snapshot(NULL, 0, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_view_snapshot(v, 1, NULL), -EINVAL);
 	ovl_view_snapshot_drop(NULL);
-	ck_assert_int_eq(ovl_view_snapshot(v, 0), 0);
+	ck_assert_int_eq(ovl_view_snapshot(v, 0, NULL), 0);
 	/* an overlay mounted after it */
 	mkdirs("m2");
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("t2/l2"), P("t1/l1"));
 	ck_assert(!mount("overlay", P("m2"), "overlay", 0, opts));
 	ck_assert(!statx(AT_FDCWD, P("m2"), 0, STATX_MNT_ID, &stx));
 	id2 = (int)stx.stx_mnt_id;
-	ck_assert_int_eq(ovl_layers_read_mount(v, id2, 0, &l2, &why), -ENOENT);
-	ck_assert_str_eq(why, "no mount with that ID in this view");
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, id2, OVL_READ_MNT_ID, &l2, oe), -ENOENT);
+	ck_assert_str_eq(ovl_error_message(oe), "no mount with that ID in this view");
 	ck_assert_ptr_null(l2);
-	ck_assert_int_eq(ovl_layers_read_view(v, P("m2"), 0, &l2, &why), -EIO);
+	ck_assert_int_eq(ovl_layers_read(v, -1, P("m2"), 0, 0, &l2, oe), -EIO);
 	ck_assert_ptr_null(l2);
 	/* the one it has, read and resolved twice: the same answers */
-	ck_assert_int_eq(ovl_layers_read_mount(v, id, 0, &l, &why), 0);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, id, OVL_READ_MNT_ID, &l, oe), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 4);
 	for (int round = 0; round < 2; round++) {
-		ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), 0);
-		check_loc(l, 0, OVL_LAYER_OK, P("t1/u"));
-		check_loc(l, 1, OVL_LAYER_OK, P("t1/w"));
-		check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
-		check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
+		ck_assert_int_eq(ovl_layers_resolve(l, v, 0, NULL, NULL), 0);
+		check_loc(l, 0, OVL_STATUS_OK, P("t1/u"));
+		check_loc(l, 1, OVL_STATUS_OK, P("t1/w"));
+		check_loc(l, 2, OVL_STATUS_OK, P("t1/l1"));
+		check_loc(l, 3, OVL_STATUS_OK, P("t2/l2"));
 	}
 	/* dropped: every call reads the table again */
 	ovl_view_snapshot_drop(v);
-	ck_assert_msg(ovl_layers_read_mount(v, id2, 0, &l2, &why) == 0, "%s", why);
+	ck_assert_msg(ovl_layers_read(v, -1, NULL, id2, OVL_READ_MNT_ID, &l2, oe) == 0, "%s", ovl_error_message(oe));
 	ck_assert_uint_eq(ovl_layers_count(l2), 2);
 	/* a new one, used once (l2 renamed: found by its handle, on the
 	 * root of t2's mount, opened then); then t2 is detached: its mount
 	 * is still in the snapshot, and its filesystem pinned by m and m2,
 	 * but the path to it leads to another mount now: not found there */
 	ck_assert(!rename(P("t2/l2"), P("t2/l2x")));
-	ck_assert_int_eq(ovl_view_snapshot(v, 0), 0);
-	ck_assert_int_eq(ovl_view_snapshot(v, 0), 0);	/* again: a new one */
-	ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), 0);
-	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2x"));
+	ck_assert_int_eq(ovl_view_snapshot(v, 0, NULL), 0);
+	ck_assert_int_eq(ovl_view_snapshot(v, 0, NULL), 0);	/* again: a new one */
+	ck_assert_int_eq(ovl_layers_resolve(l, v, 0, NULL, NULL), 0);
+	check_loc(l, 3, OVL_STATUS_OK, P("t2/l2x"));
 	ck_assert(!umount2(P("t2"), MNT_DETACH));
-	ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), 0);
-	check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
+	ck_assert_int_eq(ovl_layers_resolve(l, v, 0, NULL, NULL), 0);
+	check_loc(l, 2, OVL_STATUS_OK, P("t1/l1"));
 	ck_assert_int_eq(ovl_layers_get_location(l, 3, &loc, sizeof(loc)), (int)sizeof(loc));
-	ck_assert_msg(loc.status != OVL_LAYER_OK && loc.status != OVL_LAYER_SHADOWED,
+	ck_assert_msg(loc.status != OVL_STATUS_OK && loc.status != OVL_STATUS_SHADOWED,
 		      "a layer on a mount gone since the snapshot: %s at %s",
-		      ovl_layer_status_name(loc.status), loc.path ? loc.path : "-");
+		      ovl_layers_status_name(loc.status), loc.path ? loc.path : "-");
 	ck_assert_ptr_null(loc.path);
-	ck_assert_int_eq(ovl_layers_resolve_view(l2, v, 0, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l2, v, 0, NULL, NULL), 0);
 	ck_assert_int_eq(ovl_layers_get_location(l2, 0, &loc, sizeof(loc)), (int)sizeof(loc));
-	ck_assert_int_ne(loc.status, OVL_LAYER_OK);
-	check_loc(l2, 1, OVL_LAYER_OK, P("t1/l1"));
+	ck_assert_int_ne(loc.status, OVL_STATUS_OK);
+	check_loc(l2, 1, OVL_STATUS_OK, P("t1/l1"));
 	/* dropped: the mount is gone from the table */
 	ovl_view_snapshot_drop(v);
-	ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), 0);
-	check_loc(l, 3, OVL_LAYER_NO_MOUNT, NULL);
+	ck_assert_int_eq(ovl_layers_resolve(l, v, 0, NULL, NULL), 0);
+	check_loc(l, 3, OVL_STATUS_NO_MOUNT, NULL);
 	/* the last one is left to the last unref (the descriptors hold it) */
-	ck_assert_int_eq(ovl_view_snapshot(v, 0), 0);
+	ck_assert_int_eq(ovl_view_snapshot(v, 0, NULL), 0);
 	ovl_view_unref(v);
 	ovl_layers_free(l);
 	ovl_layers_free(l2);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -981,7 +1062,7 @@ START_TEST(t_snapshot_task_gone)
 	struct ovl_layers *l = NULL, *l2 = NULL;
 	struct ovl_view *v;
 	struct statx stx;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	pid_t child;
 
 	std_overlay();
@@ -992,20 +1073,21 @@ START_TEST(t_snapshot_task_gone)
 		pause();
 		_exit(0);
 	}
-	ck_assert_int_eq(ovl_view_open(child, 0, &v), 0);
-	ck_assert_int_eq(ovl_view_snapshot(v, 0), 0);
-	ck_assert_int_eq(ovl_layers_read_mount(v, (int)stx.stx_mnt_id, 0, &l, &why), 0);
-	ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), 0);
-	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
+	ck_assert_int_eq(ovl_view_open(child, 0, &v, NULL), 0);
+	ck_assert_int_eq(ovl_view_snapshot(v, 0, NULL), 0);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, (int)stx.stx_mnt_id, OVL_READ_MNT_ID, &l, oe), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, v, 0, NULL, NULL), 0);
+	check_loc(l, 3, OVL_STATUS_OK, P("t2/l2"));
 	ck_assert(!kill(child, SIGKILL));
 	ck_assert_int_eq(waitpid(child, NULL, 0), child);
-	ck_assert_int_eq(ovl_layers_read_mount(v, (int)stx.stx_mnt_id, 0, &l2, &why), -ESRCH);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, (int)stx.stx_mnt_id, OVL_READ_MNT_ID, &l2, oe), -ESRCH);
 	ck_assert_ptr_null(l2);
-	ck_assert_int_eq(ovl_layers_read_view(v, P("m"), 0, &l2, &why), -ESRCH);
-	ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), -ESRCH);
-	ck_assert_int_eq(ovl_view_snapshot(v, 0), -ESRCH);
+	ck_assert_int_eq(ovl_layers_read(v, -1, P("m"), 0, 0, &l2, oe), -ESRCH);
+	ck_assert_int_eq(ovl_layers_resolve(l, v, 0, NULL, NULL), -ESRCH);
+	ck_assert_int_eq(ovl_view_snapshot(v, 0, NULL), -ESRCH);
 	ovl_layers_free(l);
 	ovl_view_unref(v);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -1016,7 +1098,7 @@ START_TEST(t_read_mount_unique)
 	struct ovl_view *v;
 	struct statx stx;
 	uint64_t first, second;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char opts[512];
 
 	std_overlay();
@@ -1031,45 +1113,48 @@ START_TEST(t_read_mount_unique)
 	second = stx.stx_mnt_id;
 	ck_assert(first != second);
 
-	ck_assert_int_eq(ovl_view_open(0, 0, &v), 0);
+	ck_assert_int_eq(ovl_view_open(0, 0, &v, NULL), 0);
 	/* the covered one: no path leads to its root, and this kernel makes
 	 * no xattr there to read: its strings, as --source mountinfo reads
 	 * them (the two agree), and the kernel's value alone is refused */
-	ck_assert_int_eq(ovl_layers_read_mount_unique(v, first, 0, &l, &why), 0);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, first, OVL_READ_MNT_ID_UNIQUE, &l, oe), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 4);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_MOUNTINFO);
 	ovl_layers_free(l);
 	l = NULL;
-	ck_assert_int_eq(ovl_layers_read_mount_unique(v, first, OVL_LAYERS_READ_XATTR_ONLY, &l, &why), -ENODATA);
-	ck_assert_msg(strstr(why, "does not produce the layers xattr"), "%s", why);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, first, OVL_READ_KERNEL_ONLY | OVL_READ_MNT_ID_UNIQUE, &l, oe), -ENODATA);
+	ck_assert_msg(strstr(ovl_error_message(oe), "does not produce the layers xattr"), "%s", ovl_error_message(oe));
 	ck_assert_ptr_null(l);
 	/* named by its unique ID all the same (statmount): from its strings */
-	ck_assert_int_eq(ovl_layers_read_mount_unique(v, first, OVL_LAYERS_READ_MOUNTINFO_ONLY, &l, &why), 0);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, first, OVL_READ_MOUNTINFO_ONLY | OVL_READ_MNT_ID_UNIQUE, &l, oe), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 4);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_MOUNTINFO);
 	ovl_layers_free(l);
 	l = NULL;
-	ck_assert_int_eq(ovl_layers_read_mount_unique(v, second, 0, &l, &why), 0);
-	ck_assert_ptr_null(why);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, second, OVL_READ_MNT_ID_UNIQUE, &l, oe), 0);
+	ck_assert_ptr_null(ovl_error_message(oe));
 	ck_assert_uint_eq(ovl_layers_count(l), 2);	/* 2 lower, no upper */
 	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_LOWER);
 	ovl_layers_free(l);
 	l = NULL;
 	/* not an overlay's, no such, bad */
 	ck_assert(!statx(AT_FDCWD, P("t3"), 0, STATX_MNT_ID_UNIQUE, &stx));
-	ck_assert_int_eq(ovl_layers_read_mount_unique(v, stx.stx_mnt_id, 0, &l, &why), -EMEDIUMTYPE);
-	ck_assert_int_eq(ovl_layers_read_mount_unique(v, second + 1000000, 0, &l, &why), -ENOENT);
-	ck_assert_int_eq(ovl_layers_read_mount_unique(v, 0, 0, &l, &why), -EINVAL);
-	ck_assert_int_eq(ovl_layers_read_mount_unique(v, first, 4, &l, &why), -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, stx.stx_mnt_id, OVL_READ_MNT_ID_UNIQUE, &l, oe), -EMEDIUMTYPE);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, second + 1000000, OVL_READ_MNT_ID_UNIQUE, &l, oe), -ENOENT);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, 0, OVL_READ_MNT_ID_UNIQUE, &l, oe), -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, first, (1u << 4) | OVL_READ_MNT_ID_UNIQUE, &l, oe), -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, first, OVL_READ_MNT_ID | OVL_READ_MNT_ID_UNIQUE, &l, oe), -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(v, -1, P("m"), first, OVL_READ_MNT_ID_UNIQUE, &l, oe), -EINVAL);
 	ck_assert_ptr_null(l);
 	run("umount %s", P("m"));
 	/* gone: its ID is never another mount's; the one below is found */
-	ck_assert_int_eq(ovl_layers_read_mount_unique(v, second, 0, &l, &why), -ENOENT);
-	ck_assert_int_eq(ovl_layers_read_mount_unique(v, first, 0, &l, &why), 0);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, second, OVL_READ_MNT_ID_UNIQUE, &l, oe), -ENOENT);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, first, OVL_READ_MNT_ID_UNIQUE, &l, oe), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 4);	/* upper, work, 2 lower */
 	ovl_layers_free(l);
 	ovl_view_unref(v);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -1080,7 +1165,7 @@ START_TEST(t_place_restored_layers)
 {
 	struct ovl_layers *l;
 	struct ovl_layer_location loc;
-	unsigned int failed = 99;
+	struct ovl_error *oe = ovl_error_new();
 	char opts[1024];
 
 	mkdirs("e");
@@ -1109,12 +1194,16 @@ START_TEST(t_place_restored_layers)
 	mkdirs("yard/t/w");
 	run("cp -a %s/. %s", P("t/u"), P("yard/t/u"));
 
-	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/decoy"), 0), -ESTALE);
-	check_loc(l, 2, OVL_LAYER_UNRESOLVED, NULL);	/* left as it was */
-	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/l1"), 0), 1);
-	ck_assert_int_eq(ovl_layers_place(l, 0, P("yard/t/u"), 0), 0);
-	ck_assert_int_eq(ovl_layers_place(l, 1, P("yard/t/w"), 0), 0);
-	check_loc(l, 2, OVL_LAYER_OK, P("yard/e/l1"));
+	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/decoy"), 0, oe), -ESTALE);
+	ck_assert_int_eq(ovl_error_code(oe), -ESTALE);
+	ck_assert_ptr_nonnull(ovl_error_message(oe));
+	check_loc(l, 2, OVL_STATUS_UNRESOLVED, NULL);	/* left as it was */
+	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/l1"), 0, oe), 1);
+	ck_assert_int_eq(ovl_error_code(oe), 0);
+	ck_assert_ptr_null(ovl_error_message(oe));
+	ck_assert_int_eq(ovl_layers_place(l, 0, P("yard/t/u"), 0, NULL), 0);
+	ck_assert_int_eq(ovl_layers_place(l, 1, P("yard/t/w"), 0, NULL), 0);
+	check_loc(l, 2, OVL_STATUS_OK, P("yard/e/l1"));
 	ck_assert_int_eq(ovl_layers_get_location(l, 2, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_int_gt(loc.mnt_id, 0);
 	/* the directory placed is held, and it is what gets mounted */
@@ -1126,22 +1215,24 @@ START_TEST(t_place_restored_layers)
 		ck_assert(a.st_dev == b.st_dev && a.st_ino == b.st_ino);
 	}
 
-	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/l1/a"), 0), -ENOTDIR);
-	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/none"), 0), -ENOENT);
-	ck_assert_int_eq(ovl_layers_place(l, 3, P("yard/e/l1"), 0), -EINVAL);
-	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/l1"), 1), -EINVAL);
-	ck_assert_int_eq(ovl_layers_place(NULL, 0, P("yard/e/l1"), 0), -EINVAL);
-	ck_assert_int_eq(ovl_layers_place(l, 0, NULL, 0), -EINVAL);
-	check_loc(l, 2, OVL_LAYER_OK, P("yard/e/l1"));
+	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/l1/a"), 0, NULL), -ENOTDIR);
+	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/none"), 0, NULL), -ENOENT);
+	ck_assert_int_eq(ovl_layers_place(l, 3, P("yard/e/l1"), 0, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_place(l, 2, P("yard/e/l1"), 1, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_place(NULL, 0, P("yard/e/l1"), 0, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_place(l, 0, NULL, 0, NULL), -EINVAL);
+	check_loc(l, 2, OVL_STATUS_OK, P("yard/e/l1"));
 
 	mkdirs("again");
 	ck_assert_int_eq(ovl_layers_mount(l, ovl_layers_options(l), P("again"),
-					  0, &failed), 0);
+					  0, oe), 0);
+	ck_assert_int_eq(ovl_error_code(oe), 0);
 	run("grep -qx from-ext4 %s", P("again/a"));
 	run("echo new > %s && grep -qx new %s", P("again/n"), P("yard/t/u/n"));
 	/* the placed layers' fds pin their mounts until the descriptor goes */
 	ovl_layers_free(l);
 	run("umount %s %s", P("again"), P("yard/e"));
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -1156,7 +1247,8 @@ END_TEST
 
 /* std_overlay()'s value as the kernel would write it, in format 1 (a
  * kernel of series v2) or 2, l1's record (the third) with flags l1_flags
- * (OVL_LAYER_FID or _NOFH). */
+ * (OVL_LAYERS_LAYER_FID or _NOFH; format 1 has them as its own bits,
+ * FID 0x02 and NOFH 0x01). */
 static size_t std_value(unsigned char *v, unsigned int l1_flags,
 			unsigned int format)
 {
@@ -1174,10 +1266,7 @@ static size_t std_value(unsigned char *v, unsigned int l1_flags,
 		memcpy(&h, v, sizeof(h));
 		l1 = h.layer_off + 2 * sizeof(e);
 		memcpy(&e, v + l1, sizeof(e));
-		if (l1_flags & OVL_LAYER_FID)
-			e.flags |= OVL_LAYERS_LAYER_FID;
-		if (l1_flags & OVL_LAYER_NOFH)
-			e.flags |= OVL_LAYERS_LAYER_NOFH;
+		e.flags |= l1_flags & (OVL_LAYERS_LAYER_FID | OVL_LAYERS_LAYER_NOFH);
 		memcpy(v + l1, &e, sizeof(e));
 		return n;
 	}
@@ -1187,7 +1276,8 @@ static size_t std_value(unsigned char *v, unsigned int l1_flags,
 	l1 = n;
 	n += ovt_record(v + n, P("t1/l1"), 3, 1);
 	n += ovt_record(v + n, P("t2/l2"), 3, 2);
-	v[l1 + 3] = l1_flags;
+	v[l1 + 3] = (l1_flags & OVL_LAYERS_LAYER_FID ? 0x02 : 0) |
+		    (l1_flags & OVL_LAYERS_LAYER_NOFH ? 0x01 : 0);
 	return n;
 }
 
@@ -1233,7 +1323,7 @@ static struct ovl_layers *read_kernel_value(const char *mnt,
 	seam_dev = st.st_dev;
 	ovl_test_kernel_value = seam_read;
 	l = read_ok(mnt);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_XATTR);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_XATTR);
 	return l;
 }
 
@@ -1273,13 +1363,15 @@ START_TEST(t_fid_record_verified_by_path)
 
 	std_overlay();
 	mkdirs("t1/decoy");
-	n = std_value(v, OVL_LAYER_FID, _i ? 2 : 1);
+	n = std_value(v, OVL_LAYERS_LAYER_FID, _i ? 2 : 1);
 	l = read_kernel_value(P("m"), v, n);
 	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID);
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, NULL), 0);
-	check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
-	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
+	/* the kernel's FID, whichever format carried it */
+	ck_assert(rec.flags & OVL_LAYERS_LAYER_FID);
+	ck_assert_uint_eq(rec.flags & ~OVL_LAYERS_LAYER_NOPATH, OVL_LAYERS_LAYER_FID);
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, OVL_RESOLVE_FD, NULL, NULL), 0);
+	check_loc(l, 2, OVL_STATUS_OK, P("t1/l1"));
+	check_loc(l, 3, OVL_STATUS_OK, P("t2/l2"));
 	ck_assert_int_eq(ovl_layers_get_location(l, 2, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert(same_file(loc.fd, P("t1/l1")));
 	ck_assert_str_eq(loc.mount_point, P("t1"));
@@ -1292,23 +1384,23 @@ START_TEST(t_fid_record_verified_by_path)
 	ck_assert_int_ge(pid, 0);
 	if (!pid) {
 		drop_dac_read_search();
-		if (ovl_layers_resolve(l, 0, 0, NULL))
+		if (ovl_layers_resolve(l, NULL, 0, NULL, NULL))
 			_exit(10);
 		if ((ovl_layers_get_location(l, 3, &loc, sizeof(loc)) < 0) ||
-		    loc.status != OVL_LAYER_OK || strcmp(loc.path, P("t2/l2")))
+		    loc.status != OVL_STATUS_OK || strcmp(loc.path, P("t2/l2")))
 			_exit(11);
 		if ((ovl_layers_get_location(l, 2, &loc, sizeof(loc)) < 0) ||
-		    loc.status != OVL_LAYER_OK || strcmp(loc.path, P("t1/l1")))
+		    loc.status != OVL_STATUS_OK || strcmp(loc.path, P("t1/l1")))
 			_exit(12);
 		/* format 2 without the path strings: every layer by its
 		 * path from its filesystem's root, no handle opened */
 		if (_i) {
-			if (ovl_layers_decode(v, n, &bytes) ||
-			    ovl_layers_resolve(bytes, 0, 0, NULL))
+			if (ovl_layers_decode(v, n, &bytes, NULL) ||
+			    ovl_layers_resolve(bytes, NULL, 0, NULL, NULL))
 				_exit(13);
 			for (unsigned int i = 0; i < ovl_layers_count(bytes); i++)
 				if (ovl_layers_get_location(bytes, i, &loc, sizeof(loc)) < 0 ||
-				    loc.status != OVL_LAYER_OK)
+				    loc.status != OVL_STATUS_OK)
 					_exit(20 + i);
 		}
 		_exit(0);
@@ -1320,16 +1412,16 @@ START_TEST(t_fid_record_verified_by_path)
 	/* the same bytes without the overlay's path strings: format 1 has
 	 * nothing to find the FID by, format 2 its path from the
 	 * filesystem's root (found by path, checked by the fid) */
-	ck_assert_int_eq(ovl_layers_decode(v, n, &bytes), 0);
-	ck_assert_int_eq(ovl_layers_resolve(bytes, 0, 0, NULL), 0);
+	ck_assert_int_eq(ovl_layers_decode(v, n, &bytes, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(bytes, NULL, 0, NULL, NULL), 0);
 	if (_i)
-		check_loc(bytes, 2, OVL_LAYER_OK, P("t1/l1"));
+		check_loc(bytes, 2, OVL_STATUS_OK, P("t1/l1"));
 	else
-		check_loc(bytes, 2, OVL_LAYER_NO_HANDLE, NULL);
-	check_loc(bytes, 3, OVL_LAYER_OK, P("t2/l2"));
+		check_loc(bytes, 2, OVL_STATUS_NO_HANDLE, NULL);
+	check_loc(bytes, 3, OVL_STATUS_OK, P("t2/l2"));
 	/* a restorer's directory is checked by the fid */
-	ck_assert_int_eq(ovl_layers_place(bytes, 2, P("t1/decoy"), 0), -ESTALE);
-	ck_assert_int_eq(ovl_layers_place(bytes, 2, P("t1/l1"), 0), 1);
+	ck_assert_int_eq(ovl_layers_place(bytes, 2, P("t1/decoy"), 0, NULL), -ESTALE);
+	ck_assert_int_eq(ovl_layers_place(bytes, 2, P("t1/l1"), 0, NULL), 1);
 	ovl_layers_free(bytes);
 	ovl_layers_free(l);
 
@@ -1341,12 +1433,12 @@ START_TEST(t_fid_record_verified_by_path)
 		 P("t1/decoy"), P("t2/l2"), P("t1/u"), P("t1/w"));
 	ck_assert_msg(!mount("overlay", P("m"), "overlay", 0, opts), "%m");
 	l = read_kernel_value(P("m"), v, n);
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
 	if (_i)		/* format 2's path (a value of the old mount) */
-		check_loc(l, 2, OVL_LAYER_OK, P("t1/l1"));
+		check_loc(l, 2, OVL_STATUS_OK, P("t1/l1"));
 	else
-		check_loc(l, 2, OVL_LAYER_NO_HANDLE, NULL);
-	check_loc(l, 3, OVL_LAYER_OK, P("t2/l2"));
+		check_loc(l, 2, OVL_STATUS_NO_HANDLE, NULL);
+	check_loc(l, 3, OVL_STATUS_OK, P("t2/l2"));
 	ovl_layers_free(l);
 
 	/* and the path renamed away: nothing is found by the handle */
@@ -1355,8 +1447,8 @@ START_TEST(t_fid_record_verified_by_path)
 	ck_assert(!rename(P("t1/l1"), P("t1/decoy")));
 	ck_assert_msg(!mount("overlay", P("m"), "overlay", 0, opts), "%m");
 	l = read_ok(P("m"));
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 2, OVL_LAYER_OK, P("t1/decoy"));
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 2, OVL_STATUS_OK, P("t1/decoy"));
 	ovl_layers_free(l);
 }
 END_TEST
@@ -1394,18 +1486,19 @@ START_TEST(t_fallback_fid_nested_overlay)
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("n"), P("t/b"));
 	ck_assert(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts));
 	l = read_ok(P("m"));
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_MOUNTINFO);
 	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
 	/* a lower-only overlay has a null uuid: BAD_UUID, as the kernel says */
-	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID | OVL_LAYER_BAD_UUID);
+	ck_assert_uint_eq(rec.flags, OVL_LAYERS_LAYER_FID);
+	ck_assert_uint_eq(rec.fs_flags, OVL_LAYERS_FS_BAD_UUID);
 	ck_assert_int_eq(rec.fh_type, h.fh.handle_type);
 	ck_assert_uint_eq(rec.fid_len, h.fh.handle_bytes);
 	ck_assert(!memcmp(rec.fid, h.fh.f_handle, rec.fid_len));
 	ck_assert_int_eq(ovl_layers_get_record(l, 1, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.flags, 0);
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 0, OVL_LAYER_OK, P("n"));
-	check_loc(l, 1, OVL_LAYER_OK, P("t/b"));
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 0, OVL_STATUS_OK, P("n"));
+	check_loc(l, 1, OVL_STATUS_OK, P("t/b"));
 	ovl_layers_free(l);
 }
 END_TEST
@@ -1441,11 +1534,12 @@ START_TEST(t_fallback_bad_uuid)
 		 P("f/l"), P("b/s1"), P("b/s2"), P("t/b"));
 	ck_assert(!mount("overlay", P("m"), "overlay", MS_RDONLY, opts));
 	l = read_ok(P("m"));
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_MOUNTINFO);
 	for (i = 0; i < 5; i++) {
 		ck_assert_int_eq(ovl_layers_get_record(l, i, &rec, sizeof(rec)), (int)sizeof(rec));
-		ck_assert_msg(!!(rec.flags & OVL_LAYER_BAD_UUID) == (i < 2),
-			      "record %u: flags %#x", i, rec.flags);
+		ck_assert_msg(!!(rec.fs_flags & OVL_LAYERS_FS_BAD_UUID) == (i < 2),
+			      "record %u: fs_flags %#x", i, rec.fs_flags);
+		ck_assert_uint_eq(rec.flags, 0);
 	}
 	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_int_ne(rec.dev_minor + (rec.dev_major << 20), 0);
@@ -1477,10 +1571,10 @@ static ssize_t value_with_lower(unsigned char *v, size_t size, const char *rel)
 /*
  * The fallback's value (format 2) with its first filesystem (that of the
  * first layer; the entry after the 32-byte header) flagged BAD_UUID when
- * flags has it, and its device 0:0 unless keep_dev (the record's NODEV).
+ * bad_uuid, and its device 0:0 unless keep_dev (1.x's NODEV).
  */
 static struct ovl_layers *with_flags(const unsigned char *v, size_t n,
-				     unsigned int flags, bool keep_dev)
+				     bool bad_uuid, bool keep_dev)
 {
 	unsigned char c[512];
 	struct ovl_layers *l;
@@ -1488,13 +1582,16 @@ static struct ovl_layers *with_flags(const unsigned char *v, size_t n,
 
 	ck_assert_uint_le(n, sizeof(c));
 	memcpy(c, v, n);
-	c[32 + 4] = flags & OVL_LAYER_BAD_UUID ? OVL_LAYERS_FS_BAD_UUID : 0;
+	c[32 + 4] = bad_uuid ? OVL_LAYERS_FS_BAD_UUID : 0;
 	if (!keep_dev)
 		memset(c + 32 + 8, 0, 8);
-	ck_assert_int_eq(ovl_layers_decode(c, n, &l), 0);
+	ck_assert_int_eq(ovl_layers_decode(c, n, &l, NULL), 0);
 	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.flags & OVL_LAYER_NODEV, keep_dev ? 0 : OVL_LAYER_NODEV);
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
+	/* (the library adds BAD_UUID itself where the uuid is null) */
+	if (bad_uuid)
+		ck_assert_uint_eq(rec.fs_flags, OVL_LAYERS_FS_BAD_UUID);
+	ck_assert_int_eq(rec.dev_major == 0 && rec.dev_minor == 0, !keep_dev);
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
 	return l;
 }
 
@@ -1523,9 +1620,9 @@ START_TEST(t_btrfs_no_uuid)
 	v[32 + 4] = OVL_LAYERS_FS_BAD_UUID;
 	v[32 + 24] = 0;
 	memset(v + 32 + 32, 0, 16);
-	ck_assert_int_eq(ovl_layers_decode(v, n, &l), 0);
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	check_loc(l, 0, OVL_LAYER_OK, P("b/s1/d"));
+	ck_assert_int_eq(ovl_layers_decode(v, n, &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	check_loc(l, 0, OVL_STATUS_OK, P("b/s1/d"));
 	ovl_layers_free(l);
 	run("umount %s", P("b"));
 }
@@ -1552,16 +1649,16 @@ START_TEST(t_bad_uuid_and_nodev)
 	    P("b.img"), P("b"));
 	n = value_with_lower(v, sizeof(v), "b/l");
 
-	l = with_flags(v, n, OVL_LAYER_BAD_UUID, true);
-	check_loc(l, 0, OVL_LAYER_OK, P("b/l"));	/* the hint settles it */
+	l = with_flags(v, n, true, true);
+	check_loc(l, 0, OVL_STATUS_OK, P("b/l"));	/* the hint settles it */
 	ovl_layers_free(l);
-	l = with_flags(v, n, OVL_LAYER_BAD_UUID | OVL_LAYER_NODEV, false);
-	check_loc(l, 0, OVL_LAYER_AMBIGUOUS, NULL);
+	l = with_flags(v, n, true, false);
+	check_loc(l, 0, OVL_STATUS_AMBIGUOUS, NULL);
 	ovl_layers_free(l);
 	/* unflagged, the shared uuid is taken for a clone: each is tried */
-	l = with_flags(v, n, OVL_LAYER_NODEV, false);
+	l = with_flags(v, n, false, false);
 	ck_assert_int_eq(ovl_layers_get_location(l, 0, &loc, sizeof(loc)), (int)sizeof(loc));
-	ck_assert_int_eq(loc.status, OVL_LAYER_OK);
+	ck_assert_int_eq(loc.status, OVL_STATUS_OK);
 	ck_assert(!strcmp(loc.path, P("a/l")) || !strcmp(loc.path, P("b/l")));
 	ovl_layers_free(l);
 	run("umount %s %s", P("a"), P("b"));
@@ -1583,11 +1680,11 @@ START_TEST(t_nodev_has_no_hint)
 	    P("sq"), P("sq.img"), P("sq.img"), P("s"));
 	n = value_with_lower(v, sizeof(v), "s/l");
 
-	l = with_flags(v, n, 0, true);
-	check_loc(l, 0, OVL_LAYER_OK, P("s/l"));
+	l = with_flags(v, n, false, true);
+	check_loc(l, 0, OVL_STATUS_OK, P("s/l"));
 	ovl_layers_free(l);
-	l = with_flags(v, n, OVL_LAYER_NODEV, false);
-	check_loc(l, 0, OVL_LAYER_AMBIGUOUS, NULL);
+	l = with_flags(v, n, false, false);
+	check_loc(l, 0, OVL_STATUS_AMBIGUOUS, NULL);
 	ovl_layers_free(l);
 	run("umount %s", P("s"));
 }
@@ -1612,8 +1709,8 @@ static void ck_tables_agree(pid_t pid)
 	char path[64];
 	int n = 0;
 
-	ck_assert_int_eq(ovl_view_open(pid, 0, &v), 0);
-	ck_assert_int_eq(ovl_view_open(pid, 0, &vm), 0);
+	ck_assert_int_eq(ovl_view_open(pid, 0, &v, NULL), 0);
+	ck_assert_int_eq(ovl_view_open(pid, 0, &vm, NULL), 0);
 	ovl_view_set_table_way(vm, OVL_MOUNT_TABLE_MOUNTINFO);
 	ck_assert_int_eq(ovl_mount_table_read(vm, 0, 0, &a), 0);
 	ck_assert_int_eq(a->way, OVL_MOUNT_TABLE_MOUNTINFO);
@@ -1773,7 +1870,7 @@ START_TEST(t_idmapped_layer)
 	struct ovl_layers *l;
 	struct ovl_layer_record rec;
 	struct stat st;
-	unsigned int failed = 99;
+	struct ovl_error *oe = ovl_error_new();
 	char opts[1024];
 	int fd;
 
@@ -1794,30 +1891,38 @@ START_TEST(t_idmapped_layer)
 		      "mount overlay: %m");
 	l = read_ok(P("m"));
 	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
-	ck_assert(rec.valid & OVL_LAYER_VALID_ATTR);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_LOWER);
+	ck_assert(rec.valid & OVL_RECORD_VALID_ATTR);
 	ck_assert_uint_eq(rec.attr, MOUNT_ATTR_IDMAP | MOUNT_ATTR_RDONLY);
 	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.attr & MOUNT_ATTR_IDMAP, 0);
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, OVL_RESOLVE_FD, NULL, NULL), 0);
 
 	/* the layer's fd may be on the mount without the mapping: refused */
 	fd = open(P("t1/src"), O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_ge(ovl_layers_place_fd(l, 2, fd, 0), 0);
+	ck_assert_int_ge(ovl_layers_place_fd(l, 2, fd, 0, NULL), 0);
 	close(fd);
-	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("again"), 0, &failed),
+	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("again"), 0, oe),
 			 -EOPNOTSUPP);
-	ck_assert_uint_eq(failed, 2);
-	/* placed on an idmapped mount of it, it is mounted */
+	ck_assert_int_eq(ovl_error_code(oe), -EOPNOTSUPP);
+	ck_assert_int_eq(ovl_error_layer(oe), 2);
+	ck_assert_ptr_nonnull(ovl_error_message(oe));
+	ck_assert_int_eq(ovl_layers_fsmount(l, NULL, 0, 0, oe), -EOPNOTSUPP);
+	ck_assert_int_eq(ovl_error_layer(oe), 2);
+	/* placed on an idmapped mount of it, it is mounted (with a
+	 * mapping: its owners stay what they were) */
 	fd = open(P("t1/map"), O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
-	ck_assert_int_ge(ovl_layers_place_fd(l, 2, fd, 0), 0);
+	ck_assert_int_ge(ovl_layers_place_fd(l, 2, fd, 0, NULL), 0);
 	close(fd);
-	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("again"), 0, &failed), 0);
+	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("again"), 0, oe), 0);
+	ck_assert_int_eq(ovl_error_code(oe), 0);
+	ck_assert_int_eq(ovl_error_layer(oe), -1);
 	ck_assert(!stat(P("again/f"), &st));
 	ck_assert_uint_eq(st.st_uid, 100000);
 	ovl_layers_free(l);
+	ovl_error_free(oe);
 }
 END_TEST
 

@@ -68,6 +68,35 @@ int ovl_overlay_other_options(const char *raw, char **out, const char **why);
 void ovl_view_set_table_way(struct ovl_view *v, int way);
 #define OVL_MOUNT_TABLE_MOUNTINFO 1
 
+/* A read and a resolution in the view of process pid (0: ours), through a
+ * view of it opened for the one call (1.x's ovl_layers_read(pid, ...)
+ * and ovl_layers_resolve(l, pid, ...)). */
+static int read_pid(pid_t pid, const char *path, unsigned int flags,
+		    struct ovl_layers **out, struct ovl_error *err)
+{
+	struct ovl_view *v = NULL;
+	int e = ovl_view_open(pid, 0, &v, err);
+
+	if (e)
+		return e;
+	e = ovl_layers_read(v, -1, path, 0, flags, out, err);
+	ovl_view_unref(v);
+	return e;
+}
+
+static int resolve_pid(struct ovl_layers *l, pid_t pid, unsigned int flags,
+		       unsigned int *unresolved, struct ovl_error *err)
+{
+	struct ovl_view *v = NULL;
+	int e = ovl_view_open(pid, 0, &v, err);
+
+	if (e)
+		return e;
+	e = ovl_layers_resolve(l, v, flags, unresolved, err);
+	ovl_view_unref(v);
+	return e;
+}
+
 /* ------------------------------------------------------------------ */
 /* SELinux, mocked: fsconfig(2) as the library and the plugin call it */
 
@@ -172,10 +201,11 @@ static struct ovl_layers *load_file(const char *file)
 	struct ovl_layers *l = NULL;
 	size_t len;
 	char *text = read_bytes(file, &len);
-	const char *why = NULL;
-	int e = ovl_layers_load(text, len, &l, NULL, &why);
+	struct ovl_error *oe = ovl_error_new();
+	int e = ovl_layers_load(text, len, &l, oe);
 
-	ck_assert_msg(!e, "%s: %s", file, why);
+	ck_assert_msg(!e, "%s: %s", file, ovl_error_message(oe));
+	ovl_error_free(oe);
 	free(text);
 	ck_no_canary(l);
 	return l;
@@ -222,8 +252,8 @@ static void ck_status(const struct ovl_layers *l, unsigned int i, int status,
 
 	ck_assert_int_eq(ovl_layers_get_location(l, i, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_msg(loc.status == status, "layer %u: %s, want %s", i,
-		      ovl_layer_status_name(loc.status),
-		      ovl_layer_status_name(status));
+		      ovl_layers_status_name(loc.status),
+		      ovl_layers_status_name(status));
 	if (path)
 		ck_assert_str_eq(loc.path, path);
 }
@@ -754,12 +784,12 @@ START_TEST(t_relative_symlink_climbing_out)
 	mkdir_p(P("c/x"));
 	ck_assert(!symlink("../../../../../../../../host/canary", P("c/x/R")));
 	box_do(&b, c_overlay, "/ov|lowerdir=/x/R:/lt/l2");
-	ck_assert_int_eq(ovl_layers_read(b.pid, "/ov", OVL_LAYERS_READ_MOUNTINFO_ONLY,
-					 &l), 0);
+	ck_assert_int_eq(read_pid(b.pid, "/ov", OVL_READ_MOUNTINFO_ONLY,
+					 &l, NULL), 0);
 	ck_no_canary(l);
 	ck_assert(record_is(l, 0, P("c/host/canary")));
-	ck_assert_int_eq(ovl_layers_resolve(l, b.pid, 0, NULL), 0);
-	ck_status(l, 0, OVL_LAYER_OK, "/host/canary");
+	ck_assert_int_eq(resolve_pid(l, b.pid, 0, NULL, NULL), 0);
+	ck_status(l, 0, OVL_STATUS_OK, "/host/canary");
 	ovl_layers_free(l);
 	box_end(&b);
 }
@@ -771,7 +801,7 @@ START_TEST(t_overlay_path_symlink_to_host)
 {
 	struct box b;
 	struct ovl_layers *l = NULL;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char opts[PATHLEN * 2];
 
 	mkdir_p(P("host/hovl"));
@@ -782,11 +812,12 @@ START_TEST(t_overlay_path_symlink_to_host)
 	ck_assert(!symlink(P("host/hovl"), P("c/ovlink")));
 	ck_assert_int_eq(cli("-N %d /ovlink", (int)b.pid), 1);
 	ck_assert(err_has("/ovlink: cannot look up the path"));
-	ck_assert_int_eq(ovl_layers_read_reason(b.pid, "/ovlink", 0, &l, &why),
+	ck_assert_int_eq(read_pid(b.pid, "/ovlink", 0, &l, oe),
 			 -ENOENT);
 	ck_assert_ptr_null(l);
 	box_end(&b);
 	ck_assert(!umount(P("host/hovl")));
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -796,7 +827,7 @@ START_TEST(t_overlay_path_through_proc_magic_link)
 {
 	struct box b;
 	struct ovl_layers *l = NULL;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char opts[PATHLEN * 2], path[PATHLEN * 2];
 
 	mkdir_p(P("host/hovl"));
@@ -807,12 +838,13 @@ START_TEST(t_overlay_path_through_proc_magic_link)
 	box_do(&b, c_proc, "/proc");
 	/* the test's process: its root has the host's overlay */
 	fmt(path, "/proc/%d/root%s", (int)getpid(), P("host/hovl"));
-	ck_assert_int_eq(ovl_layers_read_reason(b.pid, path, 0, &l, &why), -ELOOP);
-	ck_assert_str_eq(why, "cannot look up the path");
+	ck_assert_int_eq(read_pid(b.pid, path, 0, &l, oe), -ELOOP);
+	ck_assert_str_eq(ovl_error_message(oe), "cannot look up the path");
 	ck_assert_int_eq(cli("-N %d %s", (int)b.pid, path), 1);
 	ck_assert(err_has("cannot look up the path"));
 	box_end(&b);
 	ck_assert(!umount(P("host/hovl")));
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -824,21 +856,22 @@ START_TEST(t_layer_through_proc_magic_link)
 {
 	struct box b = box_std();
 	struct ovl_layers *l = NULL;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char decoy[PATHLEN];
 
 	fmt(decoy, "%s%s", P("c"), canary.dir);	/* the container's own X */
 	mkdir_p(decoy);
 	box_do(&b, c_proc, "/proc");
 	box_do(&b, c_overlay, "/ov|lowerdir=/proc/self/root%s:/lt/l1", canary.dir);
-	ck_assert_int_eq(ovl_layers_read_reason(b.pid, "/ov", 0, &l, &why), -ELOOP);
-	ck_assert_ptr_nonnull(strstr(why, "magic link out of the task's root"));
+	ck_assert_int_eq(read_pid(b.pid, "/ov", 0, &l, oe), -ELOOP);
+	ck_assert_ptr_nonnull(strstr(ovl_error_message(oe), "magic link out of the task's root"));
 	ck_assert_ptr_null(l);
 	ck_assert_int_eq(cli("-N %d /ov", (int)b.pid), 1);
 	/* the CLI names the layer (the library's log line) */
 	ck_assert(err_has("/ov: lower layer 1 (/proc/self/root"));
 	ck_assert(err_has("): leads through a magic link out of the task's root"));
 	box_end(&b);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -848,17 +881,18 @@ START_TEST(t_layer_given_as_fd)
 {
 	struct box b = box_std();
 	struct ovl_layers *l = NULL;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 
 	box_do(&b, c_proc, "/proc");
 	/* the container's fd 9 is its /lt/l1, opened before it mounts */
 	box_do(&b, c_open_fd, "/lt/l1|9");
 	box_do(&b, c_overlay, "/ov|lowerdir=/proc/self/fd/9:/lt/l2");
-	ck_assert_int_eq(ovl_layers_read_reason(b.pid, "/ov", 0, &l, &why), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(why, "given as a file descriptor"));
+	ck_assert_int_eq(read_pid(b.pid, "/ov", 0, &l, oe), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(ovl_error_message(oe), "given as a file descriptor"));
 	ck_assert_int_eq(cli("-N %d /ov", (int)b.pid), 1);
 	ck_assert(err_has("given as a file descriptor"));
 	box_end(&b);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -882,8 +916,8 @@ START_TEST(t_symlink_on_mount_point_path)
 	/* cover /m1; in the new /m1, "canary" -> the host's canary's parent */
 	box_do(&b, c_tmpfs, "/m1");
 	box_do(&b, c_symlink, "%s|/m1/canary", P("host"));
-	ck_assert_int_eq(ovl_layers_resolve(l, b.pid, OVL_RESOLVE_FD, NULL), 0);
-	ck_status(l, 0, OVL_LAYER_UNREACHABLE, NULL);
+	ck_assert_int_eq(resolve_pid(l, b.pid, OVL_RESOLVE_FD, NULL, NULL), 0);
+	ck_status(l, 0, OVL_STATUS_UNREACHABLE, NULL);
 	ovl_layers_free(l);
 	ck_assert_int_eq(cli("-N %d --load %s -o KIND,STATUS,ID,ROOT", (int)b.pid,
 			     P("rec.json")), 2);
@@ -911,15 +945,15 @@ START_TEST(t_symlink_swapped_while_resolving)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		struct ovl_layers *l = NULL;
-		int e = ovl_layers_read(b.pid, "/ov", OVL_LAYERS_READ_MOUNTINFO_ONLY,
-					&l);
+		int e = read_pid(b.pid, "/ov", OVL_READ_MOUNTINFO_ONLY,
+					&l, NULL);
 
 		reads++;
 		if (!e) {
 			ck_no_canary(l);
 			ck_assert_msg(!record_is(l, 0, P("host/lay")),
 				      "read %u recorded the host's directory", reads);
-			ck_assert_int_eq(ovl_layers_resolve(l, b.pid, 0, NULL), 0);
+			ck_assert_int_eq(resolve_pid(l, b.pid, 0, NULL, NULL), 0);
 			ok++;
 		} else {
 			ck_assert_msg(e == -ENOENT || e == -ENOTDIR, "read %u: %s",
@@ -969,8 +1003,8 @@ START_TEST(t_bind_of_same_fs_over_mount_point)
 	ck_assert_str_eq(json, want);
 	free(json);
 	l = load_file(P("rec.json"));
-	ck_assert_int_eq(ovl_layers_resolve(l, b.pid, 0, NULL), 0);
-	ck_status(l, 1, OVL_LAYER_UNREACHABLE, NULL);
+	ck_assert_int_eq(resolve_pid(l, b.pid, 0, NULL, NULL), 0);
+	ck_status(l, 1, OVL_STATUS_UNREACHABLE, NULL);
 	ovl_layers_free(l);
 	box_end(&b);
 }
@@ -987,16 +1021,16 @@ START_TEST(t_mount_moved_after_read)
 	struct mnt lt = mount_at_in(b.pid, "/lt");
 
 	box_do(&b, c_overlay, "/ov|lowerdir=/lt/l1:/lt/l2");
-	ck_assert_int_eq(ovl_layers_read(b.pid, "/ov", 0, &l), 0);
+	ck_assert_int_eq(read_pid(b.pid, "/ov", 0, &l, NULL), 0);
 	box_do(&b, c_move, "/lt|/moved/here");
-	ck_assert_int_eq(ovl_layers_resolve(l, b.pid, 0, NULL), 0);
-	ck_status(l, 0, OVL_LAYER_OK, "/moved/here/l1");
+	ck_assert_int_eq(resolve_pid(l, b.pid, 0, NULL, NULL), 0);
+	ck_status(l, 0, OVL_STATUS_OK, "/moved/here/l1");
 	ck_assert_int_eq(ovl_layers_get_location(l, 0, &loc, sizeof(loc)), (int)sizeof(loc));
 	ck_assert_int_eq(loc.mnt_id, lt.id);
 	box_do(&b, c_tmpfs, "/moved");
 	box_do(&b, c_mkdir, "/moved/here/l1");	/* a decoy at the old path */
-	ck_assert_int_eq(ovl_layers_resolve(l, b.pid, 0, NULL), 0);
-	ck_status(l, 0, OVL_LAYER_UNREACHABLE, NULL);
+	ck_assert_int_eq(resolve_pid(l, b.pid, 0, NULL, NULL), 0);
+	ck_status(l, 0, OVL_STATUS_UNREACHABLE, NULL);
 	ovl_layers_free(l);
 	box_end(&b);
 }
@@ -1010,7 +1044,7 @@ START_TEST(t_stacked_overlays)
 	struct ovl_view *v;
 	struct ovl_layers *l = NULL;
 	struct mnt below, top;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char *text, want[512];
 
 	box_do(&b, c_overlay, "/ov|lowerdir=/lt/l1:/lt/l2");
@@ -1019,28 +1053,26 @@ START_TEST(t_stacked_overlays)
 	top = mount_at_in(b.pid, "/ov");
 	ck_assert_int_ne(below.id, top.id);
 
-	ck_assert_int_eq(ovl_view_open(b.pid, 0, &v), 0);
-	ck_assert_int_eq(ovl_layers_read_mount(v, below.id,
-					       OVL_LAYERS_READ_MOUNTINFO_ONLY,
-					       &l, &why), 0);
+	ck_assert_int_eq(ovl_view_open(b.pid, 0, &v, NULL), 0);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, below.id, OVL_READ_MOUNTINFO_ONLY | OVL_READ_MNT_ID,
+					       &l, oe), 0);
 	ck_assert(record_is_in(l, 0, b.pid, "/lt/l1"));
 	ovl_layers_free(l);
-	ck_assert_int_eq(ovl_layers_read_mount(v, top.id,
-					       OVL_LAYERS_READ_MOUNTINFO_ONLY,
-					       &l, &why), 0);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, top.id, OVL_READ_MOUNTINFO_ONLY | OVL_READ_MNT_ID,
+					       &l, oe), 0);
 	ck_assert(record_is_in(l, 0, b.pid, "/lt/l2"));
 	ovl_layers_free(l);
 	/* the lower one's root is covered: on this kernel, which makes no
 	 * xattr, the kernel's value alone is none, and auto reads its
 	 * strings as mountinfo does */
-	ck_assert_int_eq(ovl_layers_read_mount(v, below.id, OVL_LAYERS_READ_XATTR_ONLY,
-					       &l, &why), -ENODATA);
-	ck_assert_ptr_nonnull(strstr(why, "does not produce the layers xattr"));
-	ck_assert_int_eq(ovl_layers_read_mount(v, below.id, 0, &l, &why), 0);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, below.id, OVL_READ_KERNEL_ONLY | OVL_READ_MNT_ID,
+					       &l, oe), -ENODATA);
+	ck_assert_ptr_nonnull(strstr(ovl_error_message(oe), "does not produce the layers xattr"));
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, below.id, OVL_READ_MNT_ID, &l, oe), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_MOUNTINFO);
 	ck_assert(record_is_in(l, 0, b.pid, "/lt/l1"));
 	ovl_layers_free(l);
-	ck_assert_int_eq(ovl_layers_read_mount(v, 999999, 0, &l, &why), -ENOENT);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, 999999, OVL_READ_MNT_ID, &l, oe), -ENOENT);
 	ovl_view_unref(v);
 
 	ck_assert_int_eq(cli("-N %d --source mountinfo -r -n -o OVERLAY,OVERLAY-ID,PATH",
@@ -1059,6 +1091,7 @@ START_TEST(t_stacked_overlays)
 	fmt(want, "note: overlays %d and %d are stacked on /ov", below.id, top.id);
 	ck_assert(err_has(want));
 	box_end(&b);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -1070,14 +1103,14 @@ START_TEST(t_recycled_pid)
 	struct box a = box_std(), b2;
 	struct ovl_view *v, *v2;
 	struct ovl_layers *l = NULL;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	pid_t pid = a.pid;
 	int pidfd, tries;
 
 	box_do(&a, c_overlay, "/ov|lowerdir=/lt/l1:/lt/l2");
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	ck_assert_int_ge(pidfd, 0);
-	ck_assert_int_eq(ovl_view_open(pid, 0, &v), 0);
+	ck_assert_int_eq(ovl_view_open(pid, 0, &v, NULL), 0);
 	ck_assert_int_eq(ovl_view_pid(v), pid);
 	box_end(&a);	/* gone, and reaped: its pid is free */
 	/* another container, same pid, whose overlay shows the host's
@@ -1096,18 +1129,19 @@ START_TEST(t_recycled_pid)
 	box_do(&b2, c_chroot, "%s", P("c2"));
 	box_do(&b2, c_overlay, "/ov|lowerdir=/h/other:/h/other2");
 
-	ck_assert_int_eq(ovl_layers_read_view(v, "/ov", 0, &l, &why), -ESRCH);
+	ck_assert_int_eq(ovl_layers_read(v, -1, "/ov", 0, 0, &l, oe), -ESRCH);
 	ck_assert_ptr_null(l);
-	ck_assert_int_eq(ovl_view_open_pidfd(pidfd, 0, &v2), -ESRCH);
+	ck_assert_int_eq(ovl_view_open_pidfd(pidfd, 0, &v2, NULL), -ESRCH);
 	ovl_view_unref(v);
 	/* by its pid, now: the new process (that is what the pid names) */
-	ck_assert_int_eq(ovl_view_open(pid, 0, &v), 0);
-	ck_assert_int_eq(ovl_layers_read_view(v, "/ov", 0, &l, &why), 0);
+	ck_assert_int_eq(ovl_view_open(pid, 0, &v, NULL), 0);
+	ck_assert_int_eq(ovl_layers_read(v, -1, "/ov", 0, 0, &l, oe), 0);
 	ck_assert(record_is(l, 0, P("host/other")));
 	ovl_layers_free(l);
 	ovl_view_unref(v);
 	close(pidfd);
 	box_end(&b2);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -1123,7 +1157,7 @@ START_TEST(t_selinux_quoted_context)
 	struct ovl_layers *l = NULL;
 	const char *why = NULL;
 	char *other = NULL;
-	unsigned int failed = 99;
+	struct ovl_error *oe = ovl_error_new();
 
 	ck_assert_int_eq(ovl_overlay_other_options(raw, &other, &why), 0);
 	ck_assert_str_eq(other, "context=\"system_u:object_r:container_file_t:"
@@ -1131,19 +1165,21 @@ START_TEST(t_selinux_quoted_context)
 	free(other);
 	/* and mounted with it */
 	host_overlay(0);
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), 0);
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, NULL), 0);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, 0, &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, OVL_RESOLVE_FD, NULL, NULL), 0);
 	ck_assert(!umount(P("m")));
 	fsconfig_log[0] = '\0';
 	ck_assert_int_eq(ovl_layers_mount(l, "context=\"system_u:object_r:"
 					  "container_file_t:s0:c1,c2\",index=off",
-					  P("m"), 0, &failed), 0);
+					  P("m"), 0, oe), 0);
+	ck_assert_int_eq(ovl_error_code(oe), 0);
 	ck_assert_msg(strstr(fsconfig_log, "\ncontext=system_u:object_r:container_file_t:s0:c1,c2\nindex=off\n"),
 		      "fsconfig calls:\n%s", fsconfig_log);
 	ck_assert_msg(!strstr(fsconfig_log, "c2\"") && !strstr(fsconfig_log, "\nc2"),
 		      "context split: %s", fsconfig_log);
 	ck_assert(!umount(P("m")));
 	ovl_layers_free(l);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -1154,22 +1190,23 @@ START_TEST(t_quotes_in_layer_paths)
 {
 	struct box b = box_std();
 	struct ovl_layers *l = NULL;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 
 	box_do(&b, c_mkdir, "/lt/q\"1");
 	box_do(&b, c_mkdir, "/lt/u\"2");
 	box_do(&b, c_mkdir, "/lt/w");
 	box_do(&b, c_overlay, "/ov|lowerdir=/lt/q\"1,upperdir=/lt/u\"2,workdir=/lt/w");
-	ck_assert_int_eq(ovl_layers_read_reason(b.pid, "/ov", 0, &l, &why), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(why, "double quote"));
+	ck_assert_int_eq(read_pid(b.pid, "/ov", 0, &l, oe), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(ovl_error_message(oe), "double quote"));
 	ck_assert_ptr_null(l);
 	ck_assert_int_eq(cli("-N %d /ov", (int)b.pid), 1);
 	ck_assert(err_has("/ov: a layer path in the mount options holds a double quote"));
 	/* one quote alone: the options do not split at all */
 	box_do(&b, c_overlay, "/ov2|lowerdir=/lt/q\"1:/lt/l1");
-	ck_assert_int_eq(ovl_layers_read_reason(b.pid, "/ov2", 0, &l, &why), -EINVAL);
-	ck_assert_msg(strstr(why, "quote"), "%s", why);
+	ck_assert_int_eq(read_pid(b.pid, "/ov2", 0, &l, oe), -EINVAL);
+	ck_assert_msg(strstr(ovl_error_message(oe), "quote"), "%s", ovl_error_message(oe));
 	box_end(&b);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -1187,12 +1224,12 @@ START_TEST(t_mount_point_named_like_a_line)
 	box_do(&b, c_tmpfs, "%s", name);
 	box_do(&b, c_mkdir, "%s/l3", name);
 	box_do(&b, c_overlay, "/ov|lowerdir=/lt/l1:/lt/l2");
-	ck_assert_int_eq(ovl_layers_read(b.pid, "/ov", 0, &l), 0);
-	ck_assert_int_eq(ovl_layers_resolve(l, b.pid, 0, NULL), 0);
-	ck_status(l, 0, OVL_LAYER_OK, "/lt/l1");
+	ck_assert_int_eq(read_pid(b.pid, "/ov", 0, &l, NULL), 0);
+	ck_assert_int_eq(resolve_pid(l, b.pid, 0, NULL, NULL), 0);
+	ck_status(l, 0, OVL_STATUS_OK, "/lt/l1");
 	ovl_layers_free(l);
-	ck_assert_int_eq(ovl_view_open(b.pid, 0, &v), 0);
-	ck_assert_int_eq(ovl_layers_read_mount(v, 999999999, 0, &l, NULL), -ENOENT);
+	ck_assert_int_eq(ovl_view_open(b.pid, 0, &v, NULL), 0);
+	ck_assert_int_eq(ovl_layers_read(v, -1, NULL, 999999999, OVL_READ_MNT_ID, &l, NULL), -ENOENT);
 	ovl_view_unref(v);
 	ck_assert_int_eq(cli("-N %d -r -n -o OVERLAY,OVERLAY-ID", (int)b.pid), 0);
 	box_end(&b);
@@ -1207,7 +1244,7 @@ END_TEST
 START_TEST(t_mount_after_swap)
 {
 	struct ovl_layers *l;
-	unsigned int failed = 99;
+	struct ovl_error *oe = ovl_error_new();
 	char opts[PATHLEN * 2];
 
 	mount_tmpfs("t");
@@ -1216,18 +1253,24 @@ START_TEST(t_mount_after_swap)
 	mkdir_p(P("m"));
 	fmt(opts, "lowerdir=%s:%s", P("t/l1"), P("t/l2"));
 	ck_assert(!mount("o", P("m"), "overlay", 0, opts));
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), 0);
-	ck_assert_int_eq(ovl_layers_resolve(l, 0, 0, NULL), 0);
-	ck_status(l, 1, OVL_LAYER_OK, P("t/l2"));
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, 0, &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l, NULL, 0, NULL, NULL), 0);
+	ck_status(l, 1, OVL_STATUS_OK, P("t/l2"));
 	run("mv %s %s && ln -s %s %s", P("t/l2"), P("t/l2.old"), canary.dir, P("t/l2"));
-	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("m"), 0, &failed), -ESTALE);
-	ck_assert_uint_eq(failed, 1);
+	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("m"), 0, oe), -ESTALE);
+	ck_assert_int_eq(ovl_error_code(oe), -ESTALE);
+	ck_assert_int_eq(ovl_error_layer(oe), 1);
+	ck_assert_ptr_nonnull(ovl_error_message(oe));
 	run("rm %s && mkdir %s", P("t/l2"), P("t/l2"));
-	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("m"), 0, &failed), -ESTALE);
-	ck_assert_uint_eq(failed, 1);
+	ck_assert_int_eq(ovl_layers_mount(l, NULL, P("m"), 0, oe), -ESTALE);
+	ck_assert_int_eq(ovl_error_layer(oe), 1);
+	ck_assert_int_lt(ovl_layers_fsmount(l, NULL, 0, 0, oe), 0);
+	ck_assert_int_eq(ovl_error_code(oe), -ESTALE);
+	ck_assert_int_eq(ovl_error_layer(oe), 1);
 	ck_assert(!is_mountpoint(P("m")) || !strcmp(mount_at(P("m")).source, "o"));
 	ck_no_canary_under(P("m"));
 	ovl_layers_free(l);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -1349,7 +1392,7 @@ START_TEST(t_emfile_is_an_error)
 	int e, low;
 
 	host_overlay(0);
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), 0);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, 0, &l, NULL), 0);
 	/* the lowest limit that still opens the view and the mountinfo */
 	low = dup(0);
 	close(low);
@@ -1358,17 +1401,17 @@ START_TEST(t_emfile_is_an_error)
 		struct rlimit tight = { n, rl.rlim_max };
 
 		ck_assert(!setrlimit(RLIMIT_NOFILE, &tight));
-		e = ovl_layers_resolve(l, 0, OVL_RESOLVE_FD, NULL);
+		e = ovl_layers_resolve(l, NULL, OVL_RESOLVE_FD, NULL, NULL);
 		ck_assert(!setrlimit(RLIMIT_NOFILE, &rl));
 		ck_assert_msg(e == 0 || e == -EMFILE, "limit %d: %s", n,
 			      ovl_layers_strerror(e));
 		if (e == 0) {
-			ck_status(l, 0, OVL_LAYER_OK, P("t/l1"));
+			ck_status(l, 0, OVL_STATUS_OK, P("t/l1"));
 		} else {
 			struct ovl_layer_location loc;
 
 			ck_assert_int_eq(ovl_layers_get_location(l, 0, &loc, sizeof(loc)), (int)sizeof(loc));
-			ck_assert_int_eq(loc.status, OVL_LAYER_UNRESOLVED);
+			ck_assert_int_eq(loc.status, OVL_STATUS_UNRESOLVED);
 		}
 	}
 	ovl_layers_free(l);
@@ -1394,9 +1437,9 @@ START_TEST(t_unknown_uuid_is_not_null)
 	mkdir_p(P("m"));
 	fmt(opts, "lowerdir=%s:%s", P("s/l1"), P("s/other"));
 	ck_assert(!mount("o", P("m"), "overlay", MS_RDONLY, opts));
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &l), 0);
-	ck_assert_int_eq(ovl_layers_place(l, 0, P("s/l1"), 0), 1);	/* checked */
-	ck_assert_int_eq(ovl_layers_place(l, 0, P("s/other"), 0), 0);	/* cannot */
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, 0, &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_place(l, 0, P("s/l1"), 0, NULL), 1);	/* checked */
+	ck_assert_int_eq(ovl_layers_place(l, 0, P("s/other"), 0, NULL), 0);	/* cannot */
 	/* the kernel's record carries a uuid the filesystem cannot say */
 	n = ovl_layers_encode(l, raw, sizeof(raw));
 	ck_assert_int_gt(n, 32 + 48);
@@ -1404,9 +1447,9 @@ START_TEST(t_unknown_uuid_is_not_null)
 	 * 32-byte header) gets a 16-byte uuid (uuid_len at 24, uuid at 32) */
 	raw[32 + 24] = 16;
 	memset(raw + 32 + 32, 0x5a, 16);
-	ck_assert_int_eq(ovl_layers_decode(raw, n, &l2), 0);
-	ck_assert_int_eq(ovl_layers_resolve(l2, 0, 0, NULL), 0);
-	ck_status(l2, 0, OVL_LAYER_OK, P("s/l1"));
+	ck_assert_int_eq(ovl_layers_decode(raw, n, &l2, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(l2, NULL, 0, NULL, NULL), 0);
+	ck_status(l2, 0, OVL_STATUS_OK, P("s/l1"));
 	ovl_layers_free(l2);
 	ovl_layers_free(l);
 	run("umount %s %s", P("m"), P("s"));
@@ -1426,15 +1469,15 @@ START_TEST(t_user_namespace_is_no_privilege)
 	ck_assert_int_ge(pid, 0);
 	if (!pid) {
 		struct ovl_layers *l = NULL;
-		const char *why = NULL;
+		struct ovl_error *oe = ovl_error_new();
 		int e;
 
-		if (unshare(CLONE_NEWUSER))
+		if (!oe || unshare(CLONE_NEWUSER))
 			_exit(10);
-		e = ovl_layers_read_reason(0, P("m"), 0, &l, &why);
-		if (e != -EPERM || l)
+		e = ovl_layers_read(NULL, -1, P("m"), 0, 0, &l, oe);
+		if (e != -EPERM || l || ovl_error_code(oe) != -EPERM)
 			_exit(11);
-		if (!strstr(why, "initial user namespace"))
+		if (!strstr(ovl_error_message(oe), "initial user namespace"))
 			_exit(12);
 		_exit(0);
 	}
@@ -1453,10 +1496,10 @@ START_TEST(t_layer_named_deleted)
 	box_do(&b, c_mkdir, "/lt/x (deleted)");
 	box_do(&b, c_mkdir, "/lt/a (deleted)b");
 	box_do(&b, c_overlay, "/ov|lowerdir=/lt/x (deleted):/lt/a (deleted)b");
-	ck_assert_int_eq(ovl_layers_read(b.pid, "/ov", 0, &l), 0);
-	ck_assert_int_eq(ovl_layers_resolve(l, b.pid, 0, NULL), 0);
-	ck_status(l, 0, OVL_LAYER_OK, "/lt/x (deleted)");
-	ck_status(l, 1, OVL_LAYER_OK, "/lt/a (deleted)b");
+	ck_assert_int_eq(read_pid(b.pid, "/ov", 0, &l, NULL), 0);
+	ck_assert_int_eq(resolve_pid(l, b.pid, 0, NULL, NULL), 0);
+	ck_status(l, 0, OVL_STATUS_OK, "/lt/x (deleted)");
+	ck_status(l, 1, OVL_STATUS_OK, "/lt/a (deleted)b");
 	ovl_layers_free(l);
 	box_end(&b);
 }
@@ -1469,18 +1512,17 @@ START_TEST(t_record_trailing_data)
 {
 	struct ovl_layers *l = NULL, *one = NULL;
 	struct ovl_load_error why = { 0, NULL };
-	const char *reason = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char *json = NULL, *two;
-	size_t off = 0;
 
 	host_overlay(0);
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), 0, &one), 0);
-	ck_assert_int_eq(ovl_layers_save_record(one, &json), 0);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, 0, &one, NULL), 0);
+	ck_assert_int_eq(ovl_layers_save_checkpoint(one, &json, NULL), 0);
 	ck_assert_int_gt(asprintf(&two, "%s%s", json, json), 0);
-	ck_assert_int_eq(ovl_layers_load(two, strlen(two), &l, &off, &reason),
-			 -EINVAL);
-	ck_assert_str_eq(reason, "trailing data after the record");
-	ck_assert_uint_eq(off, strlen(json));
+	ck_assert_int_eq(ovl_layers_load(two, strlen(two), &l, oe), -EINVAL);
+	ck_assert_int_eq(ovl_error_code(oe), -EINVAL);
+	ck_assert_str_eq(ovl_error_message(oe), "trailing data after the record");
+	ck_assert_int_eq(ovl_error_offset(oe), (int64_t)strlen(json));
 	ck_assert_ptr_null(l);
 	write_text(P("two.json"), two);
 	ck_assert_int_eq(cli("--load %s", P("two.json")), 1);
@@ -1493,10 +1535,11 @@ START_TEST(t_record_trailing_data)
 	ck_assert_int_eq(ovl_record_load(json, (size_t)INT_MAX + 10, &l, &why),
 			 -EINVAL);
 	/* the source is kept: derived from mountinfo stays so */
-	ck_assert_int_eq(ovl_layers_load(json, strlen(json), &l, NULL, NULL), 0);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_int_eq(ovl_layers_load(json, strlen(json), &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_MOUNTINFO);
 	ovl_layers_free(l);
 	ovl_layers_free(one);
+	ovl_error_free(oe);
 	free(json);
 	free(two);
 }
@@ -2017,11 +2060,11 @@ static void ck_fallback(pid_t pid, const char *ov)
 {
 	struct ovl_layers *l = NULL;
 
-	ck_assert_int_eq(ovl_layers_read(pid, ov, 0, &l), 0);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_int_eq(read_pid(pid, ov, 0, &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_MOUNTINFO);
 	ck_no_canary(l);
-	ck_assert_int_eq(ovl_layers_resolve(l, pid, 0, NULL), 0);
-	ck_status(l, 2, OVL_LAYER_OK, "/lt/l1");
+	ck_assert_int_eq(resolve_pid(l, pid, 0, NULL, NULL), 0);
+	ck_status(l, 2, OVL_STATUS_OK, "/lt/l1");
 	ovl_layers_free(l);
 }
 
@@ -2030,7 +2073,7 @@ START_TEST(t_forged_trusted_layers_privileged)
 	struct box b = box_upper_overlay();
 	struct ovl_layers *l = NULL;
 	unsigned char v[4096];
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char ov[PATHLEN], u[PATHLEN], w[PATHLEN], *text;
 	size_t n;
 
@@ -2043,12 +2086,12 @@ START_TEST(t_forged_trusted_layers_privileged)
 	ck_value_stored(ov, OVL_LAYERS_XATTR, v, n);
 
 	/* this host's overlayfs, asked on an overlay of the library's own */
-	ck_assert_int_eq(ovl_layers_kernel_probe(0), OVL_LAYERS_KERNEL_STORES);
-	ck_assert_int_eq(ovl_layers_read_reason(b.pid, "/ov",
-						OVL_LAYERS_READ_XATTR_ONLY,
-						&l, &why), -EBADMSG);
+	ck_assert_int_eq(ovl_layers_kernel_probe(0, NULL), OVL_KERNEL_STORES);
+	ck_assert_int_eq(read_pid(b.pid, "/ov",
+						OVL_READ_KERNEL_ONLY,
+						&l, oe), -EBADMSG);
 	ck_assert_ptr_null(l);
-	ck_assert_str_eq(why, "the trusted.overlay.layers value on the overlay's "
+	ck_assert_str_eq(ovl_error_message(oe), "the trusted.overlay.layers value on the overlay's "
 			 "root was stored by a user, not produced by this kernel");
 	ck_fallback(b.pid, "/ov");
 
@@ -2062,6 +2105,7 @@ START_TEST(t_forged_trusted_layers_privileged)
 	free(text);
 	ovl_layers_free(load_file(P("rec")));	/* checks: no canary */
 	box_end(&b);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -2072,7 +2116,7 @@ START_TEST(t_forged_user_layers_rootless)
 	int go[2], ack[2], st;
 	struct ovl_layers *l = NULL;
 	unsigned char v[4096];
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char ov[PATHLEN], u[PATHLEN], w[PATHLEN], c;
 	size_t n;
 	pid_t pid;
@@ -2145,21 +2189,22 @@ START_TEST(t_forged_user_layers_rootless)
 	ck_assert_msg(read(ack[0], &c, 1) == 1, "the rootless setxattr failed");
 	ck_value_stored(ov, OVL_LAYERS_XATTR_USER, v, n);
 
-	ck_assert_int_eq(ovl_layers_kernel_probe(OVL_LAYERS_PROBE_USERXATTR),
-			 OVL_LAYERS_KERNEL_STORES);
-	ck_assert_int_eq(ovl_layers_read_reason(pid, P("r/ov"),
-						OVL_LAYERS_READ_XATTR_ONLY,
-						&l, &why), -EBADMSG);
-	ck_assert_str_eq(why, "the user.overlay.layers value on the overlay's "
+	ck_assert_int_eq(ovl_layers_kernel_probe(OVL_PROBE_USERXATTR, NULL),
+			 OVL_KERNEL_STORES);
+	ck_assert_int_eq(read_pid(pid, P("r/ov"),
+						OVL_READ_KERNEL_ONLY,
+						&l, oe), -EBADMSG);
+	ck_assert_str_eq(ovl_error_message(oe), "the user.overlay.layers value on the overlay's "
 			 "root was stored by a user, not produced by this kernel");
-	ck_assert_int_eq(ovl_layers_read(pid, P("r/ov"), 0, &l), 0);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_int_eq(read_pid(pid, P("r/ov"), 0, &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_MOUNTINFO);
 	ck_no_canary(l);
 	ovl_layers_free(l);
 	ck_assert_int_eq(cli("-N %d %s --record %s", (int)pid, P("r/ov"), P("rec")), 0);
 	ovl_layers_free(load_file(P("rec")));
 	kill(pid, SIGKILL);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -2180,12 +2225,13 @@ START_TEST(t_forged_layers_racing)
 	box_do(&b, c_setxattr_loop, "/ov|" OVL_LAYERS_XATTR "|/forged");
 	for (int i = 0; i < 300; i++) {
 		struct ovl_layers *l = NULL;
-		const char *why = NULL;
-		int e = ovl_layers_read_reason(b.pid, "/ov",
-					       OVL_LAYERS_READ_XATTR_ONLY,
-					       &l, &why);
+		struct ovl_error *oe = ovl_error_new();
+		int e = read_pid(b.pid, "/ov", OVL_READ_KERNEL_ONLY, &l, oe);
 
 		ck_assert_msg(e == -EBADMSG || e == -ENODATA, "read %d: %d", i, e);
+		ck_assert_int_eq(ovl_error_code(oe), e);
+		ck_assert_ptr_nonnull(ovl_error_message(oe));
+		ovl_error_free(oe);
 		ck_assert_ptr_null(l);
 		stored += e == -EBADMSG;
 		ck_fallback(b.pid, "/ov");
@@ -2317,18 +2363,19 @@ START_TEST(t_log_callback_escapes_container_names)
 	struct ovl_view *v;
 	unsigned int lines = 0;
 
-	ck_assert_int_eq(ovl_view_open(b.pid, 0, &v), 0);
+	ck_assert_int_eq(ovl_view_open(b.pid, 0, &v, NULL), 0);
 	/* 7: syslog(3)'s LOG_DEBUG */
 	ck_assert_int_eq(ovl_view_set_log(v, 7, collect_log, &got, 0), 0);
-	ck_assert_int_eq(ovl_layers_read_view(v, HOSTILE_MP, OVL_LAYERS_READ_MOUNTINFO_ONLY,
+	ck_assert_int_eq(ovl_layers_read(v, -1, HOSTILE_MP, 0, OVL_READ_MOUNTINFO_ONLY,
 					      &l, NULL), 0);
-	ck_assert_int_eq(ovl_layers_resolve_view(l, v, 0, NULL), 0);
-	ck_status(l, 0, OVL_LAYER_OK, HOSTILE_LY);
+	ck_assert_int_eq(ovl_layers_resolve(l, v, 0, NULL, NULL), 0);
+	ck_status(l, 0, OVL_STATUS_OK, HOSTILE_LY);
 	ovl_layers_free(l);
 	ovl_view_unref(v);
 	ck_assert_msg(strstr(got.text, " (" HOSTILE_MP_ESC "): 2 records from mountinfo\n"),
 		      "the mount point is not escaped in: %s", got.text);
-	ck_assert_msg(strstr(got.text, "ovl_layers_resolve_view: record 0 (lower 1): ok at "
+	/* (whichever function of the resolver logs it) */
+	ck_assert_msg(strstr(got.text, ": record 0 (lower 1): ok at "
 			     HOSTILE_LY_ESC "\n"),
 		      "the layer path is not escaped in: %s", got.text);
 	ck_assert(no_raw_control(got.text));
@@ -2336,7 +2383,8 @@ START_TEST(t_log_callback_escapes_container_names)
 	/* one line a message: every line starts with the function's name */
 	for (const char *p = got.text; *p; p = strchr(p, '\n') + 1, lines++)
 		ck_assert_msg(!strncmp(p, "read_mount: ", 12) || !strncmp(p, "ovl_", 4) ||
-			      !strncmp(p, "resolve_one: ", 13),
+			      !strncmp(p, "resolve_one: ", 13) ||
+			      !strncmp(p, "resolve_in: ", 12),
 			      "a line that is no message: %.60s", p);
 	ck_assert_uint_ge(lines, 3);
 	box_end(&b);
@@ -2481,14 +2529,16 @@ START_TEST(t_big_mount_table)
 	if ((long long)nmounts * 16000 > 80ll << 20) {
 		struct ovl_layers *l = NULL;
 		struct ovl_view *v;
-		const char *why = NULL;
+		struct ovl_error *oe = ovl_error_new();
 
-		ck_assert_int_eq(ovl_view_open(b.pid, 0, &v), 0);
-		ck_assert_int_eq(ovl_view_snapshot(v, 0), -EFBIG);
+		ck_assert_int_eq(ovl_view_open(b.pid, 0, &v, NULL), 0);
+		ck_assert_int_eq(ovl_view_snapshot(v, 0, oe), -EFBIG);
+		ck_assert_int_eq(ovl_error_code(oe), -EFBIG);
 		ovl_view_set_table_way(v, OVL_MOUNT_TABLE_MOUNTINFO);
-		ck_assert_int_eq(ovl_layers_read_view(v, P("big/ovl"), 0, &l, &why),
+		ck_assert_int_eq(ovl_layers_read(v, -1, P("big/ovl"), 0, 0, &l, oe),
 				 -EFBIG);
-		ck_assert_str_eq(why, "the mount table is larger than the library reads (64 MiB of mountinfo, 1,000,000 mounts)");
+		ck_assert_str_eq(ovl_error_message(oe), "the mount table is larger than the library reads (64 MiB of mountinfo, 1,000,000 mounts)");
+		ovl_error_free(oe);
 		ck_assert_str_eq(ovl_layers_strerror(-EFBIG), "The mount table is larger than the library reads (64 MiB of mountinfo, 1,000,000 mounts)");
 		ovl_view_unref(v);
 	}

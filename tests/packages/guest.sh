@@ -25,7 +25,7 @@ phase=$1 debs=$2
 ver=$(cat "$top/VERSION")
 . "$top/kernel/stock.env"
 kver=$STOCK_KVER
-pkgs="libovllayers0 libovllayers-dev ovl-layers ovl-layers-criu-plugin overlay-layers-dkms"
+pkgs="libovllayers2 libovllayers-dev ovl-layers ovl-layers-criu-plugin overlay-layers-dkms"
 intree=/lib/modules/$kver/kernel/fs/overlayfs/overlay.ko.xz
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "packages: ok   $*"; }
@@ -60,7 +60,7 @@ install)
 	# (not --no-download, with which apt 2.6 cannot install local .debs;
 	# every dependency is installed already, nothing is fetched)
 	apt-get install -y --no-install-recommends \
-		"$debs/libovllayers0_${ver}_"*.deb "$debs/libovllayers-dev_${ver}_"*.deb "$debs/ovl-layers_${ver}_"*.deb \
+		"$debs/libovllayers2_${ver}_"*.deb "$debs/libovllayers-dev_${ver}_"*.deb "$debs/ovl-layers_${ver}_"*.deb \
 		"$debs/ovl-layers-criu-plugin_${ver}_"*.deb "$debs/overlay-layers-dkms_${ver}_"*.deb > "$tmp/install.log" 2>&1
 	rc=$?
 	check "apt-get install ./*.deb (the five packages)" test "$rc" = 0
@@ -130,7 +130,7 @@ use)
 	# shellcheck disable=SC2046
 	check "a program builds with pkg-config against libovllayers-dev" \
 		cc -o "$tmp/consumer" "$top/tests/abi/consumer.c" $(pkg-config --cflags --libs libovllayers)
-	check "and runs on /usr/lib's libovllayers.so.0" bash -c "'$tmp/consumer' && ldd '$tmp/consumer' | grep -q ' /lib/.*/libovllayers.so.0 \\| /usr/lib/.*/libovllayers.so.0 '"
+	check "and runs on /usr/lib's libovllayers.so.2" bash -c "'$tmp/consumer' && ldd '$tmp/consumer' | grep -q ' /lib/.*/libovllayers.so.2 \\| /usr/lib/.*/libovllayers.so.2 '"
 	check "man finds ovl-layers(1), ovl_layers_plugin(1), libovllayers(3), ovl_layers_read(3)" \
 		bash -c "man -w ovl-layers && man -w ovl_layers_plugin && man -w 3 libovllayers && man -w 3 ovl_layers_read"
 	check "bash completion for ovl-layers is installed" test -f /usr/share/bash-completion/completions/ovl-layers

@@ -6,7 +6,7 @@
 # The packages' own files, as dpkg would place them (dpkg-deb -x of the
 # .debs; the guest's root is the host's, read-only; the packages suite
 # installs them with apt): the plugin ovl_layers_plugin.so, ovl-layers and
-# libovllayers.so.0.  The module is the series' overlay.ko built against
+# libovllayers.so.2.  The module is the series' overlay.ko built against
 # the stock kernel's headers (the packages suite tests the DKMS one).
 #
 # first, in this order (the plugin is nowhere criu looks until step 4):
@@ -75,7 +75,7 @@ userdata() { echo "$S/root/overlay-containers/$(P inspect -f '{{.Id}}' "$1")/use
 # the packages' files
 pk=/tmp/pkg
 mkdir -p "$pk"
-for p in libovllayers0 ovl-layers ovl-layers-criu-plugin; do
+for p in libovllayers2 ovl-layers ovl-layers-criu-plugin; do
 	dpkg-deb -x "$debs/${p}_${ver}_amd64.deb" "$pk" || { ko "cannot unpack $p's .deb (make packages)"; finish; }
 done
 cli() { LD_LIBRARY_PATH=$pk/usr/lib/x86_64-linux-gnu "$pk/usr/bin/ovl-layers" "$@"; }

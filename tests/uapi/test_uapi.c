@@ -5,10 +5,17 @@
  * build/kernel/tree, the tree `make kernel` built):
  *
  *  - the tree's include/uapi/linux/overlayfs.h is byte for byte the copy
- *    the library builds with, lib/uapi/overlayfs.h (argv[1], argv[2]);
+ *    the library builds with, include/ovllayers/overlayfs.h (argv[1], argv[2]);
  *  - its structs and constants are what docs/layers-format.md says
- *    (sizes, offsets, values), and the library's public kinds
- *    (include/ovllayers.h) are the header's;
+ *    (sizes, offsets, values);
+ *  - the library's public header (include/ovllayers.h), which includes
+ *    its copy as <ovllayers/overlayfs.h> and names the kinds and the
+ *    record's flags by the kernel's names, compiles against the tree's
+ *    header: the copy has its include guard (_UAPI_LINUX_OVERLAYFS_H), so
+ *    included after it, as here, it adds nothing (another guard would
+ *    define every struct twice and this file would not compile); the
+ *    record's fields hold the kernel's values, and the library's own
+ *    kind (OVL_LAYERS_ORIGIN) is none of the kernel's;
  *  - the tree's linux/mount.h has statmount's layers field where the
  *    docs put it.
  *
@@ -24,7 +31,11 @@
 #include <linux/overlayfs.h>	/* the tree's include/uapi */
 #include <linux/mount.h>
 
-#include "ovllayers.h"
+#include "ovllayers.h"		/* its <ovllayers/overlayfs.h>: the guard */
+
+#ifndef _UAPI_LINUX_OVERLAYFS_H
+#error "the tree's <linux/overlayfs.h> does not define _UAPI_LINUX_OVERLAYFS_H"
+#endif
 
 #define DOC(X)								\
 	X(32, OVL_LAYERS_HDR_SIZE_VER0)					\
@@ -71,12 +82,20 @@
 	X(172, offsetof(struct statmount, fs_layers_len))		\
 	X(512, offsetof(struct statmount, str))
 
-/* library's value, uapi header's value */
+#define FIELD(s, f)	sizeof(((struct s *)0)->f)
+
+/* the library's header against the uapi header: its own kind below the
+ * kernel's, and record fields that hold the kernel's values whole */
 #define PAIRS(X)							\
-	X(OVL_LAYER_UPPER, OVL_LAYERS_UPPER)				\
-	X(OVL_LAYER_WORK, OVL_LAYERS_WORK)				\
-	X(OVL_LAYER_LOWER, OVL_LAYERS_LOWER)				\
-	X(OVL_LAYER_DATA, OVL_LAYERS_DATA)
+	X(OVL_LAYERS_ORIGIN, 0)						\
+	X(OVL_LAYERS_ORIGIN < OVL_LAYERS_UPPER, 1)			\
+	X(FIELD(ovl_layer_record, kind) >= FIELD(ovl_layers_layer, kind), 1) \
+	X(FIELD(ovl_layer_record, flags) >= FIELD(ovl_layers_layer, flags), 1) \
+	X(FIELD(ovl_layer_record, fs_flags) >= FIELD(ovl_layers_fs, flags), 1) \
+	X(FIELD(ovl_layer_record, attr) >= FIELD(ovl_layers_layer, attr), 1) \
+	X(FIELD(ovl_layer_record, fs_magic) >= FIELD(ovl_layers_fs, magic), 1) \
+	X(FIELD(ovl_layer_record, uuid), FIELD(ovl_layers_fs, uuid))	\
+	X(FIELD(ovl_layer_record, fh_type), FIELD(ovl_layers_layer, handle_type))
 
 #define ASSERT(a, b) _Static_assert((long)(a) == (long)(b), \
 				    #a " != " #b " of the uapi headers");

@@ -1,6 +1,6 @@
 # The "uapi" suite, on the host (no VM, only the tree): the series' uapi
 # header against docs/layers-format.md and the library's copy of it
-# (lib/uapi/overlayfs.h), compiled with -I<tree>/include/uapi
+# (include/ovllayers/overlayfs.h), compiled with -I<tree>/include/uapi
 # (build/kernel/tree, the tree `make kernel` built).  A constant that
 # differs fails a _Static_assert: then the line is "uapi 0 1".
 UAPI_TEST := $(B)/tests/uapi/test_uapi
@@ -14,4 +14,4 @@ check-uapi: kernel
 		echo "uapi: tests/uapi/test_uapi.c does not compile against $$tree/include/uapi"; \
 		echo "uapi 0 1" >> $(RESULTS); exit 1; \
 	fi; \
-	OVT_RESULTS=$(RESULTS) $(UAPI_TEST) $$tree/include/uapi/linux/overlayfs.h lib/uapi/overlayfs.h
+	OVT_RESULTS=$(RESULTS) $(UAPI_TEST) $$tree/include/uapi/linux/overlayfs.h include/ovllayers/overlayfs.h

@@ -17,6 +17,16 @@
 #include "test_units.h"
 #include "testrun.h"
 
+/* The flags of a format 1 record, as on the wire (docs/layers-format.md;
+ * version 0 knows NOFH only).  The library maps them to the kernel's
+ * names: NOFH and FID into rec.flags (OVL_LAYERS_LAYER_NOFH, _FID, with
+ * format 2's values, not these), BAD_UUID into rec.fs_flags
+ * (OVL_LAYERS_FS_BAD_UUID), NODEV into a 0:0 device. */
+#define W_NOFH		0x01
+#define W_FID		0x02
+#define W_BAD_UUID	0x04
+#define W_NODEV		0x08
+
 struct val {
 	unsigned char b[70000];
 	size_t n;
@@ -46,7 +56,7 @@ static void record_x(struct val *v, unsigned int kind, unsigned int flags,
 		     unsigned int index, unsigned int fid_len,
 		     unsigned int extra)
 {
-	unsigned int dev = flags & OVL_LAYER_NODEV ? 0 : 1;
+	unsigned int dev = flags & W_NODEV ? 0 : 1;
 	unsigned char r[12 + 21 + 128] = {
 		kind, flags, index & 0xff, index >> 8,
 		8 * dev, 0, 0, 0, dev, 0, 0, 0,
@@ -96,17 +106,17 @@ START_TEST(t_round_trip)
 	ver = _i;
 	sample(&cur);
 	ck_assert_uint_eq(cur.n, ver ? 4 + 2 * 43 + 3 * 47 : 4 + 2 * 41 + 3 * 45);
-	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, NULL, NULL), 0);
-	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
+	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, NULL), 0);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 5);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_BUFFER);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_BUFFER);
 	ck_assert_int_eq(ovl_layers_encode(l, NULL, 0), (ssize_t)cur.n);
 	ck_assert_int_eq(ovl_layers_encode(l, out, cur.n - 1), -ERANGE);
 	ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)), (ssize_t)cur.n);
 	ck_assert(!memcmp(out, cur.b, cur.n));
 
 	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_UPPER);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_UPPER);
 	ck_assert_uint_eq(rec.fh_flags, 0x04);
 	ck_assert_uint_eq(rec.fid_len, 8);
 	ck_assert_uint_eq(rec.dev_major, 8);
@@ -120,12 +130,12 @@ START_TEST(t_round_trip)
 	ck_assert_uint_eq(rec.valid, 0);
 	ck_assert_ptr_null(rec.fs_path);
 	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_LOWER);
 	ck_assert_uint_eq(rec.index, 1);
 	ck_assert_uint_eq(rec.fid_len, 12);
 	ck_assert_uint_eq(rec.fid[11], 0xab);
 	ck_assert_int_eq(ovl_layers_get_record(l, 4, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_DATA);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_DATA);
 	ck_assert_uint_eq(rec.index, 3);
 	ck_assert_int_eq(rec.fh_type, 1);
 	ck_assert_int_eq(ovl_layers_get_record(l, 5, &rec, sizeof(rec)), -EINVAL);
@@ -141,15 +151,19 @@ START_TEST(t_empty_and_nofh)
 
 	ver = _i;
 	header(&cur, 0);
-	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 0);
 	ovl_layers_free(l);
 
 	header(&cur, 1);
-	record(&cur, 3, 1, 1, 0);
-	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
+	record(&cur, 3, W_NOFH, 1, 0);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l, NULL), 0);
 	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.flags, OVL_LAYER_NOFH);
+	/* the wire's 0x01 is the kernel's NOFH (0x02) in the record */
+	ck_assert_uint_eq(rec.flags, OVL_LAYERS_LAYER_NOFH);
+	ck_assert(rec.flags & OVL_LAYERS_LAYER_NOFH);
+	ck_assert(!(rec.flags & OVL_LAYERS_LAYER_FID));
+	ck_assert_uint_eq(rec.fs_flags, 0);
 	ck_assert_uint_eq(rec.fid_len, 0);
 	ovl_layers_free(l);
 }
@@ -167,7 +181,7 @@ START_TEST(t_500_records)
 	for (unsigned int i = 1; i <= 500; i++)
 		record(&cur, 3, 0, i, 12);
 	ck_assert_uint_eq(cur.n, 4 + 502 * (ver ? 47 : 45));
-	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 502);
 	ck_assert_int_eq(ovl_layers_get_record(l, 501, &rec, sizeof(rec)), (int)sizeof(rec));
 	ck_assert_uint_eq(rec.index, 500);
@@ -368,8 +382,7 @@ START_TEST(t_malformed)
 {
 	const struct bad_case *c = &bad_cases[_i];
 	struct ovl_layers *l = (void *)1;
-	const char *reason = NULL;
-	size_t off = 12345;
+	struct ovl_error *e = ovl_error_new();
 	unsigned char *copy;
 
 	memset(&cur, 0, sizeof(cur));
@@ -379,16 +392,23 @@ START_TEST(t_malformed)
 	 * valgrind and ASan */
 	copy = malloc(cur.n ? cur.n : 1);
 	memcpy(copy, cur.b, cur.n);
-	ck_assert_msg(ovl_layers_validate(copy, cur.n, &off, &reason) == c->err,
+	ck_assert_ptr_nonnull(e);
+	ck_assert_msg(ovl_layers_validate(copy, cur.n, e) == c->err,
 		      "%s: got %d", c->what,
-		      ovl_layers_validate(copy, cur.n, NULL, NULL));
-	ck_assert_msg(off == c->offset, "%s: offset %zu, want %zu", c->what,
-		      off, c->offset);
-	ck_assert_ptr_nonnull(reason);
-	ck_assert_int_eq(ovl_layers_decode(copy, cur.n, &l), c->err);
+		      ovl_layers_validate(copy, cur.n, NULL));
+	ck_assert_int_eq(ovl_error_code(e), c->err);
+	ck_assert_msg(ovl_error_offset(e) == (int64_t)c->offset,
+		      "%s: offset %lld, want %zu", c->what,
+		      (long long)ovl_error_offset(e), c->offset);
+	ck_assert_ptr_nonnull(ovl_error_message(e));
+	/* decode says the same, and where */
+	ck_assert_int_eq(ovl_layers_decode(copy, cur.n, &l, e), c->err);
 	ck_assert_ptr_eq(l, (void *)1);	/* untouched on failure */
+	ck_assert_int_eq(ovl_error_code(e), c->err);
+	ck_assert_int_eq(ovl_error_offset(e), (int64_t)c->offset);
+	ck_assert_ptr_nonnull(ovl_error_message(e));
 	/* raw bytes (a magic, or a NUL: format 2) are a value to load */
-	ck_assert_int_eq(ovl_layers_load(copy, cur.n, &l, NULL, NULL), c->err);
+	ck_assert_int_eq(ovl_layers_load(copy, cur.n, &l, NULL), c->err);
 	/* the same bytes as getfattr hex: the same verdict */
 	if (cur.n) {
 		char *hex = malloc(2 * cur.n + 3);
@@ -396,12 +416,14 @@ START_TEST(t_malformed)
 		strcpy(hex, "0x");
 		for (size_t i = 0; i < cur.n; i++)
 			sprintf(hex + 2 + 2 * i, "%02x", copy[i]);
-		ck_assert_int_eq(ovl_layers_load(hex, strlen(hex), &l, &off,
-						 NULL), c->err);
-		ck_assert_uint_eq(off, c->offset);
+		ck_assert_int_eq(ovl_layers_load(hex, strlen(hex), &l, e),
+				 c->err);
+		/* a malformed value: the offset is into the decoded bytes */
+		ck_assert_int_eq(ovl_error_offset(e), (int64_t)c->offset);
 		free(hex);
 	}
 	free(copy);
+	ovl_error_free(e);
 }
 END_TEST
 
@@ -410,10 +432,8 @@ END_TEST
 START_TEST(t_v1_flags)
 {
 	static const unsigned int flags[] = {
-		OVL_LAYER_NOFH, OVL_LAYER_FID, OVL_LAYER_BAD_UUID,
-		OVL_LAYER_NODEV, OVL_LAYER_NOFH | OVL_LAYER_BAD_UUID |
-		OVL_LAYER_NODEV, OVL_LAYER_FID | OVL_LAYER_BAD_UUID |
-		OVL_LAYER_NODEV,
+		W_NOFH, W_FID, W_BAD_UUID, W_NODEV,
+		W_NOFH | W_BAD_UUID | W_NODEV, W_FID | W_BAD_UUID | W_NODEV,
 	};
 	struct ovl_layers *l = NULL;
 	struct ovl_layer_record rec;
@@ -422,21 +442,29 @@ START_TEST(t_v1_flags)
 	ver = 1;
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		unsigned int f = flags[i];
-		unsigned int fid = f & OVL_LAYER_NOFH ? 0 : 8;
+		unsigned int fid = f & W_NOFH ? 0 : 8;
 
 		header(&cur, 2);
 		record(&cur, 3, f, 1, fid);
 		record(&cur, 3, 0, 2, 12);
-		ck_assert_msg(ovl_layers_decode(cur.b, cur.n, &l) == 0,
+		ck_assert_msg(ovl_layers_decode(cur.b, cur.n, &l, NULL) == 0,
 			      "flags %#x", f);
 		ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
-		ck_assert_uint_eq(rec.flags, f);
+		/* each wire flag where 2.0 puts it: the kernel's NOFH and
+		 * FID (values swapped), BAD_UUID among the fs flags, NODEV
+		 * as the 0:0 device alone */
+		ck_assert_msg(rec.flags == ((f & W_NOFH ? OVL_LAYERS_LAYER_NOFH : 0) |
+					    (f & W_FID ? OVL_LAYERS_LAYER_FID : 0)),
+			      "wire flags %#x: rec.flags %#x", f, rec.flags);
+		ck_assert_uint_eq(rec.fs_flags, f & W_BAD_UUID ? OVL_LAYERS_FS_BAD_UUID : 0);
+		ck_assert_uint_eq(rec.valid, 0);
 		ck_assert_uint_eq(rec.fid_len, fid);
-		ck_assert_uint_eq(rec.dev_major, f & OVL_LAYER_NODEV ? 0 : 8);
-		ck_assert_uint_eq(rec.dev_minor, f & OVL_LAYER_NODEV ? 0 : 1);
+		ck_assert_uint_eq(rec.dev_major, f & W_NODEV ? 0 : 8);
+		ck_assert_uint_eq(rec.dev_minor, f & W_NODEV ? 0 : 1);
 		ck_assert_uint_eq(rec.uuid[0], 0x10);
 		ck_assert_int_eq(ovl_layers_get_record(l, 1, &rec, sizeof(rec)), (int)sizeof(rec));
 		ck_assert_uint_eq(rec.flags, 0);
+		ck_assert_uint_eq(rec.fs_flags, 0);
 		ck_assert_uint_eq(rec.index, 2);
 		ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)),
 				 (ssize_t)cur.n);
@@ -447,8 +475,8 @@ START_TEST(t_v1_flags)
 	ver = 0;
 	for (size_t i = 1; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		header(&cur, 1);
-		record(&cur, 3, flags[i], 1, flags[i] & OVL_LAYER_NOFH ? 0 : 8);
-		ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l),
+		record(&cur, 3, flags[i], 1, flags[i] & W_NOFH ? 0 : 8);
+		ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l, NULL),
 				 -EPROTONOSUPPORT);
 	}
 }
@@ -467,23 +495,23 @@ START_TEST(t_v1_longer_records)
 	header(&cur, 4);
 	record_x(&cur, 1, 0, 0, 8, extra[0]);
 	record(&cur, 2, 0, 0, 8);
-	record_x(&cur, 3, OVL_LAYER_FID, 1, 12, extra[1]);
-	record_x(&cur, 4, OVL_LAYER_NOFH, 2, 0, extra[2]);
+	record_x(&cur, 3, W_FID, 1, 12, extra[1]);
+	record_x(&cur, 4, W_NOFH, 2, 0, extra[2]);
 	ck_assert_uint_eq(cur.n, 4 + 44 + 43 + 54 + 235);
-	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, NULL, NULL), 0);
-	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
+	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, NULL), 0);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 4);
 	ck_assert_int_eq(ovl_layers_get_record(l, 1, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_WORK);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_WORK);
 	ck_assert_uint_eq(rec.fid[0], 0xa0);
 	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
-	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_LOWER);
+	ck_assert_uint_eq(rec.flags, OVL_LAYERS_LAYER_FID);
 	ck_assert_uint_eq(rec.fid_len, 12);
 	ck_assert_uint_eq(rec.fid[11], 0xab);	/* not the 0xee after it */
 	ck_assert_uint_eq(rec.fb_len, 33);
 	ck_assert_int_eq(ovl_layers_get_record(l, 3, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_DATA);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_DATA);
 	ck_assert_uint_eq(rec.index, 2);
 	ck_assert_uint_eq(rec.fid_len, 0);
 	/* encoded as read, the bytes a later version added included */
@@ -509,10 +537,10 @@ START_TEST(t_spec_example)
 	struct ovl_layers *l = NULL;
 	struct ovl_layer_record rec;
 
-	ck_assert_int_eq(ovl_layers_load(hex, strlen(hex), &l, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_load(hex, strlen(hex), &l, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 4);
 	ck_assert_int_eq(ovl_layers_get_record(l, 3, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_LOWER);
 	ck_assert_uint_eq(rec.index, 2);
 	ck_assert_uint_eq(rec.dev_minor, 40);
 	ck_assert_uint_eq(rec.fid_len, 12);
@@ -525,18 +553,33 @@ START_TEST(t_bad_arguments)
 {
 	struct ovl_layers *l;
 
-	ck_assert_int_eq(ovl_layers_decode(NULL, 4, &l), -EINVAL);
+	ck_assert_int_eq(ovl_layers_decode(NULL, 4, &l, NULL), -EINVAL);
 	sample(&cur);
-	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(ovl_layers_encode(NULL, NULL, 0), -EINVAL);
 	ck_assert_uint_eq(ovl_layers_count(NULL), 0);
-	ck_assert_int_eq(ovl_layers_resolve(NULL, 0, 0, NULL), -EINVAL);
-	ck_assert_int_eq(ovl_layers_read(0, NULL, 0, &l), -EINVAL);
-	ck_assert_int_eq(ovl_layers_read(0, "/proc", OVL_LAYERS_READ_XATTR_ONLY |
-					 OVL_LAYERS_READ_MOUNTINFO_ONLY, &l),
+	ck_assert_int_eq(ovl_layers_resolve(NULL, NULL, 0, NULL, NULL), -EINVAL);
+	/* no target, or more than one */
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, NULL, 0, 0, &l, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, NULL, 0, OVL_READ_MNT_ID, &l,
+					 NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, NULL, 1, OVL_READ_MNT_ID |
+					 OVL_READ_MNT_ID_UNIQUE, &l, NULL),
 			 -EINVAL);
-	ck_assert_int_eq(ovl_layers_read(0, "/proc", 0, &l), -EMEDIUMTYPE);
-	ck_assert_int_eq(ovl_layers_read(0, "/nonexistent/x", 0, &l), -ENOENT);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, "/proc", 1, OVL_READ_MNT_ID,
+					 &l, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, "/proc", 0, 0, NULL, NULL),
+			 -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, "/proc", 0, OVL_READ_KERNEL_ONLY |
+					 OVL_READ_MOUNTINFO_ONLY, &l, NULL),
+			 -EINVAL);
+	/* a flag this library does not know */
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, "/proc", 0, 1u << 4, &l, NULL),
+			 -EINVAL);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, "/proc", 0, 0, &l, NULL),
+			 -EMEDIUMTYPE);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, "/nonexistent/x", 0, 0, &l, NULL),
+			 -ENOENT);
 	ovl_layers_free(NULL);
 }
 END_TEST
@@ -558,37 +601,37 @@ START_TEST(t_origin)
 	unsigned char out[256];
 
 	origin(&cur, 8);
-	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l), 0);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_ORIGIN);
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_ORIGIN);
 	ck_assert_uint_eq(ovl_layers_count(l), 1);
 	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_ORIGIN);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_ORIGIN);
 	ck_assert_uint_eq(rec.fid_len, 8);
 	ck_assert_uint_eq(rec.uuid[15], 0x33);
 	ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)), 29);
 	ck_assert(!memcmp(out, cur.b, 29));
 	char *json = NULL;
 
-	ck_assert_int_eq(ovl_layers_save_record(l, &json), -EINVAL);
+	ck_assert_int_eq(ovl_layers_save_checkpoint(l, &json, NULL), -EINVAL);
 	ovl_layers_free(l);
 
 	/* the raw value through load picks the origin decoder */
-	ck_assert_int_eq(ovl_layers_load(cur.b, cur.n, &l, NULL, NULL), 0);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_ORIGIN);
+	ck_assert_int_eq(ovl_layers_load(cur.b, cur.n, &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_ORIGIN);
 	ovl_layers_free(l);
 
 	/* malformed origins */
 	cur.b[2] = 30;	/* len past the end */
-	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l), -EINVAL);
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l, NULL), -EINVAL);
 	cur.b[2] = 28;	/* trailing byte */
-	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l), -EINVAL);
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l, NULL), -EINVAL);
 	cur.b[2] = 29;
 	cur.b[1] = 0xfa;
-	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l), -EINVAL);
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l, NULL), -EINVAL);
 	cur.b[1] = 0xfb;
 	cur.b[0] = 1;
-	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l), -EPROTONOSUPPORT);
-	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, 20, &l), -EINVAL);
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l, NULL), -EPROTONOSUPPORT);
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, 20, &l, NULL), -EINVAL);
 }
 END_TEST
 
@@ -628,49 +671,49 @@ START_TEST(t_load_text)
 	struct ovl_layers *l = NULL;
 	char text[4096], *hex;
 	unsigned char out[1024];
-	const char *reason;
-	size_t off;
+	struct ovl_error *e = ovl_error_new();
 
+	ck_assert_ptr_nonnull(e);
 	sample(&cur);
 	hex = to_hex(cur.b, cur.n);
 	snprintf(text, sizeof(text), "# file: mnt/ovl\n"
 		 "trusted.overlay.layers=0x%s\n\n", hex);
-	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL), 0);
 	ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)), (ssize_t)cur.n);
 	ck_assert(!memcmp(out, cur.b, cur.n));
 	ovl_layers_free(l);
 
 	snprintf(text, sizeof(text), "0x%s", hex);
-	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL), 0);
 	ovl_layers_free(l);
-	ck_assert_int_eq(ovl_layers_load(hex, strlen(hex), &l, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_load(hex, strlen(hex), &l, NULL), 0);
 	ovl_layers_free(l);
 
 	/* base64 of the 4-byte empty value: 00 fc 00 00 */
 	snprintf(text, sizeof(text), "trusted.overlay.layers=0sAPwAAA==\n");
-	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 0);
 	ovl_layers_free(l);
 	/* bare, its '=' padding is no name=value separator */
-	ck_assert_int_eq(ovl_layers_load("0sAPwAAA==\n", 11, &l, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_load("0sAPwAAA==\n", 11, &l, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 0);
 	ovl_layers_free(l);
 
 	/* an origin line selects the origin decoder */
 	snprintf(text, sizeof(text),
 		 "trusted.overlay.origin=0x00fb1d0001%032x%016x\n", 0, 7);
-	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_ORIGIN);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_ORIGIN);
 	ovl_layers_free(l);
 
 	/* a bare value: its magic says whether it is an origin */
 	snprintf(text, sizeof(text), "00fb1d0001%032x%016x\n", 0, 7);
-	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_ORIGIN);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_ORIGIN);
 	ovl_layers_free(l);
 	/* userxattr overlays: user.overlay.layers */
 	snprintf(text, sizeof(text), "user.overlay.layers=0x%s\n", hex);
-	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 5);
 	ovl_layers_free(l);
 
@@ -678,28 +721,35 @@ START_TEST(t_load_text)
 	for (size_t i = 0; i < sizeof(bad_text) / sizeof(bad_text[0]); i++) {
 		const char *t = bad_text[i].text;
 
-		off = 12345;
-		reason = NULL;
-		ck_assert_msg(ovl_layers_load(t, strlen(t), &l, &off, &reason) ==
+		ck_assert_msg(ovl_layers_load(t, strlen(t), &l, e) ==
 			      -EINVAL, "%s: loaded", t);
-		ck_assert_msg(off == bad_text[i].offset, "%s: offset %zu, want %zu",
-			      t, off, bad_text[i].offset);
-		ck_assert_msg(reason && !strcmp(reason, bad_text[i].reason),
-			      "%s: reason %s", t, reason);
+		ck_assert_int_eq(ovl_error_code(e), -EINVAL);
+		ck_assert_msg(ovl_error_offset(e) == (int64_t)bad_text[i].offset,
+			      "%s: offset %lld, want %zu", t,
+			      (long long)ovl_error_offset(e), bad_text[i].offset);
+		ck_assert_msg(ovl_error_message(e) &&
+			      !strcmp(ovl_error_message(e), bad_text[i].reason),
+			      "%s: reason %s", t, ovl_error_message(e));
+		ck_assert_int_eq(ovl_error_layer(e), -1);
 	}
 	snprintf(text, sizeof(text), "0x%s\n0x%s\n", hex, hex);
-	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, &off, &reason),
-			 -EINVAL);
-	ck_assert_str_eq(reason, "more than one value");
-	ck_assert_uint_eq(off, strlen(hex) + 3);	/* the second line */
-	ck_assert_int_eq(ovl_layers_load("a=\"x\"", 5, &l, NULL, NULL), -EINVAL);
-	ck_assert_int_eq(ovl_layers_load("", 0, &l, NULL, NULL), -EINVAL);
-	ck_assert_int_eq(ovl_layers_load("# only\n", 7, &l, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_load(text, strlen(text), &l, e), -EINVAL);
+	ck_assert_str_eq(ovl_error_message(e), "more than one value");
+	ck_assert_int_eq(ovl_error_offset(e), (int64_t)strlen(hex) + 3);	/* the second line */
+	ck_assert_int_eq(ovl_layers_load("a=\"x\"", 5, &l, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_load("", 0, &l, NULL), -EINVAL);
+	ck_assert_int_eq(ovl_layers_load("# only\n", 7, &l, NULL), -EINVAL);
 	/* a malformed value says where, in the decoded bytes */
-	ck_assert_int_eq(ovl_layers_load("0x00fc0100", 10, &l, &off, &reason),
-			 -EINVAL);
-	ck_assert_uint_eq(off, 4);
-	ck_assert_str_eq(reason, "record runs past the end");
+	ck_assert_int_eq(ovl_layers_load("0x00fc0100", 10, &l, e), -EINVAL);
+	ck_assert_int_eq(ovl_error_offset(e), 4);
+	ck_assert_str_eq(ovl_error_message(e), "record runs past the end");
+	/* and a load that works says so */
+	ck_assert_int_eq(ovl_layers_load(hex, strlen(hex), &l, e), 0);
+	ck_assert_int_eq(ovl_error_code(e), 0);
+	ck_assert_ptr_null(ovl_error_message(e));
+	ck_assert_int_eq(ovl_error_offset(e), -1);
+	ovl_layers_free(l);
+	ovl_error_free(e);
 	free(hex);
 }
 END_TEST
@@ -709,7 +759,7 @@ START_TEST(t_record_json)
 	struct ovl_layers *l = NULL, *back = NULL;
 	unsigned char out[1024];
 	char *json = NULL;
-	const char *reason;
+	struct ovl_error *e = ovl_error_new();
 	static const char newer[] =
 		"{\"format\":\"libovllayers-checkpoint\",\"version\":2,"
 		"\"options\":\"\",\"descriptor\":\"00fc0000\"}";
@@ -720,13 +770,14 @@ START_TEST(t_record_json)
 	static const char short_value[] =
 		"{\"format\":\"libovllayers-checkpoint\",\"version\":1,"
 		"\"options\":\"\",\"descriptor\":\"00fc0100\"}";
-	size_t off;
 
+	ck_assert_ptr_nonnull(e);
 	sample(&cur);
-	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l), 0);
-	ck_assert_int_eq(ovl_layers_save_record(l, &json), 0);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l, NULL), 0);
+	ck_assert_int_eq(ovl_layers_save_checkpoint(l, &json, e), 0);
+	ck_assert_int_eq(ovl_error_code(e), 0);
 	ck_assert_ptr_nonnull(strstr(json, "\"version\":1"));
-	ck_assert_int_eq(ovl_layers_load(json, strlen(json), &back, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_load(json, strlen(json), &back, NULL), 0);
 	ck_assert_int_eq(ovl_layers_encode(back, out, sizeof(out)), (ssize_t)cur.n);
 	ck_assert(!memcmp(out, cur.b, cur.n));
 	ck_assert_str_eq(ovl_layers_options(back), "");
@@ -747,31 +798,32 @@ START_TEST(t_record_json)
 				 "{\"format\":\"libovllayers-checkpoint\",\"version\":1,"
 				 "\"source\":\"%s\",\"options\":\"\",\"descriptor\":\"00fc0000\"}",
 				 kept[i][0]);
-			ck_assert_int_eq(ovl_layers_load(rec, strlen(rec), &l,
-							 NULL, NULL), 0);
+			ck_assert_int_eq(ovl_layers_load(rec, strlen(rec), &l, NULL), 0);
 			ck_assert_str_eq(ovl_layers_source_name(ovl_layers_source(l)),
 					 kept[i][1]);
 			ovl_layers_free(l);
 		}
 	}
-	ck_assert_int_eq(ovl_layers_load(newer, strlen(newer), &l, NULL,
-					 &reason), -EPROTONOSUPPORT);
-	ck_assert_ptr_nonnull(strstr(reason, "version"));
-	ck_assert_int_eq(ovl_layers_load(other, strlen(other), &l, NULL, NULL),
+	ck_assert_int_eq(ovl_layers_load(newer, strlen(newer), &l, e),
+			 -EPROTONOSUPPORT);
+	ck_assert_int_eq(ovl_error_code(e), -EPROTONOSUPPORT);
+	ck_assert_ptr_nonnull(strstr(ovl_error_message(e), "version"));
+	ck_assert_int_eq(ovl_layers_load(other, strlen(other), &l, NULL),
 			 -EINVAL);
-	ck_assert_int_eq(ovl_layers_load("{\"format\":", 10, &l, NULL, NULL),
+	ck_assert_int_eq(ovl_layers_load("{\"format\":", 10, &l, NULL),
 			 -EINVAL);
 
 	/* bad text in the descriptor: the offset is into the record */
-	ck_assert_int_eq(ovl_layers_load(bad_hex, strlen(bad_hex), &l, &off,
-					 &reason), -EINVAL);
-	ck_assert_str_eq(reason, "not a hex digit");
-	ck_assert_uint_eq(off, strstr(bad_hex, "0g") + 1 - bad_hex);
+	ck_assert_int_eq(ovl_layers_load(bad_hex, strlen(bad_hex), &l, e),
+			 -EINVAL);
+	ck_assert_str_eq(ovl_error_message(e), "not a hex digit");
+	ck_assert_int_eq(ovl_error_offset(e), strstr(bad_hex, "0g") + 1 - bad_hex);
 	/* a malformed value: the offset is into the value */
 	ck_assert_int_eq(ovl_layers_load(short_value, strlen(short_value), &l,
-					 &off, &reason), -EINVAL);
-	ck_assert_str_eq(reason, "record runs past the end");
-	ck_assert_uint_eq(off, 4);
+					 e), -EINVAL);
+	ck_assert_str_eq(ovl_error_message(e), "record runs past the end");
+	ck_assert_int_eq(ovl_error_offset(e), 4);
+	ovl_error_free(e);
 }
 END_TEST
 
@@ -813,15 +865,15 @@ START_TEST(t_json_lazy)
 
 		if (mapped("libjson-c") != 0)
 			_exit(10);
-		if (ovl_layers_decode(cur.b, cur.n, &l) ||
-		    ovl_layers_validate(cur.b, cur.n, NULL, NULL) ||
+		if (ovl_layers_decode(cur.b, cur.n, &l, NULL) ||
+		    ovl_layers_validate(cur.b, cur.n, NULL) ||
 		    ovl_layers_encode(l, out, sizeof(out)) != (ssize_t)cur.n ||
-		    ovl_layers_load(cur.b, cur.n, &back, NULL, NULL))
+		    ovl_layers_load(cur.b, cur.n, &back, NULL))
 			_exit(11);
 		ovl_layers_free(back);
 		if (mapped("libjson-c") != 0)
 			_exit(12);
-		if (ovl_layers_save_record(l, &json) || !json)
+		if (ovl_layers_save_checkpoint(l, &json, NULL) || !json)
 			_exit(13);
 		if (mapped("libjson-c") != 1)
 			_exit(14);
@@ -835,20 +887,176 @@ START_TEST(t_json_lazy)
 }
 END_TEST
 
+/*
+ * The error object (2.0), which replaced validate's offset and reason
+ * pointers and read_reason(): a failure's code, the library's phrase,
+ * the record and the offset of the first bad byte; a success resets it;
+ * NULL is accepted wherever one is taken.
+ */
+START_TEST(t_error)
+{
+	struct ovl_error *e = ovl_error_new();
+	struct ovl_layers *l = (void *)1;
+
+	ck_assert_ptr_nonnull(e);
+	/* a new one tells of no failure */
+	ck_assert_int_eq(ovl_error_code(e), 0);
+	ck_assert_ptr_null(ovl_error_message(e));
+	ck_assert_int_eq(ovl_error_layer(e), -1);
+	ck_assert_int_eq(ovl_error_offset(e), -1);
+
+	/* a failing validate: format 1's data record (the fifth, at 184)
+	 * of an unknown kind, its kind byte at 186 */
+	ver = 1;
+	sample(&cur);
+	cur.b[184 + 2] = 5;
+	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, e), -EPROTONOSUPPORT);
+	ck_assert_int_eq(ovl_error_code(e), -EPROTONOSUPPORT);
+	ck_assert_str_eq(ovl_error_message(e), "unknown record kind");
+	ck_assert_int_eq(ovl_error_offset(e), 186);
+	/* decode fails alike and leaves *out alone */
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l, e), -EPROTONOSUPPORT);
+	ck_assert_ptr_eq(l, (void *)1);
+	ck_assert_int_eq(ovl_error_code(e), -EPROTONOSUPPORT);
+	ck_assert_int_eq(ovl_error_offset(e), 186);
+	/* NULL: the same answer, nothing said */
+	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, NULL), -EPROTONOSUPPORT);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l, NULL), -EPROTONOSUPPORT);
+	ck_assert_int_eq(ovl_layers_load(cur.b, cur.n, &l, NULL), -EPROTONOSUPPORT);
+
+	/* a success resets it */
+	cur.b[184 + 2] = OVL_LAYERS_DATA;
+	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, e), 0);
+	ck_assert_int_eq(ovl_error_code(e), 0);
+	ck_assert_ptr_null(ovl_error_message(e));
+	ck_assert_int_eq(ovl_error_layer(e), -1);
+	ck_assert_int_eq(ovl_error_offset(e), -1);
+
+	/* a short header is about no record; the offset is where it ends */
+	header(&cur, 0);
+	cur.n = 3;
+	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, e), -EINVAL);
+	ck_assert_int_eq(ovl_error_code(e), -EINVAL);
+	ck_assert_ptr_nonnull(ovl_error_message(e));
+	ck_assert_int_eq(ovl_error_offset(e), 3);
+	ck_assert_int_eq(ovl_error_layer(e), -1);
+	/* an unknown version: its byte, the first */
+	sample(&cur);
+	cur.b[0] = 0x1f;
+	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, e), -EPROTONOSUPPORT);
+	ck_assert_int_eq(ovl_error_offset(e), 0);
+	ck_assert_int_eq(ovl_error_layer(e), -1);
+
+	/* a decode that works resets it too */
+	sample(&cur);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l, e), 0);
+	ck_assert_int_eq(ovl_error_code(e), 0);
+	ck_assert_ptr_null(ovl_error_message(e));
+	ck_assert_int_eq(ovl_error_offset(e), -1);
+	ovl_layers_free(l);
+
+	/* a failing read: the library's phrase, not strerror()'s; no
+	 * record, no offset */
+	l = (void *)1;
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, "/proc", 0, 0, &l, e),
+			 -EMEDIUMTYPE);
+	ck_assert_ptr_eq(l, (void *)1);
+	ck_assert_int_eq(ovl_error_code(e), -EMEDIUMTYPE);
+	ck_assert_str_eq(ovl_error_message(e), "not on an overlay");
+	ck_assert_str_ne(ovl_error_message(e), ovl_layers_strerror(-EMEDIUMTYPE));
+	ck_assert_int_eq(ovl_error_layer(e), -1);
+	ck_assert_int_eq(ovl_error_offset(e), -1);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, "/nonexistent/x", 0, 0, &l, e),
+			 -ENOENT);
+	ck_assert_int_eq(ovl_error_code(e), -ENOENT);
+	ck_assert_ptr_nonnull(ovl_error_message(e));
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, NULL, 0, 0, &l, e), -EINVAL);
+	ck_assert_int_eq(ovl_error_code(e), -EINVAL);
+	ck_assert_ptr_nonnull(ovl_error_message(e));
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, "/proc", 0, 0, &l, NULL),
+			 -EMEDIUMTYPE);
+	ck_assert_ptr_eq(l, (void *)1);
+	/* ... and a success after it resets it */
+	ck_assert_int_eq(ovl_layers_load(cur.b, cur.n, &l, e), 0);
+	ck_assert_int_eq(ovl_error_code(e), 0);
+	ck_assert_ptr_null(ovl_error_message(e));
+	ck_assert_int_eq(ovl_error_layer(e), -1);
+	ck_assert_int_eq(ovl_error_offset(e), -1);
+	ovl_layers_free(l);
+
+	/* an origin has no checkpoint */
+	origin(&cur, 8);
+	ck_assert_int_eq(ovl_layers_decode_origin(cur.b, cur.n, &l, e), 0);
+	{
+		char *json = NULL;
+
+		ck_assert_int_eq(ovl_layers_save_checkpoint(l, &json, e), -EINVAL);
+		ck_assert_int_eq(ovl_error_code(e), -EINVAL);
+		ck_assert_ptr_nonnull(ovl_error_message(e));
+		ck_assert_ptr_null(json);
+	}
+	ovl_layers_free(l);
+
+	ovl_error_free(e);
+	ovl_error_free(NULL);
+}
+END_TEST
+
+/* The record a malformed value's failure is about (ovl_error_layer():
+ * "a record of a malformed value"): format 1's fifth record (4) of an
+ * unknown kind, and its third (2) with NOFH and FID; in format 0, its
+ * fourth (3) with an unknown flag.  The header is about none (t_error). */
+START_TEST(t_error_record)
+{
+	struct ovl_error *e = ovl_error_new();
+	struct ovl_layers *l = NULL;
+
+	ck_assert_ptr_nonnull(e);
+	ver = 1;
+	sample(&cur);
+	cur.b[184 + 2] = 5;
+	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, e), -EPROTONOSUPPORT);
+	ck_assert_int_eq(ovl_error_layer(e), 4);
+	ck_assert_int_eq(ovl_layers_decode(cur.b, cur.n, &l, e), -EPROTONOSUPPORT);
+	ck_assert_int_eq(ovl_error_layer(e), 4);
+	sample(&cur);
+	cur.b[90 + 3] = W_NOFH | W_FID;
+	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, e), -EINVAL);
+	ck_assert_int_eq(ovl_error_offset(e), 93);
+	ck_assert_int_eq(ovl_error_layer(e), 2);
+	ver = 0;
+	sample(&cur);
+	cur.b[131 + 1] = W_FID;
+	ck_assert_int_eq(ovl_layers_validate(cur.b, cur.n, e), -EPROTONOSUPPORT);
+	ck_assert_int_eq(ovl_error_offset(e), 132);
+	ck_assert_int_eq(ovl_error_layer(e), 3);
+	ovl_error_free(e);
+}
+END_TEST
+
 START_TEST(t_names)
 {
-	ck_assert_str_eq(ovl_layer_kind_name(OVL_LAYER_UPPER), "upper");
-	ck_assert_str_eq(ovl_layer_kind_name(OVL_LAYER_DATA), "data");
-	ck_assert_ptr_null(ovl_layer_kind_name(5));
-	ck_assert_ptr_null(ovl_layer_kind_name(-1));
-	ck_assert_str_eq(ovl_layer_status_name(OVL_LAYER_SHADOWED), "shadowed");
-	ck_assert_str_eq(ovl_layer_status_name(OVL_LAYER_NO_MOUNT), "no-mount");
-	ck_assert_str_eq(ovl_layer_status_name(OVL_LAYER_NOT_PROBED),
+	ck_assert_str_eq(ovl_layers_kind_name(OVL_LAYERS_UPPER), "upper");
+	ck_assert_str_eq(ovl_layers_kind_name(OVL_LAYERS_DATA), "data");
+	ck_assert_str_eq(ovl_layers_kind_name(OVL_LAYERS_WORK), "work");
+	ck_assert_str_eq(ovl_layers_kind_name(OVL_LAYERS_LOWER), "lower");
+	ck_assert_str_eq(ovl_layers_kind_name(OVL_LAYERS_ORIGIN), "origin");
+	ck_assert_ptr_null(ovl_layers_kind_name(5));
+	ck_assert_ptr_null(ovl_layers_kind_name(-1u));
+	ck_assert_str_eq(ovl_layers_status_name(OVL_STATUS_SHADOWED), "shadowed");
+	ck_assert_str_eq(ovl_layers_status_name(OVL_STATUS_NO_MOUNT), "no-mount");
+	ck_assert_str_eq(ovl_layers_status_name(OVL_STATUS_NOT_PROBED),
 			 "not-probed");
-	ck_assert_ptr_null(ovl_layer_status_name(10));
-	ck_assert_str_eq(ovl_layers_source_name(OVL_LAYERS_SOURCE_MOUNTINFO),
+	ck_assert_str_eq(ovl_layers_status_name(OVL_STATUS_UNRESOLVED),
+			 "unresolved");
+	/* new in 2.0 */
+	ck_assert_int_eq(OVL_STATUS_SUSPECT, 10);
+	ck_assert_str_eq(ovl_layers_status_name(OVL_STATUS_SUSPECT), "suspect");
+	ck_assert_ptr_null(ovl_layers_status_name(11));
+	ck_assert_ptr_null(ovl_layers_status_name(-1));
+	ck_assert_str_eq(ovl_layers_source_name(OVL_SOURCE_MOUNTINFO),
 			 "mountinfo");
-	ck_assert_str_eq(ovl_layers_source_name(OVL_LAYERS_SOURCE_STATMOUNT),
+	ck_assert_str_eq(ovl_layers_source_name(OVL_SOURCE_STATMOUNT),
 			 "statmount");
 	ck_assert_ptr_null(ovl_layers_source_name(0));
 	ck_assert_ptr_null(ovl_layers_source_name(6));
@@ -881,6 +1089,8 @@ int main(void)
 	tcase_add_test(tc, t_load_text);
 	tcase_add_test(tc, t_record_json);
 	tcase_add_test(tc, t_json_lazy);
+	tcase_add_test(tc, t_error);
+	tcase_add_test(tc, t_error_record);
 	tcase_add_test(tc, t_names);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, format2_tcase());

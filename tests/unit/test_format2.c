@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Unit tests of format 2 (docs/layers-format.md, lib/uapi/overlayfs.h):
+ * Unit tests of format 2 (docs/layers-format.md, include/ovllayers/overlayfs.h):
  * a value built here from the kernel's structs, decoded field by field;
  * each rule of the validator broken once, with its error and offset;
  * every truncation; the library's own builder (lib/format2.c, what the
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "uapi/overlayfs.h"
+#include <ovllayers/overlayfs.h>
 
 #include "internal.h"
 #include "test_units.h"
@@ -170,13 +170,13 @@ START_TEST(t2_decode)
 	const struct ovl_layer_info *info;
 
 	ck_assert_uint_eq(n, DATA + (8 + 3) * 2 + (12 + 4) + (12 + 11) + (12 + 3));
-	ck_assert_int_eq(ovl_layers_validate(buf, n, NULL, NULL), 0);
-	ck_assert_int_eq(ovl_layers_decode(buf, n, &l), 0);
+	ck_assert_int_eq(ovl_layers_validate(buf, n, NULL), 0);
+	ck_assert_int_eq(ovl_layers_decode(buf, n, &l, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 5);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_BUFFER);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_BUFFER);
 
 	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_UPPER);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_UPPER);
 	ck_assert_uint_eq(rec.index, 0);
 	ck_assert_uint_eq(rec.flags, 0);
 	ck_assert_uint_eq(rec.dev_major, 8);
@@ -198,8 +198,8 @@ START_TEST(t2_decode)
 	ck_assert_uint_eq(info->uuid_len, 16);
 	ck_assert_uint_eq(info->attr, 0);
 	/* the same through the public record (1.3) */
-	ck_assert_uint_eq(rec.valid, OVL_LAYER_VALID_FS | OVL_LAYER_VALID_ATTR |
-				     OVL_LAYER_VALID_PATH);
+	ck_assert_uint_eq(rec.valid, OVL_RECORD_VALID_FS | OVL_RECORD_VALID_ATTR |
+				     OVL_RECORD_VALID_PATH);
 	ck_assert_str_eq(rec.fs_path, "/u");
 	ck_assert_uint_eq(rec.fs_index, 0);
 	ck_assert_uint_eq(rec.fs_magic, 0xef53);
@@ -207,12 +207,12 @@ START_TEST(t2_decode)
 	ck_assert_uint_eq(rec.attr, 0);
 
 	ck_assert_int_eq(ovl_layers_get_record(l, 1, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_WORK);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_WORK);
 	ck_assert_uint_eq(rec.fh_flags & OVL_FB_FLAG_PATH_UPPER, OVL_FB_FLAG_PATH_UPPER);
 	ck_fb(&rec);
 
 	ck_assert_int_eq(ovl_layers_get_record(l, 3, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_LOWER);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_LOWER);
 	ck_assert_uint_eq(rec.index, 2);
 	ck_assert_uint_eq(rec.dev_major, 0);
 	ck_assert_uint_eq(rec.dev_minor, 40);
@@ -231,15 +231,25 @@ START_TEST(t2_decode)
 	ck_assert_uint_eq(rec.fs_index, 1);
 	ck_assert_uint_eq(rec.fs_magic, 0x01021994);
 	ck_assert_uint_eq(rec.attr, 0x01);
-	/* a caller built against the 1.0 layout gets nothing past it */
+	/* VER0 is the whole 2.0 record: every field of format 2 in it */
+	memset(&rec, 0xa5, sizeof(rec));
+	ck_assert_uint_eq(OVL_RECORD_SIZE_VER0, sizeof(rec));
+	ck_assert_int_eq(ovl_layers_get_record(l, 3, &rec, OVL_RECORD_SIZE_VER0),
+			 (int)sizeof(rec));
+	ck_assert_str_eq(rec.fs_path, "/lower/two");
+	ck_assert_uint_eq(rec.valid, OVL_RECORD_VALID_FS | OVL_RECORD_VALID_ATTR |
+				     OVL_RECORD_VALID_PATH);
+	/* a smaller size (1.x's layouts) is refused, nothing written */
 	memset(&rec, 0xa5, sizeof(rec));
 	ck_assert_int_eq(ovl_layers_get_record(l, 3, &rec,
 					       offsetof(struct ovl_layer_record, valid)),
-			 (int)sizeof(rec));
-	ck_assert_uint_eq(rec.valid, 0xa5a5a5a5);
+			 -EINVAL);
+	ck_assert_int_eq(ovl_layers_get_record(l, 3, &rec, OVL_RECORD_SIZE_VER0 - 1),
+			 -EINVAL);
+	ck_assert_uint_eq(rec.kind, 0xa5a5a5a5);
 
 	ck_assert_int_eq(ovl_layers_get_record(l, 4, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_DATA);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_DATA);
 	ck_assert_uint_eq(rec.index, 3);
 	ck_assert_int_eq(ovl_layers_get_record(l, 5, &rec, sizeof(rec)), -EINVAL);
 
@@ -278,37 +288,49 @@ START_TEST(t2_flags)
 	v2_layer(t, OVL_LAYERS_DATA, 5, 6, OVL_LAYERS_LAYER_NOFH, 0, NULL);
 	v2_layer(t, OVL_LAYERS_DATA, 6, 7, 0, 128, "/x");
 	n = v2_bytes(t, buf);
-	ck_assert_int_eq(ovl_layers_decode(buf, n, &l), 0);
+	ck_assert_int_eq(ovl_layers_decode(buf, n, &l, NULL), 0);
 
 	ck_assert_int_eq(ovl_layers_get_record(l, 0, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.flags, OVL_LAYER_FID);
+	/* the kernel's flags, as the value has them */
+	ck_assert_uint_eq(rec.flags, OVL_LAYERS_LAYER_FID);
+	ck_assert(rec.flags & OVL_LAYERS_LAYER_FID);
+	ck_assert_uint_eq(rec.fs_flags, 0);
 	ck_assert_uint_eq(rec.fid_len, 12);
 	ck_fb(&rec);
 	ck_assert_int_eq(ovl_layers_get_record(l, 1, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.flags, OVL_LAYER_NOFH | OVL_LAYER_BAD_UUID);
+	ck_assert_uint_eq(rec.flags, OVL_LAYERS_LAYER_NOFH);
+	ck_assert_uint_eq(rec.fs_flags, OVL_LAYERS_FS_BAD_UUID);
 	ck_assert_uint_eq(rec.fid_len, 0);
 	ck_assert_int_eq(rec.fh_type, 0);
 	ck_assert_uint_eq(rec.fb_len, 21);
 	ck_fb(&rec);
 	ck_assert_uint_eq(ovl_layers_info(l, 1)->uuid_len, 0);
 	ck_assert_int_eq(ovl_layers_get_record(l, 2, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.flags, OVL_LAYER_BAD_UUID);
+	ck_assert_uint_eq(rec.flags, OVL_LAYERS_LAYER_NOPATH);
+	ck_assert_uint_eq(rec.fs_flags, OVL_LAYERS_FS_BAD_UUID);
 	ck_assert(ovl_layers_info(l, 2)->nopath);
 	ck_assert_ptr_null(ovl_layers_info(l, 2)->path);
-	ck_assert_uint_eq(rec.valid, OVL_LAYER_VALID_FS | OVL_LAYER_VALID_ATTR);
+	ck_assert_uint_eq(rec.valid, OVL_RECORD_VALID_FS | OVL_RECORD_VALID_ATTR);
 	ck_assert_ptr_null(rec.fs_path);
 	ck_assert_int_eq(ovl_layers_get_record(l, 3, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.flags, OVL_LAYER_BAD_UUID);
+	ck_assert_uint_eq(rec.flags, 0);
+	ck_assert_uint_eq(rec.fs_flags, OVL_LAYERS_FS_BAD_UUID);
 	ck_assert_str_eq(ovl_layers_info(l, 3)->path, "/");
 	ck_assert_int_eq(ovl_layers_get_record(l, 4, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.flags, OVL_LAYER_BAD_UUID);
+	ck_assert_uint_eq(rec.flags, 0);
+	ck_assert_uint_eq(rec.fs_flags, OVL_LAYERS_FS_BAD_UUID);
 	ck_assert_int_eq(ovl_layers_get_record(l, 5, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.flags, OVL_LAYER_NOFH | OVL_LAYER_NODEV);
+	ck_assert_uint_eq(rec.flags, OVL_LAYERS_LAYER_NOFH | OVL_LAYERS_LAYER_NOPATH);
+	ck_assert_uint_eq(rec.fs_flags, 0);
+	/* no device: 0:0 (1.x's NODEV flag) */
+	ck_assert_uint_eq(rec.dev_major, 0);
+	ck_assert_uint_eq(rec.dev_minor, 0);
 	ck_assert_uint_eq(rec.uuid[7], 0x55);
 	ck_assert_uint_eq(rec.uuid[8], 0);	/* uuid_len bytes, then zeros */
 	ck_assert_uint_eq(ovl_layers_info(l, 5)->uuid_len, 8);
 	ck_assert_int_eq(ovl_layers_get_record(l, 6, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.flags, OVL_LAYER_BAD_UUID);
+	ck_assert_uint_eq(rec.flags, 0);
+	ck_assert_uint_eq(rec.fs_flags, OVL_LAYERS_FS_BAD_UUID);
 	ck_assert_uint_eq(rec.fid_len, 128);
 	ck_fb(&rec);
 	ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)), (ssize_t)n);
@@ -332,9 +354,9 @@ START_TEST(t2_grown_empty_502)
 	t->fs_size = 64;
 	t->layer_size = 56;
 	n = v2_bytes(t, buf);
-	ck_assert_int_eq(ovl_layers_decode(buf, n, &l), 0);
+	ck_assert_int_eq(ovl_layers_decode(buf, n, &l, NULL), 0);
 	ck_assert_int_eq(ovl_layers_get_record(l, 4, &rec, sizeof(rec)), (int)sizeof(rec));
-	ck_assert_uint_eq(rec.kind, OVL_LAYER_DATA);
+	ck_assert_uint_eq(rec.kind, OVL_LAYERS_DATA);
 	ck_assert_uint_eq(rec.dev_minor, 40);
 	ck_assert_str_eq(ovl_layers_info(l, 4)->path, "/d");
 	ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)), (ssize_t)n);
@@ -345,7 +367,7 @@ START_TEST(t2_grown_empty_502)
 	t = v2_new();
 	n = v2_bytes(t, buf);
 	ck_assert_uint_eq(n, 32);
-	ck_assert_int_eq(ovl_layers_decode(buf, n, &l), 0);
+	ck_assert_int_eq(ovl_layers_decode(buf, n, &l, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 0);
 	ovl_layers_free(l);
 	free(t);
@@ -357,12 +379,12 @@ START_TEST(t2_grown_empty_502)
 	for (unsigned int i = 1; i <= 500; i++)
 		v2_layer(t, OVL_LAYERS_LOWER, 0, i, 0, 8, "/l");
 	n = v2_bytes(t, buf);
-	ck_assert_int_eq(ovl_layers_decode(buf, n, &l), 0);
+	ck_assert_int_eq(ovl_layers_decode(buf, n, &l, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(l), 502);
 	ovl_layers_free(l);
 	v2_layer(t, OVL_LAYERS_LOWER, 0, 501, 0, 8, "/l");
 	n = v2_bytes(t, buf);
-	ck_assert_int_eq(ovl_layers_decode(buf, n, &l), -EINVAL);
+	ck_assert_int_eq(ovl_layers_decode(buf, n, &l, NULL), -EINVAL);
 	free(t);
 }
 END_TEST
@@ -538,29 +560,91 @@ START_TEST(t2_malformed)
 {
 	const struct bad2 *c = &bad2[_i];
 	struct v2 *t = sample();
-	size_t n = v2_bytes(t, buf), off = 12345;
+	size_t n = v2_bytes(t, buf);
 	struct ovl_layers *l = (void *)1;
-	const char *reason = NULL;
+	struct ovl_error *e = ovl_error_new();
 	unsigned char *copy;
 	int err;
 
+	ck_assert_ptr_nonnull(e);
 	c->make(buf, &n);
 	/* an exact-size heap copy: a read past its end is caught (ASan) */
 	copy = malloc(n);
 	memcpy(copy, buf, n);
-	err = ovl_layers_validate(copy, n, &off, &reason);
-	ck_assert_msg(err == c->err, "%s: got %d (%s at %zu)", c->what, err,
-		      reason, off);
-	ck_assert_msg(off == c->offset, "%s: offset %zu (%s), want %zu",
-		      c->what, off, reason, c->offset);
-	ck_assert_ptr_nonnull(reason);
-	ck_assert_int_eq(ovl_layers_decode(copy, n, &l), c->err);
+	err = ovl_layers_validate(copy, n, e);
+	ck_assert_msg(err == c->err, "%s: got %d (%s at %lld)", c->what, err,
+		      ovl_error_message(e), (long long)ovl_error_offset(e));
+	ck_assert_int_eq(ovl_error_code(e), c->err);
+	ck_assert_msg(ovl_error_offset(e) == (int64_t)c->offset,
+		      "%s: offset %lld (%s), want %zu", c->what,
+		      (long long)ovl_error_offset(e), ovl_error_message(e),
+		      c->offset);
+	ck_assert_ptr_nonnull(ovl_error_message(e));
+	ck_assert_int_eq(ovl_layers_decode(copy, n, &l, NULL), c->err);
 	ck_assert_ptr_eq(l, (void *)1);
 	/* --load of the raw bytes: the same verdict */
-	off = 12345;
-	ck_assert_int_eq(ovl_layers_load(copy, n, &l, &off, NULL), c->err);
-	ck_assert_uint_eq(off, c->offset);
+	ck_assert_int_eq(ovl_layers_load(copy, n, &l, e), c->err);
+	ck_assert_int_eq(ovl_error_offset(e), (int64_t)c->offset);
+	ovl_error_free(e);
 	free(copy);
+	free(t);
+}
+END_TEST
+
+/* What the error object says of a malformed format 2 value: the layer
+ * entry a broken rule is in is the record it is about; the header is
+ * about none. */
+START_TEST(t2_error)
+{
+	static const struct {
+		void (*make)(unsigned char *v, size_t *n);
+		int err;
+		size_t offset;
+		int layer;
+	} cases[] = {
+		{ b_kind5, -EPROTONOSUPPORT, LY(4, kind), 4 },
+		{ b_layer_flags, -EPROTONOSUPPORT, LY(2, flags), 2 },
+		{ b_fid_nofh, -EINVAL, LY(2, flags), 2 },
+		{ b_hdr_flags, -EPROTONOSUPPORT, HDR(flags), -1 },
+		{ b_short, -EINVAL, 7, -1 },
+	};
+	struct ovl_error *e = ovl_error_new();
+	struct v2 *t = sample();
+
+	ck_assert_ptr_nonnull(e);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = v2_bytes(t, buf);
+
+		cases[i].make(buf, &n);
+		ck_assert_int_eq(ovl_layers_validate(buf, n, e), cases[i].err);
+		ck_assert_int_eq(ovl_error_code(e), cases[i].err);
+		ck_assert_ptr_nonnull(ovl_error_message(e));
+		ck_assert_msg(ovl_error_offset(e) == (int64_t)cases[i].offset,
+			      "case %zu: offset %lld, want %zu", i,
+			      (long long)ovl_error_offset(e), cases[i].offset);
+	}
+	/* the sample itself: reset */
+	{
+		size_t n = v2_bytes(t, buf);
+
+		ck_assert_int_eq(ovl_layers_validate(buf, n, e), 0);
+		ck_assert_int_eq(ovl_error_code(e), 0);
+		ck_assert_ptr_null(ovl_error_message(e));
+		ck_assert_int_eq(ovl_error_layer(e), -1);
+		ck_assert_int_eq(ovl_error_offset(e), -1);
+	}
+	/* and the record each is about */
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = v2_bytes(t, buf);
+
+		cases[i].make(buf, &n);
+		ck_assert_int_eq(ovl_layers_validate(buf, n, e), cases[i].err);
+		ck_assert_msg(ovl_error_layer(e) == cases[i].layer,
+			      "case %zu (%s): layer %d, want %d", i,
+			      ovl_error_message(e), ovl_error_layer(e),
+			      cases[i].layer);
+	}
+	ovl_error_free(e);
 	free(t);
 }
 END_TEST
@@ -572,24 +656,27 @@ START_TEST(t2_truncated)
 {
 	struct v2 *t = sample();
 	size_t n = v2_bytes(t, buf);
+	struct ovl_error *e = ovl_error_new();
 
+	ck_assert_ptr_nonnull(e);
 	for (size_t k = 0; k < n; k++) {
 		unsigned char *copy = malloc(k ? k : 1);
 		struct ovl_layers *l = NULL;
-		size_t off = 12345;
 
 		memcpy(copy, buf, k);
-		ck_assert_int_eq(ovl_layers_validate(copy, k, &off, NULL), -EINVAL);
-		ck_assert_uint_eq(off, k < 8 ? k : 4);
-		ck_assert_int_eq(ovl_layers_decode(copy, k, &l), -EINVAL);
+		ck_assert_int_eq(ovl_layers_validate(copy, k, e), -EINVAL);
+		ck_assert_int_eq(ovl_error_offset(e), k < 8 ? (int64_t)k : 4);
+		ck_assert_int_eq(ovl_layers_decode(copy, k, &l, NULL), -EINVAL);
 		if (k >= 8) {
 			set32(copy, HDR(len), k);
-			ck_assert_int_ne(ovl_layers_validate(copy, k, &off, NULL), 0);
-			ck_assert_uint_le(off, k);
-			ck_assert_int_ne(ovl_layers_decode(copy, k, &l), 0);
+			ck_assert_int_ne(ovl_layers_validate(copy, k, e), 0);
+			ck_assert_int_ge(ovl_error_offset(e), 0);
+			ck_assert_int_le(ovl_error_offset(e), (int64_t)k);
+			ck_assert_int_ne(ovl_layers_decode(copy, k, &l, NULL), 0);
 		}
 		free(copy);
 	}
+	ovl_error_free(e);
 	free(t);
 }
 END_TEST
@@ -641,12 +728,12 @@ START_TEST(t2_builder_round_trip)
 	ck_assert_int_eq(ovl_fmt2_finish(&b, &v, &len), 0);
 	ck_assert_uint_eq(len, n);
 	ck_assert(!memcmp(v, buf, n));
-	ck_assert_int_eq(ovl_layers_decode(v, len, &l), 0);
+	ck_assert_int_eq(ovl_layers_decode(v, len, &l, NULL), 0);
 	ck_assert_int_eq(ovl_layers_encode(l, out, sizeof(out)), (ssize_t)len);
 	ck_assert(!memcmp(out, v, len));
 	/* through a checkpoint record, and getfattr's hex */
-	ck_assert_int_eq(ovl_layers_save_record(l, &json), 0);
-	ck_assert_int_eq(ovl_layers_load(json, strlen(json), &l2, NULL, NULL), 0);
+	ck_assert_int_eq(ovl_layers_save_checkpoint(l, &json, NULL), 0);
+	ck_assert_int_eq(ovl_layers_load(json, strlen(json), &l2, NULL), 0);
 	ck_assert_int_eq(ovl_layers_encode(l2, out, sizeof(out)), (ssize_t)len);
 	ck_assert(!memcmp(out, v, len));
 	ovl_layers_free(l2);
@@ -657,7 +744,7 @@ START_TEST(t2_builder_round_trip)
 
 		for (size_t i = 0; i < len; i++)
 			k += sprintf(text + k, "%02x", v[i]);
-		ck_assert_int_eq(ovl_layers_load(text, k, &l2, NULL, NULL), 0);
+		ck_assert_int_eq(ovl_layers_load(text, k, &l2, NULL), 0);
 		ck_assert_uint_eq(ovl_layers_count(l2), 5);
 		ovl_layers_free(l2);
 		free(text);
@@ -673,9 +760,9 @@ START_TEST(t2_builder_round_trip)
 
 		ck_assert_int_eq(ovl_fmt2_add_layer(&b, &e), 0);
 		ck_assert_int_eq(ovl_fmt2_finish(&b, &v, &len), 0);
-		ck_assert_int_eq(ovl_layers_decode(v, len, &l), 0);
+		ck_assert_int_eq(ovl_layers_decode(v, len, &l, NULL), 0);
 		ck_assert_int_eq(ovl_layers_get_record(l, 5, &rec, sizeof(rec)), (int)sizeof(rec));
-		ck_assert_uint_eq(rec.flags, OVL_LAYER_NOFH);
+		ck_assert_uint_eq(rec.flags, OVL_LAYERS_LAYER_NOFH | OVL_LAYERS_LAYER_NOPATH);
 		ck_assert(ovl_layers_info(l, 5)->nopath);
 		ovl_layers_free(l);
 		free(v);
@@ -693,6 +780,7 @@ TCase *format2_tcase(void)
 	tcase_add_test(tc, t2_flags);
 	tcase_add_test(tc, t2_grown_empty_502);
 	tcase_add_loop_test(tc, t2_malformed, 0, sizeof(bad2) / sizeof(bad2[0]));
+	tcase_add_test(tc, t2_error);
 	tcase_add_test(tc, t2_truncated);
 	tcase_add_test(tc, t2_builder_round_trip);
 	return tc;

@@ -94,11 +94,11 @@ START_TEST(t_layer_options)
 {
 	static const struct { const char *name; unsigned int kind; bool list; }
 	want[] = {
-		{ "upperdir", OVL_LAYER_UPPER, false },
-		{ "workdir", OVL_LAYER_WORK, false },
-		{ "lowerdir+", OVL_LAYER_LOWER, false },
-		{ "datadir+", OVL_LAYER_DATA, false },
-		{ "lowerdir", OVL_LAYER_LOWER, true },
+		{ "upperdir", OVL_LAYERS_UPPER, false },
+		{ "workdir", OVL_LAYERS_WORK, false },
+		{ "lowerdir+", OVL_LAYERS_LOWER, false },
+		{ "datadir+", OVL_LAYERS_DATA, false },
+		{ "lowerdir", OVL_LAYERS_LOWER, true },
 	};
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
@@ -115,10 +115,10 @@ START_TEST(t_layer_options)
 	ck_assert(!ovl_is_layer_option("index"));
 	ck_assert(!ovl_is_layer_option(""));
 	/* one fsconfig() key per kind: never the colon list */
-	ck_assert_str_eq(ovl_layer_option_key(OVL_LAYER_UPPER), "upperdir");
-	ck_assert_str_eq(ovl_layer_option_key(OVL_LAYER_WORK), "workdir");
-	ck_assert_str_eq(ovl_layer_option_key(OVL_LAYER_LOWER), "lowerdir+");
-	ck_assert_str_eq(ovl_layer_option_key(OVL_LAYER_DATA), "datadir+");
+	ck_assert_str_eq(ovl_layer_option_key(OVL_LAYERS_UPPER), "upperdir");
+	ck_assert_str_eq(ovl_layer_option_key(OVL_LAYERS_WORK), "workdir");
+	ck_assert_str_eq(ovl_layer_option_key(OVL_LAYERS_LOWER), "lowerdir+");
+	ck_assert_str_eq(ovl_layer_option_key(OVL_LAYERS_DATA), "datadir+");
 	ck_assert_ptr_null(ovl_layer_option_key(0));
 	ck_assert_ptr_null(ovl_layer_option_key(5));
 }

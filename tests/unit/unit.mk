@@ -10,7 +10,7 @@ TEST_LIB_LINK = -L$(B)/lib -lovllayers -Wl,-rpath,$(abspath $(B)/lib)
 # ... but this one the static library: the format 2 cases compare the
 # library's own builder of values (internal, lib/format2.c) with theirs
 $(UNIT_TEST): $(UNIT_SRCS) tests/unit/test_units.h tests/common/testrun.h \
-		lib/internal.h lib/uapi/overlayfs.h $(LIB_A)
+		lib/internal.h include/ovllayers/overlayfs.h $(LIB_A)
 	$(call quiet,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(TEST_CFLAGS) -Ilib -o $@ $(UNIT_SRCS) $(LDFLAGS) $(LIB_A) $(LIB_DEP_LIBS) $(TEST_LIBS)

@@ -65,8 +65,8 @@ static int kernel_source(void)
 
 	if (!sm || !(sm->mask & OVL_SM_SUPPORTED_MASK) ||
 	    !(sm->supported_mask & OVL_SM_FS_LAYERS))
-		return OVL_LAYERS_SOURCE_XATTR;
-	return OVL_LAYERS_SOURCE_STATMOUNT;
+		return OVL_SOURCE_XATTR;
+	return OVL_SOURCE_STATMOUNT;
 }
 
 /*
@@ -126,12 +126,12 @@ static void check_both(const char *target, unsigned int count)
 	ssize_t na, nb, nr;
 	unsigned int bad = 99;
 
-	ck_assert_int_eq(ovl_layers_read(0, target, OVL_LAYERS_READ_XATTR_ONLY,
-					 &x), 0);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, target, 0, OVL_READ_KERNEL_ONLY,
+					 &x, NULL), 0);
 	ck_assert_int_eq(ovl_layers_source(x), kernel_source());
 	ck_assert_uint_eq(ovl_layers_count(x), count);
-	ck_assert_int_eq(ovl_layers_read(0, target,
-					 OVL_LAYERS_READ_MOUNTINFO_ONLY, &m), 0);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, target, 0,
+					 OVL_READ_MOUNTINFO_ONLY, &m, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(m), count);
 	for (unsigned int i = 0; i < count; i++) {
 		struct ovl_layer_record rx, rm;
@@ -180,7 +180,7 @@ static void check_both(const char *target, unsigned int count)
 				     "differ from byte %zd on", na, nb, i);
 		}
 	}
-	ck_assert_int_eq(ovl_layers_resolve(x, 0, 0, &bad), 0);
+	ck_assert_int_eq(ovl_layers_resolve(x, NULL, 0, &bad, NULL), 0);
 	ck_assert_uint_eq(bad, 0);
 	ovl_layers_free(x);
 	ovl_layers_free(m);
@@ -218,17 +218,17 @@ START_TEST(t_read_one_mount)
 {
 	struct ovl_layers *l = NULL;
 	struct ovl_view *v;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char opts[1024];
 
 	run("mkdir -p %s/l1 %s/l2 %s/m", base, base, base);
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("l1"), P("l2"));
 	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
-	ck_assert_int_eq(ovl_view_open(0, 0, &v), 0);
+	ck_assert_int_eq(ovl_view_open(0, 0, &v, NULL), 0);
 	ck_assert_int_eq(ovl_view_set_log(v, LOG_DEBUG, keep_log, NULL, 0), 0);
 	loglen = 0;
 	logbuf[0] = '\0';
-	ck_assert_int_eq(ovl_layers_read_view(v, P("m"), 0, &l, &why), 0);
+	ck_assert_int_eq(ovl_layers_read(v, -1, P("m"), 0, 0, &l, oe), 0);
 	ck_assert_int_eq(ovl_layers_source(l), kernel_source());
 	ck_assert_uint_eq(ovl_layers_count(l), 2);
 	ck_assert_ptr_nonnull(strstr(logbuf, "records from"));
@@ -243,14 +243,15 @@ START_TEST(t_read_one_mount)
 	ovl_layers_free(l);
 	loglen = 0;
 	logbuf[0] = '\0';
-	ck_assert_int_eq(ovl_layers_read_view(v, P("m"),
-					      OVL_LAYERS_READ_MOUNTINFO_ONLY,
-					      &l, &why), 0);
-	ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_MOUNTINFO);
+	ck_assert_int_eq(ovl_layers_read(v, -1, P("m"), 0,
+					      OVL_READ_MOUNTINFO_ONLY,
+					      &l, oe), 0);
+	ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_MOUNTINFO);
 	ck_assert_ptr_nonnull(strstr(logbuf, "mount table:"));
 	ovl_layers_free(l);
 	ovl_view_unref(v);
 	ck_assert(!umount(P("m")));
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -323,10 +324,10 @@ START_TEST(t_origin)
 	run("echo changed >> %s/m/file", base);	/* copy up */
 	n = getxattr(P("u/file"), OVL_ORIGIN_XATTR, v, sizeof(v));
 	ck_assert_int_gt(n, 21);
-	ck_assert_int_eq(ovl_layers_decode_origin(v, n, &o), 0);
-	ck_assert_int_eq(ovl_layers_resolve(o, 0, 0, NULL), 0);
+	ck_assert_int_eq(ovl_layers_decode_origin(v, n, &o, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(o, NULL, 0, NULL, NULL), 0);
 	ck_assert_int_eq(ovl_layers_get_location(o, 0, &loc, sizeof(loc)), (int)sizeof(loc));
-	ck_assert_int_eq(loc.status, OVL_LAYER_OK);
+	ck_assert_int_eq(loc.status, OVL_STATUS_OK);
 	ck_assert_str_eq(loc.path, P("l/file"));
 	ovl_layers_free(o);
 }
@@ -359,18 +360,18 @@ START_TEST(t_kernel_probe)
 	struct ovl_layers *l = NULL;
 	char opts[1024];
 
-	ck_assert_int_eq(ovl_layers_kernel_probe(0), OVL_LAYERS_KERNEL_PRODUCES);
-	ck_assert_int_eq(ovl_layers_kernel_probe(OVL_LAYERS_PROBE_USERXATTR),
-			 OVL_LAYERS_KERNEL_PRODUCES);
-	ck_assert_int_eq(ovl_layers_kernel_probe(2), -EINVAL);
+	ck_assert_int_eq(ovl_layers_kernel_probe(0, NULL), OVL_KERNEL_PRODUCES);
+	ck_assert_int_eq(ovl_layers_kernel_probe(OVL_PROBE_USERXATTR, NULL),
+			 OVL_KERNEL_PRODUCES);
+	ck_assert_int_eq(ovl_layers_kernel_probe(2, NULL), -EINVAL);
 	run("mkdir -p %s/l1 %s/u %s/w %s/m", base, base, base, base);
 	snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s",
 		 P("l1"), P("u"), P("w"));
 	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
 	ck_assert_int_eq(setxattr(P("m"), OVL_LAYERS_XATTR, "x", 1, 0), -1);
 	ck_assert_int_eq(errno, EPERM);
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), OVL_LAYERS_READ_XATTR_ONLY,
-					 &l), 0);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, OVL_READ_KERNEL_ONLY,
+					 &l, NULL), 0);
 	ck_assert_int_eq(ovl_layers_source(l), kernel_source());
 	ck_assert_uint_eq(ovl_layers_count(l), 3);
 	ovl_layers_free(l);
@@ -400,8 +401,8 @@ START_TEST(t_no_privilege)
 		if (getxattr(P("m"), OVL_LAYERS_XATTR, v, sizeof(v)) >= 0 ||
 		    errno != ENODATA)
 			_exit(11);
-		if (ovl_layers_read(0, P("m"), OVL_LAYERS_READ_XATTR_ONLY,
-				    &l) != -EPERM)
+		if (ovl_layers_read(NULL, -1, P("m"), 0, OVL_READ_KERNEL_ONLY,
+				    &l, NULL) != -EPERM)
 			_exit(12);
 		_exit(0);
 	}
@@ -451,12 +452,12 @@ START_TEST(t_userxattr)
 			 P("t/l"), P("t/u"), P("t/w"));
 		if (mount("overlay", P("t/m"), "overlay", 0, opts))
 			_exit(15);
-		if (ovl_layers_read(0, P("t/m"), OVL_LAYERS_READ_XATTR_ONLY,
-				    &x) ||
+		if (ovl_layers_read(NULL, -1, P("t/m"), 0, OVL_READ_KERNEL_ONLY,
+				    &x, NULL) ||
 		    ovl_layers_source(x) != source)
 			_exit(16);
-		if (ovl_layers_read(0, P("t/m"),
-				    OVL_LAYERS_READ_MOUNTINFO_ONLY, &m))
+		if (ovl_layers_read(NULL, -1, P("t/m"), 0,
+				    OVL_READ_MOUNTINFO_ONLY, &m, NULL))
 			_exit(17);
 		na = ovl_layers_encode(x, a, sizeof(a));
 		nb = ovl_layers_encode(m, b, sizeof(b));
@@ -477,16 +478,16 @@ START_TEST(t_userxattr)
 		 */
 		if (rename(P("t/l"), P("t/l2")))
 			_exit(20);
-		if (ovl_layers_read(0, P("t/m"), OVL_LAYERS_READ_XATTR_ONLY,
-				    &x) ||
-		    ovl_layers_resolve(x, 0, 0, &bad) || bad)
+		if (ovl_layers_read(NULL, -1, P("t/m"), 0, OVL_READ_KERNEL_ONLY,
+				    &x, NULL) ||
+		    ovl_layers_resolve(x, NULL, 0, &bad, NULL) || bad)
 			_exit(21);
 		if (ovl_layers_get_location(x, 2, &loc, sizeof(loc)) < 0 ||
-		    loc.status != OVL_LAYER_OK || strcmp(loc.path, P("t/l2")))
+		    loc.status != OVL_STATUS_OK || strcmp(loc.path, P("t/l2")))
 			_exit(22);
 		na = ovl_layers_encode(x, a, sizeof(a));
-		if (na <= 0 || ovl_layers_decode(a, na, &m) ||
-		    ovl_layers_resolve(m, 0, 0, &bad) || bad)
+		if (na <= 0 || ovl_layers_decode(a, na, &m, NULL) ||
+		    ovl_layers_resolve(m, NULL, 0, &bad, NULL) || bad)
 			_exit(23);
 		ovl_layers_free(x);
 		ovl_layers_free(m);
@@ -510,7 +511,7 @@ START_TEST(t_covered_by_id)
 {
 	struct ovl_layers *l = NULL;
 	struct ovl_view *v;
-	const char *why = NULL;
+	struct ovl_error *oe = ovl_error_new();
 	char opts[1024];
 	struct statx stx;
 	int err;
@@ -520,21 +521,22 @@ START_TEST(t_covered_by_id)
 	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
 	ck_assert(!statx(AT_FDCWD, P("m"), 0, STATX_MNT_ID, &stx));
 	ck_assert(!mount("tmpfs", P("m"), "tmpfs", 0, NULL));
-	ck_assert_int_eq(ovl_view_open(0, 0, &v), 0);
-	err = ovl_layers_read_mount(v, (int)stx.stx_mnt_id, 0, &l, &why);
-	if (kernel_source() == OVL_LAYERS_SOURCE_STATMOUNT) {
-		ck_assert_msg(!err, "covered overlay: %d (%s)", err, why);
-		ck_assert_int_eq(ovl_layers_source(l), OVL_LAYERS_SOURCE_STATMOUNT);
+	ck_assert_int_eq(ovl_view_open(0, 0, &v, NULL), 0);
+	err = ovl_layers_read(v, -1, NULL, (int)stx.stx_mnt_id, OVL_READ_MNT_ID, &l, oe);
+	if (kernel_source() == OVL_SOURCE_STATMOUNT) {
+		ck_assert_msg(!err, "covered overlay: %d (%s)", err, ovl_error_message(oe));
+		ck_assert_int_eq(ovl_layers_source(l), OVL_SOURCE_STATMOUNT);
 		ck_assert_uint_eq(ovl_layers_count(l), 2);
 		ck_assert_ptr_nonnull(ovl_layers_options(l));
 	} else {
 		ck_assert_int_eq(err, -ENOENT);
-		ck_assert_ptr_nonnull(strstr(why, "covered by another mount"));
+		ck_assert_ptr_nonnull(strstr(ovl_error_message(oe), "covered by another mount"));
 	}
 	ovl_layers_free(l);
 	ovl_view_unref(v);
 	ck_assert(!umount(P("m")));
 	ck_assert(!umount(P("m")));
+	ovl_error_free(oe);
 }
 END_TEST
 
@@ -549,38 +551,48 @@ START_TEST(t_resolve_kernel_value)
 	    base, base, base, base, base, base, base, base, base);
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", P("t1/l1"), P("t2/l2"));
 	ck_assert(!mount("overlay", P("m"), "overlay", 0, opts));
-	ck_assert_int_eq(ovl_layers_read(0, P("m"), OVL_LAYERS_READ_XATTR_ONLY,
-					 &x), 0);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, P("m"), 0, OVL_READ_KERNEL_ONLY,
+					 &x, NULL), 0);
 	run("mkdir -p %s/bx && mount --bind %s/t2/x %s/bx && "
 	    "mount --bind %s/t2/l2 %s/bind && umount -l %s/t2 && "
 	    "mount -t tmpfs cover %s/t1/l1",
 	    base, base, base, base, base, base, base);
-	ck_assert_int_eq(ovl_layers_resolve(x, 0, OVL_RESOLVE_FD, NULL), 0);
+	ck_assert_int_eq(ovl_layers_resolve(x, NULL, OVL_RESOLVE_FD, NULL, NULL), 0);
 	ck_assert_int_eq(ovl_layers_get_location(x, 1, &loc, sizeof(loc)), (int)sizeof(loc));
-	ck_assert_int_eq(loc.status, OVL_LAYER_OK);
+	ck_assert_int_eq(loc.status, OVL_STATUS_OK);
 	ck_assert_str_eq(loc.path, P("bind"));
 	ck_assert_int_eq(ovl_layers_get_location(x, 0, &loc, sizeof(loc)), (int)sizeof(loc));
-	ck_assert_int_eq(loc.status, OVL_LAYER_SHADOWED);
+	ck_assert_int_eq(loc.status, OVL_STATUS_SHADOWED);
 	ck_assert_int_ge(loc.fd, 0);
 	ovl_layers_free(x);
 }
 END_TEST
 
+/* What a record's flags should be: the layer's (rec.flags: the kernel's
+ * OVL_LAYERS_LAYER_*) and its filesystem's (rec.fs_flags:
+ * OVL_LAYERS_FS_BAD_UUID). */
+struct want_flags {
+	unsigned int flags, fs_flags;
+};
+
 /* the flags of every record, as the library decoded the kernel's value */
-static void check_flags(const char *target, const unsigned int *flags,
+static void check_flags(const char *target, const struct want_flags *flags,
 			unsigned int count)
 {
 	struct ovl_layers *x = NULL;
 	struct ovl_layer_record rec;
 
-	ck_assert_int_eq(ovl_layers_read(0, target, OVL_LAYERS_READ_XATTR_ONLY,
-					 &x), 0);
+	ck_assert_int_eq(ovl_layers_read(NULL, -1, target, 0, OVL_READ_KERNEL_ONLY,
+					 &x, NULL), 0);
 	ck_assert_uint_eq(ovl_layers_count(x), count);
 	for (unsigned int i = 0; i < count; i++) {
 		ck_assert_int_eq(ovl_layers_get_record(x, i, &rec, sizeof(rec)), (int)sizeof(rec));
-		ck_assert_msg(rec.flags == flags[i],
+		ck_assert_msg(rec.flags == flags[i].flags,
 			      "record %u: flags %#x, expected %#x", i,
-			      rec.flags, flags[i]);
+			      rec.flags, flags[i].flags);
+		ck_assert_msg(rec.fs_flags == flags[i].fs_flags,
+			      "record %u: fs_flags %#x, expected %#x", i,
+			      rec.fs_flags, flags[i].fs_flags);
 	}
 	ovl_layers_free(x);
 }
@@ -590,7 +602,11 @@ static void check_flags(const char *target, const unsigned int *flags,
  * bytes, and each resolves (by its path, checked by its fid). */
 START_TEST(t_fid_layers)
 {
-	unsigned int flags[] = { OVL_LAYER_FID, OVL_LAYER_BAD_UUID, 0 };
+	struct want_flags flags[] = {
+		{ OVL_LAYERS_LAYER_FID, 0 },
+		{ 0, OVL_LAYERS_FS_BAD_UUID },
+		{ 0, 0 },
+	};
 	struct { struct file_handle fh; unsigned char b[128]; } h;
 	char opts[1024];
 	int mnt;
@@ -601,7 +617,7 @@ START_TEST(t_fid_layers)
 	h.fh.handle_bytes = sizeof(h.b);
 	if (name_to_handle_at(AT_FDCWD, "/usr/share", &h.fh, &mnt, 0)) {
 		ck_assert_int_eq(errno, EOPNOTSUPP);
-		flags[1] |= OVL_LAYER_FID;
+		flags[1].flags |= OVL_LAYERS_LAYER_FID;
 	}
 	run("mkdir -p %s/il %s/iu %s/iw %s/inner %s/l3 %s/m", base, base, base,
 	    base, base, base);
@@ -620,8 +636,11 @@ END_TEST
 /* BAD_UUID: two ext4 filesystems with one uuid, next to a tmpfs */
 START_TEST(t_bad_uuid)
 {
-	static const unsigned int flags[] = {
-		OVL_LAYER_BAD_UUID, OVL_LAYER_BAD_UUID, 0 };
+	static const struct want_flags flags[] = {
+		{ 0, OVL_LAYERS_FS_BAD_UUID },
+		{ 0, OVL_LAYERS_FS_BAD_UUID },
+		{ 0, 0 },
+	};
 	char opts[1024];
 
 	run("cd %s && mkdir -p e1 e2 t m && truncate -s 32M e1.img e2.img && "
