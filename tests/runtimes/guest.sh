@@ -22,6 +22,8 @@
 #      directory (--rootfs) that holds one of its layers (the restore
 #      fails without the plugin: 3; podman keeps no CRIU log without
 #      --keep, the plugin's mount shows in the options)
+#   5c. docs/criu.md's podman lines, run as printed (their own image,
+#      podman's default storage in a mount namespace of the test's)
 #   3b, 5b. LXC 5.0.2 (lxc-checkpoint): the failure without the plugin;
 #      one cycle with it; the second checkpoint fails as LXC 5.0.2 does
 #      for every restored container (the freezer, lxc/lxc#4643)
@@ -380,6 +382,87 @@ grep -hE 'freezer' "$LP/ck.out" "$LP/lplug.log" | head -n 3 | log
 check "lxc 2: the container still runs after the failed checkpoint" test "$(cat "/proc/$(lpid lplug)/comm" 2>/dev/null)" = ct
 lxc-stop -k -n lplug -P "$LP" > /dev/null 2>&1
 took "LXC with the plugin"
+
+# --- 5c. docs/criu.md's commands, as printed ---
+# The image: the busybox root with docs/criu.md's /bin/ct; then each line
+# of the block docs/criu.md marks, run as it is printed there (bash -c
+# LINE), in a mount namespace of its own where podman's default places are
+# real: a tmpfs on /var/lib (the guest's root is the host's, read-only)
+# holds /var/lib/containers/storage, which the last line lists.  What the
+# guest lacks (systemd, a writable /etc) is said in a containers.conf
+# (CONTAINERS_CONF), not on the command lines.
+doc=$top/docs/criu.md
+awk '/^    #!\/bin\/sh$/ { on = 1 } on && /^$/ { exit } on { sub(/^    /, ""); print }' "$doc" > /tmp/doc-ct
+awk '/^<!-- tests\/runtimes\/guest.sh runs the next block/ { on = 1; next }
+	on && /^    / { sub(/^    /, ""); print; seen = 1; next } on && seen { exit }' "$doc" > /tmp/doc-cmds
+check "docs: docs/criu.md has its /bin/ct and the 5 lines to run" \
+	test "$(head -n 1 /tmp/doc-ct)" = '#!/bin/sh' -a "$(grep -c '^podman --runtime runc ' /tmp/doc-cmds)/$(wc -l < /tmp/doc-cmds)" = 4/5
+rm -rf /tmp/doc-root && cp -a "$rootfs" /tmp/doc-root && install -m 755 /tmp/doc-ct /tmp/doc-root/bin/ct &&
+	tar -C /tmp/doc-root -cf /tmp/doc-rootfs.tar .
+cat > /tmp/doc-containers.conf <<EOC
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+[network]
+network_config_dir = "$S/doc-net"
+EOC
+cat > /tmp/doc-run.sh <<'EOS'
+# in the namespace: the image, then docs/criu.md's lines; what each left
+# (its exit status, the container's process, its ticks) as NAME=VALUE
+mount -t tmpfs tmpfs /var/lib || exit 1
+export CONTAINERS_CONF=/tmp/doc-containers.conf
+podman import /tmp/doc-rootfs.tar localhost/ovl-demo > /dev/null 2>&1
+echo "import=$?"
+state() {
+	local pid
+	pid=$(podman inspect -f '{{.State.Pid}}' c 2>/dev/null)
+	echo "pid$1=${pid:-0}"
+	[ "${pid:-0}" != 0 ] || return 0
+	# (empty once the process is gone)
+	echo "comm$1=$(cat "/proc/$pid/comm" 2>/dev/null)"
+	echo "ticks$1=$(grep -c tick "/proc/$pid/root/o/c" 2>/dev/null)"
+}
+n=0
+while IFS= read -r line; do
+	n=$((n + 1))
+	bash -c "$line" > "/tmp/doc-out.$n" 2>&1
+	echo "rc$n=$?"
+	sleep 2
+	state "$n"
+done < /tmp/doc-cmds
+sleep 3
+state end
+ud=/var/lib/containers/storage/overlay-containers/$(podman inspect -f '{{.Id}}' c)/userdata
+cp "$ud/dump.log" /tmp/doc-dump.log
+cp "$ud/restore.log" /tmp/doc-restore.log
+podman rm -f -t 0 c > /dev/null 2>&1
+EOS
+rm -f /tmp/doc-dump.log /tmp/doc-restore.log
+unshare -m --propagation private bash /tmp/doc-run.sh > /tmp/doc-state 2>&1
+log < /tmp/doc-state
+doc_state() { sed -n "s/^$1=//p" /tmp/doc-state; }
+check "docs: podman import of the image with docs/criu.md's /bin/ct" test "$(doc_state import)" = 0
+i=0
+while IFS= read -r line; do
+	i=$((i + 1))
+	check "docs: \"$line\" exits 0" test "$(doc_state "rc$i")" = 0 || log < "/tmp/doc-out.$i"
+done < /tmp/doc-cmds
+check "docs: the container runs, its overlay ticking" test "$(doc_state comm1)" = ct -a "$(doc_state ticks1)" -gt 0
+check "docs: --leave-running left it running" test "$(doc_state comm2)" = ct
+# (podman 4.3 keeps the checkpointed container's last pid in its state:
+# the process itself must be gone)
+p3=$(doc_state pid3)
+check "docs: the checkpoint without it stopped it (pid $p3 gone)" \
+	test -n "$p3" -a \( "$p3" = 0 -o "$p3" = "$(doc_state pid2)" \) -a -z "$(doc_state comm3)"
+check "docs: restored, its command runs and ticks on through the restored overlay" \
+	test "$(doc_state comm4)" = ct -a "$(doc_state ticksend)" -gt "$(doc_state ticks4)" -a "$(doc_state ticks4)" -ge "$(doc_state ticks2)"
+check "docs: the plugin described /o in the dump (criu's dump.log, where docs/criu.md says)" \
+	grep -qE 'ovl_layers: overlay /o \(mount [0-9]+\): 3 layers described from trusted.overlay.layers' /tmp/doc-dump.log
+check "docs: the plugin mounted /o again at the restore (restore.log)" \
+	grep -qE 'ovl_layers: overlay /o \(mount [0-9]+\) mounted at .* from 3 layers' /tmp/doc-restore.log
+check "docs: the last line lists the plugin's one file in the images" \
+	grep -qxE '/var/lib/containers/storage/overlay-containers/[0-9a-f]{64}/userdata/checkpoint/ovl-layers-[0-9]+\.json' /tmp/doc-out.5
+took "docs/criu.md's commands"
 
 # --- 6. a layer on podman's overlay root (the seed's case) ---
 # /rootlow is a directory of the container's root, which podman mounted as
