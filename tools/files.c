@@ -168,13 +168,12 @@ struct ovl_layers *load_file(struct ctl *ctl, const char *name)
 		if (!why)
 			why = ovl_layers_strerror(e);
 		if (off >= 0)
-			warnx_esc("%s: %s descriptor at byte %lld: %s", name,
-				  e == -EINVAL ? "malformed" : "unsupported",
-				  (long long)off, why);
+			warnx_lib(why, NULL, "%s: %s descriptor at byte %lld: ",
+				  name, e == -EINVAL ? "malformed" :
+				  "unsupported", (long long)off);
 		else
-			warnx_esc("%s: %s descriptor: %s", name,
-				  e == -EINVAL ? "malformed" : "unsupported",
-				  why);
+			warnx_lib(why, NULL, "%s: %s descriptor: ", name,
+				  e == -EINVAL ? "malformed" : "unsupported");
 		ctl->status = EXIT_FAILURE;
 		return NULL;
 	}

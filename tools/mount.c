@@ -32,10 +32,12 @@ static void __attribute__((noreturn)) mount_usage(void)
 }
 
 /*
- * What the kernel said of a mount it refused ("Unknown parameter 'foo'"),
- * from the descriptor's log at LOG_ERR and LOG_WARNING: shown without
- * OVL_LAYERS_DEBUG, which would show it already with the rest.  The
- * library hands the text over escaped, as "%s".
+ * The kernel's warnings about a mount ("overlay: ... falling back to
+ * ..."), from the descriptor's log at LOG_WARNING: shown without
+ * OVL_LAYERS_DEBUG, which would show them already with the rest.  What it
+ * said of a mount it refused ("Unknown parameter 'foo'", LOG_ERR) is in
+ * the library's message (ovl_error_message(3)), which the failure's line
+ * says.  The library hands the text over escaped, as "%s".
  */
 static void __attribute__((format(printf, 4, 0)))
 mount_log(void *data, int priority, const char *func, const char *format,
@@ -43,8 +45,9 @@ mount_log(void *data, int priority, const char *func, const char *format,
 {
 	(void)data;
 	(void)func;
-	fprintf(stderr, "%s: %s", program_invocation_short_name,
-		priority <= LOG_ERR ? "" : "warning: ");
+	if (priority <= LOG_ERR)
+		return;
+	fprintf(stderr, "%s: warning: ", program_invocation_short_name);
 	vfprintf(stderr, format, args);
 	fputc('\n', stderr);
 }
@@ -99,10 +102,12 @@ int cmd_mount(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	e = ovl_layers_resolve(l, NULL, OVL_RESOLVE_FD, NULL, ctl.error);
-	if (e)
-		errx_esc(EXIT_FAILURE, "%s: %s", file,
-			 ovl_error_message(ctl.error) ?
-			 ovl_error_message(ctl.error) : ovl_layers_strerror(e));
+	if (e) {
+		warnx_lib(ovl_error_message(ctl.error) ?
+			  ovl_error_message(ctl.error) : ovl_layers_strerror(e),
+			  NULL, "%s: ", file);
+		exit(EXIT_FAILURE);
+	}
 	if (asprintf(&opts, "%s%s%s", ovl_layers_options(l) ?
 		     ovl_layers_options(l) : "",
 		     extra && ovl_layers_options(l) && *ovl_layers_options(l) ?
@@ -128,13 +133,20 @@ int cmd_mount(int argc, char **argv)
 				 rec.index, ovl_layers_status_name(loc.status));
 		/* refused (an idmapped layer), not the directory it names
 		 * (-ESTALE), or the kernel's refusal of that layer */
-		errx_esc(EXIT_FAILURE, "%s: %s layer %u: %s: nothing mounted",
-			 argv[optind], ovl_layers_kind_name(rec.kind), rec.index,
-			 why ? why : strerror(-e));
+		warnx_lib(why ? why : strerror(-e), ": nothing mounted",
+			  "%s: %s layer %u: ", argv[optind],
+			  ovl_layers_kind_name(rec.kind), rec.index);
+		exit(EXIT_FAILURE);
 	}
-	if (e)
-		errx_esc(EXIT_FAILURE, "%s: mount failed: %s", argv[optind],
-			 strerror(-e));
+	/* the target's (the library's message names it), or the options'
+	 * ("foo: Invalid argument (the kernel: overlay: Unknown parameter
+	 * 'foo')", "option lowerdir: the layers are the descriptor's") */
+	if (e) {
+		warnx_lib(ovl_error_message(ctl.error) ?
+			  ovl_error_message(ctl.error) : strerror(-e), NULL,
+			  "mount failed: ");
+		exit(EXIT_FAILURE);
+	}
 	free(opts);
 	ovl_layers_free(l);
 	ovl_error_free(ctl.error);

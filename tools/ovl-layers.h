@@ -71,6 +71,8 @@ struct overlay {
 extern const char *help_command;
 void warnx_esc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warn_esc(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warnx_lib(const char *lib, const char *tail, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void errx_esc(int status, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
 void err_esc(int status, const char *fmt, ...)

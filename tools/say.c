@@ -20,7 +20,7 @@
 
 #include "common.h"
 #include "ovllayers.h"
-/* err(3)'s names are vsay()'s own, poisoned after it */
+/* err(3)'s names are vsay()'s and warnx_lib()'s own, poisoned after them */
 #define OVL_CLI_SAY
 #include "ovl-layers.h"
 
@@ -53,6 +53,40 @@ static void vsay(bool with_errno, const char *fmt, va_list ap)
 	else
 		warnx("%s", msg);
 	free(text);
+	free(raw);
+}
+
+/*
+ * A line with the library's own text in it (ovl_error_message(3), a line
+ * of its log), which the library has escaped already (ovl_escape(), as
+ * vsay() escapes): that text goes in as it is, between the rest, which is
+ * escaped here, so that a backslash in a path shows once, not doubled.
+ * Should the library's text hold a control byte all the same, it is
+ * escaped with the rest.  head: printf-like, before it; tail: after it.
+ */
+void warnx_lib(const char *lib, const char *tail, const char *fmt, ...)
+{
+	char *raw = NULL, *h = NULL, *t = NULL, *l = NULL;
+	const unsigned char *p;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&raw, fmt, ap) < 0)
+		raw = NULL;	/* undefined after a failure */
+	va_end(ap);
+	for (p = (const unsigned char *)(lib ? lib : ""); *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			break;
+	h = raw ? ovl_escape_dup(raw) : NULL;
+	t = ovl_escape_dup(tail ? tail : "");
+	l = *p ? ovl_escape_dup(lib) : NULL;
+	if (h && t && (l || !*p))
+		warnx("%s%s%s", h, l ? l : lib ? lib : "", t);
+	else
+		warnx("(a message lost: out of memory)");
+	free(l);
+	free(t);
+	free(h);
 	free(raw);
 }
 
@@ -218,23 +252,28 @@ void fail(struct ctl *ctl, const char *what, int e, const char *reason)
 		break;
 	case ENODATA:
 		/* the library says which: no series, before 6.7, cannot tell */
-		warnx_esc("%s: %s", what, reason ? reason :
-			  "the kernel does not produce the overlay layers xattr");
+		warnx_lib(reason ? reason :
+			  "the kernel does not produce the overlay layers xattr",
+			  NULL, "%s: ", what);
 		break;
 	case ENOMEM:
 		warnx_esc("%s: out of memory", what);
 		break;
 	default:
 		if (ctl->detail)	/* the library named the layer */
-			warnx_esc("%s: %s", what, ctl->detail);
+			warnx_lib(ctl->detail, NULL, "%s: ", what);
 		else if (!reason || !strcmp(reason, ovl_layers_strerror(e)))
 			warnx_esc("%s: %s", what, e == -EINVAL || e == -EIO ?
 				  ovl_layers_strerror(e) : strerror(-e));
-		else if (!strncmp(reason, "cannot ", 7))
+		else if (!strncmp(reason, "cannot ", 7)) {
 			/* a failed system call: say which error */
-			warnx_esc("%s: %s: %s", what, reason, strerror(-e));
+			char tail[128];
+
+			snprintf(tail, sizeof(tail), ": %s", strerror(-e));
+			warnx_lib(reason, tail, "%s: ", what);
+		}
 		else
-			warnx_esc("%s: %s", what, reason);
+			warnx_lib(reason, NULL, "%s: ", what);
 	}
 	clear_detail(ctl);
 	ctl->status = EXIT_FAILURE;
