@@ -225,13 +225,10 @@ enum ovl_status {
 	OVL_STATUS_NOT_PROBED	= 9,	/* on no filesystem probed; those
 					   that can block (FUSE, network,
 					   autofs) were not asked */
-	OVL_STATUS_SUSPECT	= 10,	/* reserved: found only through the
-					   mount options' strings, which
-					   something contradicts; 2.0 does
-					   not produce it yet (a fallback
-					   read is OVL_SOURCE_MOUNTINFO:
-					   every layer of it is as good as
-					   its strings) */
+	OVL_STATUS_SUSPECT	= 10,	/* a fallback read's layer whose
+					   path string leads through a mount
+					   made after the overlay's (since
+					   2.0.1; 2.0.0 reserved it) */
 };
 
 struct ovl_layer_location {

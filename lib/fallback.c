@@ -227,6 +227,24 @@ static char *layer_path(const struct ovl_view *v, struct ovl_mount_table *t,
 }
 
 /*
+ * Why the layer found at a path string may not be the overlay's: the path
+ * leads through a mount younger than the overlay's (mount_age.c), made on
+ * it or on a directory above it since the overlay was mounted.  NULL where
+ * nothing says so, or nothing can tell (no unique mount IDs).
+ */
+static const char *doubt(uint64_t made_from, const struct ovl_mnt *on,
+			 const struct ovl_mnt *overlay)
+{
+	if (!made_from || !on || !overlay || !on->unique_id ||
+	    !overlay->unique_id || on->unique_id <= overlay->unique_id ||
+	    on->unique_id < made_from)
+		return NULL;
+	return "its path string leads through a mount made after the "
+	       "overlay's: the directory there may cover the layer the "
+	       "overlay uses";
+}
+
+/*
  * Add one layer directory to the value as the kernel would: its
  * filesystem to the fs table the first time one of its layers comes
  * (keyed by the device of its superblock, mountinfo's: one for every
@@ -235,7 +253,9 @@ static char *layer_path(const struct ovl_view *v, struct ovl_mount_table *t,
  */
 static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
 		     struct ovl_mount_table *t, const char *dir,
-		     unsigned int kind, unsigned int index, const char **why)
+		     unsigned int kind, unsigned int index, const char **why,
+		     uint64_t made_from, const struct ovl_mnt *overlay,
+		     const char **doubted)
 {
 	struct ovl_fmt2_layer layer = { .kind = kind, .index = index };
 	struct ovl_handle h;
@@ -285,6 +305,14 @@ static int put_layer(struct ovl_fmt2_builder *b, const struct ovl_view *v,
 		goto out;
 	mnt = ovl_mount_table_find_id(t, id.mnt_id);
 	sb = mnt ? mnt->dev : id.dev;
+	*doubted = doubt(made_from, mnt, overlay);
+	if (*doubted)
+		ovl_log(&v->log, LOG_WARNING, __func__,
+			"%s layer %u (%s): on mount %d, made after the "
+			"overlay's (unique ID %llu > %llu): suspect",
+			ovl_layers_kind_name(kind), index, dir, mnt->id,
+			(unsigned long long)mnt->unique_id,
+			(unsigned long long)overlay->unique_id);
 	have_sfs = !fstatfs(fd, &sfs);
 	err = ovl_fmt2_find_fs(b, major(sb), minor(sb));
 	if (err < 0) {
@@ -554,9 +582,12 @@ static void mark_bad_uuids(struct ovl_fmt2_builder *b)
 }
 
 int ovl_layers_from_mountinfo(const struct ovl_view *v,
-			      struct ovl_mount_table *t, const char *opts,
+			      struct ovl_mount_table *t,
+			      const struct ovl_mnt *overlay, const char *opts,
 			      struct ovl_layers **out, const char **why)
 {
+	const char **doubts = NULL;
+	uint64_t made_from;
 	struct layer_list list = { 0 };
 	struct ovl_fmt2_builder b;
 	unsigned char *value = NULL;
@@ -569,13 +600,17 @@ int ovl_layers_from_mountinfo(const struct ovl_view *v,
 	if (!opts)
 		return -EIO;
 	ovl_fmt2_init(&b);
+	made_from = ovl_mount_table_made_from(t);
 	err = ordered_layers(opts, &list, &count, why);
+	if (!err && count && !(doubts = calloc(count, sizeof(*doubts))))
+		err = -ENOMEM;
 	for (i = 0; !err && i < count; i++) {
 		const char *path = nth_layer(&list, i, &kind);
 
 		err = put_layer(&b, v, t, path, kind,
 				kind == OVL_LAYERS_UPPER ||
-				kind == OVL_LAYERS_WORK ? 0 : ++index, why);
+				kind == OVL_LAYERS_WORK ? 0 : ++index, why,
+				made_from, overlay, &doubts[i]);
 	}
 	if (!err) {
 		mark_bad_uuids(&b);
@@ -587,11 +622,15 @@ int ovl_layers_from_mountinfo(const struct ovl_view *v,
 					      false, &l);
 	if (!err) {
 		err = take_paths(l, &list);
-		if (err)
+		if (err) {
 			ovl_layers_free(l);
-		else
+		} else {
+			l->doubts = doubts;
+			doubts = NULL;
 			*out = l;
+		}
 	}
+	free(doubts);
 	ovl_fmt2_free(&b);
 	list_free(&list);
 	return err;

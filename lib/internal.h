@@ -135,6 +135,12 @@ struct ovl_layers {
 					   mount options, record by record
 					   (NULL where unknown), to verify a
 					   FID record by */
+	const char **doubts;		/* count entries or NULL: a fallback
+					   read's static reason for a record
+					   whose path string led through a
+					   mount newer than the overlay (its
+					   location is then "suspect", not
+					   "ok": fallback.c) */
 	struct ovl_log log;		/* its mounts'; unset: its view's */
 	int table_way;			/* how the last resolution read the
 					   mount table (0: none yet) */
@@ -379,9 +385,12 @@ const char *ovl_layer_option_key(unsigned int kind);
 int ovl_opt_append(struct ovl_buf *b, const char *name, const char *value);
 
 /* fallback.c: the fallback; t is v's mount table (for BAD_UUID, which
- * compares the layers' superblocks as the kernel does) */
+ * compares the layers' superblocks as the kernel does, and for which
+ * layer mounts are newer than the overlay's mount) */
+struct ovl_mnt;
 int ovl_layers_from_mountinfo(const struct ovl_view *v,
-			      struct ovl_mount_table *t, const char *raw,
+			      struct ovl_mount_table *t,
+			      const struct ovl_mnt *overlay, const char *raw,
 			      struct ovl_layers **out, const char **why);
 /* Give l->paths the layer path strings of the overlay's raw options when
  * they name exactly the layers of l's records (kind by kind), as a value
@@ -543,6 +552,12 @@ void ovl_mnt_forget(const struct ovl_mount_table *t, struct ovl_mnt *m);
 /* raw: the super options of m as mountinfo spells them (escaped) */
 int ovl_mnt_super_options(const struct ovl_mount_table *t,
 			  const struct ovl_mnt *m, char **raw);
+/* mount_age.c: the unique mount ID from which t's mounts were made in its
+ * namespace one by one, so that of two such the larger ID is the younger
+ * (before it, copies of a clone, whose IDs are in tree order); UINT64_MAX
+ * where every mount may be such a copy, 0 where t cannot tell (mountinfo:
+ * no unique IDs; out of memory) */
+uint64_t ovl_mount_table_made_from(const struct ovl_mount_table *t);
 /* The two back ends: t zeroed but for refs; on failure the caller frees */
 int ovl_mount_table_from_mountinfo(const struct ovl_view *v,
 				   struct ovl_mount_table *t);

@@ -49,6 +49,7 @@ void ovl_layers_free(struct ovl_layers *layers)
 	for (unsigned int i = 0; layers->paths && i < layers->count; i++)
 		free(layers->paths[i]);
 	free(layers->paths);
+	free(layers->doubts);
 	free(layers);
 }
 

@@ -215,7 +215,7 @@ static int read_mount(const struct ovl_view *v, struct ovl_mount_table *t,
 				"overlay %d: %s: ignored, the layers are read "
 				"from the mount options", fs->id,
 				*why);
-		err = ovl_layers_from_mountinfo(v, t, opts, &l, why);
+		err = ovl_layers_from_mountinfo(v, t, fs, opts, &l, why);
 	}
 	if (!err) {
 		l->mount_options = other;

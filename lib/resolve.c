@@ -762,6 +762,12 @@ static int resolve_in(struct ovl_layers *layers, struct ovl_view *view,
 			err = status;
 			break;
 		}
+		/* found, but through a mount the overlay's contradicts */
+		if (status == OVL_STATUS_OK && layers->doubts &&
+		    layers->doubts[i]) {
+			status = OVL_STATUS_SUSPECT;
+			loc->reason = layers->doubts[i];
+		}
 		loc->status = status;
 		if (!loc->reason)
 			loc->reason = ovl_status_reason(&layers->recs[i], status);
