@@ -523,6 +523,9 @@ struct ovl_mount_table {
 	uint64_t ns_id;			/* statmount: the namespace, 0 ours */
 	struct ovl_statmount *sm_buf;	/* statmount: its buffer, kept */
 	size_t sm_size;
+	uint64_t sm_buf_all;		/* the unique ID whose whole answer
+					   (strings, super options, layers
+					   field) sm_buf holds, or 0 */
 	char *text;			/* mountinfo: the text, split in place */
 };
 /*

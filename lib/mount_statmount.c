@@ -193,9 +193,10 @@ static int sm_strings(struct ovl_mnt *m, const struct ovl_statmount *sm)
  */
 int ovl_statmount_strings(struct ovl_mount_table *t, struct ovl_mnt *m)
 {
-	int err = sm_one(t, m->unique_id, OVL_SM_STRINGS, &t->sm_buf,
-			 &t->sm_size);
+	int err;
 
+	t->sm_buf_all = 0;	/* overwritten */
+	err = sm_one(t, m->unique_id, OVL_SM_STRINGS, &t->sm_buf, &t->sm_size);
 	if (err) {
 		/* gone: empty strings, no type */
 		m->strings = true;
@@ -214,7 +215,7 @@ int ovl_statmount_strings(struct ovl_mount_table *t, struct ovl_mnt *m)
  * the first mount: a kernel that cannot is read from mountinfo.
  */
 static int from_ids(struct ovl_mount_table *t, const uint64_t *ids,
-		    size_t nids, size_t want);
+		    size_t nids, size_t want, uint64_t more);
 
 int ovl_mount_table_from_statmount(struct ovl_mount_table *t,
 				   uint64_t ns_id, size_t want)
@@ -226,16 +227,23 @@ int ovl_mount_table_from_statmount(struct ovl_mount_table *t,
 	t->ns_id = ns_id;
 	err = sm_list(ns_id, &ids, &nids);
 	if (!err)
-		err = from_ids(t, ids, nids, want);
+		err = from_ids(t, ids, nids, want, 0);
 	free(ids);
 	return err;
 }
+
+/* What a read of one overlay asks of its mount besides the table's
+ * fields: read_mount() needs them all, one statmount gives them all. */
+#define OVL_SM_ONE_MORE (OVL_SM_MNT_OPTS | OVL_SM_FS_LAYERS)
 
 /*
  * A table of the one mount whose unique ID is id, strings and all: where
  * one mount is all a read needs (the overlay a path is on, when the kernel
  * describes it), a namespace of 50,000 mounts costs what one of 10 does.
- * -ENOENT when it is gone.
+ * Its super options and layers field are asked in the same statmount and
+ * kept (sm_buf_all), so a read of it is that one call; a kernel that
+ * refuses the request whole is asked again without them.  -ENOENT when
+ * it is gone.
  */
 int ovl_mount_table_one_statmount(struct ovl_mount_table *t, uint64_t ns_id,
 				  uint64_t id)
@@ -243,15 +251,23 @@ int ovl_mount_table_one_statmount(struct ovl_mount_table *t, uint64_t ns_id,
 	int err;
 
 	t->ns_id = ns_id;
-	err = from_ids(t, &id, 1, 1);
+	err = from_ids(t, &id, 1, 1, OVL_SM_ONE_MORE);
+	if (err && err != -ENOMEM && err != -EOPNOTSUPP && !t->n) {
+		free(t->mnts);
+		t->mnts = NULL;
+		err = from_ids(t, &id, 1, 1, 0);
+	} else if (!err && t->n) {
+		t->sm_buf_all = id;
+	}
 	if (!err && !t->n)
 		err = -ENOENT;
 	return err;
 }
 
-/* The mounts ids[0..nids) into t (see ovl_mount_table_from_statmount()) */
+/* The mounts ids[0..nids) into t (see ovl_mount_table_from_statmount()),
+ * more: fields to ask of each besides (ovl_mount_table_one_statmount()) */
 static int from_ids(struct ovl_mount_table *t, const uint64_t *ids,
-		    size_t nids, size_t want)
+		    size_t nids, size_t want, uint64_t more)
 {
 	struct ovl_statmount *sm = NULL;
 	size_t size = 0, kept = 0;
@@ -266,7 +282,8 @@ static int from_ids(struct ovl_mount_table *t, const uint64_t *ids,
 	eager = 2 * want >= nids;
 	for (size_t i = 0; i < nids; i++) {
 		err = sm_one(t, ids[i], OVL_SM_SB_BASIC | OVL_SM_MNT_BASIC |
-			     (t->n && !eager ? 0 : OVL_SM_STRINGS), &sm, &size);
+			     (t->n && !eager ? 0 : OVL_SM_STRINGS) | more,
+			     &sm, &size);
 		if (err == -ENOENT)
 			continue;	/* gone since listmount */
 		if (err)
@@ -339,14 +356,20 @@ out:
 int ovl_statmount_super_options(const struct ovl_mount_table *t,
 				const struct ovl_mnt *mnt, char **out)
 {
-	struct ovl_statmount *sm = NULL;
+	struct ovl_statmount *sm = NULL, *own = NULL;
 	struct ovl_buf b = { 0 };
 	size_t size = 0;
 	const char *opts;
-	int err;
+	int err = 0;
 
-	err = sm_one(t, mnt->unique_id, OVL_SM_SB_BASIC | OVL_SM_MNT_OPTS |
-		     OVL_SM_SUPPORTED_MASK, &sm, &size);
+	if (mnt->unique_id && t->sm_buf_all == mnt->unique_id)
+		sm = t->sm_buf;		/* asked with the rest */
+	else
+		err = sm_one(t, mnt->unique_id, OVL_SM_SB_BASIC |
+			     OVL_SM_MNT_OPTS | OVL_SM_SUPPORTED_MASK, &own,
+			     &size);
+	if (own)
+		sm = own;
 	/* no mnt_opts: none (proc, sysfs), where the kernel says it has
 	 * them; a kernel without them (before 6.10) cannot say */
 	if (!err && (!(sm->mask & OVL_SM_SB_BASIC) ||
@@ -374,7 +397,7 @@ int ovl_statmount_super_options(const struct ovl_mount_table *t,
 	}
 out:
 	free(b.data);
-	free(sm);
+	free(own);
 	return err;
 }
 
@@ -401,25 +424,33 @@ int ovl_statmount_fs_layers(const struct ovl_mount_table *t,
 		.fd = (uint32_t)fd,
 		.param = mask,
 	};
-	struct ovl_statmount *sm = NULL;
+	struct ovl_statmount *sm = NULL, *own = NULL;
 	size_t size = 0, room;
 	int err;
 
 	*offered = false;
-	if (t->way == OVL_MOUNT_TABLE_STATMOUNT && m->unique_id)
-		err = sm_one(t, m->unique_id, mask, &sm, &size);
-	else if (fd >= 0)
-		err = sm_call(&req, OVL_STATMOUNT_BY_FD, &sm, &size);
-	else
+	if (t->way == OVL_MOUNT_TABLE_STATMOUNT && m->unique_id &&
+	    t->sm_buf_all == m->unique_id) {
+		sm = t->sm_buf;		/* asked with the rest */
+		size = t->sm_size;
+		err = 0;
+	} else if (t->way == OVL_MOUNT_TABLE_STATMOUNT && m->unique_id) {
+		err = sm_one(t, m->unique_id, mask, &own, &size);
+	} else if (fd >= 0) {
+		err = sm_call(&req, OVL_STATMOUNT_BY_FD, &own, &size);
+	} else {
 		return -ENODATA;
+	}
+	if (own)
+		sm = own;
 	if (err) {
-		free(sm);
+		free(own);
 		return err == -ENOMEM ? err : -ENODATA;
 	}
 	*offered = (sm->mask & OVL_SM_SUPPORTED_MASK) &&
 		   (sm->supported_mask & OVL_SM_FS_LAYERS);
 	if (!(sm->mask & OVL_SM_FS_LAYERS)) {
-		free(sm);
+		free(own);
 		return -ENODATA;
 	}
 	/* what the kernel wrote: sm->size bytes, the strings after the
@@ -428,7 +459,7 @@ int ovl_statmount_fs_layers(const struct ovl_mount_table *t,
 	       sm->size - sizeof(*sm) : 0;
 	if (!sm->fs_layers_len || sm->fs_layers > room ||
 	    sm->fs_layers_len > room - sm->fs_layers) {
-		free(sm);
+		free(own);
 		return -EIO;
 	}
 	*val = malloc(sm->fs_layers_len);
@@ -436,6 +467,6 @@ int ovl_statmount_fs_layers(const struct ovl_mount_table *t,
 		memcpy(*val, sm->str + sm->fs_layers, sm->fs_layers_len);
 		*len = sm->fs_layers_len;
 	}
-	free(sm);
+	free(own);
 	return *val ? 0 : -ENOMEM;
 }

@@ -235,29 +235,26 @@ out:
 }
 
 /*
- * The kernel's description of the overlay fd is on, from a table of that
- * one mount (statx's unique mount ID, one statmount): 0 or -errno, or 1
- * where the whole table is needed (a view that is not the caller's own,
- * a kernel before 6.8, another mount than statx said, or no description
- * from the kernel: the fallback resolves the option strings against the
- * whole table).
+ * The kernel's description of the overlay on the mount whose unique ID is
+ * unique, from a table of that one mount (one statmount, which also says
+ * its 32-bit ID: *mnt_id): 0 or -errno, or 1 where the whole table is
+ * needed (a view that is not the caller's own, a kernel before 6.8, or no
+ * description from the kernel: the fallback resolves the option strings
+ * against the whole table).
  */
-static int read_one(const struct ovl_view *v, int fd,
-		    const struct ovl_ident *id, unsigned int flags,
-		    struct ovl_layers **out, const char **why)
+static int read_one(const struct ovl_view *v, uint64_t unique,
+		    unsigned int flags, int *mnt_id, struct ovl_layers **out,
+		    const char **why)
 {
 	struct ovl_mount_table *t;
 	int err;
 
 	if (flags & OVL_READ_MOUNTINFO_ONLY)
 		return 1;
-	err = ovl_mount_table_read_one(v, ovl_unique_mount_id(fd), &t);
+	err = ovl_mount_table_read_one(v, unique, &t);
 	if (err)
 		return err;
-	if (t->mnts[0].id != id->mnt_id) {
-		ovl_mount_table_free(t);
-		return 1;	/* remounted since the statx */
-	}
+	*mnt_id = t->mnts[0].id;
 	err = read_mount(v, t, &t->mnts[0], 0,
 			 flags | OVL_READ_KERNEL_ONLY, out, why);
 	ovl_mount_table_free(t);
@@ -267,7 +264,13 @@ static int read_one(const struct ovl_view *v, int fd,
 	return err;
 }
 
-/* The overlay that holds the file fd is open on, in view v. */
+/*
+ * The overlay that holds the file fd is open on, in view v.  One statx
+ * gives the unique mount ID (6.8+) or the 32-bit one, not both: the
+ * unique one names the mount for a read of it alone (read_one(), whose
+ * statmount says the other), and the 32-bit one, from a second statx
+ * where that statmount was not made, finds it in the whole table.
+ */
 static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 		      struct ovl_layers **out, const char **why)
 {
@@ -275,26 +278,35 @@ static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 	struct ovl_mnt *fs;
 	struct ovl_ident id;
 	struct statfs sfs;
-	int err;
+	uint64_t unique = 0;
+	int err, mnt_id = -1;
 
 	err = check_flags(flags, why);
 	if (err)
 		return err;
-	err = ovl_ident(fd, &id);
-	if (err) {
-		*why = "cannot stat the path";
-		return err;
+	err = ovl_ident_unique(fd, &id, &unique);
+	if (err == -EIO)
+		unique = 0;	/* before 6.8 */
+	else if (err)
+		goto no_stat;
+	if (unique) {
+		err = read_one(v, unique, flags, &mnt_id, out, why);
+		if (err <= 0)
+			return err;
 	}
-	err = read_one(v, fd, &id, flags, out, why);
-	if (err <= 0)
-		return err;
 	*why = NULL;
+	if (mnt_id < 0) {
+		err = ovl_ident(fd, &id);
+		if (err)
+			goto no_stat;
+		mnt_id = id.mnt_id;
+	}
 	err = ovl_mount_table_read(v, 0, 0, &t);
 	if (err) {
 		*why = ovl_mounts_why(err);
 		return err;
 	}
-	fs = ovl_mount_table_find_id(t, id.mnt_id);
+	fs = ovl_mount_table_find_id(t, mnt_id);
 	if (fs) {
 		err = read_mount(v, t, fs, 0, flags, out, why);
 	} else if (!fstatfs(fd, &sfs) && sfs.f_type != OVERLAYFS_MAGIC) {
@@ -306,6 +318,9 @@ static int read_fd_in(const struct ovl_view *v, int fd, unsigned int flags,
 		err = -EIO;
 	}
 	ovl_mount_table_free(t);
+	return err;
+no_stat:
+	*why = "cannot stat the path";
 	return err;
 }
 
