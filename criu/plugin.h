@@ -20,7 +20,7 @@
 
 #include "common.h"	/* escaping, shared with the library and the CLI */
 #include "images.h"
-#include "json.h"	/* json-c helpers, shared with the library */
+#include "json.h"	/* JSON read (json-c) and written, shared with the library */
 #include "ovllayers.h"
 
 #define PLUGIN		"ovl_layers"
