@@ -45,7 +45,7 @@ struct ovl_plugin_state {
 	/* where the dump's time goes, for its closing debug line (ms) */
 	struct {
 		double namespaces, images, find, read, resolve, describe,
-		       write;
+		       write, probe;
 		unsigned int overlays, nimages, proc_entries, scans,
 			     candidates, proc_scans;
 	} spent;
