@@ -40,7 +40,8 @@ $(BENCH_VIEWS): bench/views.c bench/way.h $(LIB_A)
 bench: $(BENCH_VIEWS)
 
 # P4's floor (bench/plugin-floor.c): a plugin that does nothing, linked
-# with libc alone and with the plugin's libraries (JSON_LIBS)
+# with libc alone (as the plugin is) and with json-c (JSON_LIBS, as the
+# plugin was until it wrote its images itself)
 BENCH_FLOOR := $(B)/bench/floor-libc/floor.so $(B)/bench/floor-libs/floor.so
 $(B)/bench/floor-libc/floor.so: bench/plugin-floor.c
 	$(call quiet,CC,$@)

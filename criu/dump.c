@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,57 +25,26 @@
 #include "common.h"
 #include "plugin.h"
 
-static int add(struct json_object *o, const char *key, struct json_object *v)
-{
-	return v ? json_object_object_add(o, key, v) : -1;
-}
-
-static int add_str(struct json_object *o, const char *key, const char *s)
-{
-	return add(o, key, json_object_new_string(s ? s : ""));
-}
-
-static int add_int(struct json_object *o, const char *key, int64_t n)
-{
-	return add(o, key, json_object_new_int64(n));
-}
-
-/* The checkpoint of l (ovl_layers_save_checkpoint(3)'s text) as an
- * object, to embed in the description (its member "record"): what --load
- * and restore read */
-static int checkpoint_object(const struct ovl_layers *l,
-			     struct json_object **rec)
-{
-	char *text = NULL;
-	size_t bad;
-	int err = ovl_layers_save_checkpoint(l, &text, plugin_error());
-
-	*rec = NULL;
-	if (!err && ovl_json_object(text, strlen(text), rec, &bad) != OVL_JSON_OK)
-		err = -ENOMEM;	/* the library's own JSON: only memory fails */
-	free(text);
-	return err;
-}
-
 /*
  * The layers of the overlay m, as the kernel reports them in the mount
- * namespace being dumped, each placed on a mount of this image.  Fills o;
- * on failure returns a message in why (static or in buf), and sets
- * *not_ok when a layer's status in the task's view is not ok.
+ * namespace being dumped, each placed on a mount of this image: *l (to
+ * free), every layer checked as write_layers() writes it.  On failure
+ * returns a message in why (static or in buf), and sets *not_ok when a
+ * layer's status in the task's view is not ok.
  */
 static int describe(struct finder *f, const struct criu_mnt_image *img,
-		    const struct criu_mnt *m, struct json_object *o,
+		    const struct criu_mnt *m, struct ovl_layers **out,
 		    const char **why, char *buf, size_t size, bool *not_ok)
 {
 	struct ovl_view *view = NULL;
 	struct ovl_layers *l = NULL;
-	struct json_object *layers, *rec;
 	char reason[512];
 	unsigned int i;
 	double t, read0;
 	pid_t pid;
 	int err;
 
+	*out = NULL;
 	t = plugin_now_ms();
 	read0 = ovl_plugin.spent.read;
 	err = finder_read(f, m->mnt_id, &view, &l, reason, sizeof(reason));
@@ -84,7 +52,7 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 	if (!view) {
 		snprintf(buf, size, "%s", reason);
 		*why = buf;
-		return err;
+		return err ? err : -ENOENT;
 	}
 	pid = ovl_view_pid(view);
 	if (err) {
@@ -106,22 +74,11 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 		goto out;
 	}
 	t = plugin_now_ms();
-	layers = json_object_new_array();
-	if (add(o, "layers", layers)) {
-		err = -ENOMEM;
-		goto out;
-	}
 	for (i = 0; i < ovl_layers_count(l); i++) {
 		struct ovl_layer_record r;
 		struct ovl_layer_location loc;
 		const struct criu_mnt *lm = NULL;
-		struct json_object *one = json_object_new_object();
 
-		if (!one || json_object_array_add(layers, one)) {
-			json_object_put(one);
-			err = -ENOMEM;
-			goto out;
-		}
 		ovl_layers_get_record(l, i, &r, sizeof(r));
 		ovl_layers_get_location(l, i, &loc, sizeof(loc));
 		err = -ENOENT;
@@ -129,7 +86,7 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 		 * Only a layer the task reaches whole is described: one
 		 * shadowed (a mount the task put over its path), unreachable
 		 * or anything but ok is not where its mount and path in the
-		 * task's view plugin_say, and a description of it would vouch for
+		 * task's view say, and a description of it would vouch for
 		 * that at restore.
 		 */
 		if ((r.valid & OVL_RECORD_VALID_ATTR) &&
@@ -152,16 +109,8 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 				 loc.mnt_id);
 		else
 			err = 0;
-		if (!err && (add_str(one, "kind", ovl_layers_kind_name(r.kind)) ||
-			     add_int(one, "index", r.index) ||
-			     add_int(one, "mnt_id", lm->mnt_id) ||
-			     add_str(one, "mountpoint", lm->mountpoint) ||
-			     add_str(one, "root", loc.root) ||
-			     add_str(one, "path", loc.path)))
-			err = -ENOMEM;
 		if (err) {
-			if (err == -ENOENT)
-				*why = buf;
+			*why = buf;
 			goto out;
 		}
 		plugin_say(CR_LOG_DEBUG, "overlay %s: %s layer %u at %s (mount %u %s, %s)",
@@ -169,68 +118,113 @@ static int describe(struct finder *f, const struct criu_mnt_image *img,
 		    loc.path, lm->mnt_id, lm->mountpoint,
 		    ovl_layers_status_name(loc.status));
 	}
-	/* the checkpoint ovl_layers_save_checkpoint() writes, as an object */
-	err = checkpoint_object(l, &rec);
-	if (!err)
-		err = add(o, "record", rec) ? -ENOMEM : 0;
 	ovl_plugin.spent.describe += plugin_now_ms() - t;
 out:
-	ovl_layers_free(l);
 	ovl_view_unref(view);
+	if (err)
+		ovl_layers_free(l);
+	else
+		*out = l;
 	return err;
 }
 
 /*
- * The description of one overlay, for ovl-layers-<mnt_id>.json.  An
- * overlay that cannot be described is described by the reason, and marked
- * all the same: the restore then stops with that reason, rather than CRIU
- * mounting whatever the saved strings lead to.  *not_ok: it was not
- * described because a layer is not ok in the task's view.  NULL: out of
- * memory.
+ * The members "layers" (each layer of l on its mount of img, as
+ * describe() checked them) and "record" (the checkpoint
+ * ovl_layers_save_checkpoint(3) writes, as an object) of the description
+ * being written in w.  0, or -errno.
  */
-static struct json_object *dump_overlay(struct finder *f,
-					const struct criu_mnt_image *img,
-					const struct criu_mnt *m, bool *not_ok)
+static int write_layers(struct ovl_json_out *w, const struct criu_mnt_image *img,
+			const struct ovl_layers *l)
 {
-	struct json_object *o = json_object_new_object();
+	ovl_json_out_begin(w, "layers", '[');
+	for (unsigned int i = 0; i < ovl_layers_count(l); i++) {
+		struct ovl_layer_record r;
+		struct ovl_layer_location loc;
+		const struct criu_mnt *lm;
+
+		ovl_layers_get_record(l, i, &r, sizeof(r));
+		ovl_layers_get_location(l, i, &loc, sizeof(loc));
+		lm = criu_mnt_find(img, loc.mnt_id);
+		if (!lm)
+			return -EINVAL;	/* describe() found it */
+		ovl_json_out_begin(w, NULL, '{');
+		ovl_json_out_string(w, "kind", ovl_layers_kind_name(r.kind));
+		ovl_json_out_int(w, "index", r.index);
+		ovl_json_out_int(w, "mnt_id", lm->mnt_id);
+		ovl_json_out_string(w, "mountpoint", lm->mountpoint);
+		ovl_json_out_string(w, "root", loc.root ? loc.root : "");
+		ovl_json_out_string(w, "path", loc.path ? loc.path : "");
+		ovl_json_out_end(w);
+	}
+	ovl_json_out_end(w);
+	return ovl_record_write(w, "record", l);
+}
+
+/*
+ * The description of one overlay, the text of ovl-layers-<mnt_id>.json:
+ * written as json-c's pretty printer writes it (struct ovl_json_out), as
+ * restore.c reads it.  An overlay that cannot be described is described
+ * by the reason, and marked all the same: the restore then stops with
+ * that reason, rather than CRIU mounting whatever the saved strings lead
+ * to.  *not_ok: it was not described because a layer is not ok in the
+ * task's view.  NULL: out of memory.
+ */
+static char *dump_overlay(struct finder *f, const struct criu_mnt_image *img,
+			  const struct criu_mnt *m, bool *not_ok)
+{
+	struct ovl_json_out w = { 0 }, mark;
+	struct ovl_layers *l = NULL;
 	const char *why = NULL;
 	char buf[PATH_MAX + 256];
+	double t;
 	int err;
 
-	if (!o || add_str(o, "format", FORMAT) ||
-	    add_int(o, "version", FORMAT_VERSION) ||
-	    add_int(o, "mnt_id", m->mnt_id) ||
-	    add_str(o, "mountpoint", m->mountpoint) ||
-	    add_str(o, "source", m->source) ||
-	    add_int(o, "root_dev", m->root_dev) ||
-	    add_int(o, "flags", m->flags)) {
-		json_object_put(o);
+	ovl_json_out_begin(&w, NULL, '{');
+	ovl_json_out_string(&w, "format", FORMAT);
+	ovl_json_out_int(&w, "version", FORMAT_VERSION);
+	ovl_json_out_int(&w, "mnt_id", m->mnt_id);
+	ovl_json_out_string(&w, "mountpoint", m->mountpoint);
+	ovl_json_out_string(&w, "source", m->source);
+	ovl_json_out_int(&w, "root_dev", m->root_dev);
+	ovl_json_out_int(&w, "flags", m->flags);
+	err = describe(f, img, m, &l, &why, buf, sizeof(buf), not_ok);
+	t = plugin_now_ms();
+	mark = w;
+	if (!err) {
+		err = write_layers(&w, img, l);
+		if (err && !w.failed) {
+			snprintf(buf, sizeof(buf), "writing its description: %s",
+				 strerror(-err));
+			why = buf;
+		}
+		if (err)	/* the description is the reason alone */
+			ovl_json_out_rewind(&w, &mark);
+	}
+	if (w.failed) {
+		ovl_layers_free(l);
+		ovl_json_out_free(&w);
 		return NULL;
 	}
-	err = describe(f, img, m, o, &why, buf, sizeof(buf), not_ok);
 	if (err && !why)
 		why = plugin_error_message(err);
 	if (err) {
 		plugin_say(CR_LOG_ERROR, "overlay %s (mount %u) cannot be described: %s; it will not be restored",
 		    m->mountpoint, m->mnt_id, why);
-		json_object_object_del(o, "layers");
-		if (add_str(o, "error", why)) {
-			json_object_put(o);
-			return NULL;
-		}
+		ovl_json_out_string(&w, "error", why);
 	} else {
-		const char *source = ovl_json_str(json_object_object_get(o, "record"),
-						"source");
+		int source = ovl_layers_source(l);
 
 		plugin_say(CR_LOG_INFO, "overlay %s (mount %u): %u layers described from %s",
-		    m->mountpoint, m->mnt_id,
-		    (unsigned int)json_object_array_length(
-			json_object_object_get(o, "layers")),
-		    source && !strcmp(source, "xattr") ? OVL_LAYERS_XATTR :
-		    source && !strcmp(source, "statmount") ?
+		    m->mountpoint, m->mnt_id, ovl_layers_count(l),
+		    source == OVL_SOURCE_XATTR ? OVL_LAYERS_XATTR :
+		    source == OVL_SOURCE_STATMOUNT ?
 		    "statmount(2)'s layers field" : "its mount option strings");
 	}
-	return o;
+	ovl_json_out_end(&w);
+	ovl_layers_free(l);
+	ovl_plugin.spent.describe += plugin_now_ms() - t;
+	return ovl_json_out_text(&w, NULL);
 }
 
 /* The root of its mount namespace: its parent is not in the namespace. */
@@ -287,7 +281,7 @@ static bool to_describe(const struct criu_mnt_image *img,
 static int dump_image(int dir, const char *name)
 {
 	struct criu_mnt_image img;
-	struct json_object **desc;
+	char **desc;	/* the text of each overlay's description */
 	struct finder f = { 0 };
 	uint32_t *want;
 	size_t marked = 0, nwant = 0;
@@ -352,16 +346,13 @@ static int dump_image(int dir, const char *name)
 	}
 	for (size_t i = 0; !err && i < img.nents; i++) {
 		const struct criu_mnt *m = &img.ents[i];
-		const char *text;
 		char file[64];
 		int e;
 
 		if (!desc[i])
 			continue;
-		text = json_object_to_json_string_ext(desc[i],
-				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 		snprintf(file, sizeof(file), "ovl-layers-%u.json", m->mnt_id);
-		e = text ? criu_write_file(dir, file, text, strlen(text)) : -ENOMEM;
+		e = criu_write_file(dir, file, desc[i], strlen(desc[i]));
 		if (e) {
 			plugin_say(CR_LOG_ERROR, "overlay %s (mount %u): writing %s: %s; it will not be restored",
 			    m->mountpoint, m->mnt_id, file, strerror(-e));
@@ -375,7 +366,7 @@ static int dump_image(int dir, const char *name)
 		first = first ? first : -ENOENT;
 	}
 	for (size_t i = 0; i < img.nents; i++)
-		json_object_put(desc[i]);
+		free(desc[i]);
 	free(desc);
 	criu_mnt_image_free(&img);
 	ovl_plugin.spent.write += plugin_now_ms() - t;
@@ -434,11 +425,26 @@ int plugin_dump_images(void)
 	struct dirent *de;
 	char bad[64];
 	DIR *d;
-	double t0 = plugin_now_ms();
+	double t0 = plugin_now_ms(), tn;
+	bool timing = getenv("OVL_LAYERS_PLUGIN_TIMING");
 
 	memset(&ovl_plugin.spent, 0, sizeof(ovl_plugin.spent));
+	/*
+	 * OVL_LAYERS_PLUGIN_TIMING: the trust probe (ovl_layers_kernel_probe(3),
+	 * a child mounting an overlay of its own, once per process) timed on
+	 * its own, first; the first read then takes its answer from the
+	 * process, and "reading" is the reads alone.  Otherwise the first read
+	 * probes, as any reader does.
+	 */
+	if (timing) {
+		double tp = plugin_now_ms();
+
+		ovl_layers_kernel_probe(0, NULL);
+		ovl_plugin.spent.probe = plugin_now_ms() - tp;
+	}
+	tn = plugin_now_ms();
 	err = dir >= 0 ? criu_dump_mnt_namespaces(dir, &ns, &nns, bad, sizeof(bad)) : -EBADF;
-	ovl_plugin.spent.namespaces = plugin_now_ms() - t0;
+	ovl_plugin.spent.namespaces = plugin_now_ms() - tn;
 	if (err) {
 		plugin_say(CR_LOG_ERROR, "%s: %s: cannot tell this dump's mount namespaces; no overlay is described",
 		    dir >= 0 ? bad : "the images directory",
@@ -480,11 +486,12 @@ int plugin_dump_images(void)
 		close(dfd);
 	free(ns);
 	/* OVL_LAYERS_PLUGIN_TIMING set: where the time went (bench/plugin-dump) */
-	if (getenv("OVL_LAYERS_PLUGIN_TIMING"))
-		plugin_say(CR_LOG_DEBUG, "dump: %u overlays in %u images, %.1f ms: namespaces %.1f, images %.1f, finding %.1f, reading %.1f, resolving %.1f, describing %.1f, writing %.1f ms; %u /proc entries, %u mount table reads, %u candidates, %u /proc scans",
+	if (timing)
+		plugin_say(CR_LOG_DEBUG, "dump: %u overlays in %u images, %.1f ms: namespaces %.1f, images %.1f, finding %.1f, reading %.1f, resolving %.1f, describing %.1f, writing %.1f ms; %u /proc entries, %u mount table reads, %u candidates, %u /proc scans; trust probe %.1f ms",
 	    ovl_plugin.spent.overlays, ovl_plugin.spent.nimages, plugin_now_ms() - t0, ovl_plugin.spent.namespaces,
 	    ovl_plugin.spent.images, ovl_plugin.spent.find, ovl_plugin.spent.read, ovl_plugin.spent.resolve,
 	    ovl_plugin.spent.describe, ovl_plugin.spent.write,
-	    ovl_plugin.spent.proc_entries, ovl_plugin.spent.scans, ovl_plugin.spent.candidates, ovl_plugin.spent.proc_scans);
+	    ovl_plugin.spent.proc_entries, ovl_plugin.spent.scans, ovl_plugin.spent.candidates, ovl_plugin.spent.proc_scans,
+	    ovl_plugin.spent.probe);
 	return err;
 }

@@ -46,7 +46,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>

@@ -20,7 +20,7 @@
 
 #include "common.h"	/* escaping, shared with the library and the CLI */
 #include "images.h"
-#include "json.h"	/* json-c helpers, shared with the library */
+#include "json.h"	/* JSON read (json-c) and written, shared with the library */
 #include "ovllayers.h"
 
 #define PLUGIN		"ovl_layers"
@@ -45,7 +45,7 @@ struct ovl_plugin_state {
 	/* where the dump's time goes, for its closing debug line (ms) */
 	struct {
 		double namespaces, images, find, read, resolve, describe,
-		       write;
+		       write, probe;
 		unsigned int overlays, nimages, proc_entries, scans,
 			     candidates, proc_scans;
 	} spent;

@@ -8,7 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,6 +65,15 @@ static struct json_object *load_json(int id, int *err)
 		return NULL;
 	}
 	*err = -EINVAL;
+	/* json-c: loaded now, at the first restore hook (the dump writes
+	 * these files without it, so that it never loads it) */
+	if (!ovl_json()) {
+		plugin_say(CR_LOG_ERROR, "%s: libjson-c (%s), which reads it, cannot be loaded",
+		    name, OVL_JSONC_SONAME);
+		*err = -ELIBACC;
+		free(text);
+		return NULL;
+	}
 	o = parse_json((const char *)text, len);
 	if (o && (!ovl_json_str(o, "format") || strcmp(ovl_json_str(o, "format"), FORMAT)))
 		plugin_say(CR_LOG_ERROR, "%s: not an %s image", name, FORMAT);
@@ -76,8 +84,8 @@ static struct json_object *load_json(int id, int *err)
 		*err = 0;
 	else
 		plugin_say(CR_LOG_ERROR, "%s: unreadable or not JSON", name);
-	if (*err) {
-		json_object_put(o);
+	if (*err && o) {
+		ovl_json()->object_put(o);
 		o = NULL;
 	}
 	free(text);
@@ -285,7 +293,8 @@ static int check_description(struct json_object *o, const struct criu_mnt *ent,
 	if (member_int(o, "mnt_id") != ent->mnt_id ||
 	    strcmp(mountpoint, ent->mountpoint) ||
 	    member_int(o, "root_dev") != ent->root_dev ||
-	    (json_object_object_get_ex(o, "flags", NULL) && flags != ent->flags)) {
+	    (ovl_json()->object_object_get_ex(o, "flags", NULL) &&
+	     flags != ent->flags)) {
 		plugin_say(CR_LOG_ERROR, "overlay %s (mount %u): its description disagrees with CRIU's mount image (mount ID, mount point, device or flags)",
 		    ent->mountpoint, ent->mnt_id);
 		return -EINVAL;
@@ -364,6 +373,7 @@ static void mount_failed(const struct ovl_layers *l, const char *mountpoint,
 static int restore_overlay(struct json_object *o, const struct criu_mnt_image *img,
 			   const struct criu_mnt *ent, const char *target)
 {
+	const struct ovl_json_lib *j = ovl_json();	/* o is json-c's */
 	struct ovl_layers *l = NULL;
 	struct json_object *layers, *rec;
 	const char *mountpoint = ovl_json_str(o, "mountpoint");
@@ -378,17 +388,22 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 		    mountpoint ? mountpoint : "?", id, ovl_json_str(o, "error"));
 		return -EINVAL;
 	}
-	if (!mountpoint || !json_object_object_get_ex(o, "layers", &layers) ||
-	    !json_object_is_type(layers, json_type_array) ||
-	    !json_object_object_get_ex(o, "record", &rec) ||
-	    !json_object_is_type(rec, json_type_object)) {
+	if (!mountpoint || !j->object_object_get_ex(o, "layers", &layers) ||
+	    !j->object_is_type(layers, json_type_array) ||
+	    !j->object_object_get_ex(o, "record", &rec) ||
+	    !j->object_is_type(rec, json_type_object)) {
 		plugin_say(CR_LOG_ERROR, "overlay mount %d: the image lacks its layers", id);
 		return -EINVAL;
 	}
 	err = check_description(o, ent, mountpoint);
 	if (err)
 		return err;
-	text = json_object_to_json_string(rec);
+	text = j->object_to_json_string_ext(rec, JSON_C_TO_STRING_SPACED);
+	if (!text) {
+		plugin_say(CR_LOG_ERROR, "overlay %s (mount %d): out of memory",
+		    mountpoint, id);
+		return -ENOMEM;
+	}
 	err = ovl_layers_load(text, strlen(text), &l, plugin_error());
 	if (!err)
 		ovl_layers_set_log(l, plugin_lib_log_priority(), plugin_lib_log, NULL, 0);
@@ -397,9 +412,9 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 		    mountpoint, id, plugin_error_message(err));
 		return err;
 	}
-	if (json_object_array_length(layers) != ovl_layers_count(l)) {
+	if (j->array_length(layers) != ovl_layers_count(l)) {
 		plugin_say(CR_LOG_ERROR, "overlay %s (mount %d): %zu layers saved for %u records",
-		    mountpoint, id, json_object_array_length(layers),
+		    mountpoint, id, j->array_length(layers),
 		    ovl_layers_count(l));
 		err = -EINVAL;
 		goto out;
@@ -411,7 +426,7 @@ static int restore_overlay(struct json_object *o, const struct criu_mnt_image *i
 		goto out;
 	}
 	for (i = 0; i < ovl_layers_count(l); i++) {
-		struct json_object *one = json_object_array_get_idx(layers, i);
+		struct json_object *one = j->array_get_idx(layers, i);
 		const char *path = ovl_json_str(one, "path"), *what;
 		const struct criu_mnt *lm;
 		struct ovl_layer_record r;
@@ -558,7 +573,7 @@ int plugin_restore_ext_mount(int id, char *mountpoint, char *old_root,
 		err = -ENOMEM;
 	}
 out:
-	json_object_put(o);
+	ovl_json()->object_put(o);
 	return err;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The checkpoint record of one overlay: what a checkpoint must keep to
- * mount the overlay again elsewhere.  A small JSON object (json-c):
+ * mount the overlay again elsewhere.  A small JSON object:
  *
  *   {
  *     "format": "libovllayers-checkpoint",
@@ -18,8 +18,9 @@
  * anything after the object (a second record, say): one file, one record.
  * "source" is kept: a descriptor derived from mountinfo stays marked so
  * after a save and a load.  The layer paths are deliberately absent: they
- * are what goes stale.  json-c is loaded here, on first use (json.h):
- * -ELIBACC when it cannot be.
+ * are what goes stale.  It is written as json-c writes it, without json-c
+ * (ovl_json_out, json.h); json-c is loaded to read one, on first use
+ * (json.h): -ELIBACC when it cannot be.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,64 +35,44 @@
  * PATH_MAX, about 2.2 MB (4.4 MB of hex); json-c takes an int length */
 #define RECORD_MAX	(8u << 20)
 
-static struct json_object *record_json(const struct ovl_json_lib *j,
-				       const struct ovl_layers *layers)
+int ovl_record_write(struct ovl_json_out *w, const char *key,
+		     const struct ovl_layers *layers)
 {
-	struct json_object *o = j->object_new_object();
-	char *hex = malloc(layers->raw_len * 2 + 1);
-	int bad;
-
-	if (!hex || !o) {
-		free(hex);
-		j->object_put(o);
-		return NULL;
-	}
-	for (size_t i = 0; i < layers->raw_len; i++) {
-		static const char digits[] = "0123456789abcdef";
-
-		hex[2 * i] = digits[layers->raw[i] >> 4];
-		hex[2 * i + 1] = digits[layers->raw[i] & 15];
-	}
-	hex[layers->raw_len * 2] = '\0';
-	bad = j->object_object_add(o, "format", j->object_new_string(RECORD_FORMAT)) ||
-	      j->object_object_add(o, "version", j->object_new_int(RECORD_VERSION)) ||
-	      j->object_object_add(o, "source", j->object_new_string(
-			ovl_layers_source_name(layers->source))) ||
-	      j->object_object_add(o, "options", j->object_new_string(
-			layers->mount_options ? layers->mount_options : "")) ||
-	      j->object_object_add(o, "descriptor", j->object_new_string(hex));
-	free(hex);
-	if (bad) {
-		j->object_put(o);
-		return NULL;
-	}
-	return o;
+	if (!layers || layers->source == OVL_SOURCE_ORIGIN)
+		return -EINVAL;
+	ovl_json_out_begin(w, key, '{');
+	ovl_json_out_string(w, "format", RECORD_FORMAT);
+	ovl_json_out_int(w, "version", RECORD_VERSION);
+	ovl_json_out_string(w, "source", ovl_layers_source_name(layers->source));
+	ovl_json_out_string(w, "options", layers->mount_options ?
+			    layers->mount_options : "");
+	ovl_json_out_hex(w, "descriptor", layers->raw, layers->raw_len);
+	ovl_json_out_end(w);
+	return w->failed ? -ENOMEM : 0;
 }
 
+/* The record as text of its own, one line feed after it. */
 static int save(const struct ovl_layers *layers, char **json)
 {
-	const struct ovl_json_lib *j;
-	struct json_object *o;
-	const char *text;
-	int err = -ENOMEM;
+	struct ovl_json_out w = { 0 };
+	size_t len;
+	char *text;
+	int err;
 
-	if (!layers || !json || layers->source == OVL_SOURCE_ORIGIN)
+	if (!json)
 		return -EINVAL;
-	j = ovl_json();
-	if (!j)
-		return -ELIBACC;
-	o = record_json(j, layers);
-	text = o ? j->object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						JSON_C_TO_STRING_NOSLASHESCAPE) :
-		   NULL;
-	*json = text ? malloc(strlen(text) + 2) : NULL;
-	if (*json) {
-		strcpy(*json, text);
-		strcat(*json, "\n");
-		err = 0;
+	err = ovl_record_write(&w, NULL, layers);
+	text = err ? NULL : ovl_json_out_text(&w, &len);
+	ovl_json_out_free(&w);
+	if (err)
+		return err;
+	*json = text ? realloc(text, len + 2) : NULL;
+	if (!*json) {
+		free(text);
+		return -ENOMEM;
 	}
-	j->object_put(o);
-	return err;
+	memcpy(*json + len, "\n", 2);
+	return 0;
 }
 
 static const char *skip_space(const char *p, const char *end)
@@ -212,7 +193,6 @@ int ovl_layers_save_checkpoint(const struct ovl_layers *layers, char **json,
 {
 	int ret = save(layers, json);
 
-	return ovl_seterr(err, ret, ret == -ELIBACC ? "libjson-c, which writes "
-		       "checkpoints, cannot be loaded" : ret == -EINVAL ?
+	return ovl_seterr(err, ret, ret == -EINVAL ?
 		       "bad argument, or an origin descriptor" : NULL);
 }

@@ -760,14 +760,50 @@ static inline char *listing(void)
 }
 
 /* the plugin's description of overlay mount id */
+/* The names of o's members, in their order, joined by commas. */
+static inline void member_names(struct json_object *o, char *out, size_t size)
+{
+	out[0] = '\0';
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		snprintf(out + strlen(out), size - strlen(out), "%s%s",
+			 out[0] ? "," : "", key);
+	}
+}
+
+/*
+ * ovl-layers-<id>.json as the plugin wrote it: its text is json-c's own
+ * pretty text of what it reads back to, byte for byte, its members in the
+ * order of the plugin's first images (json-c wrote them until the dump
+ * wrote them itself, struct ovl_json_out, lib/json.h), and a restore of
+ * either reads the other.
+ */
 static inline struct json_object *described(int id)
 {
-	char name[64];
-	struct json_object *o;
+	char name[64], keys[256];
+	struct json_object *o, *layers;
+	char *text;
+	size_t len;
 
 	fmt(name, "ovl-layers-%d.json", id);
 	o = json_object_from_file(img_path(name));
 	ck_assert_msg(o, "%s: %s", name, json_util_get_last_err());
+	text = read_bytes(img_path(name), &len);
+	ck_assert_uint_eq(strlen(text), len);
+	ck_assert_str_eq(text, json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	free(text);
+	member_names(o, keys, sizeof(keys));
+	if (json_object_object_get_ex(o, "error", NULL))
+		ck_assert_str_eq(keys, "format,version,mnt_id,mountpoint,source,root_dev,flags,error");
+	else
+		ck_assert_str_eq(keys, "format,version,mnt_id,mountpoint,source,root_dev,flags,layers,record");
+	if (json_object_object_get_ex(o, "layers", &layers))
+		for (size_t i = 0; i < json_object_array_length(layers); i++) {
+			member_names(json_object_array_get_idx(layers, i),
+				     keys, sizeof(keys));
+			ck_assert_str_eq(keys, "kind,index,mnt_id,mountpoint,root,path");
+		}
 	return o;
 }
 

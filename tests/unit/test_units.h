@@ -2,7 +2,7 @@
 /* The unit suite's other test cases, run by its main() (test_decode.c):
  * format 2 (test_format2.c), the option parser (test_options.c),
  * ovl_layers_strerror() (test_strerror.c), the mountinfo parser
- * (test_mountinfo.c). */
+ * (test_mountinfo.c), the JSON writer against json-c (test_json.c). */
 #ifndef OVT_TEST_UNITS_H
 #define OVT_TEST_UNITS_H
 
@@ -12,5 +12,6 @@ TCase *format2_tcase(void);
 TCase *options_tcase(void);
 TCase *strerror_tcase(void);
 TCase *mountinfo_tcase(void);
+TCase *json_tcase(void);
 
 #endif
