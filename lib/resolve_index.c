@@ -170,7 +170,8 @@ int ovl_rsv_ent_ready(struct resolver *r, struct mount_ent *e)
 	if (e->ready)
 		return 0;
 	e->whole = e->mnt->root && !strcmp(e->mnt->root, "/");
-	e->blocks = ovl_fs_can_block(e->mnt);
+	e->fs_class = ovl_fs_mount_class(e->mnt);
+	e->blocks = e->fs_class & OVL_FS_BLOCKS;
 	e->tlen = strlen(e->mnt->target);
 	e->ready = true;
 	return 0;
@@ -267,20 +268,29 @@ int ovl_rsv_would_block(struct resolver *r, struct mount_ent *e,
 			dev_t allowed)
 {
 	struct mount_ent *m = e;
+	bool clear = true;
 
+	if (e->walk_clear)
+		return 0;
 	for (int depth = 0; m && depth < OVL_MAX_NESTING; depth++) {
 		bool root;
 		int err = ovl_rsv_ent_ready(r, m);
 
 		if (err)
 			return err;
-		root = !strcmp(m->mnt->target, "/");
-		if (m->blocks && m->dev != allowed && (m == e || !root))
-			return 1;
+		root = m->tlen == 1 && m->mnt->target[0] == '/';
+		if (m->blocks && (m == e || !root)) {
+			if (m->dev != allowed)
+				return 1;
+			clear = false;	/* allowed for this record only */
+		}
 		if (root || m->parent == m->id)
 			break;
 		m = ovl_rsv_find_id(r, m->parent);
 	}
+	/* the same walk gives 0 for any record: not walked again (the
+	 * table, and so the tree, is the resolver's for its life) */
+	e->walk_clear = clear;
 	return 0;
 }
 
@@ -343,16 +353,20 @@ int ovl_rsv_mount_root(struct resolver *r, struct mount_ent *e, dev_t allowed)
  * opened once: the lookup of "/proc/self/fd/N" whole costs as much again. */
 char *ovl_rsv_fd_path(struct resolver *r, int fd)
 {
-	char name[16], buf[4096];
+	char name[16], *d = name + sizeof(name), buf[4096];
 	ssize_t n;
 
 	if (r->fd_dir < 0)
 		r->fd_dir = open("/proc/self/fd", O_PATH | O_DIRECTORY |
 				 O_CLOEXEC);
-	if (r->fd_dir < 0)
+	if (r->fd_dir < 0 || fd < 0)
 		return ovl_fd_path(fd);
-	snprintf(name, sizeof(name), "%d", fd);
-	n = readlinkat(r->fd_dir, name, buf, sizeof(buf) - 1);
+	/* its name, the digits of fd: no printf for a number */
+	*--d = '\0';
+	do
+		*--d = (char)('0' + fd % 10);
+	while ((fd /= 10));
+	n = readlinkat(r->fd_dir, d, buf, sizeof(buf) - 1);
 	if (n <= 0 || n >= (ssize_t)sizeof(buf) - 1)
 		return NULL;
 	buf[n] = '\0';
@@ -414,10 +428,15 @@ int ovl_rsv_probe_uuid(struct resolver *r, struct sb_ent *sb, dev_t allowed)
  */
 int ovl_rsv_stays_in(struct resolver *r, struct mount_ent *e, const char *path)
 {
-	size_t plen = strlen(path);
-	uint64_t *pre = malloc((plen + 1) * sizeof(*pre));
+	uint64_t stack[128], *pre = stack;
+	size_t plen;
 	int ret = 1;
 
+	if (!e->child)
+		return 1;	/* nothing mounted on it */
+	plen = strlen(path);
+	if (plen >= sizeof(stack) / sizeof(stack[0]))
+		pre = malloc((plen + 1) * sizeof(*pre));
 	if (!pre)
 		return -ENOMEM;
 	/* the hash of every prefix of path: a child whose mount point's
@@ -472,7 +491,8 @@ int ovl_rsv_stays_in(struct resolver *r, struct mount_ent *e, const char *path)
 		if (!kept)
 			ovl_rsv_ent_forget(r, c);
 	}
-	free(pre);
+	if (pre != stack)
+		free(pre);
 	return ret;
 }
 
