@@ -80,6 +80,8 @@ struct ovl_loc {
 	char *mount_point;
 	char *root;
 	char *path;
+	char *strings;		/* NULL, or the one block the three above
+				   lie in (fast_hint()): freed instead */
 	int fd;
 	const char *reason;	/* static, or NULL */
 	dev_t dev;		/* the identity of the directory found, */

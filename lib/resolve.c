@@ -519,6 +519,7 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	unsigned char uuid[16];
 	uint64_t unique = 0;
 	int pfd, fd = -1, err, known, fl = 0;
+	size_t rlen, plen;
 	bool casefold, real;
 
 	if (!path || (rec->flags & OVL_LAYERS_LAYER_FID) || !ovl_path_canonical(path))
@@ -596,17 +597,23 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 		sb->probed = known ? PROBE_KNOWN : PROBE_UNKNOWN;
 		memcpy(sb->uuid, uuid, 16);
 	}
-	/* as located() composes it: the mount point, then the part below */
+	/* as located() composes it: the mount point, then the part below;
+	 * the three strings in one block */
 	loc->fd = fd;
-	loc->root = malloc(strlen(rest) + 2);
-	if (loc->root) {
-		loc->root[0] = '/';
-		memcpy(loc->root + 1, rest, strlen(rest) + 1);
-	}
-	loc->path = strdup(path);
-	loc->mount_point = ovl_rsv_ent_ready(r, e) ? NULL : strdup(e->mnt->target);
-	if (!loc->root || !loc->path || !loc->mount_point)
+	if (ovl_rsv_ent_ready(r, e))
 		return -ENOMEM;	/* loc is cleared by the caller */
+	rlen = strlen(rest);
+	plen = strlen(path);
+	loc->strings = malloc(e->tlen + 1 + rlen + 2 + plen + 1);
+	if (!loc->strings)
+		return -ENOMEM;
+	loc->mount_point = loc->strings;
+	memcpy(loc->mount_point, e->mnt->target, e->tlen + 1);
+	loc->root = loc->mount_point + e->tlen + 1;
+	loc->root[0] = '/';
+	memcpy(loc->root + 1, rest, rlen + 1);
+	loc->path = loc->root + rlen + 2;
+	memcpy(loc->path, path, plen + 1);
 	loc->status = OVL_STATUS_OK;	/* the path led to it, as leads_to() */
 	loc->mnt_id = e->id;
 	loc->mnt_id_unique = e->unique_id;

@@ -90,8 +90,10 @@ int ovl_rsv_init(struct resolver *r, const struct ovl_view *v,
 	while (r->nhash < 2 * r->t->n)
 		r->nhash *= 2;
 	mask = r->nhash - 1;
-	r->ents = calloc(r->t->n ? r->t->n : 1, sizeof(*r->ents));
-	r->sbs = calloc(r->t->n ? r->t->n : 1, sizeof(*r->sbs));
+	/* not zeroed: each entry is written whole as it is taken (50,000
+	 * mounts: 9 MB that calloc() would clear for nothing) */
+	r->ents = malloc((r->t->n ? r->t->n : 1) * sizeof(*r->ents));
+	r->sbs = malloc((r->t->n ? r->t->n : 1) * sizeof(*r->sbs));
 	r->by_id = calloc(r->nhash, sizeof(*r->by_id));
 	r->by_dev = calloc(r->nhash, sizeof(*r->by_dev));
 	if (!r->ents || !r->sbs || !r->by_id || !r->by_dev)
@@ -120,7 +122,7 @@ int ovl_rsv_init(struct resolver *r, const struct ovl_view *v,
 		     r->sbs[r->by_dev[i] - 1].dev != e->dev; i = (i + 1) & mask)
 			;
 		if (!r->by_dev[i]) {
-			r->sbs[r->nsbs].dev = e->dev;
+			r->sbs[r->nsbs] = (struct sb_ent) { .dev = e->dev };
 			r->by_dev[i] = ++r->nsbs;
 		}
 		sb = &r->sbs[r->by_dev[i] - 1];
