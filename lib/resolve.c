@@ -3,7 +3,7 @@
  * Resolve each record of a descriptor to a mount, a path and an fd, in a
  * view (ovl_view: a task's root and mount table).
  *
- * About 800 lines, one file on purpose: the algorithm alone (the index and
+ * About 900 lines, one file on purpose: the algorithm alone (the index and
  * the snapshot's cache are resolve_index.c, what is assumed of filesystems
  * fs_policy.c); its steps (the fast path, the FID and format-2 path ways,
  * the per-superblock tries) share the checks below() and located(), which
@@ -482,22 +482,27 @@ static bool uuid_rules_out(const char *fstype, const unsigned char *uuid,
  *               no mount on the way after e's mount point (ovl_rsv_stays_in());
  *               O_PATH where no ioctl below is asked (the superblock's
  *               uuid known, no casefolding), else O_RDONLY
- *   statx       it is on mount e (its unique ID, or the 32-bit one from
- *               mountinfo): the lookup went through e's mount point into
- *               e's root and stayed in e, so what follows e's mount point
- *               in the string is its path below e's root, and it lies
- *               below e's root (what below() checks after a decode);
- *               and it was not removed
+ *   name_to_handle_at  with AT_HANDLE_MNT_ID_UNIQUE (6.12; before it,
+ *               or from a mountinfo table, statx and a plain
+ *               name_to_handle_at, and a removed directory is refused):
+ *               it is on mount e (its unique ID): the lookup went
+ *               through e's mount point into e's root and stayed in e,
+ *               so what follows e's mount point in the string is its
+ *               path below e's root, and it lies below e's root (what
+ *               below() checks after a decode); and its handle is the
+ *               record's: on the superblock the record names, the very
+ *               directory a decode would give (the handle is the inode
+ *               and generation).  It needs no privilege, unlike
+ *               open_by_handle_at: a caller that cannot decode (no
+ *               CAP_DAC_READ_SEARCH in the initial user namespace:
+ *               rootless, a container's root) finds its layers this way
+ *               where the path strings are still true, and gets
+ *               no-permission from the usual way where they are not.
+ *               That handle on that mount is the location's identity
+ *               (loc->by_handle), which layer_fd() checks again before
+ *               a mount, as it checks st_dev and st_ino otherwise
  *   ioctl       FS_IOC_GETFSUUID, once per superblock (as ovl_rsv_probe_uuid()):
  *               a record with another uuid is not on this filesystem
- *   name_to_handle_at  its handle is the record's: on the superblock the
- *               record names, the very directory a decode would give
- *               (the handle is the inode and generation).  It needs no
- *               privilege, unlike open_by_handle_at: a caller that cannot
- *               decode (no CAP_DAC_READ_SEARCH in the initial user
- *               namespace: rootless, a container's root) finds its layers
- *               this way where the path strings are still true, and
- *               gets no-permission from the usual way where they are not
  *   ioctl       FS_IOC_GETFLAGS (ext4, f2fs, tmpfs, bcachefs, overlay, in
  *               a kernel with CONFIG_UNICODE): not in a casefolded
  *               directory (see ovl_fs_spelled_one_way()), so the string is the
@@ -518,9 +523,9 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	struct ovl_ident pid;
 	unsigned char uuid[16];
 	uint64_t unique = 0;
-	int pfd, fd = -1, err, known, fl = 0;
+	int pfd, fd = -1, err = 0, known, fl = 0, same;
 	size_t rlen, plen;
-	bool casefold, real;
+	bool casefold, real, pid_known;
 
 	if (!path || (rec->flags & OVL_LAYERS_LAYER_FID) || !ovl_path_canonical(path))
 		return 0;
@@ -546,17 +551,40 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 			      O_DIRECTORY, RESOLVE_NO_SYMLINKS);
 	if (pfd < 0)
 		return ovl_fatal_errno(-pfd) ? pfd : 0;
-	if (e->unique_id) {
-		err = ovl_ident_unique(pfd, &pid, &unique);
-		if (!err && unique != e->unique_id)
-			err = 1;
-	} else {
-		err = ovl_ident(pfd, &pid);
-		if (!err && pid.mnt_id != e->id)
-			err = 1;
+	/* its handle and its mount in one call where the kernel gives the
+	 * unique mount ID so (6.12) and the table has it: the identity of
+	 * the location is then that handle on that mount (loc->by_handle);
+	 * it was found by its name, so it was not removed */
+	same = -EINVAL;
+	pid_known = false;
+	if (e->unique_id && !r->no_handle_mnt) {
+		same = ovl_same_handle_mnt(pfd, rec, &unique);
+		if (same == -EINVAL) {
+			r->no_handle_mnt = true;	/* before 6.12 */
+		} else if (same < 0 || unique != e->unique_id) {
+			err = same < 0 ? same : 0;	/* another mount */
+			goto usual;
+		}
 	}
-	if (err || !pid.nlink)
+	if (same == -EINVAL) {
+		pid_known = true;
+		if (e->unique_id) {
+			err = ovl_ident_unique(pfd, &pid, &unique);
+			if (!err && unique != e->unique_id)
+				err = 1;
+		} else {
+			err = ovl_ident(pfd, &pid);
+			if (!err && pid.mnt_id != e->id)
+				err = 1;
+		}
+		if (err || !pid.nlink)
+			goto usual;
+		same = ovl_same_handle(pfd, rec);
+	}
+	if (same != 1) {
+		err = same < 0 ? same : 0;	/* another directory */
 		goto usual;
+	}
 	if (sb->probed) {
 		known = sb->probed == PROBE_KNOWN;
 		memcpy(uuid, sb->uuid, 16);
@@ -574,9 +602,8 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	 * parent shows it (unless the flag was cleared on purpose while it
 	 * was empty: then the string still leads to the directory verified,
 	 * spelled as the mounter spelled it) */
-	err = ovl_same_handle(pfd, rec);
-	if (err != 1 || (casefold && ioctl(pfd, FS_IOC_GETFLAGS, &fl) == 0 &&
-			 (fl & FS_CASEFOLD_FL)))
+	if (casefold && ioctl(pfd, FS_IOC_GETFLAGS, &fl) == 0 &&
+	    (fl & FS_CASEFOLD_FL))
 		goto usual;
 	if ((r->flags & OVL_RESOLVE_FD) && real) {
 		fd = openat(pfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -617,8 +644,12 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	loc->status = OVL_STATUS_OK;	/* the path led to it, as leads_to() */
 	loc->mnt_id = e->id;
 	loc->mnt_id_unique = e->unique_id;
-	loc->dev = pid.dev;
-	loc->ino = pid.ino;
+	if (pid_known) {
+		loc->dev = pid.dev;
+		loc->ino = pid.ino;
+	} else {
+		loc->by_handle = true;
+	}
 	return OVL_STATUS_OK;
 usual:
 	close(pfd);

@@ -84,6 +84,8 @@ struct resolver {
 	bool may_decode;	/* open_by_handle_at(2) would not say EPERM */
 	bool asked_caps;
 	int unicode;		/* casefolding in this kernel: -1 not asked */
+	bool no_handle_mnt;	/* name_to_handle_at(2) without
+				   AT_HANDLE_MNT_ID_UNIQUE (before 6.12) */
 };
 
 /* resolve_index.c */
