@@ -117,7 +117,7 @@ int ovl_rsv_would_block(struct resolver *r, struct mount_ent *e,
 /* fs_policy.c: what is assumed of a filesystem type (ovl_fs_class()) */
 enum {
 	OVL_FS_BLOCKS = 1,	/* its server may never answer */
-	OVL_FS_ONE_WAY = 2,	/* names spelled one way (unless casefolded) */
+	OVL_FS_ONE_WAY = 2,	/* names spelled one way, if not casefolded */
 	OVL_FS_CASEFOLD = 4,	/* may have casefolded directories */
 };
 unsigned int ovl_fs_class(const char *fstype);
