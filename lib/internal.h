@@ -522,6 +522,11 @@ struct ovl_mount_table {
 	uint64_t ns_id;			/* statmount: the namespace, 0 ours */
 	struct ovl_statmount *sm_buf;	/* statmount: its buffer, kept */
 	size_t sm_size;
+	void *arena;			/* statmount, whole: the chunks its
+					   strings are in, each linked to the
+					   one before by its first bytes */
+	char *arena_next;		/* and the room left in the last */
+	size_t arena_left;
 	char *text;			/* mountinfo: the text, split in place */
 };
 /*
