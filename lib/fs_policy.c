@@ -22,30 +22,87 @@
 
 #include "resolver.h"
 
-/* Filesystems whose server may never answer: FUSE (its daemon can be
+/*
+ * What is assumed of each filesystem type, in one table read once per
+ * mount (ovl_rsv_ent_ready()), the first byte compared before the rest:
+ *
+ * OVL_FS_BLOCKS: its server may never answer: FUSE (its daemon can be
  * frozen with the container, or gone), network filesystems (libmount's
- * mnt_fstype_is_netfs() list, and more), autofs. */
-bool ovl_fs_can_block(const struct ovl_mnt *fs)
-{
-	static const char *const types[] = {
-		"fuse", "fuseblk", "cifs", "smb3", "smbfs", "ceph",
-		"autofs", "afs", "ncpfs", "glusterfs", "virtiofs",
-	};
-	const char *type = fs->fstype;
-	const char *src = fs->source;
+ * mnt_fstype_is_netfs() list, and more), autofs; with "fuse.*", "nfs*",
+ * "9p*" and a network source below.
+ *
+ * OVL_FS_ONE_WAY: names are spelled one way: a lookup of a name finds
+ * only the entry of that very name, unless a directory is casefolded
+ * (OVL_FS_CASEFOLD: ext4, f2fs, tmpfs, bcachefs, FS_CASEFOLD_FL; the ext4
+ * driver also mounts ext2 and ext3; an overlay shows its layers').  On any
+ * other (vfat, exfat, ntfs, hfs, iso9660, cifs, zfs with
+ * casesensitivity=insensitive, or one not known here) a path string may
+ * find a directory spelled otherwise, and the kernel's own path is read
+ * instead.
+ */
+static const struct {
+	const char *name;
+	unsigned int class;
+} fs_types[] = {
+	{ "ext4", OVL_FS_ONE_WAY | OVL_FS_CASEFOLD },
+	{ "xfs", OVL_FS_ONE_WAY },
+	{ "tmpfs", OVL_FS_ONE_WAY | OVL_FS_CASEFOLD },
+	{ "btrfs", OVL_FS_ONE_WAY },
+	{ "overlay", OVL_FS_ONE_WAY | OVL_FS_CASEFOLD },
+	{ "ext2", OVL_FS_ONE_WAY | OVL_FS_CASEFOLD },
+	{ "ext3", OVL_FS_ONE_WAY | OVL_FS_CASEFOLD },
+	{ "f2fs", OVL_FS_ONE_WAY | OVL_FS_CASEFOLD },
+	{ "squashfs", OVL_FS_ONE_WAY },
+	{ "erofs", OVL_FS_ONE_WAY },
+	{ "ramfs", OVL_FS_ONE_WAY },
+	{ "bcachefs", OVL_FS_ONE_WAY | OVL_FS_CASEFOLD },
+	{ "fuse", OVL_FS_BLOCKS },
+	{ "fuseblk", OVL_FS_BLOCKS },
+	{ "cifs", OVL_FS_BLOCKS },
+	{ "smb3", OVL_FS_BLOCKS },
+	{ "smbfs", OVL_FS_BLOCKS },
+	{ "ceph", OVL_FS_BLOCKS },
+	{ "autofs", OVL_FS_BLOCKS },
+	{ "afs", OVL_FS_BLOCKS },
+	{ "ncpfs", OVL_FS_BLOCKS },
+	{ "glusterfs", OVL_FS_BLOCKS },
+	{ "virtiofs", OVL_FS_BLOCKS },
+};
 
+unsigned int ovl_fs_class(const char *type)
+{
 	if (!type || !strncmp(type, "fuse.", 5) || !strncmp(type, "nfs", 3) ||
 	    !strncmp(type, "9p", 2))
-		return true;
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcmp(type, types[i]))
-			return true;
-	/* a network source: "host:/export", "[v6]:/x", "//server/share" */
+		return OVL_FS_BLOCKS;
+	for (size_t i = 0; i < sizeof(fs_types) / sizeof(fs_types[0]); i++)
+		if (fs_types[i].name[0] == type[0] &&
+		    !strcmp(type, fs_types[i].name))
+			return fs_types[i].class;
+	return 0;
+}
+
+/* The class of fs: OVL_FS_BLOCKS also for a network source ("host:/export",
+ * "[v6]:/x", "//server/share") whatever its type says. */
+unsigned int ovl_fs_mount_class(const struct ovl_mnt *fs)
+{
+	unsigned int class = ovl_fs_class(fs->fstype);
+	const char *src = fs->source;
+
 	if (src && (!strncmp(src, "//", 2) ||
 		    (src[0] != '/' && strchr(src, ':') &&
 		     strchr(src, ':') < strchrnul(src, '/'))))
-		return true;
-	return false;
+		class |= OVL_FS_BLOCKS;
+	return class;
+}
+
+bool ovl_fs_can_block(const struct ovl_mnt *fs)
+{
+	return ovl_fs_mount_class(fs) & OVL_FS_BLOCKS;
+}
+
+bool ovl_fs_spelled_one_way(const char *fstype)
+{
+	return ovl_fs_class(fstype) & OVL_FS_ONE_WAY;
 }
 
 /*
@@ -70,27 +127,6 @@ bool ovl_path_canonical(const char *p)
 			return true;
 		c = end + 1;
 	}
-}
-
-/*
- * Filesystems whose names are spelled one way: a lookup of a name finds
- * only the entry of that very name, unless a directory is casefolded
- * (ext4, f2fs, tmpfs: FS_CASEFOLD_FL, asked below).  On any other (vfat,
- * exfat, ntfs, hfs, iso9660, cifs, zfs with casesensitivity=insensitive,
- * or one not known here) a path string may find a directory spelled
- * otherwise, and the kernel's own path is read instead.
- */
-bool ovl_fs_spelled_one_way(const char *fstype)
-{
-	static const char *const types[] = {
-		"ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "f2fs",
-		"squashfs", "erofs", "overlay", "ramfs", "bcachefs",
-	};
-
-	for (size_t i = 0; fstype && i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcmp(fstype, types[i]))
-			return true;
-	return false;
 }
 
 /*
@@ -120,23 +156,33 @@ bool ovl_rsv_may_decode(struct resolver *r)
 }
 
 /*
- * Of ovl_fs_spelled_one_way()'s, those with casefolded directories (the ext4
- * driver also mounts ext2 and ext3; an overlay shows its layers'), in a
- * kernel that can casefold at all: every filesystem's casefolding needs
- * CONFIG_UNICODE, and since 6.13 tmpfs lists "casefold" in
- * /sys/fs/tmpfs/features exactly when it is there.  Asked once.
+ * Whether a directory of e's filesystem may be casefolded, in a kernel that
+ * can casefold at all: every filesystem's casefolding needs CONFIG_UNICODE,
+ * and since 6.13 tmpfs lists "casefold" in /sys/fs/tmpfs/features exactly
+ * when it is there.  What the features say is the running kernel's, so it
+ * is asked once per process; no answer (no /sys, a kernel before 6.13)
+ * means "may", asked again by the next resolver.
  */
-bool ovl_rsv_may_casefold(struct resolver *r, const char *fstype)
+static int kernel_unicode = -1;	/* -1 not known yet */
+
+bool ovl_rsv_may_casefold(struct resolver *r, const struct mount_ent *e)
 {
 	struct stat st;
+	int known;
 
-	if (!strcmp(fstype, "xfs") || !strcmp(fstype, "btrfs") ||
-	    !strcmp(fstype, "squashfs") || !strcmp(fstype, "erofs") ||
-	    !strcmp(fstype, "ramfs"))
+	if (!(e->fs_class & OVL_FS_CASEFOLD))
 		return false;
-	if (r->unicode < 0)
-		r->unicode = stat("/sys/fs/tmpfs/features", &st) ||
-			     !stat("/sys/fs/tmpfs/features/casefold", &st) ||
+	if (r->unicode >= 0)
+		return r->unicode;
+	known = __atomic_load_n(&kernel_unicode, __ATOMIC_RELAXED);
+	if (known >= 0) {
+		r->unicode = known;
+	} else if (stat("/sys/fs/tmpfs/features", &st)) {
+		r->unicode = 1;
+	} else {
+		r->unicode = !stat("/sys/fs/tmpfs/features/casefold", &st) ||
 			     errno != ENOENT;
+		__atomic_store_n(&kernel_unicode, r->unicode, __ATOMIC_RELAXED);
+	}
 	return r->unicode;
 }

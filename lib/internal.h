@@ -80,6 +80,10 @@ struct ovl_loc {
 	char *mount_point;
 	char *root;
 	char *path;
+	char *strings;		/* NULL, or the one block the three above
+				   lie in (fast_hint()): freed instead */
+	bool by_handle;		/* its identity is the record's handle on
+				   mount mnt_id_unique (dev, ino unknown) */
 	int fd;
 	const char *reason;	/* static, or NULL */
 	dev_t dev;		/* the identity of the directory found, */
@@ -255,8 +259,12 @@ void ovl_loc_clear(struct ovl_loc *loc);
 const char *ovl_status_reason(const struct ovl_layer_record *rec, int status);
 
 /* mount.c: 1 when the handle of the directory fd is the record's (asked
- * with AT_HANDLE_FID for a FID record), 0 when not, or -errno. */
+ * with AT_HANDLE_FID for a FID record), 0 when not, or -errno.
+ * ovl_same_handle_mnt() also gives the unique ID of fd's mount, in the
+ * same call (-EINVAL before Linux 6.12). */
 int ovl_same_handle(int fd, const struct ovl_layer_record *rec);
+int ovl_same_handle_mnt(int fd, const struct ovl_layer_record *rec,
+			uint64_t *unique);
 
 /* A growing byte buffer. */
 struct ovl_buf {
@@ -526,6 +534,11 @@ struct ovl_mount_table {
 	uint64_t sm_buf_all;		/* the unique ID whose whole answer
 					   (strings, super options, layers
 					   field) sm_buf holds, or 0 */
+	void *arena;			/* statmount, whole: the chunks its
+					   strings are in, each linked to the
+					   one before by its first bytes */
+	char *arena_next;		/* and the room left in the last */
+	size_t arena_left;
 	char *text;			/* mountinfo: the text, split in place */
 };
 /*

@@ -17,9 +17,13 @@ void ovl_loc_clear(struct ovl_loc *loc)
 {
 	if (loc->fd >= 0)
 		close(loc->fd);
-	free(loc->mount_point);
-	free(loc->root);
-	free(loc->path);
+	if (loc->strings) {
+		free(loc->strings);
+	} else {
+		free(loc->mount_point);
+		free(loc->root);
+		free(loc->path);
+	}
 	memset(loc, 0, sizeof(*loc));
 	loc->fd = -1;
 	loc->mnt_id = -1;

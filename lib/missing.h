@@ -29,6 +29,11 @@ struct ovl_fsuuid2 {
 #ifndef AT_HANDLE_FID
 #define AT_HANDLE_FID		0x200
 #endif
+/* linux/fcntl.h, 6.12: name_to_handle_at(2) gives the unique mount ID
+ * (a u64) instead of the 32-bit one; an older kernel says EINVAL */
+#ifndef AT_HANDLE_MNT_ID_UNIQUE
+#define AT_HANDLE_MNT_ID_UNIQUE	0x001
+#endif
 
 /* linux/statfs.h, 5.10 */
 #ifndef ST_NOSYMFOLLOW

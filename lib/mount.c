@@ -34,20 +34,33 @@
 
 #include "internal.h"
 
-int ovl_same_handle(int fd, const struct ovl_layer_record *rec)
+static int same_handle(int fd, const struct ovl_layer_record *rec,
+		       void *mnt, int at)
 {
 	struct ovl_handle h = { .fh.handle_bytes = OVL_LAYERS_FID_MAX };
-	int mnt, at = AT_EMPTY_PATH;
 
 	/* a FID is what AT_HANDLE_FID gives, which a handle that decodes
 	 * need not be */
 	if (rec->flags & OVL_LAYERS_LAYER_FID)
 		at |= AT_HANDLE_FID;
-	if (name_to_handle_at(fd, "", &h.fh, &mnt, at))
+	if (name_to_handle_at(fd, "", &h.fh, mnt, AT_EMPTY_PATH | at))
 		return -errno;
 	return h.fh.handle_type == rec->fh_type &&
 	       h.fh.handle_bytes == rec->fid_len &&
 	       !memcmp(h.fh.f_handle, rec->fid, rec->fid_len);
+}
+
+int ovl_same_handle(int fd, const struct ovl_layer_record *rec)
+{
+	int mnt;
+
+	return same_handle(fd, rec, &mnt, 0);
+}
+
+int ovl_same_handle_mnt(int fd, const struct ovl_layer_record *rec,
+			uint64_t *unique)
+{
+	return same_handle(fd, rec, unique, AT_HANDLE_MNT_ID_UNIQUE);
 }
 
 /*
@@ -207,9 +220,20 @@ static int layer_fd(const struct ovl_layers *l, unsigned int i, int *owned)
 			     RESOLVE_NO_SYMLINKS);
 	if (fd < 0)
 		return fd == -ELOOP || fd == -ENOTDIR ? -ESTALE : fd;
-	err = ovl_ident(fd, &id);
-	if (!err && (id.dev != loc->dev || id.ino != loc->ino))
-		err = -ESTALE;	/* the path leads elsewhere now */
+	if (loc->by_handle) {
+		/* the record's directory on the very mount: its handle
+		 * (inode and generation) on that mount's superblock */
+		uint64_t unique = 0;
+		int same = ovl_same_handle_mnt(fd, &l->recs[i], &unique);
+
+		err = same < 0 ? same : 0;
+		if (same == 0 || (same == 1 && unique != loc->mnt_id_unique))
+			err = -ESTALE;	/* the path leads elsewhere now */
+	} else {
+		err = ovl_ident(fd, &id);
+		if (!err && (id.dev != loc->dev || id.ino != loc->ino))
+			err = -ESTALE;	/* the path leads elsewhere now */
+	}
 	if (err) {
 		close(fd);
 		return err;

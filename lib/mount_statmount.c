@@ -137,8 +137,37 @@ static int sm_one(const struct ovl_mount_table *t, uint64_t id, uint64_t mask,
 			OVL_SM_FS_SUBTYPE | OVL_SM_SB_SOURCE | \
 			OVL_SM_SUPPORTED_MASK)
 
-/* m's strings from a statmount that asked for them */
-static int sm_strings(struct ovl_mnt *m, const struct ovl_statmount *sm)
+/*
+ * size bytes in t's arena (a whole table's strings, kept as long as it:
+ * one malloc() for many mounts, not one each), or NULL.
+ */
+#define OVL_ARENA_CHUNK (64 * 1024)
+static char *arena_alloc(struct ovl_mount_table *t, size_t size)
+{
+	char *p;
+
+	if (size > t->arena_left) {
+		size_t chunk = sizeof(void *) + (size > OVL_ARENA_CHUNK ?
+						  size : OVL_ARENA_CHUNK);
+		void **c = malloc(chunk);
+
+		if (!c)
+			return NULL;
+		*c = t->arena;
+		t->arena = c;
+		t->arena_next = (char *)(c + 1);
+		t->arena_left = chunk - sizeof(void *);
+	}
+	p = t->arena_next;
+	t->arena_next += size;
+	t->arena_left -= size;
+	return p;
+}
+
+/* m's strings from a statmount that asked for them: in a block of their
+ * own (m->block), or in whole's arena where it is given */
+static int sm_strings(struct ovl_mnt *m, const struct ovl_statmount *sm,
+		      struct ovl_mount_table *whole)
 {
 	static const char empty[] = "";
 	const char *str[4], *sub = NULL;
@@ -158,10 +187,14 @@ static int sm_strings(struct ovl_mnt *m, const struct ovl_statmount *sm)
 		n[i] = str[i] ? strlen(str[i]) + 1 : 0;
 	if (sub)
 		n[2] += strlen(sub) + 1;	/* "type.subtype" as mountinfo */
-	block = malloc(n[0] + n[1] + n[2] + n[3] + 1);
+	if (whole) {
+		block = arena_alloc(whole, n[0] + n[1] + n[2] + n[3] + 1);
+		m->block = NULL;	/* freed with the arena */
+	} else {
+		block = m->block = malloc(n[0] + n[1] + n[2] + n[3] + 1);
+	}
 	if (!block)
 		return -ENOMEM;
-	m->block = block;
 	for (int i = 0; i < 4; i++) {
 		const char **out = i == 0 ? &m->root : i == 1 ? &m->target :
 				   i == 2 ? &m->fstype : &m->source;
@@ -204,7 +237,7 @@ int ovl_statmount_strings(struct ovl_mount_table *t, struct ovl_mnt *m)
 		m->fstype = NULL;
 		return err == -ENOMEM ? err : 0;
 	}
-	return sm_strings(m, t->sm_buf);
+	return sm_strings(m, t->sm_buf, NULL);
 }
 
 /*
@@ -274,7 +307,8 @@ static int from_ids(struct ovl_mount_table *t, const uint64_t *ids,
 	bool eager;
 	int err = -ENOMEM;
 
-	t->mnts = calloc(nids ? nids : 1, sizeof(*t->mnts));
+	/* not zeroed: the first t->n are written whole, the rest unused */
+	t->mnts = malloc((nids ? nids : 1) * sizeof(*t->mnts));
 	if (!t->mnts)
 		goto out;
 	/* a statmount with strings costs about 2.5 without: with them, the
@@ -309,10 +343,10 @@ static int from_ids(struct ovl_mount_table *t, const uint64_t *ids,
 			.dev = makedev(sm->sb_dev_major, sm->sb_dev_minor),
 			.magic = sm->sb_magic,
 		};
-			if (eager) {
+		if (eager) {
 			const struct ovl_mnt *m = &t->mnts[t->n - 1];
 
-			err = sm_strings(&t->mnts[t->n - 1], sm);
+			err = sm_strings(&t->mnts[t->n - 1], sm, t);
 			if (err)
 				goto out;
 			/* kept whole: bounded as mountinfo's text is (a

@@ -102,6 +102,12 @@ static void table_clear(struct ovl_mount_table *t)
 {
 	for (size_t i = 0; t->mnts && i < t->n; i++)
 		free(t->mnts[i].block);
+	while (t->arena) {
+		void *prev = *(void **)t->arena;
+
+		free(t->arena);
+		t->arena = prev;
+	}
 	free(t->mnts);
 	free(t->sm_buf);
 	free(t->text);

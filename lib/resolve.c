@@ -3,7 +3,7 @@
  * Resolve each record of a descriptor to a mount, a path and an fd, in a
  * view (ovl_view: a task's root and mount table).
  *
- * About 800 lines, one file on purpose: the algorithm alone (the index and
+ * About 900 lines, one file on purpose: the algorithm alone (the index and
  * the snapshot's cache are resolve_index.c, what is assumed of filesystems
  * fs_policy.c); its steps (the fast path, the FID and format-2 path ways,
  * the per-superblock tries) share the checks below() and located(), which
@@ -56,6 +56,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,21 @@ static const char *below_root(const char *kpath, const char *root_path)
 	return kpath + n;
 }
 
+/* a (alen bytes), then b, then c, in one malloc'd string: what
+ * asprintf("%s%s%s") gives, without parsing a format for each layer */
+static char *join(const char *a, size_t alen, const char *b, const char *c)
+{
+	size_t blen = strlen(b), clen = strlen(c);
+	char *p = malloc(alen + blen + clen + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, a, alen);
+	memcpy(p + alen, b, blen);
+	memcpy(p + alen + blen, c, clen + 1);
+	return p;
+}
+
 /* Does path, looked up beneath the view's root as it is (no symlink
  * followed), lead to the file with identity want? */
 static bool leads_to(const struct resolver *r, const char *path,
@@ -150,7 +166,7 @@ static int located(struct resolver *r, struct mount_ent *e, int fd,
 	struct ovl_ident want;
 	char *kpath = NULL;
 	const char *rel;
-	int n, err;
+	int err;
 
 	err = ovl_rsv_ent_ready(r, e);
 	if (err) {
@@ -179,11 +195,14 @@ static int located(struct resolver *r, struct mount_ent *e, int fd,
 		return OVL_STATUS_UNREACHABLE;
 	}
 	loc->root = strdup(*rel ? rel : "/");
-	n = asprintf(&loc->path, "%s%s", strcmp(target, "/") ? target : "",
-		     *rel ? rel : strcmp(target, "/") ? "" : "/");
+	/* the mount point, then the part below ("/" alone for the root of
+	 * a mount on "/") */
+	if (e->tlen == 1 && target[0] == '/')
+		loc->path = strdup(*rel ? rel : "/");
+	else
+		loc->path = join(target, e->tlen, rel, "");
 	free(kpath);
-	if (n < 0) {
-		loc->path = NULL;
+	if (!loc->path) {
 		close(fd);
 		return -ENOMEM;
 	}
@@ -460,28 +479,36 @@ static bool uuid_rules_out(const char *fstype, const unsigned char *uuid,
  * by its handle, on the filesystem the record names:
  *   openat2     the path string beneath the view's root, no symlink, no
  *               magic link (exactly leads_to()'s lookup), a directory;
- *               no mount on the way after e's mount point (ovl_rsv_stays_in())
- *   statx       it is on mount e (its unique ID, or the 32-bit one from
- *               mountinfo): the lookup went through e's mount point into
- *               e's root and stayed in e, so what follows e's mount point
- *               in the string is its path below e's root, and it lies
- *               below e's root (what below() checks after a decode);
- *               and it was not removed
+ *               no mount on the way after e's mount point (ovl_rsv_stays_in());
+ *               O_PATH where no ioctl below is asked (the superblock's
+ *               uuid known, no casefolding), else O_RDONLY
+ *   name_to_handle_at  with AT_HANDLE_MNT_ID_UNIQUE (6.12; before it,
+ *               or from a mountinfo table, statx and a plain
+ *               name_to_handle_at, and a removed directory is refused):
+ *               it is on mount e (its unique ID): the lookup went
+ *               through e's mount point into e's root and stayed in e,
+ *               so what follows e's mount point in the string is its
+ *               path below e's root, and it lies below e's root (what
+ *               below() checks after a decode); and its handle is the
+ *               record's: on the superblock the record names, the very
+ *               directory a decode would give (the handle is the inode
+ *               and generation).  It needs no privilege, unlike
+ *               open_by_handle_at: a caller that cannot decode (no
+ *               CAP_DAC_READ_SEARCH in the initial user namespace:
+ *               rootless, a container's root) finds its layers this way
+ *               where the path strings are still true, and gets
+ *               no-permission from the usual way where they are not.
+ *               That handle on that mount is the location's identity
+ *               (loc->by_handle), which layer_fd() checks again before
+ *               a mount, as it checks st_dev and st_ino otherwise
  *   ioctl       FS_IOC_GETFSUUID, once per superblock (as ovl_rsv_probe_uuid()):
  *               a record with another uuid is not on this filesystem
- *   name_to_handle_at  its handle is the record's: on the superblock the
- *               record names, the very directory a decode would give
- *               (the handle is the inode and generation).  It needs no
- *               privilege, unlike open_by_handle_at: a caller that cannot
- *               decode (no CAP_DAC_READ_SEARCH in the initial user
- *               namespace: rootless, a container's root) finds its layers
- *               this way where the path strings are still true, and
- *               gets no-permission from the usual way where they are not
  *   ioctl       FS_IOC_GETFLAGS (ext4, f2fs, tmpfs, bcachefs, overlay, in
  *               a kernel with CONFIG_UNICODE): not in a casefolded
  *               directory (see ovl_fs_spelled_one_way()), so the string is the
  *               kernel's name
- *   close       (an O_PATH fd of it is kept for OVL_RESOLVE_FD)
+ *   close       (an O_PATH fd of it is kept for OVL_RESOLVE_FD: the one
+ *               opened, or one opened from it)
  * Anything else (another mount or directory, a handle that differs, a
  * filesystem that can block, a symlink, a covered mount point, a
  * spelling that may differ) goes the usual way, which finds the same or
@@ -496,7 +523,9 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	struct ovl_ident pid;
 	unsigned char uuid[16];
 	uint64_t unique = 0;
-	int pfd, fd = -1, err, known, fl = 0;
+	int pfd, fd = -1, err = 0, known, fl = 0, same;
+	size_t rlen, plen;
+	bool casefold, real, pid_known;
 
 	if (!path || (rec->flags & OVL_LAYERS_LAYER_FID) || !ovl_path_canonical(path))
 		return 0;
@@ -505,7 +534,7 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 		return -ENOMEM;
 	target = e->mnt->target;
 	if (e->blocks || (e->opened && e->root_fd < 0) ||
-	    !ovl_fs_spelled_one_way(e->mnt->fstype) ||
+	    !(e->fs_class & OVL_FS_ONE_WAY) ||
 	    !(rest = below_target(path, target)))
 		return 0;
 	err = ovl_rsv_would_block(r, e, allowed);
@@ -514,21 +543,48 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	if (err)
 		return err < 0 ? err : 0;
 
-	pfd = ovl_view_openat(r->v, path, O_RDONLY | O_DIRECTORY,
-			      RESOLVE_NO_SYMLINKS);
+	/* O_PATH unless an ioctl is to be asked of it: FS_IOC_GETFSUUID
+	 * (the superblock's first) or FS_IOC_GETFLAGS need a real open */
+	casefold = ovl_rsv_may_casefold(r, e);
+	real = !sb->probed || casefold;
+	pfd = ovl_view_openat(r->v, path, (real ? O_RDONLY : O_PATH) |
+			      O_DIRECTORY, RESOLVE_NO_SYMLINKS);
 	if (pfd < 0)
 		return ovl_fatal_errno(-pfd) ? pfd : 0;
-	if (e->unique_id) {
-		err = ovl_ident_unique(pfd, &pid, &unique);
-		if (!err && unique != e->unique_id)
-			err = 1;
-	} else {
-		err = ovl_ident(pfd, &pid);
-		if (!err && pid.mnt_id != e->id)
-			err = 1;
+	/* its handle and its mount in one call where the kernel gives the
+	 * unique mount ID so (6.12) and the table has it: the identity of
+	 * the location is then that handle on that mount (loc->by_handle);
+	 * it was found by its name, so it was not removed */
+	same = -EINVAL;
+	pid_known = false;
+	if (e->unique_id && !r->no_handle_mnt) {
+		same = ovl_same_handle_mnt(pfd, rec, &unique);
+		if (same == -EINVAL) {
+			r->no_handle_mnt = true;	/* before 6.12 */
+		} else if (same < 0 || unique != e->unique_id) {
+			err = same < 0 ? same : 0;	/* another mount */
+			goto usual;
+		}
 	}
-	if (err || !pid.nlink)
+	if (same == -EINVAL) {
+		pid_known = true;
+		if (e->unique_id) {
+			err = ovl_ident_unique(pfd, &pid, &unique);
+			if (!err && unique != e->unique_id)
+				err = 1;
+		} else {
+			err = ovl_ident(pfd, &pid);
+			if (!err && pid.mnt_id != e->id)
+				err = 1;
+		}
+		if (err || !pid.nlink)
+			goto usual;
+		same = ovl_same_handle(pfd, rec);
+	}
+	if (same != 1) {
+		err = same < 0 ? same : 0;	/* another directory */
 		goto usual;
+	}
 	if (sb->probed) {
 		known = sb->probed == PROBE_KNOWN;
 		memcpy(uuid, sb->uuid, 16);
@@ -546,12 +602,10 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	 * parent shows it (unless the flag was cleared on purpose while it
 	 * was empty: then the string still leads to the directory verified,
 	 * spelled as the mounter spelled it) */
-	err = ovl_same_handle(pfd, rec);
-	if (err != 1 || (ovl_rsv_may_casefold(r, e->mnt->fstype) &&
-			 ioctl(pfd, FS_IOC_GETFLAGS, &fl) == 0 &&
-			 (fl & FS_CASEFOLD_FL)))
+	if (casefold && ioctl(pfd, FS_IOC_GETFLAGS, &fl) == 0 &&
+	    (fl & FS_CASEFOLD_FL))
 		goto usual;
-	if (r->flags & OVL_RESOLVE_FD) {
+	if ((r->flags & OVL_RESOLVE_FD) && real) {
 		fd = openat(pfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0) {
 			err = -errno;
@@ -561,28 +615,41 @@ static int fast_hint(struct resolver *r, struct sb_ent *sb,
 	/* mountinfo gave no unique ID: one statx more, once per mount */
 	if (!e->unique_id)
 		e->unique_id = ovl_unique_mount_id(pfd);
-	close(pfd);
+	if ((r->flags & OVL_RESOLVE_FD) && !real)
+		fd = pfd;	/* O_PATH already: kept as it is */
+	else
+		close(pfd);
 
 	if (!sb->probed) {
 		sb->probed = known ? PROBE_KNOWN : PROBE_UNKNOWN;
 		memcpy(sb->uuid, uuid, 16);
 	}
-	/* as located() composes it: the mount point, then the part below */
+	/* as located() composes it: the mount point, then the part below;
+	 * the three strings in one block */
 	loc->fd = fd;
-	loc->root = malloc(strlen(rest) + 2);
-	if (loc->root) {
-		loc->root[0] = '/';
-		memcpy(loc->root + 1, rest, strlen(rest) + 1);
-	}
-	loc->path = strdup(path);
-	loc->mount_point = ovl_rsv_ent_ready(r, e) ? NULL : strdup(e->mnt->target);
-	if (!loc->root || !loc->path || !loc->mount_point)
+	if (ovl_rsv_ent_ready(r, e))
 		return -ENOMEM;	/* loc is cleared by the caller */
+	rlen = strlen(rest);
+	plen = strlen(path);
+	loc->strings = malloc(e->tlen + 1 + rlen + 2 + plen + 1);
+	if (!loc->strings)
+		return -ENOMEM;
+	loc->mount_point = loc->strings;
+	memcpy(loc->mount_point, e->mnt->target, e->tlen + 1);
+	loc->root = loc->mount_point + e->tlen + 1;
+	loc->root[0] = '/';
+	memcpy(loc->root + 1, rest, rlen + 1);
+	loc->path = loc->root + rlen + 2;
+	memcpy(loc->path, path, plen + 1);
 	loc->status = OVL_STATUS_OK;	/* the path led to it, as leads_to() */
 	loc->mnt_id = e->id;
 	loc->mnt_id_unique = e->unique_id;
-	loc->dev = pid.dev;
-	loc->ino = pid.ino;
+	if (pid_known) {
+		loc->dev = pid.dev;
+		loc->ino = pid.ino;
+	} else {
+		loc->by_handle = true;
+	}
 	return OVL_STATUS_OK;
 usual:
 	close(pfd);
@@ -590,18 +657,19 @@ usual:
 }
 
 /*
- * Format 2's path from the filesystem's root as a path of the view: the
- * mount point of the first mount of sb (the one fast_hint() takes), then
- * what follows that mount's root in the path.  NULL where there is none
- * (format 1, no path, a first mount whose root is not a prefix of it):
- * the usual way tries every mount.
+ * Format 2's path from the filesystem's root as a path of the view, into
+ * buf: the mount point of the first mount of sb (the one fast_hint()
+ * takes), then what follows that mount's root in the path.  NULL where
+ * there is none (format 1, no path, a first mount whose root is not a
+ * prefix of it, a path longer than buf): the usual way tries every mount.
  */
-static char *fs_path_in_view(struct resolver *r, struct sb_ent *sb,
-			     const struct ovl_layer_record *rec)
+static const char *fs_path_in_view(struct resolver *r, struct sb_ent *sb,
+				   const struct ovl_layer_record *rec,
+				   char buf[PATH_MAX])
 {
 	struct mount_ent *e;
-	const char *rest, *target;
-	char *p;
+	const char *rest;
+	size_t tlen, rlen;
 
 	if (!(rec->valid & OVL_RECORD_VALID_PATH) || !rec->fs_path)
 		return NULL;
@@ -611,11 +679,16 @@ static char *fs_path_in_view(struct resolver *r, struct sb_ent *sb,
 	rest = below_fs_root(rec->fs_path, e->mnt->root);
 	if (!rest)
 		return NULL;
-	target = e->mnt->target;
-	if (asprintf(&p, "%s%s%s", strcmp(target, "/") || !*rest ? target : "",
-		     *rest ? "/" : "", rest) < 0)
+	/* "/" and "" give "/"; "/" and "a" give "/a"; "/m" and "a", "/m/a" */
+	tlen = e->tlen == 1 && *rest ? 0 : e->tlen;
+	rlen = strlen(rest);
+	if (tlen + 1 + rlen >= PATH_MAX)
 		return NULL;
-	return p;
+	memcpy(buf, e->mnt->target, tlen);
+	if (*rest)
+		buf[tlen++] = '/';
+	memcpy(buf + tlen, rest, rlen + 1);
+	return buf;
 }
 
 static bool found(int status)
@@ -688,12 +761,12 @@ static int resolve_one(struct resolver *r, const struct ovl_layer_record *rec,
 		/* the same checks on format 2's path, before any uuid is
 		 * probed or any other mount read */
 		if (!p) {
-			char *vp = fs_path_in_view(r, hint, rec);
+			char buf[PATH_MAX];
+			const char *vp = fs_path_in_view(r, hint, rec, buf);
 
 			if (vp) {
 				p = fast_hint(r, hint, rec, vp, loc, hint_dev);
 				how = "its path from its filesystem's root";
-				free(vp);
 			}
 		}
 		if (p) {

@@ -28,6 +28,10 @@ struct mount_ent {
 				   reads them again) */
 	bool whole;		/* root is "/" */
 	bool blocks;		/* its filesystem can block the caller */
+	unsigned int fs_class;	/* ovl_fs_mount_class(): OVL_FS_* */
+	bool walk_clear;	/* no mount from it up to the view's root
+				   can block (ovl_rsv_would_block() is 0
+				   whatever it allows): learned once */
 	unsigned int order;	/* mountinfo order, for a stable sort */
 	int id, parent;
 	struct ovl_mnt *mnt;	/* its entry in the table */
@@ -80,6 +84,8 @@ struct resolver {
 	bool may_decode;	/* open_by_handle_at(2) would not say EPERM */
 	bool asked_caps;
 	int unicode;		/* casefolding in this kernel: -1 not asked */
+	bool no_handle_mnt;	/* name_to_handle_at(2) without
+				   AT_HANDLE_MNT_ID_UNIQUE (before 6.12) */
 };
 
 /* resolve_index.c */
@@ -108,11 +114,18 @@ int ovl_rsv_get(struct ovl_view *view, unsigned int flags,
 int ovl_rsv_would_block(struct resolver *r, struct mount_ent *e,
 			dev_t allowed);
 
-/* fs_policy.c */
+/* fs_policy.c: what is assumed of a filesystem type (ovl_fs_class()) */
+enum {
+	OVL_FS_BLOCKS = 1,	/* its server may never answer */
+	OVL_FS_ONE_WAY = 2,	/* names spelled one way, if not casefolded */
+	OVL_FS_CASEFOLD = 4,	/* may have casefolded directories */
+};
+unsigned int ovl_fs_class(const char *fstype);
+unsigned int ovl_fs_mount_class(const struct ovl_mnt *fs);
 bool ovl_fs_can_block(const struct ovl_mnt *fs);
 bool ovl_path_canonical(const char *p);
 bool ovl_fs_spelled_one_way(const char *fstype);
 bool ovl_rsv_may_decode(struct resolver *r);
-bool ovl_rsv_may_casefold(struct resolver *r, const char *fstype);
+bool ovl_rsv_may_casefold(struct resolver *r, const struct mount_ent *e);
 
 #endif /* OVL_RESOLVER_H */
