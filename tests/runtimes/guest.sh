@@ -35,10 +35,19 @@
 #      whiteout and an opaque folder) and has a lower on a btrfs subvolume
 #      (a loop image made here, bound in with -v: the subvolume's st_dev
 #      is not its filesystem's s_dev, and 6.12's btrfs sets no s_uuid)
-#   7. migration, out: checkpoint --export, the image saved, the ext4
-#      layer image kept, all in DIR
-# second (a fresh boot, a fresh podman store, the ext4 image on another
-# loop device): podman load, restore --import, then one more cycle.
+#   7. migration, out: 6's container, after its three cycles, and
+#      another one are checkpointed with --export; the image saved, the
+#      ext4 and btrfs images kept, all in DIR
+# second (a fresh boot, a fresh podman store, the ext4 and btrfs images on
+# other loop devices): podman load; restore --import of the plain
+# container, then one more cycle; restore --import of 6's container: its
+# command runs on (pid 1 in the container, its ticks going on from the
+# first boot's), /e reads back its 24 lowers' files, the whiteout still
+# hides x and the opaque d still hides d/h (both still so in the ext4
+# upper), /o reads back the btrfs subvolume's and the root's files, every
+# layer resolves; the layers on podman's new root overlay are placed by
+# their paths (a new overlay has a new uuid: no handle to check them by),
+# the ext4 and btrfs ones checked by file handle; then one more cycle.
 # Appends "runtimes-<first|second> P F" to $OVT_RESULTS.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -167,6 +176,36 @@ else
 	check "podman load of the first boot's image" test $? = 0
 fi
 took "setting up podman"
+
+# the btrfs image of section 6, carried to the second boot
+bimg=$M/btrfs.img
+btrfs=/tmp/btrfs
+olayers="lower 3 ok /rootlow
+lower 4 ok /b/sv"
+# engine WHAT PID: /e as ct left it; its 26 layers where the container
+# sees them (the links' targets; the upper and work on the ext4 layer)
+engine() {
+	local what=$1 pid=$2 i want
+	check "$what: /e's 26 layers resolve to the container's paths (the store's <id>/diff)" \
+		test "$(cli -N "$pid" -n -r -o KIND,INDEX,STATUS,PATH /e)" = "$elayers"
+	want="d$(printf '\nf%s' $(seq -w 1 24))"
+	check "$what: /e lists d and the 24 layers' files, x deleted" \
+		test "$(ls -A "/proc/$pid/root/e")" = "$want"
+	check "$what: /e/d holds only n (d made anew over layer 12's d/h)" \
+		test "$(ls -A "/proc/$pid/root/e/d")/$(cat "/proc/$pid/root/e/d/n")" = n/n
+	check "$what: layer 12 itself still holds x and d/h" \
+		test "$(cat "/proc/$pid/root$st/$eid12/diff/x" "/proc/$pid/root$st/$eid12/diff/d/h")" = $'x\nh'
+	check "$what: the 24 lowers' files read back through /e" \
+		test "$(cd "/proc/$pid/root/e" && cat f*)" = "$(for i in $(seq -w 1 24); do echo "layer $i"; done)"
+	check "$what: fd 6 reads back /e/f01 (the topmost lower's file)" test "$(cat "/proc/$pid/fd/6")" = "layer 01"
+	check "$what: the ext4 upper holds d and x only" test "$(ls -A "$ext4/eng/u")" = $'d\nx'
+	check "$what: in the upper x is a whiteout (a 0/0 character device)" \
+		test "$(stat -c '%F %t:%T' "$ext4/eng/u/x")" = "character special file 0:0"
+	check "$what: in the upper d is opaque (trusted.overlay.opaque y)" \
+		test "$(getfattr --only-values -n trusted.overlay.opaque "$ext4/eng/u/d" 2>/dev/null)" = y
+}
+# nspid PID: the last field of NSpid, PID's pid in its container
+nspid() { awk '$1 == "NSpid:" { print $NF }' "/proc/$1/status" 2>/dev/null; }
 
 # run NAME [podman run options] -- [ct args]: start an inner-overlay container
 run() {
@@ -481,14 +520,11 @@ took "docs/criu.md's commands"
 # CRIU binds it again at restore): a subvolume's st_dev is not its
 # filesystem's s_dev (the device mountinfo shows), and 6.12's btrfs sets
 # no s_uuid (the layer's uuid is null).
-btrfs=/tmp/btrfs
 mkdir -p "$btrfs"
-truncate -s 128M /tmp/btrfs.img
-mkfs.btrfs -q /tmp/btrfs.img > /dev/null 2>&1 && mount -o loop /tmp/btrfs.img "$btrfs" &&
+truncate -s 128M "$bimg"
+mkfs.btrfs -q "$bimg" > /dev/null 2>&1 && mount -o loop "$bimg" "$btrfs" &&
 	btrfs subvolume create "$btrfs/sv" > /dev/null && echo btrfs > "$btrfs/sv/s"
 check "btrfs: a subvolume with a file, on a loop image" test "$(cat "$btrfs/sv/s" 2>/dev/null)" = btrfs
-olayers="lower 3 ok /rootlow
-lower 4 ok /b/sv"
 run fid -v "$btrfs:/b" -- rootlow btrfs engine || ko "fid: the container did not start"
 cli -N "$(cpid fid)" -n -r -o KIND,INDEX,STATUS,PATH /o | log
 check "overlay root: the layers on podman's root overlay and on the btrfs subvolume resolve before any checkpoint" \
@@ -501,28 +537,6 @@ echo "btrfs: /b's superblock $bdev, the subvolume /b/sv's st_dev $svdev" | log
 check "btrfs: the subvolume's st_dev ($svdev) is not its superblock's device ($bdev)" \
 	test -n "$bdev" -a -n "$svdev" -a "$bdev" != "$svdev"
 check "btrfs: /o reads back the subvolume's file" test "$(cat "/proc/$(cpid fid)/root/o/s")" = btrfs
-# engine WHAT PID: /e as ct left it; its 26 layers where the container
-# sees them (the links' targets; the upper and work on the ext4 layer)
-engine() {
-	local what=$1 pid=$2 i want
-	check "$what: /e's 26 layers resolve to the container's paths (the store's <id>/diff)" \
-		test "$(cli -N "$pid" -n -r -o KIND,INDEX,STATUS,PATH /e)" = "$elayers"
-	want="d$(printf '\nf%s' $(seq -w 1 24))"
-	check "$what: /e lists d and the 24 layers' files, x deleted" \
-		test "$(ls -A "/proc/$pid/root/e")" = "$want"
-	check "$what: /e/d holds only n (d made anew over layer 12's d/h)" \
-		test "$(ls -A "/proc/$pid/root/e/d")/$(cat "/proc/$pid/root/e/d/n")" = n/n
-	check "$what: layer 12 itself still holds x and d/h" \
-		test "$(cat "/proc/$pid/root$st/$eid12/diff/x" "/proc/$pid/root$st/$eid12/diff/d/h")" = $'x\nh'
-	check "$what: the 24 lowers' files read back through /e" \
-		test "$(cd "/proc/$pid/root/e" && cat f*)" = "$(for i in $(seq -w 1 24); do echo "layer $i"; done)"
-	check "$what: fd 6 reads back /e/f01 (the topmost lower's file)" test "$(cat "/proc/$pid/fd/6")" = "layer 01"
-	check "$what: the ext4 upper holds d and x only" test "$(ls -A "$ext4/eng/u")" = $'d\nx'
-	check "$what: in the upper x is a whiteout (a 0/0 character device)" \
-		test "$(stat -c '%F %t:%T' "$ext4/eng/u/x")" = "character special file 0:0"
-	check "$what: in the upper d is opaque (trusted.overlay.opaque y)" \
-		test "$(getfattr --only-values -n trusted.overlay.opaque "$ext4/eng/u/d" 2>/dev/null)" = y
-}
 engine "engine, before any checkpoint" "$(cpid fid)"
 for n in 1 2 3; do
 	what="overlay root $n"
@@ -549,11 +563,34 @@ for n in 1 2 3; do
 	check "$what: /o reads back the btrfs subvolume's file" test "$(cat "/proc/$(cpid fid)/root/o/s")" = btrfs
 	engine "engine $n" "$(cpid fid)"
 done
-P rm -f -t 0 fid > /dev/null
-umount "$btrfs"
 took "a layer on the overlay root, one on a btrfs subvolume and an engine's overlay, three cycles"
 
 # --- 7. migration, out ---
+# 6's container, after its three cycles (--keep: its dump.log stays);
+# its ticks and its command's pid in the container, for the second boot
+# (the ticks a lower bound: the dump comes after)
+p=$(cpid fid)
+ticks "$p" > "$M/fid.ticks"
+nspid "$p" > "$M/fid.nspid"
+check "migration of the overlay root: its command is pid $(cat "$M/fid.nspid") in the container, $(cat "$M/fid.ticks") ticks so far" \
+	test -s "$M/fid.nspid" -a "$(cat "$M/fid.ticks")" -gt 0
+checkpoint "migration of the overlay root" fid --keep --export "$M/fid.tar.gz"
+check "migration of the overlay root: the plugin described /o, 6 layers" grep -qE \
+	'ovl_layers: overlay /o \(mount [0-9]+\): 6 layers described from trusted.overlay.layers' /tmp/dump.log
+check "migration of the overlay root: the plugin described /e, 26 layers" grep -qE \
+	'ovl_layers: overlay /e \(mount [0-9]+\): 26 layers described from trusted.overlay.layers' /tmp/dump.log
+# (the folder --keep reused holds the earlier dumps' files too, and the
+# export carries them: this dump's are those of the mount IDs its log names)
+ids=$(grep -oE 'ovl_layers: overlay /[eo] \(mount [0-9]+\): [0-9]+ layers described' /tmp/dump.log | grep -oE '[0-9]+\)' | tr -d ')' | sort -u)
+tar -tf "$M/fid.tar.gz" > /tmp/fid.list 2>/dev/null
+# shellcheck disable=SC2086
+check "migration of the overlay root: the export holds the plugin's files of this dump's /o and /e ($(echo $ids))" \
+	bash -c '[ "$(echo $1 | wc -w)" = 2 ] && for i in $1; do grep -qxE "(\./)?checkpoint/ovl-layers-$i\.json" /tmp/fid.list || exit 1; done' - "$ids"
+check "migration of the overlay root: the container's process is gone after the export" \
+	test ! -e "/proc/$p/comm"
+P rm -f -t 0 fid > /dev/null
+findmnt -n -o SOURCE "$btrfs" > "$M/btrfs.loop"
+umount "$btrfs"
 run mig -- || ko "mig: the container did not start"
 P save -o "$M/image.tar" localhost/ct > /dev/null
 check "migration: podman save of the image" test -s "$M/image.tar"
@@ -562,8 +599,9 @@ checkpoint "migration" mig --export "$M/mig.tar.gz"
 check "migration: the export holds the plugin's file for /o" \
 	bash -c "tar -tf '$M/mig.tar.gz' | grep -qE '^(\./)?checkpoint/ovl-layers-[0-9]+\.json$'"
 P rm -f -t 0 mig > /dev/null
+findmnt -n -o SOURCE "$ext4" > "$M/ext4.loop"
 umount "$ext4"
-took "the export"
+took "the exports"
 else
 # --- second boot: migration, in ---
 mkdir -p /tmp/criudir && cp -a /usr/lib/criu/. /tmp/criudir/ && cp "$pk/usr/lib/criu/ovl_layers_plugin.so" /tmp/criudir/
@@ -586,5 +624,58 @@ check "migration, then: podman container restore" test $? = 0
 after_restore "migration, then" "$(cpid mig)"
 P rm -f -t 0 mig > /dev/null
 took "the import and one more cycle"
+
+# --- second boot: 6's container, in ---
+# the btrfs image on another loop device than the first boot's (the
+# ext4 one is: the extra loop device above)
+mkdir -p "$btrfs"
+mount -o loop "$bimg" "$btrfs"
+check "migration of the overlay root: the carried btrfs image mounted, its subvolume's file there" \
+	test "$(cat "$btrfs/sv/s" 2>/dev/null)" = btrfs
+el=$(findmnt -n -o SOURCE "$ext4") bl=$(findmnt -n -o SOURCE "$btrfs")
+echo "the ext4 image on $el (first boot: $(cat "$M/ext4.loop")), the btrfs image on $bl (first boot: $(cat "$M/btrfs.loop"))" | log
+check "migration of the overlay root: both images on other loop devices than the first boot's" \
+	test -n "$el" -a -n "$bl" -a "$el" != "$(cat "$M/ext4.loop")" -a "$bl" != "$(cat "$M/btrfs.loop")"
+P container restore --keep --import "$M/fid.tar.gz" > /tmp/rs.log 2>&1
+rc=$?
+rm -f /tmp/restore.log
+cp "$(userdata fid)/restore.log" /tmp/restore.log 2>/dev/null
+log < /tmp/rs.log
+check "migration of the overlay root: podman container restore --import on a second boot" test "$rc" = 0 ||
+	grep -E 'Error' /tmp/restore.log | log
+grep -E 'Error|ovl_layers: overlay /[eo]' /tmp/restore.log | log
+check "migration of the overlay root: the plugin mounted /o from its 6 layers (the ext4 and btrfs ones checked by file handle)" grep -qE \
+	'ovl_layers: overlay /o \(mount [0-9]+\) mounted at .* from 6 layers \(2 checked by file handle\)' /tmp/restore.log
+check "migration of the overlay root: the plugin placed the btrfs layer beneath /b's restored mount, checked by its file handle" grep -qE \
+	'ovl_layers: overlay /o: lower layer 4 at /tmp/\.criu\.mntns\.[^ ]*/sv \(same filesystem, file handle matches\)' /tmp/restore.log
+check "migration of the overlay root: the root's layer placed by its path, on a new overlay (no handle to check it by)" grep -qE \
+	'ovl_layers: overlay /o: lower layer 3 at /tmp/\.criu\.mntns\.[^ ]*/rootlow \(re-created filesystem\)' /tmp/restore.log
+check "migration of the overlay root: the plugin mounted /e from its 26 layers (the ext4 upper and work checked by file handle)" grep -qE \
+	'ovl_layers: overlay /e \(mount [0-9]+\) mounted at .* from 26 layers \(2 checked by file handle\)' /tmp/restore.log
+p=$(cpid fid)
+after_restore "migration of the overlay root" "$p" "$olayers"
+check "migration of the overlay root: its command is pid $(cat "$M/fid.nspid") in the container, as on the first boot" \
+	test -n "$(nspid "$p")" -a "$(nspid "$p")" = "$(cat "$M/fid.nspid")"
+check "migration of the overlay root: the ticks go on from the first boot's ($(cat "$M/fid.ticks"), now $(ticks "$p"))" \
+	test "$(ticks "$p")" -gt "$(cat "$M/fid.ticks")"
+check "migration of the overlay root: /o reads back the root's layer" test "$(cat "/proc/$p/root/o/r")" = rootlow
+check "migration of the overlay root: /o reads back the btrfs subvolume's file" test "$(cat "/proc/$p/root/o/s")" = btrfs
+engine "migration of the overlay root, engine" "$p"
+# and once more on this boot, from the description the import's restore gave
+what="migration of the overlay root, then"
+checkpoint "$what" fid --keep
+check "$what: the plugin described /o and /e, 6 and 26 layers" test \
+	"$(grep -cE 'ovl_layers: overlay /(o|e) \(mount [0-9]+\): (6|26) layers described from trusted.overlay.layers' /tmp/dump.log)" = 2
+restore "$what" fid --keep
+check "$what: podman container restore" test $? = 0 || grep Error /tmp/restore.log | log
+check "$what: the plugin mounted /o and /e again, the root's layers checked by file handle this time" test \
+	"$(grep -cE 'ovl_layers: overlay /(o \(mount [0-9]+\) mounted at .* from 6 layers \(3|e \(mount [0-9]+\) mounted at .* from 26 layers \(26) checked by file handle\)' /tmp/restore.log)" = 2
+p=$(cpid fid)
+after_restore "$what" "$p" "$olayers"
+check "$what: the btrfs subvolume's file reads back through /o" test "$(cat "/proc/$p/root/o/s")" = btrfs
+engine "$what, engine" "$p"
+P rm -f -t 0 fid > /dev/null
+umount "$btrfs"
+took "the overlay root's import and one more cycle"
 fi
 finish
