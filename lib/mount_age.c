@@ -20,10 +20,11 @@
  * made in a way that looked like one (a tree mounted parent first, as
  * container runtimes mount theirs), so its ID says nothing of age.
  *
- * That errs one way only: a mount taken for a copy is never called
- * younger (a missed doubt, as without this file), a copy is never called
- * younger than it is (a mount moved elsewhere with mount --move ends the
- * walk early and is the exception).
+ * It errs one way: a mount made after the clone that happens to extend
+ * the walk (one on its last branch) is taken for a copy, and is never
+ * called younger: a doubt missed, as without this file.  A copy is not
+ * taken for a mount made later, unless a mount --move among the copies
+ * ended the walk early.
  */
 #include <stdint.h>
 #include <stdlib.h>
