@@ -181,6 +181,14 @@ int ovl_mount_table_from_mountinfo(const struct ovl_view *v,
 			OVL_MOUNTINFO_MAX >> 20);
 	if (err)
 		return err;
+	/* every task's mountinfo shows its root at least: none is a
+	 * namespace whose tasks are gone (the task exited after the open),
+	 * not a malformed table */
+	if (!len) {
+		free(text);
+		ovl_dbg(&v->log, "mountinfo is empty: the task is gone");
+		return -ESRCH;
+	}
 	err = ovl_mountinfo_parse(t, text, len);
 	if (err == -EIO)
 		ovl_err(&v->log, "mountinfo line %zu is not mountinfo's", t->n + 1);
