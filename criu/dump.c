@@ -431,7 +431,7 @@ int plugin_dump_images(void)
 	memset(&ovl_plugin.spent, 0, sizeof(ovl_plugin.spent));
 	/*
 	 * OVL_LAYERS_PLUGIN_TIMING: the trust probe (ovl_layers_kernel_probe(3),
-	 * a child mounting an overlay of its own, once per process) timed on
+	 * an overlay of the library's own, asked once per process) timed on
 	 * its own, first; the first read then takes its answer from the
 	 * process, and "reading" is the reads alone.  Otherwise the first read
 	 * probes, as any reader does.

@@ -503,8 +503,8 @@ const char *ovl_layers_source_name(int source);
  * stores any trusted.overlay.* or user.overlay.* name a user sets and
  * returns it on read, so without the series a value under
  * OVL_LAYERS_XATTR is whatever a user (a container) wrote.  The library
- * asks the running overlayfs on an overlay of its own, in a mount
- * namespace of its own, and believes a value only where the kernel is
+ * asks the running overlayfs on an overlay of its own that no one else
+ * can reach, and believes a value only where the kernel is
  * shown to produce it; ovl_layers_read() does this itself.
  * ovl_layers_kernel_probe() returns the answer for the trusted name, or
  * with OVL_PROBE_USERXATTR for the user name of userxattr overlays, or

@@ -12,23 +12,30 @@
  * may set and remove the name between any two calls of ours.
  *
  * What can: the running overlayfs itself, asked on an overlay of our own
- * that no one else can reach.  A child process, in a mount namespace of its
- * own (and a user namespace of its own where the caller has no
- * CAP_SYS_ADMIN), mounts a tmpfs and an overlay on it, and tries to set
- * the layers name on that overlay's root:
+ * that no one else can reach.  We mount a small tmpfs, make two empty
+ * directories in it and mount an overlay with those two as its lower
+ * layers (no upper: nothing to set up, nothing written), then read the
+ * layers name on that overlay's root:
  *
- *   EPERM        the series: the name is the kernel's, read-only (the
- *                series keeps that EPERM as a contract, overlayfs.rst);
- *                checked further: a control name of the same prefix is
- *                stored (so the EPERM is not the VFS refusing the prefix)
- *                and a read of the layers name returns a value;
- *   stored       6.7 or later without the series: any user can write it,
- *                so a value there is never believed;
- *   EOPNOTSUPP   before 6.7 (for the control name too): no overlay xattr
- *                can be set or read, nothing can be stored.
+ *   a value      the series: the kernel describes every overlay, and no
+ *                user can have stored anything on layers that only we
+ *                could reach, made a moment before;
+ *   ENODATA      6.7 or later without the series: the name is looked up
+ *                as a user's (escaped), so any user can write it on an
+ *                overlay of theirs, and a value there is never believed;
+ *   EOPNOTSUPP   before 6.7: no overlay xattr can be set or read, nothing
+ *                can be stored.
  *
- * Anything else (the probe cannot mount, no user namespaces) is "cannot
- * tell", and a value is then not believed either.
+ * Where the overlay is made (run_probe()), the first that works: detached,
+ * in the calling thread (Linux 6.15+ takes layers on a detached mount);
+ * in a thread of ours in a mount namespace of its own (privileged callers
+ * on older kernels); in a child process in user and mount namespaces of
+ * its own (callers without CAP_SYS_ADMIN, for the user.* name).  trusted.*
+ * can only be read with CAP_SYS_ADMIN in the initial user namespace, so
+ * anyone else gets "cannot tell" for it.  Anything else (the probe cannot
+ * mount, no user namespaces) is "cannot tell", and a value is then not
+ * believed either.  (The series also refuses setxattr(2) of the name with
+ * EPERM, overlayfs.rst; the probe needs no upper layer to rely on that.)
  *
  * The answer holds for every overlay of the running kernel: all overlays
  * are served by the one overlay module loaded (a mounted overlay pins it).
@@ -60,11 +67,6 @@
 
 #include "internal.h"
 
-/* A name of the same prefix that every overlayfs since 6.7 stores (escaped)
- * and that the series leaves alone: it tells "EPERM for our name" from
- * "EPERM for the whole prefix". */
-#define PROBE_CONTROL	"overlay.libovllayers-probe"
-
 /* How long the probe may take before it is killed and counted as failed:
  * a tmpfs and an overlay mount, a few milliseconds on any machine. */
 #define PROBE_TIMEOUT_MS	5000
@@ -76,7 +78,8 @@ struct probe_result {
 	int answer[2];
 };
 
-/* ---- the child: async-signal-safe system calls only ---- */
+/* ---- the probe itself: system calls only (the fork route's child may
+ * call nothing that is not async-signal-safe) ---- */
 
 static int write_file(const char *path, const char *text)
 {
@@ -90,7 +93,7 @@ static int write_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -EIO;
 }
 
-/* "N" into buf, for the uid and gid maps (no stdio in the child) */
+/* "N" into buf, for the uid and gid maps and fd paths (no stdio) */
 static void put_uint(char *buf, unsigned int n)
 {
 	char tmp[16];
@@ -131,28 +134,47 @@ static void fd_path(char *buf, int fd, const char *sub)
 	}
 }
 
-/* An overlay over directories of the tmpfs mount tmp (attached in the
- * child's namespace, as overlayfs wants its layers), detached: its fd. */
+/* A small tmpfs, detached, with the two empty directories the probe's
+ * overlay takes as its lower layers: its mount fd. */
+static int probe_tmpfs(void)
+{
+	int fs, tmp, err = 0;
+
+	fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "1m", 0) ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		err = -errno;
+	tmp = err ? -1 : (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+	if (!err && tmp < 0)
+		err = -errno;
+	close(fs);
+	if (!err && (mkdirat(tmp, "a", 0755) || mkdirat(tmp, "b", 0755)))
+		err = -errno;
+	if (err && tmp >= 0)
+		close(tmp);
+	return err ?: tmp;
+}
+
+/* An overlay of the two directories of tmp, lower layers only (no upper,
+ * so no work directory to set up): its mount fd, detached. */
 static int probe_overlay(int tmp, bool userxattr)
 {
-	const char *dirs[3] = { "l", "u", "w" };
-	const char *keys[3] = { "lowerdir", "upperdir", "workdir" };
-	char path[64];
-	int fs, mnt, i;
+	char lower[64];
+	int fs, mnt;
 
+	fd_path(lower, tmp, "a:");
+	fd_path(lower + strlen(lower), tmp, "b");
 	fs = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
 	if (fs < 0)
 		return -errno;
-	for (i = 0; i < 3; i++) {
-		fd_path(path, tmp, dirs[i]);
-		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, keys[i],
-			    path, 0))
-			goto fail;
-	}
-	if (userxattr &&
-	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0))
-		goto fail;
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "lowerdir", lower,
+		    0) ||
+	    (userxattr &&
+	     syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL,
+		     0)) ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
 		goto fail;
 	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
 	if (mnt < 0)
@@ -160,108 +182,211 @@ static int probe_overlay(int tmp, bool userxattr)
 	close(fs);
 	return mnt;
 fail:
-	i = -errno;
+	mnt = -errno;
 	close(fs);
-	return i;
+	return mnt;
 }
 
-static int set_name(const char *link, const char *prefix, const char *name)
-{
-	char full[64];
-
-	strcpy(full, prefix);
-	strcat(full, name);
-	return setxattr(link, full, "x", 1, 0) ? -errno : 0;
-}
-
-/* The answer of the overlay mount ovl for one prefix. */
+/*
+ * What the overlay ovl, made a moment ago over two empty directories that
+ * only we can reach, answers for the layers name of one prefix.  No user
+ * can have stored anything there, so a value is the kernel's own.
+ */
 static int ask(int ovl, const char *prefix)
 {
 	char link[64], name[64];
-	int layers, control;
+	ssize_t n;
 
 	fd_path(link, ovl, NULL);
-	layers = set_name(link, prefix, "overlay.layers");
-	control = set_name(link, prefix, PROBE_CONTROL);
-	if (!layers)
+	strcpy(name, prefix);
+	strcat(name, "overlay.layers");
+	n = getxattr(link, name, NULL, 0);
+	if (n > 0)
+		return OVL_KERNEL_PRODUCES;
+	if (!n)
+		return -EIO;	/* an empty value: not the series' */
+	switch (errno) {
+	case ENODATA:		/* 6.7+: the name is looked up, a user's */
 		return OVL_KERNEL_STORES;
-	if (layers == -EOPNOTSUPP && control == -EOPNOTSUPP)
+	case EOPNOTSUPP:	/* before 6.7: no overlay.* name at all */
 		return OVL_KERNEL_NO_XATTR;
-	if (layers == -EPERM && !control) {
-		strcpy(name, prefix);
-		strcat(name, "overlay.layers");
-		if (getxattr(link, name, NULL, 0) > 0)
-			return OVL_KERNEL_PRODUCES;
-		return -EIO;	/* read-only, yet no value: not the series */
+	default:
+		return -errno;
 	}
-	return layers == -EPERM ? -EPERM : -EIO;
 }
 
+/*
+ * Both answers, on the tmpfs mount tmp (its directories reachable through
+ * the fd: attached in a namespace of our own, or detached where the
+ * kernel takes detached layers).  trusted.* is read only with
+ * CAP_SYS_ADMIN in the initial user namespace: anyone else is told
+ * ENODATA, which would say nothing, so -EPERM is the answer then.
+ */
+static void probe_on(int tmp, bool may_trusted, struct probe_result *res)
+{
+	int ovl;
+
+	if (may_trusted) {
+		ovl = probe_overlay(tmp, false);
+		res->answer[0] = ovl < 0 ? ovl : ask(ovl, "trusted.");
+		if (ovl >= 0)
+			close(ovl);
+	} else {
+		res->answer[0] = -EPERM;
+	}
+	/* One overlayfs answers for both prefixes (its own xattr handler
+	 * serves trusted.overlay.* and, with userxattr, user.overlay.*):
+	 * asked once where it could be. */
+	if (res->answer[0] > 0) {
+		res->answer[1] = res->answer[0];
+	} else {
+		ovl = probe_overlay(tmp, true);
+		res->answer[1] = ovl < 0 ? ovl : ask(ovl, "user.");
+		if (ovl >= 0)
+			close(ovl);
+	}
+}
+
+/* ---- the three ways to an overlay of our own ---- */
+
+/* include/linux/proc_ns.h: the initial user namespace's inode number */
+#define OVL_PROC_USER_INIT_INO	0xEFFFFFFDU
+
+static bool have_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return data[CAP_SYS_ADMIN / 32].effective &
+	       (1u << (CAP_SYS_ADMIN % 32));
+}
+
+static bool in_initial_userns(void)
+{
+	struct stat st;
+
+	return !stat("/proc/self/ns/user", &st) &&
+	       st.st_ino == OVL_PROC_USER_INIT_INO;
+}
+
+/*
+ * 1. Detached, in the calling thread: Linux 6.15 and later take layers on
+ * a detached mount (clone_private_mount() of an anonymous namespace's
+ * root), so a tmpfs and an overlay that are never attached anywhere
+ * serve, with no namespace and no process of our own.  -errno where the
+ * kernel refuses (older ones: -EINVAL) or the caller may not mount.
+ */
+static int probe_detached(struct probe_result *res, bool may_trusted)
+{
+	int tmp = probe_tmpfs();
+
+	if (tmp < 0)
+		return tmp;
+	probe_on(tmp, may_trusted, res);
+	close(tmp);
+	/* an overlay that could not be made (the older kernels' EINVAL for
+	 * a detached layer) or read says nothing: the next way is tried */
+	for (int k = 0; k < 2; k++)
+		if (res->answer[k] < 0 && (k || may_trusted))
+			return res->answer[k];
+	return 0;
+}
+
+/* 2. A thread of ours in a mount namespace of its own, the tmpfs on top
+ * of that namespace's root (a place that always exists, which no one
+ * else sees): privileged callers on older kernels.  No fork, so nothing
+ * of the caller's memory is copied, and no child to wait for. */
+struct ns_probe {
+	bool may_trusted;
+	int err;
+	struct probe_result res;
+};
+
+static int attach_in_own_ns(int *tmp)
+{
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return -errno;
+	*tmp = probe_tmpfs();
+	if (*tmp < 0)
+		return *tmp;
+	if (syscall(SYS_move_mount, *tmp, "", AT_FDCWD, "/",
+		    MOVE_MOUNT_F_EMPTY_PATH))
+		return -errno;
+	return 0;
+}
+
+static void *probe_thread_main(void *arg)
+{
+	struct ns_probe *p = arg;
+	int tmp = -1;
+
+	/* a thread may leave its process's mount namespace (it unshares
+	 * its fs_struct with it); the namespace goes when the thread does */
+	p->err = unshare(CLONE_NEWNS) ? -errno : attach_in_own_ns(&tmp);
+	if (!p->err)
+		probe_on(tmp, p->may_trusted, &p->res);
+	if (tmp >= 0)
+		close(tmp);
+	return NULL;
+}
+
+static int probe_thread(struct probe_result *res, bool may_trusted)
+{
+	struct ns_probe p = { .may_trusted = may_trusted };
+	sigset_t all, old;
+	pthread_attr_t attr;
+	pthread_t th;
+	int err;
+
+	if (pthread_attr_init(&attr))
+		return -ENOMEM;
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	/* none of the caller's signal handlers runs on our thread */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&th, &attr, probe_thread_main, &p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (err)
+		return -err;
+	pthread_join(th, NULL);
+	if (!p.err)
+		*res = p.res;
+	return p.err;
+}
+
+/* 3. A child process in a user namespace of its own, where it is root
+ * (callers without CAP_SYS_ADMIN: the user name only), or in a mount
+ * namespace of its own where the thread could not be made.  It makes
+ * system calls only, and is killed if it does not answer in time. */
 static void probe_child(int out)
 {
-	struct probe_result res = { { 0, 0 } };	/* 0: not asked */
+	struct probe_result res = { { 0, 0 } };
 	uid_t uid = getuid();
 	gid_t gid = getgid();
-	int fs, tmp, ovl, err = 0;
 	bool mapped = false;
+	int tmp = -1, err = 0;
 
 	if (unshare(CLONE_NEWNS)) {
 		err = become_mapped_root(uid, gid);
 		mapped = true;
 	}
-	if (!err && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		err = -errno;
-	if (!err) {
-		fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
-		if (fs < 0 ||
-		    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size",
-			    "1m", 0) ||
-		    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
-			err = -errno;
-		tmp = err ? -1 : (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
-		if (!err && tmp < 0)
-			err = -errno;
-		/* on top of the namespace's root: a place that always
-		 * exists, in a namespace no one else sees */
-		if (!err && syscall(SYS_move_mount, tmp, "", AT_FDCWD, "/",
-				    MOVE_MOUNT_F_EMPTY_PATH))
-			err = -errno;
-		if (!err && (mkdirat(tmp, "l", 0755) || mkdirat(tmp, "u", 0755) ||
-			     mkdirat(tmp, "w", 0755)))
-			err = -errno;
-	}
-	if (err) {
+	if (!err)
+		err = attach_in_own_ns(&tmp);
+	if (err)
 		res.answer[0] = res.answer[1] = err;
-		goto out;
-	}
-	/* trusted.* asks for CAP_SYS_ADMIN in the initial user namespace:
-	 * a mapped root is refused by the VFS, which tells nothing */
-	if (mapped) {
-		res.answer[0] = -EPERM;
-	} else {
-		ovl = probe_overlay(tmp, false);
-		res.answer[0] = ovl < 0 ? ovl : ask(ovl, "trusted.");
-	}
-	/* One overlayfs answers for both prefixes (its own xattr handler
-	 * serves trusted.overlay.* and, with userxattr, user.overlay.*):
-	 * asked once where it could be.  That spares a kernel before 6.6,
-	 * whose tmpfs has no user xattrs, a "failed to set xattr on upper"
-	 * in its log for the second overlay. */
-	if (res.answer[0] > 0) {
-		res.answer[1] = res.answer[0];
-	} else {
-		ovl = probe_overlay(tmp, true);
-		res.answer[1] = ovl < 0 ? ovl : ask(ovl, "user.");
-	}
-out:
+	else	/* a mapped root is refused trusted.* by the VFS */
+		probe_on(tmp, !mapped && have_sys_admin() &&
+			 in_initial_userns(), &res);
 	if (write(out, &res, sizeof(res)) != sizeof(res))
 		_exit(2);
 	_exit(0);
 }
 
-/* ---- the parent ---- */
-
-static int run_probe(struct probe_result *res)
+static int probe_fork(struct probe_result *res)
 {
 	struct pollfd pfd;
 	int pipefd[2], st, err = 0;
@@ -296,6 +421,38 @@ static int run_probe(struct probe_result *res)
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	return err;
+}
+
+#ifdef OVL_TEST_SEAM
+unsigned int ovl_test_probe_skip;
+int ovl_test_probe_way;
+#define SKIP(way) (ovl_test_probe_skip & (way))
+#define ANSWERED_BY(n) (ovl_test_probe_way = (n))
+#else
+#define SKIP(way) false
+#define ANSWERED_BY(n) ((void)0)
+#endif
+
+/* The first way the caller's privilege and the kernel allow. */
+static int run_probe(struct probe_result *res)
+{
+	bool admin = have_sys_admin();
+	bool may_trusted = admin && in_initial_userns();
+
+	if (admin && !SKIP(OVL_TEST_NO_DETACHED) &&
+	    !probe_detached(res, may_trusted)) {
+		ANSWERED_BY(1);
+		return 0;
+	}
+	memset(res, 0, sizeof(*res));
+	if (admin && !SKIP(OVL_TEST_NO_THREAD) &&
+	    !probe_thread(res, may_trusted)) {
+		ANSWERED_BY(2);
+		return 0;
+	}
+	memset(res, 0, sizeof(*res));
+	ANSWERED_BY(3);
+	return probe_fork(res);
 }
 
 /* The boot and the loaded overlay module, as one string; -errno where
@@ -342,7 +499,7 @@ int ovl_kernel_trust(bool userxattr, const struct ovl_log *lg)
 	char key[sizeof(cache.key)];
 	bool keyed;
 
-	keyed = !kernel_key(key, sizeof(key));
+	keyed = !SKIP(~0u) && !kernel_key(key, sizeof(key));
 	pthread_mutex_lock(&cache_lock);
 	if (keyed && !strcmp(key, cache.key) && cache.res.answer[i]) {
 		ret = cache.res.answer[i];
@@ -398,21 +555,6 @@ int (*ovl_test_kernel_value)(int root, bool userxattr, unsigned char **val,
 			     size_t *len);
 #endif
 
-/* include/linux/proc_ns.h: the initial user namespace's inode number */
-#define OVL_PROC_USER_INIT_INO	0xEFFFFFFDU
-
-static bool have_sys_admin(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return false;
-	return data[CAP_SYS_ADMIN / 32].effective &
-	       (1u << (CAP_SYS_ADMIN % 32));
-}
-
 /*
  * Whether the kernel would show us the xattr: trusted.* needs CAP_SYS_ADMIN
  * in the initial user namespace (capget(2) only tells the caller's own);
@@ -421,12 +563,9 @@ static bool have_sys_admin(void)
  */
 static bool may_read(bool userxattr)
 {
-	struct stat st;
-
 	if (!have_sys_admin())
 		return false;
-	return userxattr || (!stat("/proc/self/ns/user", &st) &&
-			     st.st_ino == OVL_PROC_USER_INIT_INO);
+	return userxattr || in_initial_userns();
 }
 
 static int read_xattr(int fd, const char *name, unsigned char **val,

@@ -4,8 +4,8 @@
  * overlay layers, as `criu check` answers for criu.  Each line is asked of
  * the kernel directly (a syscall, on the caller's own root), but the
  * xattr's, which only a probe can answer: the library's
- * (ovl_layers_kernel_probe(3): an overlay of its own, in a mount namespace
- * of its own, is asked to store the name).  Nothing of any container is
+ * (ovl_layers_kernel_probe(3): an overlay of its own, which no one else
+ * can reach, is asked for the name).  Nothing of any container is
  * looked at.  Exit status: 0 the kernel describes layers (statmount's
  * field or its xattr), 2 only the mountinfo fallback, 1 no answer.
  */

@@ -1606,6 +1606,64 @@ static struct ovl_layers *with_flags(const unsigned char *v, size_t n,
  * the filesystems without a uuid (proc, sysfs...).  The value is the fallback's, rewritten
  * as that kernel writes it (the host has no series).
  */
+/*
+ * The kernel probe's three ways to an overlay of its own (lib/trust.c),
+ * each forced through the test seam, each asserted to be the one that
+ * answered: on this host (6.18, no series) every way must say "stores".
+ * Detached needs 6.15+, so it is the way root takes here; the thread is
+ * privileged callers' on older kernels (Debian's 6.12: the stock suites);
+ * the child, in a user namespace of its own, is the unprivileged caller's.
+ */
+START_TEST(t_kernel_probe_ways)
+{
+	static const unsigned int skip[3] = {
+		OVL_TEST_NO_CACHE, OVL_TEST_NO_DETACHED,
+		OVL_TEST_NO_DETACHED | OVL_TEST_NO_THREAD };
+	struct ovl_error *oe = ovl_error_new();
+	pid_t pid;
+	int st;
+
+	for (int w = 0; w < 3; w++) {
+		ovl_test_probe_skip = skip[w];
+		ovl_test_probe_way = 0;
+		ck_assert_int_eq(ovl_layers_kernel_probe(0, oe),
+				 OVL_KERNEL_STORES);
+		ck_assert_int_eq(ovl_test_probe_way, w + 1);
+		ovl_test_probe_way = 0;
+		ck_assert_int_eq(ovl_layers_kernel_probe(OVL_PROBE_USERXATTR,
+							 oe),
+				 OVL_KERNEL_STORES);
+		ck_assert_int_eq(ovl_test_probe_way, w + 1);
+	}
+	/* without privilege: the child, mapped root in a user namespace of
+	 * its own; the trusted name cannot be asked there */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (!pid) {
+		ovl_test_probe_skip = OVL_TEST_NO_CACHE;
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534) ||
+		    /* as after an exec: its own /proc/self/uid_map */
+		    prctl(PR_SET_DUMPABLE, 1))
+			_exit(10);
+		st = ovl_layers_kernel_probe(OVL_PROBE_USERXATTR, NULL);
+		if (st != OVL_KERNEL_STORES || ovl_test_probe_way != 3) {
+			fprintf(stderr, "unprivileged probe: %d, way %d\n",
+				st, ovl_test_probe_way);
+			_exit(11);
+		}
+		if (ovl_layers_kernel_probe(0, NULL) != -EPERM)
+			_exit(12);
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st));
+	ck_assert_int_eq(WEXITSTATUS(st), 0);
+	ovl_test_probe_skip = 0;
+	ovl_error_free(oe);
+}
+END_TEST
+
 START_TEST(t_btrfs_no_uuid)
 {
 	unsigned char v[512];
@@ -1965,6 +2023,7 @@ int main(void)
 	tcase_add_test(tc, t_fallback_bad_uuid);
 	tcase_add_test(tc, t_bad_uuid_and_nodev);
 	tcase_add_test(tc, t_btrfs_no_uuid);
+	tcase_add_test(tc, t_kernel_probe_ways);
 	tcase_add_test(tc, t_nodev_has_no_hint);
 	tcase_add_test(tc, t_statmount_table_is_mountinfo);
 	tcase_add_test(tc, t_idmapped_layer);
