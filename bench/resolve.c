@@ -24,6 +24,15 @@
  *              already known; RESOLVE_BENEATH | NO_XDEV | NO_SYMLINKS |
  *              NO_MAGICLINKS) and one name_to_handle_at(2) compared with
  *              the record's handle; no library logic
+ *   route_floor the floor of the whole path route, reaching the mount as
+ *              well (path_floor is handed an fd of it): the same table
+ *              read, then per layer one statmount(2) of its mount's root
+ *              and mount point strings (the mount's ID is handed to it:
+ *              the floor pays for no search), the layer's path from the
+ *              view's root (the mount point, then the record's path below
+ *              the mount's root) opened beneath the view's root with one
+ *              openat2(2) (RESOLVE_BENEATH | NO_SYMLINKS | NO_MAGICLINKS),
+ *              and one name_to_handle_at(2) compared; no library logic
  *   lib_path   ovl_layers_resolve() of the same descriptor encoded and
  *              decoded again (ovl_layers_encode(), ovl_layers_decode()):
  *              format 2 bytes without the mount option path strings, so
@@ -37,7 +46,8 @@
  *   resolve N M        one CSV line: N,M,floor_us,paths_us,walk_us,lib_us,
  *                      lib_mi_us,lib_sm_us,lib/floor,lib_mi/floor,
  *                      lib_sm/floor,table,path_floor_us,lib_path_us,
- *                      lib_path/path_floor  (medians of RUNS interleaved
+ *                      lib_path/path_floor,route_floor_us,
+ *                      lib_path/route_floor  (medians of RUNS interleaved
  *                      runs; table: the way lib read the mount table)
  *   resolve -c WAY[,WAY...] N M   run those ways K times each and nothing
  *                      else (for callgrind or strace: bench/run divides by
@@ -172,6 +182,11 @@ static unsigned int nlayers;
  * a second lower, other/x, which the library resolves too) */
 static unsigned int path_layers;
 static const char **path_rest;	/* per layer, below its mount's root */
+/* the route floor: per layer its record's device and path from its
+ * filesystem's root, and the view's root */
+static char **rec_fs_path;
+static uint64_t *layer_mnt;	/* the unique ID of each layer's mount */
+static int view_root = -1;
 
 static void load_table(void)
 {
@@ -206,7 +221,7 @@ struct sm_min {
 static struct sm_min *sm_tab;
 static size_t sm_cap;
 
-static void load_table_statmount(void)
+static size_t load_table_statmount(void)
 {
 	static uint64_t *ids;
 	static size_t ids_cap;
@@ -237,6 +252,7 @@ static void load_table_statmount(void)
 		sm_tab[i] = (struct sm_min){ sm->mnt_id, sm->mnt_parent_id,
 					     sm->sb_dev_major, sm->sb_dev_minor };
 	}
+	return n;
 }
 
 /* the floor of the path route: the table read, then per layer its path
@@ -266,6 +282,60 @@ static double run_path_floor(void)
 		    memcmp(h.fh.f_handle, handles[i].fh.f_handle,
 			   h.fh.handle_bytes))
 			die("path floor: another handle");
+		close(fd);
+	}
+	return now_us() - t;
+}
+
+/* the floor of the whole route: the table read, then per layer the
+ * strings of its mount, its path from the view's root, its handle */
+static double run_route_floor(void)
+{
+	static struct ovl_statmount *sm;
+	static size_t sm_size = 2 * 4096 + sizeof(*sm);
+	double t = now_us();
+	if (!sm && !(sm = malloc(sm_size)))
+		die("malloc");
+	load_table_statmount();
+	for (unsigned int i = 0; i < path_layers; i++) {
+		struct open_how how = {
+			.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+				   RESOLVE_NO_MAGICLINKS,
+		};
+		struct handle h = { .fh.handle_bytes = 128 };
+		char path[2 * 4096];
+		const char *root, *point, *below;
+		size_t rl;
+		int fd, mnt;
+		struct ovl_mnt_id_req one = { .size = OVL_MNT_ID_REQ_SIZE_VER0,
+					      .mnt_id = layer_mnt[i],
+					      .param = OVL_SM_MNT_ROOT |
+						       OVL_SM_MNT_POINT };
+
+		if (syscall(SYS_statmount, &one, sm, sm_size, 0))
+			die("statmount");
+		root = sm->str + sm->mnt_root;
+		point = sm->str + sm->mnt_point;
+		rl = strlen(root);
+		below = rec_fs_path[i];
+		if (rl > 1 && (strncmp(below, root, rl) ||
+			       (below[rl] && below[rl] != '/')))
+			die("route floor: the layer is not below the mount's root");
+		if (rl > 1)
+			below += rl;
+		snprintf(path, sizeof(path), "%s%s", point + 1, below);
+		fd = (int)syscall(SYS_openat2, view_root, path, &how,
+				  sizeof(how));
+		if (fd < 0)
+			die("openat2");
+		if (name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH))
+			die("name_to_handle_at");
+		if (h.fh.handle_type != handles[i].fh.handle_type ||
+		    h.fh.handle_bytes != handles[i].fh.handle_bytes ||
+		    memcmp(h.fh.f_handle, handles[i].fh.f_handle,
+			   h.fh.handle_bytes))
+			die("route floor: another handle");
 		close(fd);
 	}
 	return now_us() - t;
@@ -466,6 +536,31 @@ static void setup(unsigned int n, unsigned int m)
 				fprintf(stderr, "record %u: no path from the filesystem root\n", i);
 				exit(1);
 			}
+		rec_fs_path = calloc(path_layers, sizeof(*rec_fs_path));
+		layer_mnt = calloc(path_layers, sizeof(*layer_mnt));
+		if (!rec_fs_path || !layer_mnt)
+			die("calloc");
+		/* the lowers, in the order the floors take them */
+		for (unsigned int i = 0, k = 0;
+		     i < ovl_layers_count(desc_nopaths) && k < path_layers; i++) {
+			if (ovl_layers_get_record(desc_nopaths, i, &rec,
+						  sizeof(rec)) < 0)
+				die("record");
+			if (rec.kind != OVL_LAYERS_LOWER)
+				continue;
+			struct statx stx;
+
+			if (statx(mount_fds[k], "", AT_EMPTY_PATH,
+				  STATX_MNT_ID_UNIQUE, &stx) ||
+			    !(stx.stx_mask & STATX_MNT_ID_UNIQUE))
+				die("statx");
+			layer_mnt[k] = stx.stx_mnt_id;
+			rec_fs_path[k] = strdup(rec.fs_path);
+			k++;
+		}
+		view_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (view_root < 0)
+			die("open /");
 		if (desc_nopaths->paths) {
 			fprintf(stderr, "decoded descriptor has path strings\n");
 			exit(1);
@@ -491,6 +586,7 @@ static const struct way {
 	{ "floor", run_floor }, { "paths", run_paths }, { "walk", run_walk },
 	{ "lib", run_lib }, { "lib_mi", run_lib_mi }, { "lib_sm", run_lib_sm },
 	{ "path_floor", run_path_floor }, { "lib_path", run_lib_path },
+	{ "route_floor", run_route_floor },
 };
 #define NWAYS (sizeof(ways) / sizeof(ways[0]))
 
@@ -561,7 +657,8 @@ int main(int argc, char **argv)
 		printf("-,");
 	printf("%s,", desc->table_way == WAY_STATMOUNT ? "statmount" :
 	       desc->table_way == WAY_MOUNTINFO ? "mountinfo" : "?");
-	printf("%.0f,%.0f,%.2f\n", med[6], med[7], med[7] / med[6]);
+	printf("%.0f,%.0f,%.2f,%.0f,%.2f\n", med[6], med[7], med[7] / med[6],
+	       med[8], med[7] / med[8]);
 	teardown();
 	return 0;
 }
