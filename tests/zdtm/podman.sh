@@ -138,6 +138,9 @@ run() {
 	return 1
 }
 ticks() { grep -c tick "/proc/$1/root/o/c"; }
+# more_ticks PID N: wait (at most 10 s) until the command, which writes a
+# tick a second, has written more than N
+more_ticks() { for _ in $(seq 50); do [ "$(ticks "$1")" -gt "$2" ] && return 0; sleep 0.2; done; return 1; }
 # layer_opts PID: the layer options of /o's mountinfo line, one a line
 layer_opts() {
 	awk '$5 == "/o" { for (i = 7; $i != "-"; i++); print $(i + 3) }' "/proc/$1/mountinfo" |
@@ -163,7 +166,7 @@ state() {
 	check "$what: fd 4 is /o/c, open for appending" \
 		test "$(readlink "/proc/$pid/fd/4")/$(awk '$1 == "flags:" { print $2 }' "/proc/$pid/fdinfo/4")" = /o/c/0102001
 	t=$(ticks "$pid")
-	sleep 3
+	more_ticks "$pid" "$t"
 	check "$what: it appends through fd 4 ($t ticks, then more)" test "$(ticks "$pid")" -gt "$t"
 	check "$what: /o holds a, c, d and r (x deleted)" test "$(ls -A "$r/o" | tr '\n' ' ')" = "a c d r "
 	check "$what: the whiteout hides /t/l1/x, which the lower still holds" \
