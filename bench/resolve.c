@@ -255,6 +255,24 @@ static size_t load_table_statmount(void)
 	return n;
 }
 
+/* fd, an openat2() of layer i (closed here): its handle must be the
+ * record's */
+static void check_handle(int fd, unsigned int i)
+{
+	struct handle h = { .fh.handle_bytes = 128 };
+	int mnt;
+
+	if (fd < 0)
+		die("openat2");
+	if (name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH))
+		die("name_to_handle_at");
+	if (h.fh.handle_type != handles[i].fh.handle_type ||
+	    h.fh.handle_bytes != handles[i].fh.handle_bytes ||
+	    memcmp(h.fh.f_handle, handles[i].fh.f_handle, h.fh.handle_bytes))
+		die("floor: another handle");
+	close(fd);
+}
+
 /* the floor of the path route: the table read, then per layer its path
  * beneath its mount's root and its handle compared with the record's */
 static double run_path_floor(void)
@@ -268,21 +286,10 @@ static double run_path_floor(void)
 			.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV |
 				   RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 		};
-		struct handle h = { .fh.handle_bytes = 128 };
 		int fd = (int)syscall(SYS_openat2, mount_fds[i], path_rest[i],
 				      &how, sizeof(how));
-		int mnt;
 
-		if (fd < 0)
-			die("openat2");
-		if (name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH))
-			die("name_to_handle_at");
-		if (h.fh.handle_type != handles[i].fh.handle_type ||
-		    h.fh.handle_bytes != handles[i].fh.handle_bytes ||
-		    memcmp(h.fh.f_handle, handles[i].fh.f_handle,
-			   h.fh.handle_bytes))
-			die("path floor: another handle");
-		close(fd);
+		check_handle(fd, i);
 	}
 	return now_us() - t;
 }
@@ -303,11 +310,10 @@ static double run_route_floor(void)
 			.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
 				   RESOLVE_NO_MAGICLINKS,
 		};
-		struct handle h = { .fh.handle_bytes = 128 };
 		char path[2 * 4096];
 		const char *root, *point, *below;
 		size_t rl;
-		int fd, mnt;
+		int fd;
 		struct ovl_mnt_id_req one = { .size = OVL_MNT_ID_REQ_SIZE_VER0,
 					      .mnt_id = layer_mnt[i],
 					      .param = OVL_SM_MNT_ROOT |
@@ -327,16 +333,7 @@ static double run_route_floor(void)
 		snprintf(path, sizeof(path), "%s%s", point + 1, below);
 		fd = (int)syscall(SYS_openat2, view_root, path, &how,
 				  sizeof(how));
-		if (fd < 0)
-			die("openat2");
-		if (name_to_handle_at(fd, "", &h.fh, &mnt, AT_EMPTY_PATH))
-			die("name_to_handle_at");
-		if (h.fh.handle_type != handles[i].fh.handle_type ||
-		    h.fh.handle_bytes != handles[i].fh.handle_bytes ||
-		    memcmp(h.fh.f_handle, handles[i].fh.f_handle,
-			   h.fh.handle_bytes))
-			die("route floor: another handle");
-		close(fd);
+		check_handle(fd, i);
 	}
 	return now_us() - t;
 }
