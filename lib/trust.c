@@ -60,6 +60,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <time.h>
@@ -229,8 +230,14 @@ static void probe_on(int tmp, bool may_trusted, struct probe_result *res)
 	if (may_trusted) {
 		ovl = probe_overlay(tmp, false);
 		res->answer[0] = ovl < 0 ? ovl : ask(ovl, "trusted.");
-		if (ovl >= 0)
+		if (ovl >= 0) {
 			close(ovl);
+		} else if (ovl == -EINVAL) {
+			/* the layers refused: the second overlay would be
+			 * too, with one more line in the kernel's log */
+			res->answer[1] = ovl;
+			return;
+		}
 	} else {
 		res->answer[0] = -EPERM;
 	}
@@ -279,10 +286,24 @@ static bool in_initial_userns(void)
  * serve, with no namespace and no process of our own.  -errno where the
  * kernel refuses (older ones: -EINVAL) or the caller may not mount.
  */
+static bool takes_detached_layers(void)
+{
+	struct utsname u;
+	unsigned int major, minor;
+
+	/* each refusal is an error line in the kernel's log ("failed to
+	 * clone lowerpath"): not tried where it is known to be refused */
+	return !uname(&u) && sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+	       (major > 6 || (major == 6 && minor >= 15));
+}
+
 static int probe_detached(struct probe_result *res, bool may_trusted)
 {
-	int tmp = probe_tmpfs();
+	int tmp;
 
+	if (!takes_detached_layers())
+		return -EINVAL;
+	tmp = probe_tmpfs();
 	if (tmp < 0)
 		return tmp;
 	probe_on(tmp, may_trusted, res);
