@@ -9,11 +9,11 @@ stock-kernel: deps
 
 CHECK_SUITES += stock
 check-stock: stock-kernel $(LIBVM_TEST) $(CLI)
-	$(Q)rm -f $(B)/stock/results.txt
-	$(Q)OVT_RESULTS=$(abspath $(B)/stock/results.txt) $(VM_RUN) --stock -- $(abspath $(LIBVM_TEST)) || true
-	$(Q)OVT_RESULTS=$(abspath $(B)/stock/results.txt) $(VM_RUN) --stock -- tests/criu/scenario.sh || true
+	$(Q)mkdir -p $(B)/results; rm -f $(B)/results/stock-suites.txt
+	$(Q)OVT_RESULTS=$(abspath $(B)/results/stock-suites.txt) $(VM_RUN) --stock -- $(abspath $(LIBVM_TEST)) || true
+	$(Q)OVT_RESULTS=$(abspath $(B)/results/stock-suites.txt) $(VM_RUN) --stock -- tests/criu/scenario.sh || true
 	$(Q)awk '{ p += $$2; f += $$3; n++ } END { if (n != 2) f++; print "stock", p, f }' \
-		$(B)/stock/results.txt >> $(RESULTS) 2>/dev/null || echo "stock 0 1" >> $(RESULTS)
+		$(B)/results/stock-suites.txt >> $(RESULTS) 2>/dev/null || echo "stock 0 1" >> $(RESULTS)
 
 # Real CRIU on a container that mounted its own overlay, in the same VM:
 # three checkpoint/restore cycles with the plugin (and the contrast
