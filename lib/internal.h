@@ -426,8 +426,8 @@ int ovl_fs_uuid(int fd, const char *fstype, unsigned char uuid[16]);
 
 /* trust.c: what the running overlayfs does with the layers name (enum
  * ovl_layers_kernel), or -errno where it could not be asked; probed once a
- * boot and module, on an overlay of its own (detached, or in a thread's
- * or a child's namespace). */
+ * boot and module, on an overlay of its own (detached, or in a child's
+ * namespace). */
 int ovl_kernel_trust(bool userxattr, const struct ovl_log *lg);
 /* The layers value of the overlay whose root is open as root (O_PATH),
  * read only where the running overlayfs is shown to produce it.  root may
@@ -445,10 +445,10 @@ int ovl_kernel_value(int root, bool userxattr, const struct ovl_log *lg,
 extern int (*ovl_test_kernel_value)(int root, bool userxattr,
 				    unsigned char **val, size_t *len);
 /* The kernel probe's ways not to take (lib/trust.c): OVL_TEST_NO_DETACHED,
- * OVL_TEST_NO_THREAD; while any bit is set, no answer is cached or taken
+ * OVL_TEST_NO_VFORK; while any bit is set, no answer is cached or taken
  * from the cache (OVL_TEST_NO_CACHE alone: every way may answer). */
 #define OVL_TEST_NO_DETACHED	(1u << 0)
-#define OVL_TEST_NO_THREAD	(1u << 1)
+#define OVL_TEST_NO_VFORK	(1u << 1)
 #define OVL_TEST_NO_CACHE	(1u << 2)
 extern unsigned int ovl_test_probe_skip;
 extern int ovl_test_probe_way;	/* the way that answered last: 1, 2, 3 */
