@@ -31,12 +31,12 @@
  * in a child that shares our memory, in a mount namespace of its own
  * (privileged callers on older kernels); in a forked child in user and
  * mount namespaces of its own (callers without CAP_SYS_ADMIN, for the
- * user.* name).  trusted.*
- * can only be read with CAP_SYS_ADMIN in the initial user namespace, so
- * anyone else gets "cannot tell" for it.  Anything else (the probe cannot
- * mount, no user namespaces) is "cannot tell", and a value is then not
- * believed either.  (The series also refuses setxattr(2) of the name with
- * EPERM, overlayfs.rst; the probe needs no upper layer to rely on that.)
+ * user.* name).  trusted.* can only be read with CAP_SYS_ADMIN in the
+ * initial user namespace, so anyone else gets "cannot tell" for it.
+ * Anything else (the probe cannot mount, no user namespaces) is "cannot
+ * tell", and a value is then not believed either.  (The series also
+ * refuses setxattr(2) of the name with EPERM, overlayfs.rst; the probe
+ * needs no upper layer to rely on that.)
  *
  * The answer holds for every overlay of the running kernel: all overlays
  * are served by the one overlay module loaded (a mounted overlay pins it).
