@@ -47,6 +47,10 @@
  * the kernel has one; a built-in overlayfs keeps the directory for the
  * whole boot).  Where the key cannot be read (no sysfs) the kernel is
  * probed at every read.
+ *
+ * One file of about 720 lines: the probe's three ways share its system
+ * calls, and the one read of a value (below) is made only as the
+ * probe's answer allows.
  */
 #include <errno.h>
 #include <linux/capability.h>
