@@ -331,7 +331,7 @@ static int probe_detached(struct probe_result *res, bool may_trusted)
  * a fork of criu's size 3-8, this 0.1-1.3), nothing of libc is set up.
  * We are suspended until it exits; it answers through a pipe, which also
  * holds where memory is not shared (valgrind makes such a clone a fork). */
-struct vm_answer {
+struct child_answer {
 	int err;			/* no namespace or tmpfs of its own */
 	struct probe_result res;
 };
@@ -351,33 +351,51 @@ static int attach_in_own_ns(int *tmp)
 	return 0;
 }
 
-/* the child: system calls only, on its own stack, every signal blocked */
-static int vm_child_main(void *arg)
+/*
+ * Both children: a mount namespace of its own (with may_map, where it may
+ * not have one, a user namespace too, in which it is root), the probe
+ * there, the answer written to out.  System calls only, every signal
+ * blocked.  A mapped root is not in the initial user namespace, so it
+ * does not ask for trusted.*, which the VFS refuses it.
+ */
+static int probe_in_own_ns(int out, bool may_map)
 {
-	struct vm_answer a = { 0 };
-	int out = *(int *)arg, tmp = -1;
+	struct child_answer a = { 0 };
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	int tmp = -1;
 
-	a.err = unshare(CLONE_NEWNS) ? -errno : attach_in_own_ns(&tmp);
+	a.err = unshare(CLONE_NEWNS) ? -errno : 0;
+	if (a.err && may_map)
+		a.err = become_mapped_root(uid, gid);
+	if (!a.err)
+		a.err = attach_in_own_ns(&tmp);
 	if (!a.err)
 		probe_on(tmp, have_sys_admin() && in_initial_userns(), &a.res);
 	return write(out, &a, sizeof(a)) == sizeof(a) ? 0 : 2;
 }
 
+static int vm_child_main(void *arg)
+{
+	return probe_in_own_ns(*(int *)arg, false);
+}
+
 static int probe_vm_child(struct probe_result *res)
 {
-	struct vm_answer a = { .err = -EIO };
+	struct child_answer a = { .err = -EIO };
 	int pipefd[2], saved = errno, err = 0;
 	sigset_t all, old;
 	void *stack;
 	pid_t pid;
 
-	if (pipe2(pipefd, O_CLOEXEC))
-		return -errno;
 	stack = mmap(NULL, PROBE_STACK, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED) {
+	if (stack == MAP_FAILED)
+		return -errno;
+	if (pipe2(pipefd, O_CLOEXEC)) {
 		err = -errno;
-		goto out;
+		munmap(stack, PROBE_STACK);
+		return err;
 	}
 	/* none of the caller's signal handlers may run in the child, which
 	 * shares its memory (the child keeps this mask; ours comes back) */
@@ -390,7 +408,6 @@ static int probe_vm_child(struct probe_result *res)
 		err = -errno;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	close(pipefd[1]);
-	pipefd[1] = -1;
 	if (!err) {
 		if (read(pipefd[0], &a, sizeof(a)) != sizeof(a))
 			a.err = -EIO;
@@ -401,44 +418,18 @@ static int probe_vm_child(struct probe_result *res)
 			*res = a.res;
 	}
 	munmap(stack, PROBE_STACK);
-out:
 	close(pipefd[0]);
-	if (pipefd[1] >= 0)
-		close(pipefd[1]);
 	errno = saved;	/* the child's libc calls wrote our errno */
 	return err;
 }
 
-/* 3. A child process in a user namespace of its own, where it is root
+/* 3. A forked child in a user namespace of its own, where it is root
  * (callers without CAP_SYS_ADMIN: the user name only), or in a mount
- * namespace of its own where way 2 could not be taken.  It makes
- * system calls only, and is killed if it does not answer in time. */
-static void probe_child(int out)
-{
-	struct probe_result res = { { 0, 0 } };
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-	bool mapped = false;
-	int tmp = -1, err = 0;
-
-	if (unshare(CLONE_NEWNS)) {
-		err = become_mapped_root(uid, gid);
-		mapped = true;
-	}
-	if (!err)
-		err = attach_in_own_ns(&tmp);
-	if (err)
-		res.answer[0] = res.answer[1] = err;
-	else	/* a mapped root is refused trusted.* by the VFS */
-		probe_on(tmp, !mapped && have_sys_admin() &&
-			 in_initial_userns(), &res);
-	if (write(out, &res, sizeof(res)) != sizeof(res))
-		_exit(2);
-	_exit(0);
-}
-
+ * namespace of its own where way 2 could not be taken.  It is killed if
+ * it does not answer in time. */
 static int probe_fork(struct probe_result *res)
 {
+	struct child_answer a;
 	struct pollfd pfd;
 	int pipefd[2], st, err = 0;
 	sigset_t all, old;
@@ -463,16 +454,20 @@ static int probe_fork(struct probe_result *res)
 	}
 	if (!pid) {
 		close(pipefd[0]);
-		probe_child(pipefd[1]);
+		_exit(probe_in_own_ns(pipefd[1], true));
 	}
 	close(pipefd[1]);
 	pfd.fd = pipefd[0];
 	pfd.events = POLLIN;
 	if (poll(&pfd, 1, PROBE_TIMEOUT_MS) == 1)
-		n = read(pipefd[0], res, sizeof(*res));
-	if (n != sizeof(*res)) {
+		n = read(pipefd[0], &a, sizeof(a));
+	if (n != sizeof(a)) {
 		kill(pid, SIGKILL);
 		err = -EIO;
+	} else if (a.err) {	/* the last way: its failure is the answer */
+		res->answer[0] = res->answer[1] = a.err;
+	} else {
+		*res = a.res;
 	}
 	close(pipefd[0]);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
